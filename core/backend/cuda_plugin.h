@@ -1,0 +1,27 @@
+#pragma once
+// Finding and loading the CUDA backend plugin (libnetwright_cuda.so). The core never includes a
+// CUDA header: the plugin registers a Backend when loaded, or the reason it could not is recorded.
+#include <string>
+
+namespace nw {
+
+struct CudaStatus {
+  bool available = false;
+  int device_count = 0;
+  std::string library;  // path of the plugin that was loaded, if any
+  std::string reason;   // why CUDA is unavailable, with what to do about it
+  std::string devices;  // a line per device from the plugin (name, memory, CUDA/cuDNN versions)
+};
+
+// Tries once per process (thread-safe) and caches the answer.
+const CudaStatus& cuda_status();
+bool cuda_is_available();
+
+// The entry point a plugin exports (extern "C"). It returns the number of usable devices and
+// registers its backend, or returns 0 and writes the reason into `why`.
+using CudaPluginInit = int (*)(int abi_version, char* why, int why_size, char* devices,
+                               int devices_size);
+inline constexpr int kCudaPluginAbi = 1;
+inline constexpr const char* kCudaPluginSymbol = "netwright_cuda_plugin_init";
+
+}  // namespace nw

@@ -1,0 +1,39 @@
+#include <array>
+#include <atomic>
+
+#include "backend/backend.h"
+#include "backend/cuda_plugin.h"
+#include "cpu/cpu_backend.h"
+
+namespace nw {
+
+namespace {
+std::array<std::atomic<Backend*>, 2>& registry() {
+  static std::array<std::atomic<Backend*>, 2> r{};
+  return r;
+}
+}  // namespace
+
+void register_backend(DeviceType type, Backend* backend) {
+  registry()[size_t(type)].store(backend);
+}
+
+Backend& backend_for(const Device& device) {
+  if (device.is_cpu()) return cpu_backend();
+  Backend* b = registry()[size_t(DeviceType::CUDA)].load();
+  if (!b) {
+    const CudaStatus& st = cuda_status();
+    b = registry()[size_t(DeviceType::CUDA)].load();
+    if (!b || !st.available)
+      throw DeviceError("device " + device.str() + " requested, but CUDA is not available: " +
+                        st.reason);
+  }
+  if (device.index() >= cuda_status().device_count)
+    throw DeviceError("device " + device.str() + " requested, but only " +
+                      std::to_string(cuda_status().device_count) +
+                      " CUDA device(s) exist; use cuda:0 .. cuda:" +
+                      std::to_string(cuda_status().device_count - 1));
+  return *b;
+}
+
+}  // namespace nw

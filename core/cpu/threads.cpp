@@ -1,0 +1,33 @@
+#include "cpu/threads.h"
+
+#include <atomic>
+#include <thread>
+
+extern "C" void openblas_set_num_threads(int num_threads);
+
+namespace nw {
+
+namespace {
+int hardware_threads() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n ? int(n) : 1;
+}
+std::atomic<int>& setting() {
+  static std::atomic<int> n{[] {
+    int h = hardware_threads();
+    openblas_set_num_threads(h);
+    return h;
+  }()};
+  return n;
+}
+}  // namespace
+
+void set_num_threads(int n) {
+  if (n <= 0) n = hardware_threads();
+  setting().store(n);
+  openblas_set_num_threads(n);
+}
+
+int get_num_threads() { return setting().load(); }
+
+}  // namespace nw

@@ -1,0 +1,10 @@
+#pragma once
+// The process-wide CPU thread count, honoured by Netwright's kernels and by OpenBLAS.
+
+namespace nw {
+
+// n <= 0 restores the default (the number of hardware threads).
+void set_num_threads(int n);
+int get_num_threads();
+
+}  // namespace nw

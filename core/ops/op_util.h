@@ -1,0 +1,40 @@
+#pragma once
+// Shared plumbing of the op definitions: output allocation, argument checks, dtype rules.
+#include <string>
+
+#include "autograd/grad_mode.h"
+#include "autograd/node.h"
+#include "backend/backend.h"
+#include "tensor/creation.h"
+#include "tensor/ops.h"
+
+namespace nw::detail {
+
+// A new contiguous tensor (no autograd state).
+Tensor new_tensor(const Shape& sizes, DType dtype, const Device& device);
+// A view of `base`'s storage with the given geometry and no autograd state.
+Tensor make_view(const Tensor& base, const Shape& sizes, const Shape& strides, int64_t offset);
+// `t` seen with shape `shape` through stride-0 broadcasting, no autograd state.
+Tensor broadcast_to(const Tensor& t, const Shape& shape);
+// `t` (detached) converted to dtype, sharing storage when it already is.
+Tensor as_dtype(const Tensor& t, DType dtype);
+
+void check_defined(const Tensor& t, const char* op);
+void check_same_device(const Tensor& a, const Tensor& b, const char* op);
+// PyTorch's result type of a binary op: dimensioned operands win over 0-d ones of the same
+// category (bool < integer < floating).
+DType result_type(const Tensor& a, const Tensor& b);
+// A 0-d tensor holding a C++ number next to `like`: floating when `like` is, or when the value
+// has a fraction; otherwise like's integer dtype.
+Tensor wrap_scalar(double value, const Tensor& like);
+// Refuses in-place writes to leaves that require grad (they would corrupt the graph), and
+// to non-leaves that require grad (this core does not rebase history).
+void check_inplace(const Tensor& t, const char* op);
+// The dtype an op on `t` computes in: floats stay, integers and bools become float32.
+DType float_type(const Tensor& t);
+std::string describe(const Tensor& t);  // "float32 tensor of shape (2, 3)"
+
+// Gradient for an input that was broadcast and possibly promoted.
+Tensor grad_for(const Tensor& g, const Shape& sizes, DType dtype);
+
+}  // namespace nw::detail

@@ -1,0 +1,29 @@
+#pragma once
+// The state behind a Tensor handle: a window (sizes, strides, offset) onto shared storage, plus the
+// autograd fields. Copying a Tensor copies the handle, not this.
+#include <memory>
+
+#include "tensor/dtype.h"
+#include "tensor/shape.h"
+#include "tensor/storage.h"
+
+namespace nw {
+
+namespace autograd {
+class Node;
+}
+
+struct TensorImpl {
+  Storage storage;
+  Shape sizes;
+  Shape strides;  // in elements
+  int64_t offset = 0;  // in elements
+  DType dtype = kFloat32;
+
+  bool requires_grad = false;  // meaningful on leaves; non-leaves require grad through grad_fn
+  std::shared_ptr<TensorImpl> grad;
+  std::shared_ptr<autograd::Node> grad_fn;
+  std::weak_ptr<autograd::Node> grad_accumulator;  // leaves only, created on first use
+};
+
+}  // namespace nw
