@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "cpu/host_allocator.h"
 #include "cpu/strided_loop.h"
 
 namespace nw {
@@ -15,16 +16,15 @@ Backend& cpu_backend() {
 }
 
 void* CpuBackend::allocate(size_t nbytes, int) {
-  // 64-byte alignment: a cache line, and what AVX-512 loads want.
-  size_t rounded = (nbytes + 63) / 64 * 64;
-  void* p = std::aligned_alloc(64, rounded ? rounded : 64);
-  if (!p)
+  try {
+    return host_allocate(nbytes);
+  } catch (const std::bad_alloc&) {
     throw Error("allocate: out of host memory allocating " + std::to_string(nbytes) +
                 " bytes; use a smaller batch size or free tensors you no longer need");
-  return p;
+  }
 }
 
-void CpuBackend::deallocate(void* ptr, int) { std::free(ptr); }
+void CpuBackend::deallocate(void* ptr, int) { host_deallocate(ptr); }
 
 void CpuBackend::copy(const Tensor& src, const Tensor& dst) {
   if (src.dtype() == dst.dtype() && src.is_contiguous() && dst.is_contiguous()) {
