@@ -19,9 +19,10 @@ void run_backward(const Tensor& root, const Tensor& grad_in, bool retain_graph) 
   Tensor grad = grad_in;
   if (!grad.defined()) {
     if (root.numel() != 1)
-      throw AutogradError("backward: grad can be implicitly created only for scalar outputs, but "
-                          "the output has shape " + shape_str(root.sizes()) +
-                          "; pass a gradient of that shape: out.backward(gradient)");
+      throw AutogradError(
+          "backward: grad can be implicitly created only for scalar outputs, but "
+          "the output has shape " +
+          shape_str(root.sizes()) + "; pass a gradient of that shape: out.backward(gradient)");
     grad = ones_like(root);
   } else if (grad.sizes() != root.sizes()) {
     throw ShapeError("backward: gradient has shape " + shape_str(grad.sizes()) +

@@ -72,8 +72,7 @@ std::shared_ptr<Node> edge_for(const Tensor& t) {
 }
 }  // namespace
 
-void record(Tensor& out, const char* name, const std::vector<Tensor>& inputs,
-            Node::BackwardFn fn) {
+void record(Tensor& out, const char* name, const std::vector<Tensor>& inputs, Node::BackwardFn fn) {
   std::vector<Edge> edges;
   edges.reserve(inputs.size());
   for (const Tensor& t : inputs) edges.push_back({edge_for(t)});

@@ -12,7 +12,15 @@
 namespace nw {
 
 enum class UnaryOp {
-  Neg, Abs, Exp, Log, Sqrt, Relu, Sigmoid, Tanh, Sign,
+  Neg,
+  Abs,
+  Exp,
+  Log,
+  Sqrt,
+  Relu,
+  Sigmoid,
+  Tanh,
+  Sign,
   Pow,       // x ^ alpha
   Clamp,     // clamp to [alpha, beta] (either may be +-inf)
   Affine,    // alpha * x + beta
@@ -21,8 +29,19 @@ enum class UnaryOp {
 };
 
 enum class BinaryOp {
-  Add, Sub, Mul, Div, Pow, Maximum, Minimum,
-  Eq, Ne, Lt, Le, Gt, Ge,  // write bool outputs
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  Maximum,
+  Minimum,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,         // write bool outputs
   AddScaled,  // a + alpha * b
 };
 

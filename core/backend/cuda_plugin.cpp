@@ -81,6 +81,8 @@ const CudaStatus& cuda_status() {
   return status;
 }
 
-bool cuda_is_available() { return cuda_status().available; }
+bool cuda_is_available() {
+  return cuda_status().available;
+}
 
 }  // namespace nw

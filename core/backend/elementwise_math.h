@@ -20,9 +20,13 @@ NW_HD bool is_nan(T x) {
 
 // max/min that propagate NaN, as torch.maximum and torch.max do.
 template <typename T>
-NW_HD T max_nan(T a, T b) { return (a > b || is_nan(a)) ? a : b; }
+NW_HD T max_nan(T a, T b) {
+  return (a > b || is_nan(a)) ? a : b;
+}
 template <typename T>
-NW_HD T min_nan(T a, T b) { return (a < b || is_nan(a)) ? a : b; }
+NW_HD T min_nan(T a, T b) {
+  return (a < b || is_nan(a)) ? a : b;
+}
 
 template <typename T>
 NW_HD T sigmoid(T x) {
@@ -38,9 +42,9 @@ NW_HD T pow_scalar(T x, double e) {
     return e == 0.0 ? true : x;
   } else {
     if (e == 2.0) return x * x;
-  if (e == 1.0) return x;
-  if (e == 3.0) return x * x * x;
-  if (e == 0.5) return static_cast<T>(std::sqrt(static_cast<double>(x)));
+    if (e == 1.0) return x;
+    if (e == 3.0) return x * x * x;
+    if (e == 0.5) return static_cast<T>(std::sqrt(static_cast<double>(x)));
     return static_cast<T>(std::pow(static_cast<double>(x), e));
   }
 }

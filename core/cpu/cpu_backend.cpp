@@ -24,7 +24,9 @@ void* CpuBackend::allocate(size_t nbytes, int) {
   }
 }
 
-void CpuBackend::deallocate(void* ptr, int) { host_deallocate(ptr); }
+void CpuBackend::deallocate(void* ptr, int) {
+  host_deallocate(ptr);
+}
 
 void CpuBackend::copy(const Tensor& src, const Tensor& dst) {
   if (src.dtype() == dst.dtype() && src.is_contiguous() && dst.is_contiguous()) {
@@ -36,7 +38,8 @@ void CpuBackend::copy(const Tensor& src, const Tensor& dst) {
     using D = typename decltype(dtag)::type;
     visit_dtype(src.dtype(), [&](auto stag) {
       using S = typename decltype(stag)::type;
-      cpu::run_loop<2>(loop, {static_cast<char*>(dst.raw_data()), static_cast<char*>(src.raw_data())},
+      cpu::run_loop<2>(loop,
+                       {static_cast<char*>(dst.raw_data()), static_cast<char*>(src.raw_data())},
                        true, [](int64_t n, std::array<char*, 2> p, std::array<int64_t, 2> s) {
                          if (s[0] == sizeof(D) && s[1] == sizeof(S)) {
                            D* d = reinterpret_cast<D*>(p[0]);

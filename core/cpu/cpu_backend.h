@@ -12,8 +12,7 @@ class CpuBackend final : public Backend {
   void deallocate(void* ptr, int device_index) override;
   void copy(const Tensor& src, const Tensor& dst) override;
   void fill(const Tensor& dst, double value) override;
-  void unary(UnaryOp op, const Tensor& x, const Tensor& out, double alpha,
-             double beta) override;
+  void unary(UnaryOp op, const Tensor& x, const Tensor& out, double alpha, double beta) override;
   void binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out,
               double alpha) override;
   void where(const Tensor& cond, const Tensor& a, const Tensor& b, const Tensor& out) override;
@@ -21,10 +20,8 @@ class CpuBackend final : public Backend {
   void arg_reduce(bool is_max, const Tensor& x, int64_t dim, const Tensor& out) override;
   void bmm(const Tensor& a, const Tensor& b, const Tensor& out) override;
   void gather(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) override;
-  void scatter_add(const Tensor& out, int64_t dim, const Tensor& index,
-                   const Tensor& src) override;
-  void index_select(const Tensor& x, int64_t dim, const Tensor& index,
-                    const Tensor& out) override;
+  void scatter_add(const Tensor& out, int64_t dim, const Tensor& index, const Tensor& src) override;
+  void index_select(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) override;
   void uniform(const Tensor& out, double low, double high, Generator& gen) override;
   void normal(const Tensor& out, double mean, double stddev, Generator& gen) override;
   void randint(const Tensor& out, int64_t low, int64_t high, Generator& gen) override;

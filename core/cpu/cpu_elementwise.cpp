@@ -15,29 +15,28 @@ namespace {
 template <typename O, typename T, typename F>
 void binary_loop(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
   auto loop = cpu::make_loop<3>(out.sizes(), {&out, &a, &b});
-  cpu::run_loop<3>(
-      loop,
-      {static_cast<char*>(out.raw_data()), static_cast<char*>(a.raw_data()),
-       static_cast<char*>(b.raw_data())},
-      true, [f](int64_t n, std::array<char*, 3> p, std::array<int64_t, 3> s) {
-        O* o = reinterpret_cast<O*>(p[0]);
-        const T* x = reinterpret_cast<const T*>(p[1]);
-        const T* y = reinterpret_cast<const T*>(p[2]);
-        if (s[0] == sizeof(O) && s[1] == sizeof(T) && s[2] == sizeof(T)) {
-          for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
-        } else if (s[0] == sizeof(O) && s[1] == sizeof(T) && s[2] == 0) {
-          const T yv = *y;
-          for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
-        } else if (s[0] == sizeof(O) && s[1] == 0 && s[2] == sizeof(T)) {
-          const T xv = *x;
-          for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
-        } else {
-          for (int64_t i = 0; i < n; ++i)
-            *reinterpret_cast<O*>(p[0] + i * s[0]) =
-                f(*reinterpret_cast<const T*>(p[1] + i * s[1]),
-                  *reinterpret_cast<const T*>(p[2] + i * s[2]));
-        }
-      });
+  cpu::run_loop<3>(loop,
+                   {static_cast<char*>(out.raw_data()), static_cast<char*>(a.raw_data()),
+                    static_cast<char*>(b.raw_data())},
+                   true, [f](int64_t n, std::array<char*, 3> p, std::array<int64_t, 3> s) {
+                     O* o = reinterpret_cast<O*>(p[0]);
+                     const T* x = reinterpret_cast<const T*>(p[1]);
+                     const T* y = reinterpret_cast<const T*>(p[2]);
+                     if (s[0] == sizeof(O) && s[1] == sizeof(T) && s[2] == sizeof(T)) {
+                       for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+                     } else if (s[0] == sizeof(O) && s[1] == sizeof(T) && s[2] == 0) {
+                       const T yv = *y;
+                       for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
+                     } else if (s[0] == sizeof(O) && s[1] == 0 && s[2] == sizeof(T)) {
+                       const T xv = *x;
+                       for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
+                     } else {
+                       for (int64_t i = 0; i < n; ++i)
+                         *reinterpret_cast<O*>(p[0] + i * s[0]) =
+                             f(*reinterpret_cast<const T*>(p[1] + i * s[1]),
+                               *reinterpret_cast<const T*>(p[2] + i * s[2]));
+                     }
+                   });
 }
 
 template <typename T, typename F>
@@ -79,44 +78,60 @@ void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Ten
   visit_dtype(a.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     switch (op) {
-      case BinaryOp::Add: return binary_loop<T, T>(a, b, out, [](T x, T y) { return T(x + y); });
-      case BinaryOp::Sub: return binary_loop<T, T>(a, b, out, [](T x, T y) { return T(x - y); });
-      case BinaryOp::Mul: return binary_loop<T, T>(a, b, out, [](T x, T y) { return T(x * y); });
-      case BinaryOp::Div: return binary_loop<T, T>(a, b, out, [](T x, T y) { return T(x / y); });
+      case BinaryOp::Add:
+        return binary_loop<T, T>(a, b, out, [](T x, T y) { return T(x + y); });
+      case BinaryOp::Sub:
+        return binary_loop<T, T>(a, b, out, [](T x, T y) { return T(x - y); });
+      case BinaryOp::Mul:
+        return binary_loop<T, T>(a, b, out, [](T x, T y) { return T(x * y); });
+      case BinaryOp::Div:
+        return binary_loop<T, T>(a, b, out, [](T x, T y) { return T(x / y); });
       case BinaryOp::AddScaled: {
         const T al = static_cast<T>(alpha);
         return binary_loop<T, T>(a, b, out, [al](T x, T y) { return T(x + al * y); });
       }
-      case BinaryOp::Pow: return binary_loop<T, T>(a, b, out, pow_value<T>);
-      case BinaryOp::Maximum: return binary_loop<T, T>(a, b, out, math::max_nan<T>);
-      case BinaryOp::Minimum: return binary_loop<T, T>(a, b, out, math::min_nan<T>);
-      case BinaryOp::Eq: return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x == y; });
-      case BinaryOp::Ne: return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x != y; });
-      case BinaryOp::Lt: return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x < y; });
-      case BinaryOp::Le: return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x <= y; });
-      case BinaryOp::Gt: return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x > y; });
-      case BinaryOp::Ge: return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x >= y; });
+      case BinaryOp::Pow:
+        return binary_loop<T, T>(a, b, out, pow_value<T>);
+      case BinaryOp::Maximum:
+        return binary_loop<T, T>(a, b, out, math::max_nan<T>);
+      case BinaryOp::Minimum:
+        return binary_loop<T, T>(a, b, out, math::min_nan<T>);
+      case BinaryOp::Eq:
+        return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x == y; });
+      case BinaryOp::Ne:
+        return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x != y; });
+      case BinaryOp::Lt:
+        return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x < y; });
+      case BinaryOp::Le:
+        return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x <= y; });
+      case BinaryOp::Gt:
+        return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x > y; });
+      case BinaryOp::Ge:
+        return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x >= y; });
     }
   });
 }
 
-void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& out, double alpha,
-                       double beta) {
+void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& out, double alpha, double beta) {
   visit_dtype(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     constexpr bool fp = std::is_floating_point_v<T>;
     switch (op) {
-      case UnaryOp::Neg: return unary_loop<T>(x, out, [](T v) { return T(-v); });
+      case UnaryOp::Neg:
+        return unary_loop<T>(x, out, [](T v) { return T(-v); });
       case UnaryOp::Abs:
-        if constexpr (std::is_same_v<T, bool>) return unary_loop<T>(x, out, [](T v) { return v; });
-        else return unary_loop<T>(x, out, [](T v) { return v < T(0) ? T(-v) : v; });
+        if constexpr (std::is_same_v<T, bool>)
+          return unary_loop<T>(x, out, [](T v) { return v; });
+        else
+          return unary_loop<T>(x, out, [](T v) { return v < T(0) ? T(-v) : v; });
       case UnaryOp::Exp:
         return unary_loop<T>(x, out, [](T v) { return T(std::exp(v)); });
       case UnaryOp::Log:
         return unary_loop<T>(x, out, [](T v) { return T(std::log(v)); });
       case UnaryOp::Sqrt:
         return unary_loop<T>(x, out, [](T v) { return T(std::sqrt(v)); });
-      case UnaryOp::Relu: return unary_loop<T>(x, out, [](T v) { return v > T(0) ? v : T(0); });
+      case UnaryOp::Relu:
+        return unary_loop<T>(x, out, [](T v) { return v > T(0) ? v : T(0); });
       case UnaryOp::ReluMask:
         return unary_loop<T>(x, out, [](T v) { return v > T(0) ? T(1) : T(0); });
       case UnaryOp::Sigmoid:
@@ -141,7 +156,8 @@ void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& out, double al
         const T al = T(alpha), be = T(beta);
         return unary_loop<T>(x, out, [al, be](T v) { return T(al * v + be); });
       }
-      case UnaryOp::Not: return unary_loop<T>(x, out, [](T v) { return T(!v); });
+      case UnaryOp::Not:
+        return unary_loop<T>(x, out, [](T v) { return T(!v); });
     }
     throw DTypeError(std::string("unary op: not defined for ") + dtype_name(x.dtype()));
   });

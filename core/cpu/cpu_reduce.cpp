@@ -78,8 +78,10 @@ void reduce_typed(ReduceOp op, const Tensor& x, const Tensor& out) {
     bool seen_reduced = false;
     for (int64_t d = 0; d < x.dim(); ++d) {
       bool reduced = out.sizes()[size_t(d)] == 1 && x.sizes()[size_t(d)] != 1;
-      if (reduced) seen_reduced = true;
-      else if (seen_reduced && x.sizes()[size_t(d)] != 1) trailing = false;
+      if (reduced)
+        seen_reduced = true;
+      else if (seen_reduced && x.sizes()[size_t(d)] != 1)
+        trailing = false;
     }
     if (trailing) {
       const T* p = static_cast<const T*>(x.raw_data());
@@ -98,7 +100,8 @@ void reduce_typed(ReduceOp op, const Tensor& x, const Tensor& out) {
         return;
       }
 #pragma omp parallel for num_threads(threads) if (threads > 1 && outer > 1)
-      for (int64_t i = 0; i < outer; ++i) o[i] = reduce_contiguous<T, Op>(p + i * block, block, init);
+      for (int64_t i = 0; i < outer; ++i)
+        o[i] = reduce_contiguous<T, Op>(p + i * block, block, init);
       return;
     }
   }
@@ -132,9 +135,12 @@ void CpuBackend::reduce(ReduceOp op, const Tensor& x, const Tensor& out) {
   visit_dtype(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     switch (op) {
-      case ReduceOp::Sum: return reduce_typed<T, SumOp<T>>(op, x, out);
-      case ReduceOp::Max: return reduce_typed<T, MaxOp<T>>(op, x, out);
-      case ReduceOp::Min: return reduce_typed<T, MinOp<T>>(op, x, out);
+      case ReduceOp::Sum:
+        return reduce_typed<T, SumOp<T>>(op, x, out);
+      case ReduceOp::Max:
+        return reduce_typed<T, MaxOp<T>>(op, x, out);
+      case ReduceOp::Min:
+        return reduce_typed<T, MinOp<T>>(op, x, out);
     }
   });
 }

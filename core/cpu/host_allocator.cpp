@@ -12,7 +12,7 @@ namespace nw {
 
 namespace {
 
-constexpr size_t kAlign = 64;                 // a cache line, and what AVX-512 loads want
+constexpr size_t kAlign = 64;                    // a cache line, and what AVX-512 loads want
 constexpr size_t kLargeBlock = size_t(1) << 20;  // below this the C allocator is fast enough
 constexpr size_t kGranule = size_t(1) << 16;     // large sizes round up to 64 KiB
 
@@ -46,7 +46,8 @@ void release_free_blocks(Cache& c, size_t keep) {
 }  // namespace
 
 void* host_allocate(size_t nbytes) {
-  if (nbytes < kLargeBlock) return system_alloc(std::max(kAlign, (nbytes + kAlign - 1) / kAlign * kAlign));
+  if (nbytes < kLargeBlock)
+    return system_alloc(std::max(kAlign, (nbytes + kAlign - 1) / kAlign * kAlign));
   const size_t rounded = (nbytes + kGranule - 1) / kGranule * kGranule;
   Cache& c = cache();
   {

@@ -17,7 +17,7 @@ inline constexpr int64_t kParallelGrain = 32768;
 
 template <size_t N>
 struct Loop {
-  Shape sizes;                  // coalesced, innermost last; never empty
+  Shape sizes;                   // coalesced, innermost last; never empty
   std::array<Shape, N> strides;  // bytes
 };
 

@@ -28,6 +28,8 @@ void set_num_threads(int n) {
   openblas_set_num_threads(n);
 }
 
-int get_num_threads() { return setting().load(); }
+int get_num_threads() {
+  return setting().load();
+}
 
 }  // namespace nw

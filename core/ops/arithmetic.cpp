@@ -11,34 +11,39 @@ using detail::run_binary;
 
 namespace {
 // Integer and bool inputs never carry gradients, so only floating results are recorded.
-bool wants_grad(const Tensor& a, const Tensor& b) { return autograd::needs_grad({&a, &b}); }
+bool wants_grad(const Tensor& a, const Tensor& b) {
+  return autograd::needs_grad({&a, &b});
+}
 }  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b, double alpha) {
   DType t = result_type(a, b);
-  Tensor out = run_binary(alpha == 1 ? BinaryOp::Add : BinaryOp::AddScaled, a, b, t, t, "add",
-                          alpha);
+  Tensor out =
+      run_binary(alpha == 1 ? BinaryOp::Add : BinaryOp::AddScaled, a, b, t, t, "add", alpha);
   if (wants_grad(a, b))
-    record(out, "AddBackward0", {a, b},
-           [sa = a.sizes(), sb = b.sizes(), da = a.dtype(), db = b.dtype(), alpha](const Tensor& g) {
-             return std::vector<Tensor>{grad_for(g, sa, da),
-                                        grad_for(alpha == 1 ? g : g * alpha, sb, db)};
-           });
+    record(
+        out, "AddBackward0", {a, b},
+        [sa = a.sizes(), sb = b.sizes(), da = a.dtype(), db = b.dtype(), alpha](const Tensor& g) {
+          return std::vector<Tensor>{grad_for(g, sa, da),
+                                     grad_for(alpha == 1 ? g : g * alpha, sb, db)};
+        });
   return out;
 }
 
 Tensor sub(const Tensor& a, const Tensor& b, double alpha) {
   DType t = result_type(a, b);
   if (t == kBool)
-    throw DTypeError("sub: subtracting two bool tensors is not supported; use logical ops or "
-                     "convert with to(nw::kInt64)");
-  Tensor out = run_binary(alpha == 1 ? BinaryOp::Sub : BinaryOp::AddScaled, a, b, t, t, "sub",
-                          -alpha);
+    throw DTypeError(
+        "sub: subtracting two bool tensors is not supported; use logical ops or "
+        "convert with to(nw::kInt64)");
+  Tensor out =
+      run_binary(alpha == 1 ? BinaryOp::Sub : BinaryOp::AddScaled, a, b, t, t, "sub", -alpha);
   if (wants_grad(a, b))
-    record(out, "SubBackward0", {a, b},
-           [sa = a.sizes(), sb = b.sizes(), da = a.dtype(), db = b.dtype(), alpha](const Tensor& g) {
-             return std::vector<Tensor>{grad_for(g, sa, da), grad_for(g * -alpha, sb, db)};
-           });
+    record(
+        out, "SubBackward0", {a, b},
+        [sa = a.sizes(), sb = b.sizes(), da = a.dtype(), db = b.dtype(), alpha](const Tensor& g) {
+          return std::vector<Tensor>{grad_for(g, sa, da), grad_for(g * -alpha, sb, db)};
+        });
   return out;
 }
 
@@ -47,14 +52,14 @@ Tensor mul(const Tensor& a, const Tensor& b) {
   Tensor out = run_binary(BinaryOp::Mul, a, b, t, t, "mul");
   if (wants_grad(a, b)) {
     bool ga = a.requires_grad(), gb = b.requires_grad();
-    record(out, "MulBackward0", {a, b},
-           [sa = SavedTensor(gb ? a : Tensor()), sb = SavedTensor(ga ? b : Tensor()),
-            za = a.sizes(), zb = b.sizes(), da = a.dtype(), db = b.dtype(), ga,
-            gb](const Tensor& g) {
-             return std::vector<Tensor>{
-                 ga ? grad_for(g * sb.unpack("MulBackward0"), za, da) : Tensor(),
-                 gb ? grad_for(g * sa.unpack("MulBackward0"), zb, db) : Tensor()};
-           });
+    record(
+        out, "MulBackward0", {a, b},
+        [sa = SavedTensor(gb ? a : Tensor()), sb = SavedTensor(ga ? b : Tensor()), za = a.sizes(),
+         zb = b.sizes(), da = a.dtype(), db = b.dtype(), ga, gb](const Tensor& g) {
+          return std::vector<Tensor>{
+              ga ? grad_for(g * sb.unpack("MulBackward0"), za, da) : Tensor(),
+              gb ? grad_for(g * sa.unpack("MulBackward0"), zb, db) : Tensor()};
+        });
   }
   return out;
 }
@@ -82,21 +87,21 @@ Tensor pow(const Tensor& x, const Tensor& e) {
   Tensor out = run_binary(BinaryOp::Pow, x, e, t, t, "pow");
   if (wants_grad(x, e)) {
     bool gx = x.requires_grad(), ge = e.requires_grad();
-    record(out, "PowBackward1", {x, e},
-           [sx = SavedTensor(x), se = SavedTensor(e), so = SavedTensor(ge ? out : Tensor()),
-            zx = x.sizes(), ze = e.sizes(), dx = x.dtype(), de = e.dtype(), gx,
-            ge](const Tensor& g) {
-             const Tensor& xv = sx.unpack("PowBackward1");
-             const Tensor& ev = se.unpack("PowBackward1");
-             Tensor gxv, gev;
-             if (gx) gxv = grad_for(g * ev * pow(xv, ev - 1.0), zx, dx);
-             if (ge) {
-               // d/de x^e = x^e log x; at x == 0 with e >= 0 the limit is 0 (PyTorch's choice).
-               Tensor l = where(mul(xv == 0.0, ev >= 0.0), zeros_like(xv), log(xv));
-               gev = grad_for(g * so.unpack("PowBackward1") * l, ze, de);
-             }
-             return std::vector<Tensor>{gxv, gev};
-           });
+    record(
+        out, "PowBackward1", {x, e},
+        [sx = SavedTensor(x), se = SavedTensor(e), so = SavedTensor(ge ? out : Tensor()),
+         zx = x.sizes(), ze = e.sizes(), dx = x.dtype(), de = e.dtype(), gx, ge](const Tensor& g) {
+          const Tensor& xv = sx.unpack("PowBackward1");
+          const Tensor& ev = se.unpack("PowBackward1");
+          Tensor gxv, gev;
+          if (gx) gxv = grad_for(g * ev * pow(xv, ev - 1.0), zx, dx);
+          if (ge) {
+            // d/de x^e = x^e log x; at x == 0 with e >= 0 the limit is 0 (PyTorch's choice).
+            Tensor l = where(mul(xv == 0.0, ev >= 0.0), zeros_like(xv), log(xv));
+            gev = grad_for(g * so.unpack("PowBackward1") * l, ze, de);
+          }
+          return std::vector<Tensor>{gxv, gev};
+        });
   }
   return out;
 }
@@ -119,13 +124,13 @@ Tensor maximum(const Tensor& a, const Tensor& b) {
   DType t = result_type(a, b);
   Tensor out = run_binary(BinaryOp::Maximum, a, b, t, t, "maximum");
   if (wants_grad(a, b))
-    record(out, "MaximumBackward0", {a, b},
-           [sa = SavedTensor(a), sb = SavedTensor(b), za = a.sizes(), zb = b.sizes(),
-            da = a.dtype(), db = b.dtype(), ga = a.requires_grad(),
-            gb = b.requires_grad()](const Tensor& g) {
-             return extremum_grads(g, sa.unpack("MaximumBackward0"),
-                                   sb.unpack("MaximumBackward0"), true, za, zb, da, db, ga, gb);
-           });
+    record(
+        out, "MaximumBackward0", {a, b},
+        [sa = SavedTensor(a), sb = SavedTensor(b), za = a.sizes(), zb = b.sizes(), da = a.dtype(),
+         db = b.dtype(), ga = a.requires_grad(), gb = b.requires_grad()](const Tensor& g) {
+          return extremum_grads(g, sa.unpack("MaximumBackward0"), sb.unpack("MaximumBackward0"),
+                                true, za, zb, da, db, ga, gb);
+        });
   return out;
 }
 
@@ -133,13 +138,13 @@ Tensor minimum(const Tensor& a, const Tensor& b) {
   DType t = result_type(a, b);
   Tensor out = run_binary(BinaryOp::Minimum, a, b, t, t, "minimum");
   if (wants_grad(a, b))
-    record(out, "MinimumBackward0", {a, b},
-           [sa = SavedTensor(a), sb = SavedTensor(b), za = a.sizes(), zb = b.sizes(),
-            da = a.dtype(), db = b.dtype(), ga = a.requires_grad(),
-            gb = b.requires_grad()](const Tensor& g) {
-             return extremum_grads(g, sa.unpack("MinimumBackward0"),
-                                   sb.unpack("MinimumBackward0"), false, za, zb, da, db, ga, gb);
-           });
+    record(
+        out, "MinimumBackward0", {a, b},
+        [sa = SavedTensor(a), sb = SavedTensor(b), za = a.sizes(), zb = b.sizes(), da = a.dtype(),
+         db = b.dtype(), ga = a.requires_grad(), gb = b.requires_grad()](const Tensor& g) {
+          return extremum_grads(g, sa.unpack("MinimumBackward0"), sb.unpack("MinimumBackward0"),
+                                false, za, zb, da, db, ga, gb);
+        });
   return out;
 }
 
@@ -147,47 +152,99 @@ Tensor minimum(const Tensor& a, const Tensor& b) {
 
 using detail::wrap_scalar;
 
-Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
-Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
-Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
-Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
-Tensor operator+(const Tensor& a, double b) { return add(a, wrap_scalar(b, a)); }
-Tensor operator-(const Tensor& a, double b) { return sub(a, wrap_scalar(b, a)); }
-Tensor operator*(const Tensor& a, double b) { return mul(a, wrap_scalar(b, a)); }
-Tensor operator/(const Tensor& a, double b) { return div(a, wrap_scalar(b, a)); }
-Tensor operator+(double a, const Tensor& b) { return add(wrap_scalar(a, b), b); }
-Tensor operator-(double a, const Tensor& b) { return sub(wrap_scalar(a, b), b); }
-Tensor operator*(double a, const Tensor& b) { return mul(wrap_scalar(a, b), b); }
-Tensor operator/(double a, const Tensor& b) { return div(wrap_scalar(a, b), b); }
-Tensor operator-(const Tensor& a) { return neg(a); }
+Tensor operator+(const Tensor& a, const Tensor& b) {
+  return add(a, b);
+}
+Tensor operator-(const Tensor& a, const Tensor& b) {
+  return sub(a, b);
+}
+Tensor operator*(const Tensor& a, const Tensor& b) {
+  return mul(a, b);
+}
+Tensor operator/(const Tensor& a, const Tensor& b) {
+  return div(a, b);
+}
+Tensor operator+(const Tensor& a, double b) {
+  return add(a, wrap_scalar(b, a));
+}
+Tensor operator-(const Tensor& a, double b) {
+  return sub(a, wrap_scalar(b, a));
+}
+Tensor operator*(const Tensor& a, double b) {
+  return mul(a, wrap_scalar(b, a));
+}
+Tensor operator/(const Tensor& a, double b) {
+  return div(a, wrap_scalar(b, a));
+}
+Tensor operator+(double a, const Tensor& b) {
+  return add(wrap_scalar(a, b), b);
+}
+Tensor operator-(double a, const Tensor& b) {
+  return sub(wrap_scalar(a, b), b);
+}
+Tensor operator*(double a, const Tensor& b) {
+  return mul(wrap_scalar(a, b), b);
+}
+Tensor operator/(double a, const Tensor& b) {
+  return div(wrap_scalar(a, b), b);
+}
+Tensor operator-(const Tensor& a) {
+  return neg(a);
+}
 
-Tensor& operator+=(Tensor& a, const Tensor& b) { return a.add_(b); }
-Tensor& operator+=(Tensor& a, double b) { return a.add_(b); }
-Tensor& operator*=(Tensor& a, const Tensor& b) { return a.mul_(b); }
-Tensor& operator*=(Tensor& a, double b) { return a.mul_(b); }
+Tensor& operator+=(Tensor& a, const Tensor& b) {
+  return a.add_(b);
+}
+Tensor& operator+=(Tensor& a, double b) {
+  return a.add_(b);
+}
+Tensor& operator*=(Tensor& a, const Tensor& b) {
+  return a.mul_(b);
+}
+Tensor& operator*=(Tensor& a, double b) {
+  return a.mul_(b);
+}
 
 // ---- in-place forms (not recorded: see detail::check_inplace)
 
 Tensor& Tensor::add_(const Tensor& other, double alpha) {
-  detail::run_binary_inplace(alpha == 1 ? BinaryOp::Add : BinaryOp::AddScaled, *this, other,
-                             "add_", alpha);
+  detail::run_binary_inplace(alpha == 1 ? BinaryOp::Add : BinaryOp::AddScaled, *this, other, "add_",
+                             alpha);
   return *this;
 }
-Tensor& Tensor::add_(double value) { return add_(wrap_scalar(value, *this)); }
+Tensor& Tensor::add_(double value) {
+  return add_(wrap_scalar(value, *this));
+}
 Tensor& Tensor::mul_(const Tensor& other) {
   detail::run_binary_inplace(BinaryOp::Mul, *this, other, "mul_");
   return *this;
 }
-Tensor& Tensor::mul_(double value) { return mul_(wrap_scalar(value, *this)); }
+Tensor& Tensor::mul_(double value) {
+  return mul_(wrap_scalar(value, *this));
+}
 
 // ---- method forms
 
-Tensor Tensor::add(const Tensor& o, double alpha) const { return nw::add(*this, o, alpha); }
-Tensor Tensor::sub(const Tensor& o, double alpha) const { return nw::sub(*this, o, alpha); }
-Tensor Tensor::mul(const Tensor& o) const { return nw::mul(*this, o); }
-Tensor Tensor::div(const Tensor& o) const { return nw::div(*this, o); }
-Tensor Tensor::pow(const Tensor& e) const { return nw::pow(*this, e); }
-Tensor Tensor::maximum(const Tensor& o) const { return nw::maximum(*this, o); }
-Tensor Tensor::minimum(const Tensor& o) const { return nw::minimum(*this, o); }
+Tensor Tensor::add(const Tensor& o, double alpha) const {
+  return nw::add(*this, o, alpha);
+}
+Tensor Tensor::sub(const Tensor& o, double alpha) const {
+  return nw::sub(*this, o, alpha);
+}
+Tensor Tensor::mul(const Tensor& o) const {
+  return nw::mul(*this, o);
+}
+Tensor Tensor::div(const Tensor& o) const {
+  return nw::div(*this, o);
+}
+Tensor Tensor::pow(const Tensor& e) const {
+  return nw::pow(*this, e);
+}
+Tensor Tensor::maximum(const Tensor& o) const {
+  return nw::maximum(*this, o);
+}
+Tensor Tensor::minimum(const Tensor& o) const {
+  return nw::minimum(*this, o);
+}
 
 }  // namespace nw

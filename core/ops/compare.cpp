@@ -15,39 +15,88 @@ Tensor compare(BinaryOp op, const Tensor& a, const Tensor& b, const char* name) 
 }
 }  // namespace
 
-Tensor eq(const Tensor& a, const Tensor& b) { return compare(BinaryOp::Eq, a, b, "eq"); }
-Tensor ne(const Tensor& a, const Tensor& b) { return compare(BinaryOp::Ne, a, b, "ne"); }
-Tensor lt(const Tensor& a, const Tensor& b) { return compare(BinaryOp::Lt, a, b, "lt"); }
-Tensor le(const Tensor& a, const Tensor& b) { return compare(BinaryOp::Le, a, b, "le"); }
-Tensor gt(const Tensor& a, const Tensor& b) { return compare(BinaryOp::Gt, a, b, "gt"); }
-Tensor ge(const Tensor& a, const Tensor& b) { return compare(BinaryOp::Ge, a, b, "ge"); }
+Tensor eq(const Tensor& a, const Tensor& b) {
+  return compare(BinaryOp::Eq, a, b, "eq");
+}
+Tensor ne(const Tensor& a, const Tensor& b) {
+  return compare(BinaryOp::Ne, a, b, "ne");
+}
+Tensor lt(const Tensor& a, const Tensor& b) {
+  return compare(BinaryOp::Lt, a, b, "lt");
+}
+Tensor le(const Tensor& a, const Tensor& b) {
+  return compare(BinaryOp::Le, a, b, "le");
+}
+Tensor gt(const Tensor& a, const Tensor& b) {
+  return compare(BinaryOp::Gt, a, b, "gt");
+}
+Tensor ge(const Tensor& a, const Tensor& b) {
+  return compare(BinaryOp::Ge, a, b, "ge");
+}
 
-Tensor operator==(const Tensor& a, const Tensor& b) { return eq(a, b); }
-Tensor operator!=(const Tensor& a, const Tensor& b) { return ne(a, b); }
-Tensor operator<(const Tensor& a, const Tensor& b) { return lt(a, b); }
-Tensor operator<=(const Tensor& a, const Tensor& b) { return le(a, b); }
-Tensor operator>(const Tensor& a, const Tensor& b) { return gt(a, b); }
-Tensor operator>=(const Tensor& a, const Tensor& b) { return ge(a, b); }
-Tensor operator==(const Tensor& a, double b) { return eq(a, wrap_scalar(b, a)); }
-Tensor operator!=(const Tensor& a, double b) { return ne(a, wrap_scalar(b, a)); }
-Tensor operator<(const Tensor& a, double b) { return lt(a, wrap_scalar(b, a)); }
-Tensor operator<=(const Tensor& a, double b) { return le(a, wrap_scalar(b, a)); }
-Tensor operator>(const Tensor& a, double b) { return gt(a, wrap_scalar(b, a)); }
-Tensor operator>=(const Tensor& a, double b) { return ge(a, wrap_scalar(b, a)); }
+Tensor operator==(const Tensor& a, const Tensor& b) {
+  return eq(a, b);
+}
+Tensor operator!=(const Tensor& a, const Tensor& b) {
+  return ne(a, b);
+}
+Tensor operator<(const Tensor& a, const Tensor& b) {
+  return lt(a, b);
+}
+Tensor operator<=(const Tensor& a, const Tensor& b) {
+  return le(a, b);
+}
+Tensor operator>(const Tensor& a, const Tensor& b) {
+  return gt(a, b);
+}
+Tensor operator>=(const Tensor& a, const Tensor& b) {
+  return ge(a, b);
+}
+Tensor operator==(const Tensor& a, double b) {
+  return eq(a, wrap_scalar(b, a));
+}
+Tensor operator!=(const Tensor& a, double b) {
+  return ne(a, wrap_scalar(b, a));
+}
+Tensor operator<(const Tensor& a, double b) {
+  return lt(a, wrap_scalar(b, a));
+}
+Tensor operator<=(const Tensor& a, double b) {
+  return le(a, wrap_scalar(b, a));
+}
+Tensor operator>(const Tensor& a, double b) {
+  return gt(a, wrap_scalar(b, a));
+}
+Tensor operator>=(const Tensor& a, double b) {
+  return ge(a, wrap_scalar(b, a));
+}
 
-Tensor Tensor::eq(const Tensor& o) const { return nw::eq(*this, o); }
-Tensor Tensor::ne(const Tensor& o) const { return nw::ne(*this, o); }
-Tensor Tensor::lt(const Tensor& o) const { return nw::lt(*this, o); }
-Tensor Tensor::le(const Tensor& o) const { return nw::le(*this, o); }
-Tensor Tensor::gt(const Tensor& o) const { return nw::gt(*this, o); }
-Tensor Tensor::ge(const Tensor& o) const { return nw::ge(*this, o); }
+Tensor Tensor::eq(const Tensor& o) const {
+  return nw::eq(*this, o);
+}
+Tensor Tensor::ne(const Tensor& o) const {
+  return nw::ne(*this, o);
+}
+Tensor Tensor::lt(const Tensor& o) const {
+  return nw::lt(*this, o);
+}
+Tensor Tensor::le(const Tensor& o) const {
+  return nw::le(*this, o);
+}
+Tensor Tensor::gt(const Tensor& o) const {
+  return nw::gt(*this, o);
+}
+Tensor Tensor::ge(const Tensor& o) const {
+  return nw::ge(*this, o);
+}
 
 namespace {
 void check_mask(const Tensor& cond, const char* op) {
   detail::check_defined(cond, op);
   if (cond.dtype() != kBool)
     throw DTypeError(std::string(op) + ": the condition/mask must be a bool tensor, but it is " +
-                     dtype_name(cond.dtype()) + "; build it with a comparison (x > 0) or convert "
+                     dtype_name(cond.dtype()) +
+                     "; build it with a comparison (x > 0) or convert "
                      "with to(nw::kBool)");
 }
 }  // namespace
@@ -57,12 +106,11 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   detail::check_same_device(cond, a, "where");
   detail::check_same_device(a, b, "where");
   DType t = result_type(a, b);
-  Shape shape = broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes(), "where"), b.sizes(),
-                                 "where");
+  Shape shape =
+      broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes(), "where"), b.sizes(), "where");
   Tensor out = detail::new_tensor(shape, t, a.device());
   backend_for(a.device())
-      .where(detail::broadcast_to(cond, shape),
-             detail::broadcast_to(detail::as_dtype(a, t), shape),
+      .where(detail::broadcast_to(cond, shape), detail::broadcast_to(detail::as_dtype(a, t), shape),
              detail::broadcast_to(detail::as_dtype(b, t), shape), out);
   if (autograd::needs_grad({&a, &b}))
     record(out, "WhereBackward0", {a, b},

@@ -44,8 +44,12 @@ Tensor Tensor::to(const Device& d, DType t) const {
   return out;
 }
 
-Tensor Tensor::to(DType t) const { return to(device(), t); }
-Tensor Tensor::to(const Device& d) const { return to(d, dtype()); }
+Tensor Tensor::to(DType t) const {
+  return to(device(), t);
+}
+Tensor Tensor::to(const Device& d) const {
+  return to(d, dtype());
+}
 
 Tensor Tensor::clone() const {
   Tensor out = detail::new_tensor(sizes(), dtype(), device());
@@ -55,6 +59,8 @@ Tensor Tensor::clone() const {
   return out;
 }
 
-Tensor Tensor::contiguous() const { return is_contiguous() ? *this : clone(); }
+Tensor Tensor::contiguous() const {
+  return is_contiguous() ? *this : clone();
+}
 
 }  // namespace nw

@@ -118,7 +118,9 @@ Tensor one_hot(const Tensor& labels, int64_t num_classes) {
   return out;
 }
 
-Tensor Tensor::gather(int64_t dim, const Tensor& index) const { return nw::gather(*this, dim, index); }
+Tensor Tensor::gather(int64_t dim, const Tensor& index) const {
+  return nw::gather(*this, dim, index);
+}
 Tensor Tensor::scatter_add(int64_t dim, const Tensor& index, const Tensor& src) const {
   return nw::scatter_add(*this, dim, index, src);
 }

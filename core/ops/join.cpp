@@ -28,8 +28,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
       if (k != d && x.sizes()[size_t(k)] != first.sizes()[size_t(k)])
         throw ShapeError("cat: sizes must match except in dimension " + std::to_string(d) +
                          ", but tensor " + std::to_string(i) + " has shape " +
-                         shape_str(x.sizes()) + " and tensor 0 has " +
-                         shape_str(first.sizes()));
+                         shape_str(x.sizes()) + " and tensor 0 has " + shape_str(first.sizes()));
     shape[size_t(d)] += x.sizes()[size_t(d)];
   }
   Tensor out = detail::new_tensor(shape, t, first.device());

@@ -35,17 +35,21 @@ std::string mismatch(const Tensor& a, const Tensor& b, int64_t ka, int64_t kb) {
                     " cannot be multiplied (" + std::to_string(ka) + " != " + std::to_string(kb) +
                     ")";
   if (b.dim() >= 2 && a.size(-1) == b.size(-1)) return msg + "; did you mean b.t()?";
-  if (a.dim() >= 2 && a.size(-2) == b.size(b.dim() >= 2 ? -2 : 0)) return msg + "; did you mean a.t()?";
-  return msg + "; the last dimension of the first operand must equal the first (or, for "
-               "batches, second-to-last) dimension of the second";
+  if (a.dim() >= 2 && a.size(-2) == b.size(b.dim() >= 2 ? -2 : 0))
+    return msg + "; did you mean a.t()?";
+  return msg +
+         "; the last dimension of the first operand must equal the first (or, for "
+         "batches, second-to-last) dimension of the second";
 }
 
 Tensor matmul_forward(const Tensor& a, const Tensor& b) {
   // Promote 1-D operands to matrices; remember to drop those dimensions again.
-  Tensor a2 = a.dim() == 1 ? detail::make_view(a, {1, a.size(0)}, {0, a.stride(0)}, a.storage_offset())
-                           : a.detach();
-  Tensor b2 = b.dim() == 1 ? detail::make_view(b, {b.size(0), 1}, {b.stride(0), 0}, b.storage_offset())
-                           : b.detach();
+  Tensor a2 = a.dim() == 1
+                  ? detail::make_view(a, {1, a.size(0)}, {0, a.stride(0)}, a.storage_offset())
+                  : a.detach();
+  Tensor b2 = b.dim() == 1
+                  ? detail::make_view(b, {b.size(0), 1}, {b.stride(0), 0}, b.storage_offset())
+                  : b.detach();
   const int64_t M = a2.size(-2), K = a2.size(-1), N = b2.size(-1);
   if (b2.size(-2) != K) throw ShapeError(mismatch(a, b, K, b2.size(-2)));
   Shape ba(a2.sizes().begin(), a2.sizes().end() - 2), bb(b2.sizes().begin(), b2.sizes().end() - 2);
@@ -61,7 +65,9 @@ Tensor matmul_forward(const Tensor& a, const Tensor& b) {
   Shape final_shape = batch;
   if (a.dim() > 1) final_shape.push_back(M);
   if (b.dim() > 1) final_shape.push_back(N);
-  return final_shape == so ? out : detail::make_view(out, final_shape, contiguous_strides(final_shape), 0);
+  return final_shape == so
+             ? out
+             : detail::make_view(out, final_shape, contiguous_strides(final_shape), 0);
 }
 
 const char* backward_name(const Tensor& a, const Tensor& b) {
@@ -105,14 +111,18 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
              if (av.dim() == 1) g2 = g2.unsqueeze(bv.dim() == 1 ? 0 : -2);
              if (bv.dim() == 1) g2 = g2.unsqueeze(-1);
              Tensor grad_a, grad_b;
-             if (ga) grad_a = sum_to(matmul(g2, b2.transpose(-1, -2)), a2.sizes()).reshape(av.sizes());
-             if (gb) grad_b = sum_to(matmul(a2.transpose(-1, -2), g2), b2.sizes()).reshape(bv.sizes());
+             if (ga)
+               grad_a = sum_to(matmul(g2, b2.transpose(-1, -2)), a2.sizes()).reshape(av.sizes());
+             if (gb)
+               grad_b = sum_to(matmul(a2.transpose(-1, -2), g2), b2.sizes()).reshape(bv.sizes());
              return std::vector<Tensor>{grad_a, grad_b};
            });
   }
   return out;
 }
 
-Tensor Tensor::matmul(const Tensor& o) const { return nw::matmul(*this, o); }
+Tensor Tensor::matmul(const Tensor& o) const {
+  return nw::matmul(*this, o);
+}
 
 }  // namespace nw

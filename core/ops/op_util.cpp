@@ -58,7 +58,9 @@ void check_same_device(const Tensor& a, const Tensor& b, const char* op) {
 }
 
 namespace {
-int category(DType t) { return t == kBool ? 0 : is_floating(t) ? 2 : 1; }
+int category(DType t) {
+  return t == kBool ? 0 : is_floating(t) ? 2 : 1;
+}
 }  // namespace
 
 DType result_type(const Tensor& a, const Tensor& b) {
@@ -87,12 +89,15 @@ void check_inplace(const Tensor& t, const char* op) {
                         ": a leaf tensor that requires grad is being used in an in-place "
                         "operation; wrap the update in nw::NoGradGuard (as optimizers do) or "
                         "use the out-of-place form");
-  throw AutogradError(std::string(op) + ": in-place operations on a tensor that is part of the "
-                      "autograd graph (grad_fn=" + t.grad_fn()->name() +
-                      ") are not supported; use the out-of-place form");
+  throw AutogradError(std::string(op) +
+                      ": in-place operations on a tensor that is part of the "
+                      "autograd graph (grad_fn=" +
+                      t.grad_fn()->name() + ") are not supported; use the out-of-place form");
 }
 
-DType float_type(const Tensor& t) { return is_floating(t.dtype()) ? t.dtype() : kFloat32; }
+DType float_type(const Tensor& t) {
+  return is_floating(t.dtype()) ? t.dtype() : kFloat32;
+}
 
 std::string describe(const Tensor& t) {
   return std::string(dtype_name(t.dtype())) + " tensor of shape " + shape_str(t.sizes());

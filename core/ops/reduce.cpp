@@ -58,7 +58,9 @@ void check_nonempty(const Tensor& x, const Reduction& r, const char* op) {
 }
 
 // The gradient of a reduction, seen with the input's rank (size 1 on reduced dims).
-Tensor to_keep(const Tensor& g, const Shape& keep) { return g.reshape(keep); }
+Tensor to_keep(const Tensor& g, const Shape& keep) {
+  return g.reshape(keep);
+}
 
 Tensor sum_impl(const Tensor& x, const Shape& dims, bool keepdim, bool all) {
   detail::check_defined(x, "sum");
@@ -133,14 +135,14 @@ std::pair<Tensor, Tensor> extremum_dim(const Tensor& x, int64_t dim, bool keepdi
   Reduction r = plan(x, {d}, keepdim, false, op);
   Tensor values = run_reduce(is_max ? ReduceOp::Max : ReduceOp::Min, x, r, x.dtype());
   if (autograd::needs_grad({&x}))
-    record(values, is_max ? "MaxBackward0" : "MinBackward0", {x},
-           [idx = indices, keep = r.keep, sizes = x.sizes(), d](const Tensor& g) {
-             // The whole gradient goes to the element that was selected.
-             Tensor gk = to_keep(g, keep);
-             return std::vector<Tensor>{
-                 scatter_add(zeros(sizes, TensorOptions(g.dtype()).device(g.device())), d,
-                             idx.reshape(keep), gk)};
-           });
+    record(
+        values, is_max ? "MaxBackward0" : "MinBackward0", {x},
+        [idx = indices, keep = r.keep, sizes = x.sizes(), d](const Tensor& g) {
+          // The whole gradient goes to the element that was selected.
+          Tensor gk = to_keep(g, keep);
+          return std::vector<Tensor>{scatter_add(
+              zeros(sizes, TensorOptions(g.dtype()).device(g.device())), d, idx.reshape(keep), gk)};
+        });
   return {values, indices};
 }
 
@@ -172,7 +174,8 @@ Tensor var_impl(const Tensor& x, const Shape& dims, bool unbiased, bool keepdim,
              const char* name = take_sqrt ? "StdBackward0" : "VarBackward0";
              Tensor dx = sx.unpack(name) - mean_keep;
              Tensor gk = to_keep(g, keep);
-             if (take_sqrt) return std::vector<Tensor>{gk * dx / (to_keep(so.unpack(name), keep) * denom)};
+             if (take_sqrt)
+               return std::vector<Tensor>{gk * dx / (to_keep(so.unpack(name), keep) * denom)};
              return std::vector<Tensor>{gk * dx * (2.0 / denom)};
            });
   return out;
@@ -180,33 +183,51 @@ Tensor var_impl(const Tensor& x, const Shape& dims, bool unbiased, bool keepdim,
 
 }  // namespace
 
-Tensor sum(const Tensor& x) { return sum_impl(x, {}, false, true); }
+Tensor sum(const Tensor& x) {
+  return sum_impl(x, {}, false, true);
+}
 Tensor sum(const Tensor& x, const Shape& dims, bool keepdim) {
   return sum_impl(x, dims, keepdim, dims.empty());
 }
-Tensor mean(const Tensor& x) { return mean_impl(x, {}, false, true); }
+Tensor mean(const Tensor& x) {
+  return mean_impl(x, {}, false, true);
+}
 Tensor mean(const Tensor& x, const Shape& dims, bool keepdim) {
   return mean_impl(x, dims, keepdim, dims.empty());
 }
-Tensor max(const Tensor& x) { return extremum_all(x, true); }
-Tensor min(const Tensor& x) { return extremum_all(x, false); }
+Tensor max(const Tensor& x) {
+  return extremum_all(x, true);
+}
+Tensor min(const Tensor& x) {
+  return extremum_all(x, false);
+}
 std::pair<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim) {
   return extremum_dim(x, dim, keepdim, true);
 }
 std::pair<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim) {
   return extremum_dim(x, dim, keepdim, false);
 }
-Tensor argmax(const Tensor& x) { return arg_impl(x, std::nullopt, false, true); }
-Tensor argmax(const Tensor& x, int64_t dim, bool keepdim) { return arg_impl(x, dim, keepdim, true); }
-Tensor argmin(const Tensor& x) { return arg_impl(x, std::nullopt, false, false); }
+Tensor argmax(const Tensor& x) {
+  return arg_impl(x, std::nullopt, false, true);
+}
+Tensor argmax(const Tensor& x, int64_t dim, bool keepdim) {
+  return arg_impl(x, dim, keepdim, true);
+}
+Tensor argmin(const Tensor& x) {
+  return arg_impl(x, std::nullopt, false, false);
+}
 Tensor argmin(const Tensor& x, int64_t dim, bool keepdim) {
   return arg_impl(x, dim, keepdim, false);
 }
-Tensor var(const Tensor& x, bool unbiased) { return var_impl(x, {}, unbiased, false, true, false); }
+Tensor var(const Tensor& x, bool unbiased) {
+  return var_impl(x, {}, unbiased, false, true, false);
+}
 Tensor var(const Tensor& x, const Shape& dims, bool unbiased, bool keepdim) {
   return var_impl(x, dims, unbiased, keepdim, dims.empty(), false);
 }
-Tensor std(const Tensor& x, bool unbiased) { return var_impl(x, {}, unbiased, false, true, true); }
+Tensor std(const Tensor& x, bool unbiased) {
+  return var_impl(x, {}, unbiased, false, true, true);
+}
 Tensor std(const Tensor& x, const Shape& dims, bool unbiased, bool keepdim) {
   return var_impl(x, dims, unbiased, keepdim, dims.empty(), true);
 }
@@ -220,8 +241,8 @@ Tensor logsumexp(const Tensor& x, const Shape& dims, bool keepdim) {
     NoGradGuard ng;
     Tensor xd = xf.detach();
     // Shift by the max so exp cannot overflow; an all -inf slice keeps a shift of 0.
-    Tensor m = run_reduce(ReduceOp::Max, xd, plan(xd, dims, true, dims.empty(), "logsumexp"),
-                          xd.dtype());
+    Tensor m =
+        run_reduce(ReduceOp::Max, xd, plan(xd, dims, true, dims.empty(), "logsumexp"), xd.dtype());
     m = where(m.abs() == std::numeric_limits<double>::infinity(), zeros_like(m), m);
     Tensor s = (xd - m).exp().sum(dims, true).log() + m;
     out = s.reshape(r.out);
@@ -249,29 +270,51 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
   return r.reshape(shape);
 }
 
-Tensor Tensor::sum() const { return nw::sum(*this); }
-Tensor Tensor::sum(const Shape& dims, bool keepdim) const { return nw::sum(*this, dims, keepdim); }
-Tensor Tensor::mean() const { return nw::mean(*this); }
+Tensor Tensor::sum() const {
+  return nw::sum(*this);
+}
+Tensor Tensor::sum(const Shape& dims, bool keepdim) const {
+  return nw::sum(*this, dims, keepdim);
+}
+Tensor Tensor::mean() const {
+  return nw::mean(*this);
+}
 Tensor Tensor::mean(const Shape& dims, bool keepdim) const {
   return nw::mean(*this, dims, keepdim);
 }
-Tensor Tensor::max() const { return nw::max(*this); }
+Tensor Tensor::max() const {
+  return nw::max(*this);
+}
 std::pair<Tensor, Tensor> Tensor::max(int64_t dim, bool keepdim) const {
   return nw::max(*this, dim, keepdim);
 }
-Tensor Tensor::min() const { return nw::min(*this); }
+Tensor Tensor::min() const {
+  return nw::min(*this);
+}
 std::pair<Tensor, Tensor> Tensor::min(int64_t dim, bool keepdim) const {
   return nw::min(*this, dim, keepdim);
 }
-Tensor Tensor::argmax() const { return nw::argmax(*this); }
-Tensor Tensor::argmax(int64_t dim, bool keepdim) const { return nw::argmax(*this, dim, keepdim); }
-Tensor Tensor::argmin() const { return nw::argmin(*this); }
-Tensor Tensor::argmin(int64_t dim, bool keepdim) const { return nw::argmin(*this, dim, keepdim); }
-Tensor Tensor::var(bool unbiased) const { return nw::var(*this, unbiased); }
+Tensor Tensor::argmax() const {
+  return nw::argmax(*this);
+}
+Tensor Tensor::argmax(int64_t dim, bool keepdim) const {
+  return nw::argmax(*this, dim, keepdim);
+}
+Tensor Tensor::argmin() const {
+  return nw::argmin(*this);
+}
+Tensor Tensor::argmin(int64_t dim, bool keepdim) const {
+  return nw::argmin(*this, dim, keepdim);
+}
+Tensor Tensor::var(bool unbiased) const {
+  return nw::var(*this, unbiased);
+}
 Tensor Tensor::var(const Shape& dims, bool unbiased, bool keepdim) const {
   return nw::var(*this, dims, unbiased, keepdim);
 }
-Tensor Tensor::std(bool unbiased) const { return nw::std(*this, unbiased); }
+Tensor Tensor::std(bool unbiased) const {
+  return nw::std(*this, unbiased);
+}
 Tensor Tensor::std(const Shape& dims, bool unbiased, bool keepdim) const {
   return nw::std(*this, dims, unbiased, keepdim);
 }

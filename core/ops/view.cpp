@@ -12,7 +12,9 @@ using detail::make_view;
 
 namespace {
 
-bool wants_grad(const Tensor& x) { return autograd::needs_grad({&x}); }
+bool wants_grad(const Tensor& x) {
+  return autograd::needs_grad({&x});
+}
 
 // Gradient of a view that picks part of the input: zeros with the gradient written into the same
 // part.
@@ -35,8 +37,8 @@ std::optional<Shape> view_strides(const Shape& sizes, const Shape& strides, cons
   int64_t tensor_numel = 1, view_numel = 1;
   for (int64_t d = int64_t(sizes.size()) - 1; d >= 0; --d) {
     tensor_numel *= sizes[size_t(d)];
-    if (d == 0 || (sizes[size_t(d - 1)] != 1 &&
-                   strides[size_t(d - 1)] != tensor_numel * chunk_base_stride)) {
+    if (d == 0 ||
+        (sizes[size_t(d - 1)] != 1 && strides[size_t(d - 1)] != tensor_numel * chunk_base_stride)) {
       while (view_d >= 0 && (view_numel < tensor_numel || shape[size_t(view_d)] == 1)) {
         out[size_t(view_d)] = view_numel * chunk_base_stride;
         view_numel *= shape[size_t(view_d)];
@@ -64,8 +66,8 @@ Shape infer_shape(const Shape& shape, int64_t numel, const char* op, const Shape
                          shape_str(shape));
       infer = int64_t(i);
     } else if (out[i] < 0) {
-      throw ShapeError(std::string(op) + ": invalid size " + std::to_string(out[i]) +
-                       " in shape " + shape_str(shape));
+      throw ShapeError(std::string(op) + ": invalid size " + std::to_string(out[i]) + " in shape " +
+                       shape_str(shape));
     } else {
       known *= out[i];
     }
@@ -87,9 +89,8 @@ Shape infer_shape(const Shape& shape, int64_t numel, const char* op, const Shape
 
 Tensor reshape_grad_node(Tensor out, const Tensor& x, const char* name) {
   if (wants_grad(x))
-    record(out, name, {x}, [sizes = x.sizes()](const Tensor& g) {
-      return std::vector<Tensor>{g.reshape(sizes)};
-    });
+    record(out, name, {x},
+           [sizes = x.sizes()](const Tensor& g) { return std::vector<Tensor>{g.reshape(sizes)}; });
   return out;
 }
 
@@ -113,7 +114,8 @@ Tensor Tensor::select(int64_t dim, int64_t i) const {
   Tensor out = make_view(*this, s, st, off);
   if (wants_grad(*this))
     record(out, "SelectBackward0", {*this}, [sizes = sizes(), d, i](const Tensor& g) {
-      return std::vector<Tensor>{embed_grad(g, sizes, [&](const Tensor& z) { return z.select(d, i); })};
+      return std::vector<Tensor>{
+          embed_grad(g, sizes, [&](const Tensor& z) { return z.select(d, i); })};
     });
   return out;
 }
@@ -153,8 +155,8 @@ Tensor Tensor::narrow(int64_t dim, int64_t start, int64_t length) const {
   if (start < 0 || length < 0 || start + length > n)
     throw IndexError("narrow: start " + std::to_string(start) + " and length " +
                      std::to_string(length) + " exceed dimension " + std::to_string(d) +
-                     " of size " + std::to_string(n) + "; need 0 <= start and start + length <= " +
-                     std::to_string(n));
+                     " of size " + std::to_string(n) +
+                     "; need 0 <= start and start + length <= " + std::to_string(n));
   return slice(d, start, start + length, 1);
 }
 
@@ -179,8 +181,8 @@ Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
   if (dim() == 0) return reshape({1});
   int64_t s = wrap_dim(start_dim, dim(), "flatten"), e = wrap_dim(end_dim, dim(), "flatten");
   if (s > e)
-    throw IndexError("flatten: start_dim " + std::to_string(start_dim) +
-                     " comes after end_dim " + std::to_string(end_dim));
+    throw IndexError("flatten: start_dim " + std::to_string(start_dim) + " comes after end_dim " +
+                     std::to_string(end_dim));
   if (s == e) return *this;
   Shape shape(sizes().begin(), sizes().begin() + s);
   int64_t m = 1;
@@ -202,7 +204,8 @@ Tensor Tensor::squeeze() const {
 
 Tensor Tensor::squeeze(int64_t dim) const {
   int64_t d = wrap_dim(dim, this->dim(), "squeeze");
-  if (this->dim() == 0 || sizes()[size_t(d)] != 1) return reshape_grad_node(detach(), *this, "SqueezeBackward1");
+  if (this->dim() == 0 || sizes()[size_t(d)] != 1)
+    return reshape_grad_node(detach(), *this, "SqueezeBackward1");
   Shape s = sizes(), st = strides();
   s.erase(s.begin() + d);
   st.erase(st.begin() + d);
@@ -237,9 +240,8 @@ Tensor Tensor::permute(const Shape& dims) const {
   }
   Tensor out = make_view(*this, s, st, storage_offset());
   if (wants_grad(*this))
-    record(out, "PermuteBackward0", {*this}, [inverse](const Tensor& g) {
-      return std::vector<Tensor>{g.permute(inverse)};
-    });
+    record(out, "PermuteBackward0", {*this},
+           [inverse](const Tensor& g) { return std::vector<Tensor>{g.permute(inverse)}; });
   return out;
 }
 
@@ -251,9 +253,8 @@ Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
   std::swap(st[size_t(a)], st[size_t(b)]);
   Tensor out = make_view(*this, s, st, storage_offset());
   if (wants_grad(*this))
-    record(out, "TransposeBackward0", {*this}, [a, b](const Tensor& g) {
-      return std::vector<Tensor>{g.transpose(a, b)};
-    });
+    record(out, "TransposeBackward0", {*this},
+           [a, b](const Tensor& g) { return std::vector<Tensor>{g.transpose(a, b)}; });
   return out;
 }
 
@@ -270,8 +271,10 @@ Tensor Tensor::t() const {
 
 Tensor Tensor::expand(const Shape& shape) const {
   if (int64_t(shape.size()) < dim())
-    throw ShapeError("expand: the target shape " + shape_str(shape) + " has fewer dimensions "
-                     "than the tensor's " + shape_str(sizes()));
+    throw ShapeError("expand: the target shape " + shape_str(shape) +
+                     " has fewer dimensions "
+                     "than the tensor's " +
+                     shape_str(sizes()));
   Shape target = shape;
   const size_t lead = shape.size() - size_t(dim());
   for (size_t i = 0; i < shape.size(); ++i) {
@@ -282,23 +285,23 @@ Tensor Tensor::expand(const Shape& shape) const {
       target[i] = sizes()[i - lead];
     }
     if (i >= lead && sizes()[i - lead] != 1 && sizes()[i - lead] != target[i])
-      throw ShapeError("expand: the size " + std::to_string(sizes()[i - lead]) +
-                       " of dimension " + std::to_string(i - lead) + " of shape " +
-                       shape_str(sizes()) + " must match " + std::to_string(target[i]) +
-                       " in the target " + shape_str(shape) + " (only size-1 dimensions expand)");
+      throw ShapeError("expand: the size " + std::to_string(sizes()[i - lead]) + " of dimension " +
+                       std::to_string(i - lead) + " of shape " + shape_str(sizes()) +
+                       " must match " + std::to_string(target[i]) + " in the target " +
+                       shape_str(shape) + " (only size-1 dimensions expand)");
   }
   Tensor out = detail::broadcast_to(*this, target);
   if (wants_grad(*this))
-    record(out, "ExpandBackward0", {*this}, [sizes = sizes()](const Tensor& g) {
-      return std::vector<Tensor>{sum_to(g, sizes)};
-    });
+    record(out, "ExpandBackward0", {*this},
+           [sizes = sizes()](const Tensor& g) { return std::vector<Tensor>{sum_to(g, sizes)}; });
   return out;
 }
 
 Tensor Tensor::as_strided(const Shape& sizes, const Shape& strides, int64_t offset) const {
   if (autograd::needs_grad({this}))
-    throw AutogradError("as_strided: does not record gradients; use view, slice, expand or "
-                        "permute, or call it on a detached tensor");
+    throw AutogradError(
+        "as_strided: does not record gradients; use view, slice, expand or "
+        "permute, or call it on a detached tensor");
   if (sizes.size() != strides.size())
     throw ShapeError("as_strided: sizes " + shape_str(sizes) + " and strides " +
                      shape_str(strides) + " differ in length");
@@ -319,19 +322,26 @@ Tensor Tensor::index(const std::vector<TensorIndex>& idx) const {
   }
   if (ellipses > 1) throw IndexError("index: an index can only have a single ellipsis");
   if (consumed > dim())
-    throw IndexError("index: too many indices for a tensor of dimension " +
-                     std::to_string(dim()) + " (got " + std::to_string(consumed) + ")");
+    throw IndexError("index: too many indices for a tensor of dimension " + std::to_string(dim()) +
+                     " (got " + std::to_string(consumed) + ")");
   Tensor r = *this;
   int64_t d = 0;  // the dimension of r the next index applies to
   for (const auto& i : idx) {
     switch (i.kind()) {
-      case TensorIndex::Kind::Integer: r = r.select(d, i.integer()); break;
+      case TensorIndex::Kind::Integer:
+        r = r.select(d, i.integer());
+        break;
       case TensorIndex::Kind::Slice:
         r = r.slice(d, i.slice().start, i.slice().stop, i.slice().step);
         ++d;
         break;
-      case TensorIndex::Kind::None: r = r.unsqueeze(d); ++d; break;
-      case TensorIndex::Kind::Ellipsis: d += dim() - consumed; break;
+      case TensorIndex::Kind::None:
+        r = r.unsqueeze(d);
+        ++d;
+        break;
+      case TensorIndex::Kind::Ellipsis:
+        d += dim() - consumed;
+        break;
     }
   }
   return r;

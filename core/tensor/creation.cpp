@@ -89,9 +89,8 @@ Tensor tensor(const NestedList& data, const TensorOptions& options) {
 template <typename T>
 Tensor from_vector(const std::vector<T>& data, const Shape& shape, const TensorOptions& options) {
   if (int64_t(data.size()) != numel_of(shape))
-    throw ShapeError("from_vector: " + std::to_string(data.size()) +
-                     " values cannot fill shape " + shape_str(shape) + " (" +
-                     std::to_string(numel_of(shape)) + " elements)");
+    throw ShapeError("from_vector: " + std::to_string(data.size()) + " values cannot fill shape " +
+                     shape_str(shape) + " (" + std::to_string(numel_of(shape)) + " elements)");
   Tensor host = detail::new_tensor(shape, dtype_of<T>::value, kCPU);
   if constexpr (std::is_same_v<T, bool>) {
     bool* p = static_cast<bool*>(host.raw_data());
@@ -99,21 +98,24 @@ Tensor from_vector(const std::vector<T>& data, const Shape& shape, const TensorO
   } else {
     std::memcpy(host.raw_data(), data.data(), data.size() * sizeof(T));
   }
-  Tensor t = host.to(options.device_, options.dtype_ == kFloat32 ? dtype_of<T>::value : options.dtype_);
+  Tensor t =
+      host.to(options.device_, options.dtype_ == kFloat32 ? dtype_of<T>::value : options.dtype_);
   return finish(t, options);
 }
 template Tensor from_vector<float>(const std::vector<float>&, const Shape&, const TensorOptions&);
 template Tensor from_vector<double>(const std::vector<double>&, const Shape&, const TensorOptions&);
-template Tensor from_vector<int64_t>(const std::vector<int64_t>&, const Shape&, const TensorOptions&);
-template Tensor from_vector<uint8_t>(const std::vector<uint8_t>&, const Shape&, const TensorOptions&);
+template Tensor from_vector<int64_t>(const std::vector<int64_t>&, const Shape&,
+                                     const TensorOptions&);
+template Tensor from_vector<uint8_t>(const std::vector<uint8_t>&, const Shape&,
+                                     const TensorOptions&);
 template Tensor from_vector<bool>(const std::vector<bool>&, const Shape&, const TensorOptions&);
 
 Tensor from_blob(void* data, const Shape& shape, DType dtype, std::function<void(void*)> deleter) {
   if (!data && numel_of(shape) > 0)
     throw Error("from_blob: null data pointer for a non-empty shape " + shape_str(shape));
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<StorageImpl>(
-      data, size_t(numel_of(shape)) * element_size(dtype), kCPU, std::move(deleter));
+  impl->storage = std::make_shared<StorageImpl>(data, size_t(numel_of(shape)) * element_size(dtype),
+                                                kCPU, std::move(deleter));
   impl->sizes = shape;
   impl->strides = contiguous_strides(shape);
   impl->dtype = dtype;
@@ -134,10 +136,16 @@ Tensor full(const Shape& shape, double value, const TensorOptions& o) {
   return finish(t, o);
 }
 
-Tensor zeros(const Shape& shape, const TensorOptions& o) { return full(shape, 0.0, o); }
-Tensor ones(const Shape& shape, const TensorOptions& o) { return full(shape, 1.0, o); }
+Tensor zeros(const Shape& shape, const TensorOptions& o) {
+  return full(shape, 0.0, o);
+}
+Tensor ones(const Shape& shape, const TensorOptions& o) {
+  return full(shape, 1.0, o);
+}
 
-Tensor arange(double end, const TensorOptions& o) { return arange(0, end, 1, o); }
+Tensor arange(double end, const TensorOptions& o) {
+  return arange(0, end, 1, o);
+}
 
 Tensor arange(double start, double end, double step, const TensorOptions& o) {
   if (step == 0) throw Error("arange: step must be nonzero");
@@ -149,8 +157,8 @@ Tensor arange(double start, double end, double step, const TensorOptions& o) {
   for (int64_t i = 0; i < n; ++i) v[size_t(i)] = start + double(i) * step;
   DType t = o.dtype_;
   // Fractional bounds with the integer default make a float range, as torch.arange(0.5, 2).
-  if (t == kInt64 && (start != std::floor(start) || end != std::floor(end) ||
-                      step != std::floor(step)))
+  if (t == kInt64 &&
+      (start != std::floor(start) || end != std::floor(end) || step != std::floor(step)))
     t = kFloat32;
   return finish(from_doubles(v, {n}, t, o.device_), o);
 }
@@ -166,7 +174,9 @@ Tensor linspace(double start, double end, int64_t steps, const TensorOptions& o)
   return finish(from_doubles(v, {steps}, o.dtype_, o.device_), o);
 }
 
-Tensor eye(int64_t n, const TensorOptions& o) { return eye(n, n, o); }
+Tensor eye(int64_t n, const TensorOptions& o) {
+  return eye(n, n, o);
+}
 
 Tensor eye(int64_t n, int64_t m, const TensorOptions& o) {
   std::vector<double> v(size_t(n * m), 0.0);
@@ -214,15 +224,29 @@ Tensor randperm(int64_t n, const TensorOptions& o) {
 }
 
 namespace {
-TensorOptions like(const Tensor& x) { return TensorOptions(x.dtype()).device(x.device()); }
+TensorOptions like(const Tensor& x) {
+  return TensorOptions(x.dtype()).device(x.device());
+}
 }  // namespace
 
-Tensor empty_like(const Tensor& x) { return empty(x.sizes(), like(x)); }
-Tensor zeros_like(const Tensor& x) { return zeros(x.sizes(), like(x)); }
-Tensor ones_like(const Tensor& x) { return ones(x.sizes(), like(x)); }
-Tensor full_like(const Tensor& x, double value) { return full(x.sizes(), value, like(x)); }
-Tensor rand_like(const Tensor& x) { return rand(x.sizes(), like(x)); }
-Tensor randn_like(const Tensor& x) { return randn(x.sizes(), like(x)); }
+Tensor empty_like(const Tensor& x) {
+  return empty(x.sizes(), like(x));
+}
+Tensor zeros_like(const Tensor& x) {
+  return zeros(x.sizes(), like(x));
+}
+Tensor ones_like(const Tensor& x) {
+  return ones(x.sizes(), like(x));
+}
+Tensor full_like(const Tensor& x, double value) {
+  return full(x.sizes(), value, like(x));
+}
+Tensor rand_like(const Tensor& x) {
+  return rand(x.sizes(), like(x));
+}
+Tensor randn_like(const Tensor& x) {
+  return randn(x.sizes(), like(x));
+}
 Tensor randint_like(const Tensor& x, int64_t low, int64_t high) {
   return randint(low, high, x.sizes(), like(x));
 }

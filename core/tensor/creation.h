@@ -13,16 +13,28 @@ struct TensorOptions {
   TensorOptions() = default;
   TensorOptions(DType t) : dtype_(t) {}
   TensorOptions(const Device& d) : device_(d) {}
-  TensorOptions dtype(DType t) const { auto o = *this; o.dtype_ = t; return o; }
-  TensorOptions device(const Device& d) const { auto o = *this; o.device_ = d; return o; }
-  TensorOptions requires_grad(bool on = true) const { auto o = *this; o.requires_grad_ = on; return o; }
+  TensorOptions dtype(DType t) const {
+    auto o = *this;
+    o.dtype_ = t;
+    return o;
+  }
+  TensorOptions device(const Device& d) const {
+    auto o = *this;
+    o.device_ = d;
+    return o;
+  }
+  TensorOptions requires_grad(bool on = true) const {
+    auto o = *this;
+    o.requires_grad_ = on;
+    return o;
+  }
   DType dtype_ = kFloat32;
   Device device_ = kCPU;
   bool requires_grad_ = false;
 };
 
-// A nested literal: nw::tensor({{1., 2.}, {3., 4.}}). Any floating literal makes the tensor float32,
-// only integers make it int64, only bools make it bool (PyTorch's inference).
+// A nested literal: nw::tensor({{1., 2.}, {3., 4.}}). Any floating literal makes the tensor
+// float32, only integers make it int64, only bools make it bool (PyTorch's inference).
 class NestedList {
  public:
   NestedList(double v) : value_(v), kind_(Kind::Floating) {}
@@ -46,7 +58,8 @@ class NestedList {
 Tensor tensor(const NestedList& data);
 Tensor tensor(const NestedList& data, const TensorOptions& options);
 template <typename T>
-Tensor from_vector(const std::vector<T>& data, const Shape& shape, const TensorOptions& options = {});
+Tensor from_vector(const std::vector<T>& data, const Shape& shape,
+                   const TensorOptions& options = {});
 // Shares `data` without copying, as torch.from_numpy does; `deleter` runs when no view is left.
 Tensor from_blob(void* data, const Shape& shape, DType dtype,
                  std::function<void(void*)> deleter = nullptr);
@@ -65,7 +78,8 @@ Tensor eye(int64_t n, int64_t m, const TensorOptions& options = {});
 // Random draws come from the default generator (see tensor/generator.h), seeded by manual_seed.
 Tensor rand(const Shape& shape, const TensorOptions& options = {});   // U[0, 1)
 Tensor randn(const Shape& shape, const TensorOptions& options = {});  // N(0, 1)
-Tensor randint(int64_t low, int64_t high, const Shape& shape, const TensorOptions& options = kInt64);
+Tensor randint(int64_t low, int64_t high, const Shape& shape,
+               const TensorOptions& options = kInt64);
 Tensor randperm(int64_t n, const TensorOptions& options = kInt64);
 
 // The *_like forms keep x's shape, dtype and device unless options say otherwise.

@@ -30,7 +30,10 @@ NW_PHILOX_HD Block generate(uint64_t seed, uint64_t counter) {
     mulhilo(0xD2511F53u, c0, hi0, lo0);
     mulhilo(0xCD9E8D57u, c2, hi1, lo1);
     uint32_t n0 = hi1 ^ c1 ^ k0, n1 = lo1, n2 = hi0 ^ c3 ^ k1, n3 = lo0;
-    c0 = n0; c1 = n1; c2 = n2; c3 = n3;
+    c0 = n0;
+    c1 = n1;
+    c2 = n2;
+    c3 = n3;
     k0 += 0x9E3779B9u;
     k1 += 0xBB67AE85u;
   }
@@ -38,7 +41,9 @@ NW_PHILOX_HD Block generate(uint64_t seed, uint64_t counter) {
 }
 
 // 24 random bits -> [0, 1) float; 53 bits -> [0, 1) double.
-NW_PHILOX_HD float to_float(uint32_t x) { return float(x >> 8) * (1.0f / 16777216.0f); }
+NW_PHILOX_HD float to_float(uint32_t x) {
+  return float(x >> 8) * (1.0f / 16777216.0f);
+}
 NW_PHILOX_HD double to_double(uint32_t hi, uint32_t lo) {
   uint64_t bits = (uint64_t(hi) << 21) ^ (uint64_t(lo) >> 11);
   return double(bits & ((uint64_t(1) << 53) - 1)) * (1.0 / 9007199254740992.0);

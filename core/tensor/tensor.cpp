@@ -13,25 +13,52 @@ namespace nw {
 namespace {
 const TensorImpl& checked(const std::shared_ptr<TensorImpl>& impl) {
   if (!impl)
-    throw Error("tensor: this Tensor is undefined (default-constructed or moved from); "
-                "create it with nw::zeros, nw::tensor, ... before use");
+    throw Error(
+        "tensor: this Tensor is undefined (default-constructed or moved from); "
+        "create it with nw::zeros, nw::tensor, ... before use");
   return *impl;
 }
 }  // namespace
 
-const Shape& Tensor::sizes() const { return checked(impl_).sizes; }
-int64_t Tensor::size(int64_t d) const { return sizes()[wrap_dim(d, dim(), "size")]; }
-const Shape& Tensor::strides() const { return checked(impl_).strides; }
-int64_t Tensor::stride(int64_t d) const { return strides()[wrap_dim(d, dim(), "stride")]; }
-int64_t Tensor::storage_offset() const { return checked(impl_).offset; }
-int64_t Tensor::dim() const { return int64_t(sizes().size()); }
-int64_t Tensor::numel() const { return numel_of(sizes()); }
-DType Tensor::dtype() const { return checked(impl_).dtype; }
-Device Tensor::device() const { return checked(impl_).storage->device(); }
-size_t Tensor::element_size() const { return nw::element_size(dtype()); }
-bool Tensor::is_floating_point() const { return is_floating(dtype()); }
-const Storage& Tensor::storage() const { return checked(impl_).storage; }
-uint32_t Tensor::version() const { return storage()->version(); }
+const Shape& Tensor::sizes() const {
+  return checked(impl_).sizes;
+}
+int64_t Tensor::size(int64_t d) const {
+  return sizes()[wrap_dim(d, dim(), "size")];
+}
+const Shape& Tensor::strides() const {
+  return checked(impl_).strides;
+}
+int64_t Tensor::stride(int64_t d) const {
+  return strides()[wrap_dim(d, dim(), "stride")];
+}
+int64_t Tensor::storage_offset() const {
+  return checked(impl_).offset;
+}
+int64_t Tensor::dim() const {
+  return int64_t(sizes().size());
+}
+int64_t Tensor::numel() const {
+  return numel_of(sizes());
+}
+DType Tensor::dtype() const {
+  return checked(impl_).dtype;
+}
+Device Tensor::device() const {
+  return checked(impl_).storage->device();
+}
+size_t Tensor::element_size() const {
+  return nw::element_size(dtype());
+}
+bool Tensor::is_floating_point() const {
+  return is_floating(dtype());
+}
+const Storage& Tensor::storage() const {
+  return checked(impl_).storage;
+}
+uint32_t Tensor::version() const {
+  return storage()->version();
+}
 
 bool Tensor::is_contiguous() const {
   const auto& s = sizes();
@@ -53,8 +80,8 @@ void* Tensor::raw_data() const {
 template <typename T>
 T* Tensor::data_ptr() const {
   if (dtype() != dtype_of<T>::value)
-    throw DTypeError(std::string("data_ptr: the tensor holds ") + dtype_name(dtype()) +
-                     " but " + dtype_name(dtype_of<T>::value) +
+    throw DTypeError(std::string("data_ptr: the tensor holds ") + dtype_name(dtype()) + " but " +
+                     dtype_name(dtype_of<T>::value) +
                      " was asked for; call data_ptr with the matching type or convert with "
                      "to(dtype) first");
   return static_cast<T*>(raw_data());
@@ -75,15 +102,17 @@ std::vector<T> Tensor::to_vector() const {
 template <typename T>
 T Tensor::item() const {
   if (numel() != 1)
-    throw ShapeError("item: only a tensor with one element can be converted to a scalar, but "
-                     "this one has shape " + shape_str(sizes()) + " (" +
-                     std::to_string(numel()) + " elements); reduce it first (sum(), mean()) or "
-                     "index one element");
+    throw ShapeError(
+        "item: only a tensor with one element can be converted to a scalar, but "
+        "this one has shape " +
+        shape_str(sizes()) + " (" + std::to_string(numel()) +
+        " elements); reduce it first (sum(), mean()) or "
+        "index one element");
   return to_vector<T>()[0];
 }
 
-#define NW_INSTANTIATE(T)                          \
-  template T* Tensor::data_ptr<T>() const;         \
+#define NW_INSTANTIATE(T)                               \
+  template T* Tensor::data_ptr<T>() const;              \
   template std::vector<T> Tensor::to_vector<T>() const; \
   template T Tensor::item<T>() const;
 NW_INSTANTIATE(float)
@@ -125,8 +154,12 @@ void Tensor::set_grad(const Tensor& g) {
   impl_->grad = g.defined() ? g.impl_ptr() : nullptr;
 }
 
-std::shared_ptr<autograd::Node> Tensor::grad_fn() const { return checked(impl_).grad_fn; }
-bool Tensor::is_leaf() const { return checked(impl_).grad_fn == nullptr; }
+std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
+  return checked(impl_).grad_fn;
+}
+bool Tensor::is_leaf() const {
+  return checked(impl_).grad_fn == nullptr;
+}
 
 void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
   autograd::run_backward(*this, gradient, retain_graph);
@@ -145,9 +178,15 @@ Tensor Tensor::detach() const {
 
 // ---- writes through temporaries
 
-Tensor& Tensor::operator=(const Tensor& src) && { return copy_(src); }
-Tensor& Tensor::operator=(double value) && { return fill_(value); }
+Tensor& Tensor::operator=(const Tensor& src) && {
+  return copy_(src);
+}
+Tensor& Tensor::operator=(double value) && {
+  return fill_(value);
+}
 
-std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << t.str(); }
+std::ostream& operator<<(std::ostream& os, const Tensor& t) {
+  return os << t.str();
+}
 
 }  // namespace nw

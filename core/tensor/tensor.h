@@ -1,6 +1,7 @@
 #pragma once
 // nw::Tensor: a cheap handle to an n-dimensional array with PyTorch's semantics (views share
-// storage, broadcasting, autograd). Free functions in tensor/ops.h and tensor/creation.h complete it.
+// storage, broadcasting, autograd). Free functions in tensor/ops.h and tensor/creation.h complete
+// it.
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
@@ -102,7 +103,7 @@ class Tensor {
   Tensor unsqueeze(int64_t dim) const;
   Tensor permute(const Shape& dims) const;
   Tensor transpose(int64_t dim0, int64_t dim1) const;
-  Tensor t() const;  // 2-D transpose (0-D and 1-D are returned as they are)
+  Tensor t() const;                         // 2-D transpose (0-D and 1-D are returned as they are)
   Tensor expand(const Shape& shape) const;  // -1 keeps a size
   Tensor expand_as(const Tensor& other) const { return expand(other.sizes()); }
   Tensor as_strided(const Shape& sizes, const Shape& strides, int64_t offset) const;
