@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 #include <vector>
@@ -34,8 +35,11 @@ CudaStatus load() {
   // the dynamic linker's own search (LD_LIBRARY_PATH, rpath, system paths).
   std::vector<std::string> candidates;
   if (const char* env = std::getenv("NETWRIGHT_CUDA_PLUGIN")) candidates.emplace_back(env);
-  for (const auto& dir : {library_dir_of_core(), executable_dir()})
-    if (!dir.empty()) candidates.push_back(dir + "/" + name);
+  for (const auto& dir : {library_dir_of_core(), executable_dir()}) {
+    std::string path = dir + "/" + name;
+    if (!dir.empty() && std::find(candidates.begin(), candidates.end(), path) == candidates.end())
+      candidates.push_back(path);
+  }
   candidates.emplace_back(name);
 
   std::string errors;
@@ -47,7 +51,8 @@ CudaStatus load() {
       break;
     }
     const char* e = dlerror();
-    errors += "\n  " + c + ": " + (e ? e : "not loadable");
+    // dlerror() names the file already.
+    errors += "\n  " + (e ? std::string(e) : c + ": not loadable");
   }
   if (!handle) {
     st.reason =
