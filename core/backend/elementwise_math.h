@@ -49,4 +49,22 @@ NW_HD T pow_scalar(T x, double e) {
   }
 }
 
+// a ** b for two tensors of one dtype, as torch.pow: floats through pow; integers by squaring,
+// where a negative exponent truncates to 0 unless the base is 1; bools as "a or not b".
+template <typename T>
+NW_HD T pow_value(T a, T b) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return a || !b;
+  } else if constexpr (std::is_integral_v<T>) {
+    if constexpr (std::is_signed_v<T>)
+      if (b < 0) return a == 1 ? 1 : 0;
+    T r = 1;
+    for (T e = b, base = a; e > 0; e >>= 1, base = T(base * base))
+      if (e & 1) r = T(r * base);
+    return r;
+  } else {
+    return std::pow(a, b);
+  }
+}
+
 }  // namespace nw::math

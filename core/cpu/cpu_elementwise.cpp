@@ -145,11 +145,11 @@ void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& out, double al
       case UnaryOp::Pow:
         return unary_loop<T>(x, out, [alpha](T v) { return math::pow_scalar(v, alpha); });
       case UnaryOp::Clamp: {
-        // NaN compares false both ways and passes through, as torch.clamp does.
+        // min(max(x, lo), hi) as torch.clamp (so min > max gives max); NaN passes through.
         const double lo = alpha, hi = beta;
         return unary_loop<T>(x, out, [lo, hi](T v) {
           double d = double(v);
-          return d < lo ? T(lo) : (d > hi ? T(hi) : v);
+          return d != d ? v : T(std::min(std::max(d, lo), hi));
         });
       }
       case UnaryOp::Affine: {

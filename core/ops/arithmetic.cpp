@@ -205,17 +205,26 @@ Tensor& operator*=(Tensor& a, double b) {
   return a.mul_(b);
 }
 
-// ---- in-place forms (not recorded: see detail::check_inplace)
+// ---- in-place forms (recorded through detail::inplace_update when autograd needs them)
 
 Tensor& Tensor::add_(const Tensor& other, double alpha) {
-  detail::run_binary_inplace(alpha == 1 ? BinaryOp::Add : BinaryOp::AddScaled, *this, other, "add_",
-                             alpha);
+  if (detail::inplace_records(*this, &other, "add_")) {
+    detail::inplace_update(*this, "add_",
+                           [&](const Tensor& old) { return nw::add(old, other, alpha); });
+    return *this;
+  }
+  detail::run_binary_inplace(alpha == 1 ? BinaryOp::Add : BinaryOp::AddScaled, *this, other,
+                             "add_", alpha);
   return *this;
 }
 Tensor& Tensor::add_(double value) {
   return add_(wrap_scalar(value, *this));
 }
 Tensor& Tensor::mul_(const Tensor& other) {
+  if (detail::inplace_records(*this, &other, "mul_")) {
+    detail::inplace_update(*this, "mul_", [&](const Tensor& old) { return nw::mul(old, other); });
+    return *this;
+  }
   detail::run_binary_inplace(BinaryOp::Mul, *this, other, "mul_");
   return *this;
 }

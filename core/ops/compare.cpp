@@ -150,7 +150,11 @@ Tensor Tensor::masked_fill(const Tensor& mask, double value) const {
 
 Tensor& Tensor::masked_fill_(const Tensor& mask, double value) {
   check_mask(mask, "masked_fill_");
-  detail::check_inplace(*this, "masked_fill_");
+  if (detail::inplace_records(*this, nullptr, "masked_fill_")) {
+    detail::inplace_update(*this, "masked_fill_",
+                           [&](const Tensor& old) { return nw::masked_fill(old, mask, value); });
+    return *this;
+  }
   Tensor filled = nw::masked_fill(detach(), mask, value);
   backend_for(device()).copy(filled, *this);
   storage()->bump_version();

@@ -14,7 +14,15 @@ Backend& copy_backend(const Tensor& src, const Tensor& dst) {
 
 Tensor& Tensor::copy_(const Tensor& src) {
   detail::check_defined(src, "copy_");
-  detail::check_inplace(*this, "copy_");
+  if (detail::inplace_records(*this, &src, "copy_")) {
+    // The old value gets no gradient; src gets all of it.
+    detail::inplace_update(*this, "copy_", [&](const Tensor& old) {
+      Tensor s = src.device() == old.device() ? src : src.to(old.device());
+      Tensor all = full(old.sizes(), 1.0, TensorOptions(kBool).device(old.device()));
+      return where(all, s.to(old.dtype()), old);
+    });
+    return *this;
+  }
   Shape shape = broadcast_shapes(sizes(), src.sizes(), "copy_");
   if (shape != sizes())
     throw ShapeError("copy_: source of shape " + shape_str(src.sizes()) +
@@ -27,7 +35,13 @@ Tensor& Tensor::copy_(const Tensor& src) {
 }
 
 Tensor& Tensor::fill_(double value) {
-  detail::check_inplace(*this, "fill_");
+  if (detail::inplace_records(*this, nullptr, "fill_")) {
+    detail::inplace_update(*this, "fill_", [&](const Tensor& old) {
+      return old.masked_fill(full(old.sizes(), 1.0, TensorOptions(kBool).device(old.device())),
+                             value);
+    });
+    return *this;
+  }
   backend_for(device()).fill(*this, value);
   storage()->bump_version();
   return *this;

@@ -1,5 +1,6 @@
 #pragma once
 // Shared plumbing of the op definitions: output allocation, argument checks, dtype rules.
+#include <functional>
 #include <string>
 
 #include "autograd/grad_mode.h"
@@ -27,9 +28,22 @@ DType result_type(const Tensor& a, const Tensor& b);
 // A 0-d tensor holding a C++ number next to `like`: floating when `like` is, or when the value
 // has a fraction; otherwise like's integer dtype.
 Tensor wrap_scalar(double value, const Tensor& like);
-// Refuses in-place writes to leaves that require grad (they would corrupt the graph), and
-// to non-leaves that require grad (this core does not rebase history).
+// Refuses in-place writes to leaves that require grad (and views of them): their values are
+// what the graph differentiates with respect to.
 void check_inplace(const Tensor& t, const char* op);
+// True when an in-place op on `self` with `operand` must be recorded (grad mode on and self,
+// its base or the operand requires grad). Throws for leaves that require grad.
+bool inplace_records(const Tensor& self, const Tensor* operand, const char* op);
+// Records an in-place op as PyTorch does: `compute(old)` gives self's new value out of place
+// (from a snapshot, so saved values stay valid); the value is written into self's storage and
+// self takes over its history. For a view, the base's history is rewritten too, so gradients
+// flow through both.
+void inplace_update(const Tensor& self, const char* op,
+                    const std::function<Tensor(const Tensor& old)>& compute);
+// A view of `base` with the given geometry whose in-place writes update base's history.
+Tensor view_of(const Tensor& base, const Shape& sizes, const Shape& strides, int64_t offset);
+// Where each element of `view` sits in the contiguous `base`, as int64 of view's shape.
+Tensor storage_positions(const Tensor& view, const Tensor& base, const char* op);
 // The dtype an op on `t` computes in: floats stay, integers and bools become float32.
 DType float_type(const Tensor& t);
 std::string describe(const Tensor& t);  // "float32 tensor of shape (2, 3)"

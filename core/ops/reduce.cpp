@@ -219,14 +219,8 @@ Tensor argmin(const Tensor& x) {
 Tensor argmin(const Tensor& x, int64_t dim, bool keepdim) {
   return arg_impl(x, dim, keepdim, false);
 }
-Tensor var(const Tensor& x, bool unbiased) {
-  return var_impl(x, {}, unbiased, false, true, false);
-}
 Tensor var(const Tensor& x, const Shape& dims, bool unbiased, bool keepdim) {
   return var_impl(x, dims, unbiased, keepdim, dims.empty(), false);
-}
-Tensor std(const Tensor& x, bool unbiased) {
-  return var_impl(x, {}, unbiased, false, true, true);
 }
 Tensor std(const Tensor& x, const Shape& dims, bool unbiased, bool keepdim) {
   return var_impl(x, dims, unbiased, keepdim, dims.empty(), true);
@@ -306,14 +300,8 @@ Tensor Tensor::argmin() const {
 Tensor Tensor::argmin(int64_t dim, bool keepdim) const {
   return nw::argmin(*this, dim, keepdim);
 }
-Tensor Tensor::var(bool unbiased) const {
-  return nw::var(*this, unbiased);
-}
 Tensor Tensor::var(const Shape& dims, bool unbiased, bool keepdim) const {
   return nw::var(*this, dims, unbiased, keepdim);
-}
-Tensor Tensor::std(bool unbiased) const {
-  return nw::std(*this, unbiased);
 }
 Tensor Tensor::std(const Shape& dims, bool unbiased, bool keepdim) const {
   return nw::std(*this, dims, unbiased, keepdim);

@@ -8,7 +8,6 @@
 namespace nw {
 
 using autograd::record;
-using detail::make_view;
 
 namespace {
 
@@ -111,7 +110,7 @@ Tensor Tensor::select(int64_t dim, int64_t i) const {
   int64_t off = storage_offset() + i * st[size_t(d)];
   s.erase(s.begin() + d);
   st.erase(st.begin() + d);
-  Tensor out = make_view(*this, s, st, off);
+  Tensor out = detail::view_of(*this, s, st, off);
   if (wants_grad(*this))
     record(out, "SelectBackward0", {*this}, [sizes = sizes(), d, i](const Tensor& g) {
       return std::vector<Tensor>{
@@ -139,7 +138,7 @@ Tensor Tensor::slice(int64_t dim, std::optional<int64_t> start, std::optional<in
   int64_t off = storage_offset() + b * st[size_t(d)];
   s[size_t(d)] = len;
   st[size_t(d)] *= step;
-  Tensor out = make_view(*this, s, st, off);
+  Tensor out = detail::view_of(*this, s, st, off);
   if (wants_grad(*this))
     record(out, "SliceBackward0", {*this}, [sizes = sizes(), d, b, e, step](const Tensor& g) {
       return std::vector<Tensor>{
@@ -168,7 +167,7 @@ Tensor Tensor::view(const Shape& shape) const {
                      " with strides " + shape_str(strides()) + " as " + shape_str(target) +
                      " without copying (the memory layout does not allow it); use reshape(), "
                      "or contiguous() first");
-  return reshape_grad_node(make_view(*this, target, *st, storage_offset()), *this, "ViewBackward0");
+  return reshape_grad_node(detail::view_of(*this, target, *st, storage_offset()), *this, "ViewBackward0");
 }
 
 Tensor Tensor::reshape(const Shape& shape) const {
@@ -199,7 +198,7 @@ Tensor Tensor::squeeze() const {
       s.push_back(sizes()[size_t(d)]);
       st.push_back(strides()[size_t(d)]);
     }
-  return reshape_grad_node(make_view(*this, s, st, storage_offset()), *this, "SqueezeBackward0");
+  return reshape_grad_node(detail::view_of(*this, s, st, storage_offset()), *this, "SqueezeBackward0");
 }
 
 Tensor Tensor::squeeze(int64_t dim) const {
@@ -209,7 +208,7 @@ Tensor Tensor::squeeze(int64_t dim) const {
   Shape s = sizes(), st = strides();
   s.erase(s.begin() + d);
   st.erase(st.begin() + d);
-  return reshape_grad_node(make_view(*this, s, st, storage_offset()), *this, "SqueezeBackward1");
+  return reshape_grad_node(detail::view_of(*this, s, st, storage_offset()), *this, "SqueezeBackward1");
 }
 
 Tensor Tensor::unsqueeze(int64_t dim) const {
@@ -218,7 +217,7 @@ Tensor Tensor::unsqueeze(int64_t dim) const {
   int64_t stride = d < this->dim() ? st[size_t(d)] * s[size_t(d)] : 1;
   s.insert(s.begin() + d, 1);
   st.insert(st.begin() + d, stride);
-  return reshape_grad_node(make_view(*this, s, st, storage_offset()), *this, "UnsqueezeBackward0");
+  return reshape_grad_node(detail::view_of(*this, s, st, storage_offset()), *this, "UnsqueezeBackward0");
 }
 
 Tensor Tensor::permute(const Shape& dims) const {
@@ -238,7 +237,7 @@ Tensor Tensor::permute(const Shape& dims) const {
     st[i] = strides()[size_t(d)];
     inverse[size_t(d)] = int64_t(i);
   }
-  Tensor out = make_view(*this, s, st, storage_offset());
+  Tensor out = detail::view_of(*this, s, st, storage_offset());
   if (wants_grad(*this))
     record(out, "PermuteBackward0", {*this},
            [inverse](const Tensor& g) { return std::vector<Tensor>{g.permute(inverse)}; });
@@ -251,7 +250,7 @@ Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
   Shape s = sizes(), st = strides();
   std::swap(s[size_t(a)], s[size_t(b)]);
   std::swap(st[size_t(a)], st[size_t(b)]);
-  Tensor out = make_view(*this, s, st, storage_offset());
+  Tensor out = detail::view_of(*this, s, st, storage_offset());
   if (wants_grad(*this))
     record(out, "TransposeBackward0", {*this},
            [a, b](const Tensor& g) { return std::vector<Tensor>{g.transpose(a, b)}; });
@@ -263,7 +262,7 @@ Tensor Tensor::t() const {
     throw ShapeError("t: expects a tensor with at most 2 dimensions, got shape " +
                      shape_str(sizes()) + "; use transpose(dim0, dim1) or permute");
   if (dim() < 2) return reshape_grad_node(detach(), *this, "TBackward0");
-  Tensor out = make_view(*this, {size(1), size(0)}, {stride(1), stride(0)}, storage_offset());
+  Tensor out = detail::view_of(*this, {size(1), size(0)}, {stride(1), stride(0)}, storage_offset());
   if (wants_grad(*this))
     record(out, "TBackward0", {*this}, [](const Tensor& g) { return std::vector<Tensor>{g.t()}; });
   return out;
@@ -290,7 +289,8 @@ Tensor Tensor::expand(const Shape& shape) const {
                        " must match " + std::to_string(target[i]) + " in the target " +
                        shape_str(shape) + " (only size-1 dimensions expand)");
   }
-  Tensor out = detail::broadcast_to(*this, target);
+  Tensor out = detail::view_of(*this, target, detail::broadcast_to(*this, target).strides(),
+                               storage_offset());
   if (wants_grad(*this))
     record(out, "ExpandBackward0", {*this},
            [sizes = sizes()](const Tensor& g) { return std::vector<Tensor>{sum_to(g, sizes)}; });
@@ -298,14 +298,20 @@ Tensor Tensor::expand(const Shape& shape) const {
 }
 
 Tensor Tensor::as_strided(const Shape& sizes, const Shape& strides, int64_t offset) const {
-  if (autograd::needs_grad({this}))
-    throw AutogradError(
-        "as_strided: does not record gradients; use view, slice, expand or "
-        "permute, or call it on a detached tensor");
   if (sizes.size() != strides.size())
     throw ShapeError("as_strided: sizes " + shape_str(sizes) + " and strides " +
                      shape_str(strides) + " differ in length");
-  return make_view(*this, sizes, strides, offset);
+  Tensor out = detail::view_of(*this, sizes, strides, offset);
+  if (wants_grad(*this)) {
+    // Each output element reads one storage position; the gradient adds back into it.
+    Tensor pos = detail::storage_positions(out, *this, "as_strided");
+    record(out, "AsStridedBackward0", {*this}, [pos, in_sizes = this->sizes()](const Tensor& g) {
+      Tensor z = zeros({numel_of(in_sizes)}, TensorOptions(g.dtype()).device(g.device()));
+      return std::vector<Tensor>{
+          nw::scatter_add(z, 0, pos.reshape({-1}), g.contiguous().reshape({-1})).reshape(in_sizes)};
+    });
+  }
+  return out;
 }
 
 // ---- index expressions

@@ -50,10 +50,9 @@ Tensor argmax(const Tensor& x);  // index into the flattened tensor
 Tensor argmax(const Tensor& x, int64_t dim, bool keepdim = false);
 Tensor argmin(const Tensor& x);
 Tensor argmin(const Tensor& x, int64_t dim, bool keepdim = false);
-Tensor var(const Tensor& x, bool unbiased = true);
-Tensor var(const Tensor& x, const Shape& dims, bool unbiased = true, bool keepdim = false);
-Tensor std(const Tensor& x, bool unbiased = true);
-Tensor std(const Tensor& x, const Shape& dims, bool unbiased = true, bool keepdim = false);
+// Empty dims reduce over everything; unbiased divides by n - 1.
+Tensor var(const Tensor& x, const Shape& dims = {}, bool unbiased = true, bool keepdim = false);
+Tensor std(const Tensor& x, const Shape& dims = {}, bool unbiased = true, bool keepdim = false);
 Tensor logsumexp(const Tensor& x, const Shape& dims, bool keepdim = false);
 // Sums a broadcast gradient back down to `shape` (the adjoint of expand).
 Tensor sum_to(const Tensor& x, const Shape& shape);

@@ -157,10 +157,9 @@ class Tensor {
   Tensor argmax(int64_t dim, bool keepdim = false) const;
   Tensor argmin() const;
   Tensor argmin(int64_t dim, bool keepdim = false) const;
-  Tensor var(bool unbiased = true) const;
-  Tensor var(const Shape& dims, bool unbiased = true, bool keepdim = false) const;
-  Tensor std(bool unbiased = true) const;
-  Tensor std(const Shape& dims, bool unbiased = true, bool keepdim = false) const;
+  // Empty dims reduce everything. (No var(bool) overload: var({1}) would silently pick it.)
+  Tensor var(const Shape& dims = {}, bool unbiased = true, bool keepdim = false) const;
+  Tensor std(const Shape& dims = {}, bool unbiased = true, bool keepdim = false) const;
   Tensor logsumexp(const Shape& dims, bool keepdim = false) const;
 
   Tensor matmul(const Tensor& o) const;

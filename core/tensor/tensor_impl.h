@@ -24,6 +24,9 @@ struct TensorImpl {
   std::shared_ptr<TensorImpl> grad;
   std::shared_ptr<autograd::Node> grad_fn;
   std::weak_ptr<autograd::Node> grad_accumulator;  // leaves only, created on first use
+  // For views: the tensor whose storage they look into (the root, for views of views), so that
+  // an in-place write through a view can update the base's history too.
+  std::weak_ptr<TensorImpl> base;
 };
 
 }  // namespace nw

@@ -1,0 +1,67 @@
+// The CUDA seam as every machine sees it: asking for a CUDA device without a usable backend is a
+// DeviceError that says CUDA is unavailable and why (plugin not built, no driver, no device...).
+// With a GPU, the status must describe it and a device past the last one is refused instead.
+#include <QtTest>
+
+#include <functional>
+
+#include "backend/cuda_plugin.h"
+#include "tensor/creation.h"
+
+using namespace nw;
+
+using Request = std::function<void()>;
+Q_DECLARE_METATYPE(Request)
+
+class TestCudaSeam : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void status_is_consistent() {
+    const CudaStatus& st = cuda_status();
+    QCOMPARE(st.available, st.device_count > 0);
+    QCOMPARE(cuda_is_available(), st.available);
+    if (st.available) {
+      QVERIFY2(!st.devices.empty(), "a usable CUDA device must be described");
+    } else {
+      QVERIFY2(!st.reason.empty(), "CUDA is unavailable but no reason is given");
+    }
+  }
+
+  void unavailable_cuda_throws_with_the_reason_data() {
+    QTest::addColumn<Request>("request");
+    QTest::newRow("to(\"cuda\")") << Request([] { (void)ones({2}).to("cuda"); });
+    QTest::newRow("cuda()") << Request([] { (void)ones({2}).cuda(); });
+    QTest::newRow("zeros on cuda:0") << Request(
+        [] { (void)zeros({2}, TensorOptions(Device("cuda:0"))); });
+  }
+  void unavailable_cuda_throws_with_the_reason() {
+    QFETCH(Request, request);
+    const CudaStatus& st = cuda_status();
+    if (st.available) QSKIP("a CUDA device is available here; tst_cuda_backend covers it");
+    try {
+      request();
+      QFAIL("asking for CUDA without a usable backend did not throw");
+    } catch (const DeviceError& e) {
+      const QString msg = e.what();
+      QVERIFY2(msg.contains("CUDA is not available"), e.what());
+      QVERIFY2(msg.contains(QString::fromStdString(st.reason)), e.what());
+    }
+  }
+
+  void device_past_the_last_is_refused() {
+    const CudaStatus& st = cuda_status();
+    if (!st.available) QSKIP("no CUDA device here; see unavailable_cuda_throws_with_the_reason");
+    try {
+      (void)zeros({1}, TensorOptions(Device(DeviceType::CUDA, st.device_count)));
+      QFAIL("a device past the last one did not throw");
+    } catch (const DeviceError& e) {
+      QVERIFY2(QString(e.what()).contains(
+                   QString("only %1 CUDA device(s) exist").arg(st.device_count)),
+               e.what());
+    }
+  }
+};
+
+QTEST_APPLESS_MAIN(TestCudaSeam)
+#include "tst_cuda_seam.moc"
