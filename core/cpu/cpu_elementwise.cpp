@@ -47,6 +47,10 @@ void unary_loop(const Tensor& x, const Tensor& out, F f) {
                      T* o = reinterpret_cast<T*>(p[0]);
                      const T* v = reinterpret_cast<const T*>(p[1]);
                      if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
+                       if (o == v) {
+                         for (int64_t i = 0; i < n; ++i) o[i] = f(o[i]);
+                         return;
+                       }
                        for (int64_t i = 0; i < n; ++i) o[i] = f(v[i]);
                      } else {
                        for (int64_t i = 0; i < n; ++i)
