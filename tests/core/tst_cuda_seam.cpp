@@ -32,8 +32,8 @@ class TestCudaSeam : public QObject {
     QTest::addColumn<Request>("request");
     QTest::newRow("to(\"cuda\")") << Request([] { (void)ones({2}).to("cuda"); });
     QTest::newRow("cuda()") << Request([] { (void)ones({2}).cuda(); });
-    QTest::newRow("zeros on cuda:0") << Request(
-        [] { (void)zeros({2}, TensorOptions(Device("cuda:0"))); });
+    QTest::newRow("zeros on cuda:0")
+        << Request([] { (void)zeros({2}, TensorOptions(Device("cuda:0"))); });
   }
   void unavailable_cuda_throws_with_the_reason() {
     QFETCH(Request, request);
@@ -56,9 +56,9 @@ class TestCudaSeam : public QObject {
       (void)zeros({1}, TensorOptions(Device(DeviceType::CUDA, st.device_count)));
       QFAIL("a device past the last one did not throw");
     } catch (const DeviceError& e) {
-      QVERIFY2(QString(e.what()).contains(
-                   QString("only %1 CUDA device(s) exist").arg(st.device_count)),
-               e.what());
+      QVERIFY2(
+          QString(e.what()).contains(QString("only %1 CUDA device(s) exist").arg(st.device_count)),
+          e.what());
     }
   }
 };

@@ -32,9 +32,12 @@ struct Tolerance {
   double eps;  // relative, times |ref|
   double tol;  // absolute floor
 };
-constexpr Tolerance kElementwise{1e-5, 1e-6};  // elementwise ops and reductions, float32
-constexpr Tolerance kLargeSum{1e-5, 1e-3};     // sums of 10^5..10^6 terms: the CPU's float
-                                               // partial sums carry ~1e-4 absolute error
+constexpr Tolerance kElementwise{1e-5, 1e-6};  // elementwise ops, float32
+// Reductions: the CPU folds float32 in float, the GPU in double, so the CPU's own rounding
+// (up to ~1e-5 for sums of a hundred unit-sized terms that cancel) needs an absolute floor.
+constexpr Tolerance kReduce{1e-5, 1e-5};
+constexpr Tolerance kLargeSum{1e-5, 1e-3};  // sums of 10^5..10^6 terms: the CPU's float
+                                            // partial sums carry ~1e-4 absolute error
 constexpr Tolerance kGemm{1e-4, 1e-4};
 constexpr Tolerance kExact{0, 0};  // conversions, integer math, uniform draws
 
@@ -51,8 +54,12 @@ Tensor int_input(int64_t low, int64_t high, const Shape& shape, uint64_t seed, c
   manual_seed(seed);
   return randint(low, high, shape).to(d);
 }
-Tensor leaf(const Tensor& t) { return t.detach().requires_grad_(); }
-TensorOptions on(const Device& d, DType t = kFloat32) { return TensorOptions(t).device(d); }
+Tensor leaf(const Tensor& t) {
+  return t.detach().requires_grad_();
+}
+TensorOptions on(const Device& d, DType t = kFloat32) {
+  return TensorOptions(t).device(d);
+}
 
 // Empty when every element of got is within tolerance of want; else the first mismatch.
 QString mismatch(const Tensor& got, const Tensor& want, Tolerance t) {
@@ -116,12 +123,12 @@ class TestCudaBackend : public QObject {
     });
     add_row("pow by tensor and by scalars", [](const Device& d) {
       Tensor p = positive_input({5, 8}, 1, d), e = normal_input({5, 8}, 2, d);
-      return std::vector<Tensor>{pow(p, e), p.pow(2.0), p.pow(0.5), p.pow(3.0), p.pow(1.7),
-                                 p.pow(-1.25)};
+      return std::vector<Tensor>{pow(p, e),  p.pow(2.0), p.pow(0.5),
+                                 p.pow(3.0), p.pow(1.7), p.pow(-1.25)};
     });
     add_row("unary float32", [](const Device& d) {
       Tensor a = normal_input({3, 50}, 1, d), p = positive_input({3, 50}, 2, d);
-      return std::vector<Tensor>{a.neg(), a.abs(), a.exp(),  p.log(),     p.sqrt(),
+      return std::vector<Tensor>{a.neg(),  a.abs(),     a.exp(),  p.log(),           p.sqrt(),
                                  a.relu(), a.sigmoid(), a.tanh(), (a * 30).sigmoid()};
     });
     add_row("unary float64", [](const Device& d) {
@@ -139,25 +146,33 @@ class TestCudaBackend : public QObject {
     });
     add_row("comparisons broadcast to bool", [](const Device& d) {
       Tensor a = normal_input({4, 1, 3}, 1, d), b = normal_input({5, 3}, 2, d);
-      return std::vector<Tensor>{a < b, a <= b, a > b, a >= b, a == a, a != b, a == 0.0};
+      return std::vector<Tensor>{a<b, a <= b, a> b, a >= b, a == a, a != b, a == 0.0};
     });
     add_row("where and masked_fill", [](const Device& d) {
       Tensor a = normal_input({4, 1, 6}, 1, d), b = normal_input({3, 6}, 2, d);
       return std::vector<Tensor>{where(a > 0.0, a, b), masked_fill(b, b < 0.0, 0.5)};
     });
-    add_row("int64 arithmetic", [](const Device& d) {
-      Tensor a = int_input(-50, 50, {6, 7}, 1, d), b = int_input(0, 5, {6, 7}, 2, d);
-      return std::vector<Tensor>{a + b, a * b, a - b * 3, pow(a, b), maximum(a, b), a.abs(),
-                                 a.neg(), a > b};
-    }, kExact);
-    add_row("uint8 wraps around", [](const Device& d) {
-      Tensor a = int_input(0, 256, {32}, 1, d).to(kUInt8), b = int_input(0, 256, {32}, 2, d).to(kUInt8);
-      return std::vector<Tensor>{a + b, a * b, a - b};
-    }, kExact);
+    add_row(
+        "int64 arithmetic",
+        [](const Device& d) {
+          Tensor a = int_input(-50, 50, {6, 7}, 1, d), b = int_input(0, 5, {6, 7}, 2, d);
+          return std::vector<Tensor>{a + b,         a * b,   a - b * 3, pow(a, b),
+                                     maximum(a, b), a.abs(), a.neg(),   a > b};
+        },
+        kExact);
+    add_row(
+        "uint8 wraps around",
+        [](const Device& d) {
+          Tensor a = int_input(0, 256, {32}, 1, d).to(kUInt8),
+                 b = int_input(0, 256, {32}, 2, d).to(kUInt8);
+          return std::vector<Tensor>{a + b, a * b, a - b};
+        },
+        kExact);
     add_row("slices with a step", [](const Device& d) {
       Tensor x = normal_input({6, 10}, 1, d);
-      return std::vector<Tensor>{x.slice(1, 0, std::nullopt, 2) * 2.0 + x.slice(1, 1, std::nullopt, 2),
-                                 x.slice(0, 1, 5, 3).exp()};
+      return std::vector<Tensor>{
+          x.slice(1, 0, std::nullopt, 2) * 2.0 + x.slice(1, 1, std::nullopt, 2),
+          x.slice(0, 1, 5, 3).exp()};
     });
     add_row("permuted and expanded 4-D", [](const Device& d) {
       Tensor x = normal_input({2, 3, 4, 5}, 1, d).permute({3, 1, 0, 2});  // (5, 3, 2, 4)
@@ -186,57 +201,93 @@ class TestCudaBackend : public QObject {
 
   void reductions_match_cpu_data() {
     add_columns();
-    add_row("sum of one million", [](const Device& d) {
-      return std::vector<Tensor>{normal_input({1 << 20}, 1, d).sum()};
-    }, kLargeSum);
-    add_row("sum over dims 0 and 2, keepdim", [](const Device& d) {
-      Tensor x = normal_input({4, 5, 6}, 1, d);
-      return std::vector<Tensor>{x.sum({0, 2}, true), x.sum({1}), x.sum({-1})};
-    });
-    add_row("sum of a transposed tensor", [](const Device& d) {
-      Tensor x = normal_input({30, 20}, 1, d).t();
-      return std::vector<Tensor>{x.sum({1}), x.sum({0}), x.sum()};
-    });
-    add_row("many short rows", [](const Device& d) {
-      Tensor x = normal_input({100000, 2}, 1, d);
-      return std::vector<Tensor>{x.sum({1}), x.max(1).first};
-    });
-    add_row("long rows", [](const Device& d) {
-      Tensor x = normal_input({3, 100000}, 1, d);
-      return std::vector<Tensor>{x.sum({1}), x.max(1).first, x.min(1).first};
-    }, kLargeSum);
-    add_row("mean, var and std", [](const Device& d) {
-      Tensor x = normal_input({8, 33}, 1, d);
-      return std::vector<Tensor>{x.mean(), x.mean({0}), x.var(), x.var({1}, false),
-                                 x.std({0}, true, true)};
-    });
-    add_row("max and min with indices", [](const Device& d) {
-      Tensor x = normal_input({7, 9, 5}, 1, d);
-      auto [mx, imx] = x.max(1);
-      auto [mn, imn] = x.min(2, true);
-      return std::vector<Tensor>{x.max(), x.min(), mx, imx, mn, imn};
-    });
-    add_row("argmax and argmin: first of ties, NaN wins", [](const Device& d) {
-      Tensor x = tensor({{1., 3., 3., 0.}, {kNaN, 2., kNaN, 5.}, {-1., -1., -1., -1.},
-                         {2., kNaN, 7., 7.}}).to(d);
-      return std::vector<Tensor>{x.argmax(1), x.argmin(1), x.argmax(0), x.argmax(), x.argmin(),
-                                 x.max(1).first};
-    }, kExact);
-    add_row("argmax over long rows with ties", [](const Device& d) {
-      Tensor x = int_input(0, 5, {3, 1000}, 1, d).to(kFloat32);
-      return std::vector<Tensor>{x.argmax(1), x.argmin(1), x.t().argmax(0), x.argmax()};
-    }, kExact);
-    add_row("logsumexp", [](const Device& d) {
-      Tensor x = normal_input({6, 40}, 1, d) * 10.0;
-      return std::vector<Tensor>{x.logsumexp({1}), x.logsumexp({0, 1}, true)};
-    });
-    add_row("integer and bool sums", [](const Device& d) {
-      Tensor a = int_input(-100, 100, {9, 11}, 1, d);
-      return std::vector<Tensor>{a.sum(), a.sum({0}), (a > 0).sum(), a.max(), a.argmin(1)};
-    }, kExact);
-    add_row("empty reduction gives the identity", [](const Device& d) {
-      return std::vector<Tensor>{zeros({0, 3}, on(d)).sum({0}), zeros({4, 0}, on(d)).sum()};
-    }, kExact);
+    add_row(
+        "sum of one million",
+        [](const Device& d) { return std::vector<Tensor>{normal_input({1 << 20}, 1, d).sum()}; },
+        kLargeSum);
+    add_row(
+        "sum over dims 0 and 2, keepdim",
+        [](const Device& d) {
+          Tensor x = normal_input({4, 5, 6}, 1, d);
+          return std::vector<Tensor>{x.sum({0, 2}, true), x.sum({1}), x.sum({-1})};
+        },
+        kReduce);
+    add_row("sum of a transposed tensor",
+            [](const Device& d) {
+              Tensor x = normal_input({30, 20}, 1, d).t();
+              return std::vector<Tensor>{x.sum({1}), x.sum({0}), x.sum()};
+            },
+            {1e-5, 1e-4});  // the CPU adds a strided tensor's 600 terms one by one in float
+    add_row(
+        "many short rows",
+        [](const Device& d) {
+          Tensor x = normal_input({100000, 2}, 1, d);
+          return std::vector<Tensor>{x.sum({1}), x.max(1).first};
+        },
+        kReduce);
+    add_row(
+        "long rows",
+        [](const Device& d) {
+          Tensor x = normal_input({3, 100000}, 1, d);
+          return std::vector<Tensor>{x.sum({1}), x.max(1).first, x.min(1).first};
+        },
+        kLargeSum);
+    add_row(
+        "mean, var and std",
+        [](const Device& d) {
+          Tensor x = normal_input({8, 33}, 1, d);
+          return std::vector<Tensor>{x.mean(), x.mean({0}), x.var(), x.var({1}, false),
+                                     x.std({0}, true, true)};
+        },
+        kReduce);
+    add_row(
+        "max and min with indices",
+        [](const Device& d) {
+          Tensor x = normal_input({7, 9, 5}, 1, d);
+          auto [mx, imx] = x.max(1);
+          auto [mn, imn] = x.min(2, true);
+          return std::vector<Tensor>{x.max(), x.min(), mx, imx, mn, imn};
+        },
+        kReduce);
+    add_row(
+        "argmax and argmin: first of ties, NaN wins",
+        [](const Device& d) {
+          Tensor x = tensor({{1., 3., 3., 0.},
+                             {kNaN, 2., kNaN, 5.},
+                             {-1., -1., -1., -1.},
+                             {2., kNaN, 7., 7.}})
+                         .to(d);
+          return std::vector<Tensor>{x.argmax(1), x.argmin(1), x.argmax(0),
+                                     x.argmax(),  x.argmin(),  x.max(1).first};
+        },
+        kExact);
+    add_row(
+        "argmax over long rows with ties",
+        [](const Device& d) {
+          Tensor x = int_input(0, 5, {3, 1000}, 1, d).to(kFloat32);
+          return std::vector<Tensor>{x.argmax(1), x.argmin(1), x.t().argmax(0), x.argmax()};
+        },
+        kExact);
+    add_row(
+        "logsumexp",
+        [](const Device& d) {
+          Tensor x = normal_input({6, 40}, 1, d) * 10.0;
+          return std::vector<Tensor>{x.logsumexp({1}), x.logsumexp({0, 1}, true)};
+        },
+        kReduce);
+    add_row(
+        "integer and bool sums",
+        [](const Device& d) {
+          Tensor a = int_input(-100, 100, {9, 11}, 1, d);
+          return std::vector<Tensor>{a.sum(), a.sum({0}), (a > 0).sum(), a.max(), a.argmin(1)};
+        },
+        kExact);
+    add_row(
+        "empty reduction gives the identity",
+        [](const Device& d) {
+          return std::vector<Tensor>{zeros({0, 3}, on(d)).sum({0}), zeros({4, 0}, on(d)).sum()};
+        },
+        kExact);
   }
   void reductions_match_cpu() { run_row(); }
 
@@ -244,45 +295,77 @@ class TestCudaBackend : public QObject {
 
   void matmul_matches_cpu_data() {
     add_columns();
-    add_row("(64, 48) @ (48, 32)", [](const Device& d) {
-      return std::vector<Tensor>{matmul(normal_input({64, 48}, 1, d), normal_input({48, 32}, 2, d))};
-    }, kGemm);
-    add_row("transposed operands", [](const Device& d) {
-      Tensor a = normal_input({20, 30}, 1, d), b = normal_input({40, 30}, 2, d);
-      return std::vector<Tensor>{matmul(a, b.t()), matmul(b, a.t()), matmul(a.t(), a)};
-    }, kGemm);
-    add_row("batched with broadcasting (2,1,5,7) @ (3,7,4)", [](const Device& d) {
-      return std::vector<Tensor>{
-          matmul(normal_input({2, 1, 5, 7}, 1, d), normal_input({3, 7, 4}, 2, d))};
-    }, kGemm);
-    add_row("batch broadcast against one matrix", [](const Device& d) {
-      return std::vector<Tensor>{matmul(normal_input({6, 5, 7}, 1, d), normal_input({7, 3}, 2, d)),
-                                 matmul(normal_input({5, 7}, 3, d), normal_input({6, 7, 3}, 4, d))};
-    }, kGemm);
-    add_row("vectors", [](const Device& d) {
-      Tensor v = normal_input({9}, 1, d), m = normal_input({9, 9}, 2, d);
-      return std::vector<Tensor>{matmul(v, v), matmul(m, v), matmul(v, m)};
-    }, kGemm);
-    add_row("layouts that need a copy", [](const Device& d) {
-      Tensor a = normal_input({8, 10}, 1, d).slice(1, 0, std::nullopt, 2);  // (8, 5), strides (10, 2)
-      Tensor b = normal_input({3, 5, 4}, 2, d).permute({1, 0, 2});       // (5, 3, 4)
-      return std::vector<Tensor>{matmul(a, normal_input({5, 6}, 3, d)),
-                                 matmul(b, normal_input({5, 4, 2}, 4, d))};
-    }, kGemm);
-    add_row("float64", [](const Device& d) {
-      return std::vector<Tensor>{matmul(normal_input({3, 17, 13}, 1, d, kFloat64),
-                                        normal_input({3, 13, 11}, 2, d, kFloat64))};
-    }, {1e-12, 1e-12});
-    add_row("int64", [](const Device& d) {
-      return std::vector<Tensor>{
-          matmul(int_input(-9, 9, {2, 6, 5}, 1, d), int_input(-9, 9, {2, 5, 3}, 2, d))};
-    }, kExact);
-    add_row("empty inner dimension gives zeros", [](const Device& d) {
-      return std::vector<Tensor>{matmul(zeros({3, 0}, on(d)), zeros({0, 4}, on(d)))};
-    }, kExact);
-    add_row("(256, 512) @ (512, 128)", [](const Device& d) {
-      return std::vector<Tensor>{matmul(normal_input({256, 512}, 1, d), normal_input({512, 128}, 2, d))};
-    }, {1e-4, 1e-3});
+    add_row(
+        "(64, 48) @ (48, 32)",
+        [](const Device& d) {
+          return std::vector<Tensor>{
+              matmul(normal_input({64, 48}, 1, d), normal_input({48, 32}, 2, d))};
+        },
+        kGemm);
+    add_row(
+        "transposed operands",
+        [](const Device& d) {
+          Tensor a = normal_input({20, 30}, 1, d), b = normal_input({40, 30}, 2, d);
+          return std::vector<Tensor>{matmul(a, b.t()), matmul(b, a.t()), matmul(a.t(), a)};
+        },
+        kGemm);
+    add_row(
+        "batched with broadcasting (2,1,5,7) @ (3,7,4)",
+        [](const Device& d) {
+          return std::vector<Tensor>{
+              matmul(normal_input({2, 1, 5, 7}, 1, d), normal_input({3, 7, 4}, 2, d))};
+        },
+        kGemm);
+    add_row(
+        "batch broadcast against one matrix",
+        [](const Device& d) {
+          return std::vector<Tensor>{
+              matmul(normal_input({6, 5, 7}, 1, d), normal_input({7, 3}, 2, d)),
+              matmul(normal_input({5, 7}, 3, d), normal_input({6, 7, 3}, 4, d))};
+        },
+        kGemm);
+    add_row(
+        "vectors",
+        [](const Device& d) {
+          Tensor v = normal_input({9}, 1, d), m = normal_input({9, 9}, 2, d);
+          return std::vector<Tensor>{matmul(v, v), matmul(m, v), matmul(v, m)};
+        },
+        kGemm);
+    add_row(
+        "layouts that need a copy",
+        [](const Device& d) {
+          Tensor a =
+              normal_input({8, 10}, 1, d).slice(1, 0, std::nullopt, 2);  // (8, 5), strides (10, 2)
+          Tensor b = normal_input({3, 5, 4}, 2, d).permute({1, 0, 2});   // (5, 3, 4)
+          return std::vector<Tensor>{matmul(a, normal_input({5, 6}, 3, d)),
+                                     matmul(b, normal_input({5, 4, 2}, 4, d))};
+        },
+        kGemm);
+    add_row("float64",
+            [](const Device& d) {
+              return std::vector<Tensor>{matmul(normal_input({3, 17, 13}, 1, d, kFloat64),
+                                                normal_input({3, 13, 11}, 2, d, kFloat64))};
+            },
+            {1e-12, 1e-12});
+    add_row(
+        "int64",
+        [](const Device& d) {
+          return std::vector<Tensor>{
+              matmul(int_input(-9, 9, {2, 6, 5}, 1, d), int_input(-9, 9, {2, 5, 3}, 2, d))};
+        },
+        kExact);
+    add_row(
+        "empty inner dimension gives zeros",
+        [](const Device& d) {
+          return std::vector<Tensor>{matmul(zeros({3, 0}, on(d)), zeros({0, 4}, on(d)))};
+        },
+        kExact);
+    add_row("(256, 512) @ (512, 128)",
+            [](const Device& d) {
+              return std::vector<Tensor>{
+                  matmul(normal_input({256, 512}, 1, d), normal_input({512, 128}, 2, d))};
+            },
+            {1e-4, 1e-3});
   }
   void matmul_matches_cpu() { run_row(); }
 
@@ -290,38 +373,58 @@ class TestCudaBackend : public QObject {
 
   void indexing_matches_cpu_data() {
     add_columns();
-    add_row("gather", [](const Device& d) {
-      Tensor x = normal_input({4, 6}, 1, d);
-      return std::vector<Tensor>{x.gather(1, int_input(0, 6, {4, 3}, 2, d)),
-                                 x.t().gather(0, int_input(0, 6, {2, 4}, 3, d))};
-    }, kExact);
+    add_row(
+        "gather",
+        [](const Device& d) {
+          Tensor x = normal_input({4, 6}, 1, d);
+          return std::vector<Tensor>{x.gather(1, int_input(0, 6, {4, 3}, 2, d)),
+                                     x.t().gather(0, int_input(0, 6, {2, 4}, 3, d))};
+        },
+        kExact);
     add_row("scatter_add with repeated indices", [](const Device& d) {
       Tensor src = normal_input({6, 5}, 1, d);
       Tensor idx = int_input(0, 3, {6, 5}, 2, d);
-      return std::vector<Tensor>{zeros({3, 5}, on(d)).scatter_add(0, idx, src),
-                                 zeros({6, 3}, on(d)).scatter_add(1, int_input(0, 3, {6, 5}, 3, d), src)};
+      return std::vector<Tensor>{
+          zeros({3, 5}, on(d)).scatter_add(0, idx, src),
+          zeros({6, 3}, on(d)).scatter_add(1, int_input(0, 3, {6, 5}, 3, d), src)};
     });
-    add_row("scatter_add of integers", [](const Device& d) {
-      Tensor src = int_input(-5, 5, {40}, 1, d);
-      return std::vector<Tensor>{zeros({4}, on(d, kInt64)).scatter_add(0, int_input(0, 4, {40}, 2, d), src),
-                                 one_hot(int_input(0, 10, {20}, 3, d), 10)};
-    }, kExact);
-    add_row("scatter_add into bytes", [](const Device& d) {
-      Tensor src = int_input(0, 256, {64}, 1, d).to(kUInt8);
-      return std::vector<Tensor>{zeros({5}, on(d, kUInt8)).scatter_add(0, int_input(0, 5, {64}, 2, d), src)};
-    }, kExact);
-    add_row("index_select", [](const Device& d) {
-      Tensor x = normal_input({5, 7, 3}, 1, d);
-      Tensor idx = int_input(0, 5, {8}, 2, d);
-      return std::vector<Tensor>{x.index_select(0, idx), x.index_select(1, int_input(0, 7, {4}, 3, d)),
-                                 x.permute({2, 0, 1}).index_select(2, int_input(0, 7, {9}, 4, d))};
-    }, kExact);
-    add_row("cat, stack, split and select", [](const Device& d) {
-      Tensor a = normal_input({3, 4}, 1, d), b = normal_input({4, 5}, 2, d);
-      std::vector<Tensor> parts = b.split(2, 1);
-      return std::vector<Tensor>{cat({a, b.t()}, 0), stack({a, a * 2.0}, 1), parts[0], parts[2],
-                                 b[1], b.index({Slice(), -1})};
-    }, kExact);
+    add_row(
+        "scatter_add of integers",
+        [](const Device& d) {
+          Tensor src = int_input(-5, 5, {40}, 1, d);
+          return std::vector<Tensor>{
+              zeros({4}, on(d, kInt64)).scatter_add(0, int_input(0, 4, {40}, 2, d), src),
+              one_hot(int_input(0, 10, {20}, 3, d), 10)};
+        },
+        kExact);
+    add_row(
+        "scatter_add into bytes",
+        [](const Device& d) {
+          Tensor src = int_input(0, 256, {64}, 1, d).to(kUInt8);
+          return std::vector<Tensor>{
+              zeros({5}, on(d, kUInt8)).scatter_add(0, int_input(0, 5, {64}, 2, d), src)};
+        },
+        kExact);
+    add_row(
+        "index_select",
+        [](const Device& d) {
+          Tensor x = normal_input({5, 7, 3}, 1, d);
+          Tensor idx = int_input(0, 5, {8}, 2, d);
+          return std::vector<Tensor>{
+              x.index_select(0, idx), x.index_select(1, int_input(0, 7, {4}, 3, d)),
+              x.permute({2, 0, 1}).index_select(2, int_input(0, 7, {9}, 4, d))};
+        },
+        kExact);
+    add_row(
+        "cat, stack, split and select",
+        [](const Device& d) {
+          Tensor a = normal_input({3, 4}, 1, d), b = normal_input({4, 5}, 2, d);
+          std::vector<Tensor> parts = b.split(2, 1);
+          return std::vector<Tensor>{
+              cat({a, b.t()}, 0),    stack({a, a * 2.0}, 1), parts[0], parts[2], b[1],
+              b.index({Slice(), -1})};
+        },
+        kExact);
   }
   void indexing_matches_cpu() { run_row(); }
 
@@ -329,33 +432,50 @@ class TestCudaBackend : public QObject {
 
   void random_draws_match_cpu_data() {
     add_columns();
-    add_row("rand float32", [](const Device& d) {
-      manual_seed(7);
-      Tensor first = rand({1000}, on(d));
-      return std::vector<Tensor>{first, rand({3, 5}, on(d))};  // the second continues the stream
-    }, kExact);
-    add_row("rand float64", [](const Device& d) {
-      manual_seed(11);
-      return std::vector<Tensor>{rand({4097}, on(d, kFloat64))};
-    }, kExact);
-    add_row("randint", [](const Device& d) {
-      manual_seed(3);
-      return std::vector<Tensor>{randint(-5, 17, {999}, on(d, kInt64)), randint(0, 2, {10}, on(d, kInt64))};
-    }, kExact);
+    add_row(
+        "rand float32",
+        [](const Device& d) {
+          manual_seed(7);
+          Tensor first = rand({1000}, on(d));
+          return std::vector<Tensor>{first,
+                                     rand({3, 5}, on(d))};  // the second continues the stream
+        },
+        kExact);
+    add_row(
+        "rand float64",
+        [](const Device& d) {
+          manual_seed(11);
+          return std::vector<Tensor>{rand({4097}, on(d, kFloat64))};
+        },
+        kExact);
+    add_row(
+        "randint",
+        [](const Device& d) {
+          manual_seed(3);
+          return std::vector<Tensor>{randint(-5, 17, {999}, on(d, kInt64)),
+                                     randint(0, 2, {10}, on(d, kInt64))};
+        },
+        kExact);
     // log and cos may differ in the last bit between the host's libm and CUDA's.
-    add_row("randn float32", [](const Device& d) {
-      manual_seed(5);
-      return std::vector<Tensor>{randn({10000}, on(d))};
-    }, {1e-6, 1e-6});
-    add_row("randn float64", [](const Device& d) {
-      manual_seed(5);
-      return std::vector<Tensor>{randn({1000}, on(d, kFloat64))};
-    }, {1e-12, 1e-12});
-    add_row("rand_like and randn_like", [](const Device& d) {
-      manual_seed(9);
-      Tensor x = zeros({6, 7}, on(d));
-      return std::vector<Tensor>{rand_like(x), randn_like(x)};
-    }, {1e-6, 1e-6});
+    add_row("randn float32",
+            [](const Device& d) {
+              manual_seed(5);
+              return std::vector<Tensor>{randn({10000}, on(d))};
+            },
+            {1e-6, 1e-6});
+    add_row("randn float64",
+            [](const Device& d) {
+              manual_seed(5);
+              return std::vector<Tensor>{randn({1000}, on(d, kFloat64))};
+            },
+            {1e-12, 1e-12});
+    add_row("rand_like and randn_like",
+            [](const Device& d) {
+              manual_seed(9);
+              Tensor x = zeros({6, 7}, on(d));
+              return std::vector<Tensor>{rand_like(x), randn_like(x)};
+            },
+            {1e-6, 1e-6});
   }
   void random_draws_match_cpu() { run_row(); }
 
@@ -363,61 +483,95 @@ class TestCudaBackend : public QObject {
 
   void copies_match_cpu_data() {
     add_columns();
-    add_row("dtype conversions on the device", [](const Device& d) {
-      Tensor x = normal_input({5, 8}, 1, d);
-      return std::vector<Tensor>{x.to(kFloat64), (x * 10.0).to(kInt64), x.to(kBool),
-                                 (x.abs() * 50.0).to(kUInt8), (x > 0.0).to(kFloat32),
-                                 int_input(-3, 3, {7}, 2, d).to(kFloat64)};
-    }, kExact);
-    add_row("strided host tensor to the device", [](const Device& d) {
-      Tensor host = normal_input({5, 6}, 1, kCPU);
-      return std::vector<Tensor>{host.t().to(d), host.t().to(d, kFloat64),
-                                 host.slice(1, 0, std::nullopt, 2).to(d, kInt64)};
-    }, kExact);
-    add_row("strided device tensor to the host", [](const Device& d) {
-      Tensor x = normal_input({5, 6}, 1, d);
-      return std::vector<Tensor>{x.t().cpu(), x.t().to(kCPU, kFloat64), x.narrow(0, 1, 2).cpu()};
-    }, kExact);
-    add_row("copy_ from the host into a strided view, converting", [](const Device& d) {
-      Tensor dst = zeros({4, 6}, on(d, kFloat64));
-      dst.slice(1, 0, std::nullopt, 2).copy_(normal_input({4, 3}, 1, kCPU));
-      dst.narrow(0, 3, 1).copy_(normal_input({6}, 2, kCPU));  // broadcast across devices
-      return std::vector<Tensor>{dst};
-    }, kExact);
-    add_row("copy_ from the device into a strided host view", [](const Device& d) {
-      Tensor dst = zeros({4, 6});
-      dst.narrow(1, 1, 3).copy_(normal_input({4, 3}, 1, d));
-      dst.slice(1, 4, std::nullopt, 1).copy_(normal_input({4, 2}, 2, d, kFloat64).t().t());
-      return std::vector<Tensor>{dst};
-    }, kExact);
-    add_row("strided copy_ on the device, converting", [](const Device& d) {
-      Tensor dst = zeros({6, 4}, on(d, kInt64));
-      dst.t().copy_(normal_input({4, 6}, 1, d) * 5.0);
-      return std::vector<Tensor>{dst};
-    }, kExact);
-    add_row("clone and contiguous of expanded views", [](const Device& d) {
-      Tensor x = normal_input({1, 5}, 1, d);
-      return std::vector<Tensor>{x.expand({4, 5}).contiguous(), x.t().clone(),
-                                 x.expand({3, 5}).t().contiguous()};
-    }, kExact);
-    add_row("fill_ of contiguous and strided views", [](const Device& d) {
-      Tensor x = normal_input({4, 6}, 1, d).clone();
-      x.narrow(0, 1, 2).fill_(0.0);  // contiguous at an offset: a memset
-      x.slice(1, 0, std::nullopt, 3).fill_(2.5);
-      Tensor i = zeros({3, 3}, on(d, kInt64));
-      i.t()[0].fill_(-7.0);
-      Tensor b = zeros({5}, on(d, kBool));
-      b.fill_(1.0);
-      return std::vector<Tensor>{x, i, b, full({2, 2}, -0.0, on(d)), ones({3}, on(d, kUInt8))};
-    }, kExact);
-    add_row("large transfers", [](const Device& d) {
-      Tensor x = normal_input({1 << 21}, 1, d);
-      return std::vector<Tensor>{x.cpu().to(d), x.to(kFloat64)};
-    }, kExact);
-    add_row("item reads one element back", [](const Device& d) {
-      Tensor x = normal_input({3, 3}, 1, d);
-      return std::vector<Tensor>{scalar_tensor(x[1][2].item()), scalar_tensor(x.sum().item())};
-    });
+    add_row(
+        "dtype conversions on the device",
+        [](const Device& d) {
+          Tensor x = normal_input({5, 8}, 1, d);
+          return std::vector<Tensor>{x.to(kFloat64),
+                                     (x * 10.0).to(kInt64),
+                                     x.to(kBool),
+                                     (x.abs() * 20.0).to(kUInt8),
+                                     (x > 0.0).to(kFloat32),
+                                     int_input(-3, 3, {7}, 2, d).to(kFloat64)};
+        },
+        kExact);
+    add_row(
+        "strided host tensor to the device",
+        [](const Device& d) {
+          Tensor host = normal_input({5, 6}, 1, kCPU);
+          return std::vector<Tensor>{host.t().to(d), host.t().to(d, kFloat64),
+                                     host.slice(1, 0, std::nullopt, 2).to(d, kInt64)};
+        },
+        kExact);
+    add_row(
+        "strided device tensor to the host",
+        [](const Device& d) {
+          Tensor x = normal_input({5, 6}, 1, d);
+          return std::vector<Tensor>{x.t().cpu(), x.t().to(kCPU, kFloat64),
+                                     x.narrow(0, 1, 2).cpu()};
+        },
+        kExact);
+    add_row(
+        "copy_ from the host into a strided view, converting",
+        [](const Device& d) {
+          Tensor dst = zeros({4, 6}, on(d, kFloat64));
+          dst.slice(1, 0, std::nullopt, 2).copy_(normal_input({4, 3}, 1, kCPU));
+          dst.narrow(0, 3, 1).copy_(normal_input({6}, 2, kCPU));  // broadcast across devices
+          return std::vector<Tensor>{dst};
+        },
+        kExact);
+    add_row(
+        "copy_ from the device into a strided host view",
+        [](const Device& d) {
+          Tensor dst = zeros({4, 6});
+          dst.narrow(1, 1, 3).copy_(normal_input({4, 3}, 1, d));
+          dst.slice(1, 4, std::nullopt, 1).copy_(normal_input({4, 2}, 2, d, kFloat64).t().t());
+          return std::vector<Tensor>{dst};
+        },
+        kExact);
+    add_row(
+        "strided copy_ on the device, converting",
+        [](const Device& d) {
+          Tensor dst = zeros({6, 4}, on(d, kInt64));
+          dst.t().copy_(normal_input({4, 6}, 1, d) * 5.0);
+          return std::vector<Tensor>{dst};
+        },
+        kExact);
+    add_row(
+        "clone and contiguous of expanded views",
+        [](const Device& d) {
+          Tensor x = normal_input({1, 5}, 1, d);
+          return std::vector<Tensor>{x.expand({4, 5}).contiguous(), x.t().clone(),
+                                     x.expand({3, 5}).t().contiguous()};
+        },
+        kExact);
+    add_row(
+        "fill_ of contiguous and strided views",
+        [](const Device& d) {
+          Tensor x = normal_input({4, 6}, 1, d).clone();
+          x.narrow(0, 1, 2).fill_(0.0);  // contiguous at an offset: a memset
+          x.slice(1, 0, std::nullopt, 3).fill_(2.5);
+          Tensor i = zeros({3, 3}, on(d, kInt64));
+          i.t()[0].fill_(-7.0);
+          Tensor b = zeros({5}, on(d, kBool));
+          b.fill_(1.0);
+          return std::vector<Tensor>{x, i, b, full({2, 2}, -0.0, on(d)), ones({3}, on(d, kUInt8))};
+        },
+        kExact);
+    add_row(
+        "large transfers",
+        [](const Device& d) {
+          Tensor x = normal_input({1 << 21}, 1, d);
+          return std::vector<Tensor>{x.cpu().to(d), x.to(kFloat64)};
+        },
+        kExact);
+    add_row(
+        "item reads one element back",
+        [](const Device& d) {
+          Tensor x = normal_input({3, 3}, 1, d);
+          return std::vector<Tensor>{scalar_tensor(x[1][2].item()), scalar_tensor(x.sum().item())};
+        },
+        kReduce);
   }
   void copies_match_cpu() { run_row(); }
 
@@ -425,64 +579,91 @@ class TestCudaBackend : public QObject {
 
   void autograd_matches_cpu_data() {
     add_columns();
-    add_row("linear layer with relu", [](const Device& d) {
-      Tensor x = leaf(normal_input({8, 5}, 1, d)), w = leaf(normal_input({5, 3}, 2, d)),
-             b = leaf(normal_input({3}, 3, d));
-      Tensor y = relu(matmul(x, w) + b).sum();
-      y.backward();
-      return std::vector<Tensor>{y, x.grad(), w.grad(), b.grad()};
-    }, kGemm);
-    add_row("elementwise chain", [](const Device& d) {
-      Tensor x = leaf(positive_input({4, 6}, 1, d));
-      Tensor y = (x.log() * x.sigmoid() + x.tanh().exp() / x.sqrt() - x.pow(1.5)).mean();
-      y.backward();
-      return std::vector<Tensor>{y, x.grad()};
-    });
-    add_row("broadcast gradients sum back", [](const Device& d) {
-      Tensor a = leaf(normal_input({4, 1, 5}, 1, d)), b = leaf(normal_input({3, 5}, 2, d));
-      Tensor y = (a * b - a / (b.abs() + 1.0)).sum();
-      y.backward();
-      return std::vector<Tensor>{y, a.grad(), b.grad()};
-    });
-    add_row("reductions", [](const Device& d) {
-      Tensor x = leaf(normal_input({5, 7}, 1, d));
-      Tensor y = x.max(1).first.sum() + x.var({0}).sum() + x.logsumexp({1}).mean() + x.std();
-      y.backward();
-      return std::vector<Tensor>{y, x.grad()};
-    });
-    add_row("indexing", [](const Device& d) {
-      Tensor x = leaf(normal_input({5, 6}, 1, d));
-      Tensor y = (x.gather(1, int_input(0, 6, {5, 4}, 2, d)) * 2.0).sum() +
-                 x.index_select(0, int_input(0, 5, {7}, 3, d)).pow(2.0).sum();
-      y.backward();
-      return std::vector<Tensor>{y, x.grad()};
-    });
-    add_row("views, cat and split", [](const Device& d) {
-      Tensor x = leaf(normal_input({4, 6}, 1, d));
-      std::vector<Tensor> parts = x.t().split(2, 0);
-      Tensor y = (cat({parts[0] * 3.0, parts[2].exp()}, 1).sum() + x.narrow(0, 1, 2).tanh().sum());
-      y.backward();
-      return std::vector<Tensor>{y, x.grad()};
-    });
-    add_row("non-scalar backward with a gradient", [](const Device& d) {
-      Tensor x = leaf(normal_input({3, 4}, 1, d));
-      Tensor y = x * x.sigmoid();
-      y.backward(normal_input({3, 4}, 2, d));
-      return std::vector<Tensor>{y, x.grad()};
-    });
-    add_row("float64 pow and clamp", [](const Device& d) {
-      Tensor x = leaf(normal_input({20}, 1, d, kFloat64));
-      Tensor y = x.pow(3.0).clamp(-1.0, 1.0).sum() + maximum(x, x * 0.5).sum();
-      y.backward();
-      return std::vector<Tensor>{y, x.grad()};
-    }, {1e-12, 1e-12});
-    add_row("the tutorial's autograd block", [](const Device& d) {
-      Tensor x = ones({2, 2}, on(d).requires_grad());
-      Tensor y = x + 2.0;
-      Tensor out = (y * y * 3.0).mean();
-      out.backward();
-      return std::vector<Tensor>{out, x.grad()};
-    }, kExact);
+    add_row(
+        "linear layer with relu",
+        [](const Device& d) {
+          Tensor x = leaf(normal_input({8, 5}, 1, d)), w = leaf(normal_input({5, 3}, 2, d)),
+                 b = leaf(normal_input({3}, 3, d));
+          Tensor y = relu(matmul(x, w) + b).sum();
+          y.backward();
+          return std::vector<Tensor>{y, x.grad(), w.grad(), b.grad()};
+        },
+        kGemm);
+    add_row(
+        "elementwise chain",
+        [](const Device& d) {
+          Tensor x = leaf(positive_input({4, 6}, 1, d));
+          Tensor y = (x.log() * x.sigmoid() + x.tanh().exp() / x.sqrt() - x.pow(1.5)).mean();
+          y.backward();
+          return std::vector<Tensor>{y, x.grad()};
+        },
+        kReduce);
+    add_row(
+        "broadcast gradients sum back",
+        [](const Device& d) {
+          Tensor a = leaf(normal_input({4, 1, 5}, 1, d)), b = leaf(normal_input({3, 5}, 2, d));
+          Tensor y = (a * b - a / (b.abs() + 1.0)).sum();
+          y.backward();
+          return std::vector<Tensor>{y, a.grad(), b.grad()};
+        },
+        kReduce);
+    add_row(
+        "reductions",
+        [](const Device& d) {
+          Tensor x = leaf(normal_input({5, 7}, 1, d));
+          Tensor y = x.max(1).first.sum() + x.var({0}).sum() + x.logsumexp({1}).mean() + x.std();
+          y.backward();
+          return std::vector<Tensor>{y, x.grad()};
+        },
+        kReduce);
+    add_row(
+        "indexing",
+        [](const Device& d) {
+          Tensor x = leaf(normal_input({5, 6}, 1, d));
+          Tensor y = (x.gather(1, int_input(0, 6, {5, 4}, 2, d)) * 2.0).sum() +
+                     x.index_select(0, int_input(0, 5, {7}, 3, d)).pow(2.0).sum();
+          y.backward();
+          return std::vector<Tensor>{y, x.grad()};
+        },
+        kReduce);
+    add_row(
+        "views, cat and split",
+        [](const Device& d) {
+          Tensor x = leaf(normal_input({4, 6}, 1, d));
+          std::vector<Tensor> parts = x.t().split(2, 0);
+          Tensor y =
+              (cat({parts[0] * 3.0, parts[2].exp()}, 1).sum() + x.narrow(0, 1, 2).tanh().sum());
+          y.backward();
+          return std::vector<Tensor>{y, x.grad()};
+        },
+        kReduce);
+    add_row(
+        "non-scalar backward with a gradient",
+        [](const Device& d) {
+          Tensor x = leaf(normal_input({3, 4}, 1, d));
+          Tensor y = x * x.sigmoid();
+          y.backward(normal_input({3, 4}, 2, d));
+          return std::vector<Tensor>{y, x.grad()};
+        },
+        kReduce);
+    add_row("float64 pow and clamp",
+            [](const Device& d) {
+              Tensor x = leaf(normal_input({20}, 1, d, kFloat64));
+              Tensor y = x.pow(3.0).clamp(-1.0, 1.0).sum() + maximum(x, x * 0.5).sum();
+              y.backward();
+              return std::vector<Tensor>{y, x.grad()};
+            },
+            {1e-12, 1e-12});
+    add_row(
+        "the tutorial's autograd block",
+        [](const Device& d) {
+          Tensor x = ones({2, 2}, on(d).requires_grad());
+          Tensor y = x + 2.0;
+          Tensor out = (y * y * 3.0).mean();
+          out.backward();
+          return std::vector<Tensor>{out, x.grad()};
+        },
+        kExact);
   }
   void autograd_matches_cpu() { run_row(); }
 
