@@ -1,4 +1,4 @@
-// Random fills. Element i of a draw uses Philox counter (offset + i / 2) and half of its output,
+// Random fills. Element i of a draw uses Philox counter (offset + i) and its whole 128-bit block,
 // so the numbers depend only on the seed and the position, never on threading or device.
 #include <cmath>
 

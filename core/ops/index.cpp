@@ -40,6 +40,8 @@ void check_gather_shape(const Tensor& x, const Tensor& index, int64_t d, const c
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   detail::check_defined(x, "gather");
   int64_t d = wrap_dim(dim, x.dim(), "gather");
+  detail::check_defined(index, "gather");
+  detail::check_same_device(x, index, "gather");
   check_gather_shape(x, index, d, "gather");
   check_index(index, x.dim() ? x.sizes()[size_t(d)] : 1, d, "gather");
   Tensor out = detail::new_tensor(index.sizes(), x.dtype(), x.device());
@@ -56,6 +58,9 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
   detail::check_defined(x, "scatter_add");
   detail::check_defined(src, "scatter_add");
+  detail::check_defined(index, "scatter_add");
+  detail::check_same_device(x, index, "scatter_add");
+  detail::check_same_device(x, src, "scatter_add");
   int64_t d = wrap_dim(dim, x.dim(), "scatter_add");
   check_gather_shape(x, index, d, "scatter_add");
   if (src.dim() != index.dim())
@@ -82,6 +87,8 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   detail::check_defined(x, "index_select");
   if (index.defined() && index.dim() > 1)
     throw ShapeError("index_select: index must be 1-D, got shape " + shape_str(index.sizes()));
+  detail::check_defined(index, "index_select");
+  detail::check_same_device(x, index, "index_select");
   int64_t d = wrap_dim(dim, x.dim(), "index_select");
   check_index(index, x.dim() ? x.sizes()[size_t(d)] : 1, d, "index_select");
   Shape shape = x.sizes();

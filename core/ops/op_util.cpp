@@ -172,7 +172,8 @@ void inplace_update(const Tensor& self, const char* op,
   {
     NoGradGuard ng;
     Tensor hits = zeros({base.numel()}, TensorOptions(kInt64).device(base.device()));
-    mask = scatter_add(hits, 0, pos.reshape({-1}), ones({pos.numel()}, kInt64)) > 0.0;
+    mask = scatter_add(hits, 0, pos.reshape({-1}),
+                       ones({pos.numel()}, TensorOptions(kInt64).device(base.device()))) > 0.0;
     mask = mask.reshape(base.sizes());
   }
   Tensor new_base = where(mask, embed(r, pos, base.sizes()), base);
