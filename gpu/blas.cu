@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/gemm_layout.h"
 #include "cuda_backend.h"
 #include "launch.cuh"
 
@@ -42,26 +43,6 @@ cublasHandle_t handle_for(int device) {  // caller holds the lock, device is cur
   return h[size_t(device)];
 }
 
-// A row-major (rows x cols) matrix with strides (rs, cs) as cuBLAS sees it: with cs == 1 the
-// bytes are the column-major transpose (op N gives it back transposed), with rs == 1 they are
-// the column-major matrix itself (op T). Same rules as the CPU backend's OpenBLAS path.
-struct MatrixView {
-  bool transposed = false;
-  int64_t ld = 0;
-  Tensor t;  // possibly a contiguous copy
-};
-
-MatrixView as_blas(const Tensor& m) {
-  const int64_t rows = m.size(1), cols = m.size(2);
-  const int64_t rs = m.stride(1), cs = m.stride(2);
-  // The stride of a size-1 dimension is arbitrary, so it never disqualifies a layout.
-  const int64_t ld_n = rows == 1 ? std::max<int64_t>(cols, 1) : rs;
-  if ((cs == 1 || cols == 1) && ld_n >= std::max<int64_t>(cols, 1)) return {false, ld_n, m};
-  const int64_t ld_t = cols == 1 ? std::max<int64_t>(rows, 1) : cs;
-  if ((rs == 1 || rows == 1) && ld_t >= std::max<int64_t>(rows, 1)) return {true, ld_t, m};
-  return {false, std::max<int64_t>(cols, 1), m.contiguous()};
-}
-
 int as_int(int64_t v, const char* what) {
   if (v > INT_MAX)
     throw ShapeError(std::string("bmm on CUDA: ") + what + " " + std::to_string(v) +
@@ -85,9 +66,9 @@ void gemm_strided_batched(cublasHandle_t h, cublasOperation_t ta, cublasOperatio
 template <typename T>
 void cublas_bmm(const Tensor& a, const Tensor& b, const Tensor& out) {
   const int64_t B = out.size(0), M = out.size(1), N = out.size(2), K = a.size(2);
-  const MatrixView va = as_blas(a), vb = as_blas(b);
+  const GemmOperand va = gemm_operand(a), vb = gemm_operand(b);
   // Row-major out = a b is column-major out^T = b^T a^T: cuBLAS gets b first.
-  const auto op = [](const MatrixView& v) { return v.transposed ? CUBLAS_OP_T : CUBLAS_OP_N; };
+  const auto op = [](const GemmOperand& v) { return v.transposed ? CUBLAS_OP_T : CUBLAS_OP_N; };
   std::lock_guard<std::mutex> lock(handles().mutex);
   cublasHandle_t h = handle_for(out.device().index());
   gemm_strided_batched<T>(h, op(vb), op(va), as_int(N, "N"), as_int(M, "M"), as_int(K, "K"),

@@ -25,14 +25,6 @@ struct MinOp {
   __device__ A operator()(A acc, A v) const { return math::min_nan(v, acc); }
 };
 
-template <typename T>
-T identity(ReduceOp op) {
-  if (op == ReduceOp::Sum) return T(0);
-  if constexpr (std::is_floating_point_v<T>)
-    return op == ReduceOp::Max ? -std::numeric_limits<T>::infinity()
-                               : std::numeric_limits<T>::infinity();
-  return op == ReduceOp::Max ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max();
-}
 
 // Threads per block: a power of two, no more than there are elements to fold (within [32, 256]).
 int block_for(int64_t inner) {
@@ -125,7 +117,7 @@ void reduce_typed(ReduceOp op, const Tensor& x, const Tensor& out) {
   const auto inner = make_offset_calc<1>(inner_sizes, {&x.strides()});
   const int threads = block_for(inner_n);
   reduce_kernel<T, A, Op<A>><<<blocks_for(outputs), threads, threads * sizeof(A)>>>(
-      ptr<T>(x), ptr<T>(out), outputs, outer, inner_n, inner, A(identity<T>(op)), Op<A>{});
+      ptr<T>(x), ptr<T>(out), outputs, outer, inner_n, inner, A(reduce_identity<T>(op)), Op<A>{});
   CUDA_CHECK_LAUNCH();
 }
 

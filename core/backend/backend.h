@@ -4,7 +4,9 @@
 // kernels on tensors that are already the right shape. Inputs may be strided (including stride 0
 // for broadcast dimensions); outputs are freshly allocated and contiguous unless stated.
 #include <cstddef>
+#include <limits>
 #include <string>
+#include <type_traits>
 
 #include "tensor/generator.h"
 #include "tensor/tensor.h"
@@ -46,6 +48,16 @@ enum class BinaryOp {
 };
 
 enum class ReduceOp { Sum, Max, Min };
+
+// The value a reduction starts from: 0 for sums, -inf/+inf (or the integer limits) for max/min.
+template <typename T>
+T reduce_identity(ReduceOp op) {
+  if (op == ReduceOp::Sum) return T(0);
+  if constexpr (std::is_floating_point_v<T>)
+    return op == ReduceOp::Max ? -std::numeric_limits<T>::infinity()
+                               : std::numeric_limits<T>::infinity();
+  return op == ReduceOp::Max ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max();
+}
 
 class Backend {
  public:

@@ -60,21 +60,6 @@ void unary_loop(const Tensor& x, const Tensor& out, F f) {
                    });
 }
 
-template <typename T>
-T pow_value(T a, T b) {
-  if constexpr (std::is_same_v<T, bool>) {
-    return a || !b;
-  } else if constexpr (std::is_integral_v<T>) {
-    if (b < 0) return a == 1 ? 1 : 0;  // integer powers with negative exponents truncate
-    T r = 1;
-    for (T e = b, base = a; e > 0; e >>= 1, base = T(base * base))
-      if (e & 1) r = T(r * base);
-    return r;
-  } else {
-    return std::pow(a, b);
-  }
-}
-
 }  // namespace
 
 void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out,
@@ -95,7 +80,7 @@ void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Ten
         return binary_loop<T, T>(a, b, out, [al](T x, T y) { return T(x + al * y); });
       }
       case BinaryOp::Pow:
-        return binary_loop<T, T>(a, b, out, pow_value<T>);
+        return binary_loop<T, T>(a, b, out, math::pow_value<T>);
       case BinaryOp::Maximum:
         return binary_loop<T, T>(a, b, out, math::max_nan<T>);
       case BinaryOp::Minimum:

@@ -2,29 +2,12 @@
 // broadcast operands in place through their strides instead of copying them.
 #include <cblas.h>
 
+#include "backend/gemm_layout.h"
 #include "cpu/cpu_backend.h"
 
 namespace nw {
 
 namespace {
-
-struct MatrixView {
-  bool transposed = false;
-  int64_t ld = 0;
-  Tensor t;  // possibly a contiguous copy
-};
-
-// rows x cols matrices with strides (rs, cs): BLAS needs one of them to be 1.
-MatrixView as_blas(const Tensor& m) {
-  const int64_t rows = m.size(1), cols = m.size(2);
-  const int64_t rs = m.stride(1), cs = m.stride(2);
-  // The stride of a size-1 dimension is arbitrary, so it never disqualifies a layout.
-  const int64_t ld_n = rows == 1 ? std::max<int64_t>(cols, 1) : rs;
-  if ((cs == 1 || cols == 1) && ld_n >= std::max<int64_t>(cols, 1)) return {false, ld_n, m};
-  const int64_t ld_t = cols == 1 ? std::max<int64_t>(rows, 1) : cs;
-  if ((rs == 1 || rows == 1) && ld_t >= std::max<int64_t>(rows, 1)) return {true, ld_t, m};
-  return {false, std::max<int64_t>(cols, 1), m.contiguous()};
-}
 
 template <typename T>
 void naive_bmm(const Tensor& a, const Tensor& b, const Tensor& out) {
@@ -56,7 +39,7 @@ void CpuBackend::bmm(const Tensor& a, const Tensor& b, const Tensor& out) {
     visit_dtype(a.dtype(), [&](auto tag) { naive_bmm<typename decltype(tag)::type>(a, b, out); });
     return;
   }
-  MatrixView va = as_blas(a), vb = as_blas(b);
+  GemmOperand va = gemm_operand(a), vb = gemm_operand(b);
   const int64_t sa = va.t.stride(0), sb = vb.t.stride(0);
   const auto ta = va.transposed ? CblasTrans : CblasNoTrans;
   const auto tb = vb.transposed ? CblasTrans : CblasNoTrans;

@@ -13,14 +13,6 @@ namespace nw {
 
 namespace {
 
-template <typename T>
-T identity(ReduceOp op) {
-  if (op == ReduceOp::Sum) return T(0);
-  if constexpr (std::is_floating_point_v<T>)
-    return op == ReduceOp::Max ? -std::numeric_limits<T>::infinity()
-                               : std::numeric_limits<T>::infinity();
-  return op == ReduceOp::Max ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max();
-}
 
 template <typename T>
 struct SumOp {
@@ -67,7 +59,7 @@ T reduce_contiguous(const T* p, int64_t n, T init) {
 
 template <typename T, typename Op>
 void reduce_typed(ReduceOp op, const Tensor& x, const Tensor& out) {
-  const T init = identity<T>(op);
+  const T init = reduce_identity<T>(op);
   const int64_t n = x.numel();
   T* o = static_cast<T*>(out.raw_data());
   const int64_t outer = out.numel();

@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include "cpu/host_allocator.h"
+#include "cpu/threads.h"
 #include "tensor/creation.h"
 #include "tensor/index.h"
 #include "tensor/ops.h"
@@ -159,6 +160,28 @@ class TestTensor : public QObject {
     QVERIFY(!a.equal(tensor({1., 2.})));
     QVERIFY(a.allclose(a + 1e-7));
     QVERIFY(!a.allclose(a + 1e-3));
+  }
+
+  void resultsDoNotDependOnTheThreadCount() {
+    // Above the parallel grain (32768 elements) the kernels split work across threads; the
+    // split must not change a value, or a seeded run would not reproduce on another machine.
+    manual_seed(7);
+    Tensor a = randn({300, 700}), b = randn({700});
+    auto run = [&] {
+      return std::vector<Tensor>{a + b, (a * b).sum(Shape{1}), a.sum(Shape{0}), a.exp(),
+                                 a.t().contiguous(), a.max(1).first, a.argmax(1), rand({50000}),
+                                 a.matmul(b)};
+    };
+    int saved = get_num_threads();
+    set_num_threads(1);
+    std::vector<Tensor> one = run();
+    set_num_threads(2);
+    manual_seed(7);
+    a = randn({300, 700}), b = randn({700});
+    std::vector<Tensor> two = run();
+    set_num_threads(saved);
+    for (size_t i = 0; i < one.size(); ++i)
+      QVERIFY2(one[i].equal(two[i]), qPrintable(QString("result %1 differs").arg(i)));
   }
 
   void largeHostBlocksAreReused() {
