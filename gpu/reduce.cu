@@ -25,7 +25,6 @@ struct MinOp {
   __device__ A operator()(A acc, A v) const { return math::min_nan(v, acc); }
 };
 
-
 // Threads per block: a power of two, no more than there are elements to fold (within [32, 256]).
 int block_for(int64_t inner) {
   int threads = 32;

@@ -13,7 +13,6 @@ namespace nw {
 
 namespace {
 
-
 template <typename T>
 struct SumOp {
   static T apply(T a, T b) { return T(a + b); }

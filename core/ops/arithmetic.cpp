@@ -213,8 +213,8 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
                            [&](const Tensor& old) { return nw::add(old, other, alpha); });
     return *this;
   }
-  detail::run_binary_inplace(alpha == 1 ? BinaryOp::Add : BinaryOp::AddScaled, *this, other,
-                             "add_", alpha);
+  detail::run_binary_inplace(alpha == 1 ? BinaryOp::Add : BinaryOp::AddScaled, *this, other, "add_",
+                             alpha);
   return *this;
 }
 Tensor& Tensor::add_(double value) {

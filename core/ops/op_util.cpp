@@ -83,21 +83,23 @@ Tensor wrap_scalar(double value, const Tensor& like) {
 }
 
 namespace {
-std::shared_ptr<TensorImpl> base_of(const Tensor& t) { return t.impl()->base.lock(); }
+std::shared_ptr<TensorImpl> base_of(const Tensor& t) {
+  return t.impl()->base.lock();
+}
 
 void refuse_leaf(const Tensor& t, const char* op, bool via_view) {
   throw AutogradError(std::string(op) + ": a " + (via_view ? "view of a " : "") +
                       "leaf tensor that requires grad is being used in an in-place operation; "
                       "wrap the update in nw::NoGradGuard (as optimizers do) or use the "
-                      "out-of-place form" + (t.defined() ? "" : ""));
+                      "out-of-place form" +
+                      (t.defined() ? "" : ""));
 }
 }  // namespace
 
 void check_inplace(const Tensor& t, const char* op) {
   if (!is_grad_enabled()) return;
   if (t.is_leaf() && t.requires_grad()) refuse_leaf(t, op, false);
-  if (auto b = base_of(t); b && b->grad_fn == nullptr && b->requires_grad)
-    refuse_leaf(t, op, true);
+  if (auto b = base_of(t); b && b->grad_fn == nullptr && b->requires_grad) refuse_leaf(t, op, true);
 }
 
 bool inplace_records(const Tensor& self, const Tensor* operand, const char* op) {
@@ -117,9 +119,11 @@ Tensor view_of(const Tensor& base, const Shape& sizes, const Shape& strides, int
 
 Tensor storage_positions(const Tensor& view, const Tensor& base, const char* op) {
   if (!base.is_contiguous())
-    throw AutogradError(std::string(op) + ": gradients through this write need the viewed "
-                        "tensor to be contiguous, but it has shape " + shape_str(base.sizes()) +
-                        " and strides " + shape_str(base.strides()) + "; call contiguous() on "
+    throw AutogradError(std::string(op) +
+                        ": gradients through this write need the viewed "
+                        "tensor to be contiguous, but it has shape " +
+                        shape_str(base.sizes()) + " and strides " + shape_str(base.strides()) +
+                        "; call contiguous() on "
                         "it before taking the view");
   NoGradGuard ng;
   Tensor pos = full(view.sizes(), double(view.storage_offset() - base.storage_offset()),
@@ -128,10 +132,12 @@ Tensor storage_positions(const Tensor& view, const Tensor& base, const char* op)
     Shape s(size_t(view.dim()), 1);
     s[size_t(d)] = view.size(d);
     pos = pos + (arange(double(view.size(d)), TensorOptions(kInt64).device(view.device())) *
-                 double(view.stride(d))).reshape(s);
+                 double(view.stride(d)))
+                    .reshape(s);
   }
   if (pos.numel() && (pos.min().item<int64_t>() < 0 || pos.max().item<int64_t>() >= base.numel()))
-    throw AutogradError(std::string(op) + ": the view reaches outside the tensor it views; "
+    throw AutogradError(std::string(op) +
+                        ": the view reaches outside the tensor it views; "
                         "gradients cannot be mapped back");
   return pos;
 }

@@ -167,7 +167,8 @@ Tensor Tensor::view(const Shape& shape) const {
                      " with strides " + shape_str(strides()) + " as " + shape_str(target) +
                      " without copying (the memory layout does not allow it); use reshape(), "
                      "or contiguous() first");
-  return reshape_grad_node(detail::view_of(*this, target, *st, storage_offset()), *this, "ViewBackward0");
+  return reshape_grad_node(detail::view_of(*this, target, *st, storage_offset()), *this,
+                           "ViewBackward0");
 }
 
 Tensor Tensor::reshape(const Shape& shape) const {
@@ -198,7 +199,8 @@ Tensor Tensor::squeeze() const {
       s.push_back(sizes()[size_t(d)]);
       st.push_back(strides()[size_t(d)]);
     }
-  return reshape_grad_node(detail::view_of(*this, s, st, storage_offset()), *this, "SqueezeBackward0");
+  return reshape_grad_node(detail::view_of(*this, s, st, storage_offset()), *this,
+                           "SqueezeBackward0");
 }
 
 Tensor Tensor::squeeze(int64_t dim) const {
@@ -208,7 +210,8 @@ Tensor Tensor::squeeze(int64_t dim) const {
   Shape s = sizes(), st = strides();
   s.erase(s.begin() + d);
   st.erase(st.begin() + d);
-  return reshape_grad_node(detail::view_of(*this, s, st, storage_offset()), *this, "SqueezeBackward1");
+  return reshape_grad_node(detail::view_of(*this, s, st, storage_offset()), *this,
+                           "SqueezeBackward1");
 }
 
 Tensor Tensor::unsqueeze(int64_t dim) const {
@@ -217,7 +220,8 @@ Tensor Tensor::unsqueeze(int64_t dim) const {
   int64_t stride = d < this->dim() ? st[size_t(d)] * s[size_t(d)] : 1;
   s.insert(s.begin() + d, 1);
   st.insert(st.begin() + d, stride);
-  return reshape_grad_node(detail::view_of(*this, s, st, storage_offset()), *this, "UnsqueezeBackward0");
+  return reshape_grad_node(detail::view_of(*this, s, st, storage_offset()), *this,
+                           "UnsqueezeBackward0");
 }
 
 Tensor Tensor::permute(const Shape& dims) const {

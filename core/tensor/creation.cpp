@@ -170,8 +170,8 @@ Tensor linspace(double start, double end, int64_t steps, const TensorOptions& o)
   // Fill from both ends towards the middle so the last value is exactly `end`, as PyTorch does.
   const int64_t half = steps / 2;
   for (int64_t i = 0; i < steps; ++i)
-    v[size_t(i)] = i < half || steps == 1 ? start + step * double(i)
-                                          : end - step * double(steps - 1 - i);
+    v[size_t(i)] =
+        i < half || steps == 1 ? start + step * double(i) : end - step * double(steps - 1 - i);
   return finish(from_doubles(v, {steps}, o.dtype_, o.device_), o);
 }
 

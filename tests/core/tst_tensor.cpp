@@ -168,9 +168,9 @@ class TestTensor : public QObject {
     manual_seed(7);
     Tensor a = randn({300, 700}), b = randn({700});
     auto run = [&] {
-      return std::vector<Tensor>{a + b, (a * b).sum(Shape{1}), a.sum(Shape{0}), a.exp(),
-                                 a.t().contiguous(), a.max(1).first, a.argmax(1), rand({50000}),
-                                 a.matmul(b)};
+      return std::vector<Tensor>{a + b,       (a * b).sum(Shape{1}), a.sum(Shape{0}),
+                                 a.exp(),     a.t().contiguous(),    a.max(1).first,
+                                 a.argmax(1), rand({50000}),         a.matmul(b)};
     };
     int saved = get_num_threads();
     set_num_threads(1);
