@@ -1,6 +1,7 @@
 #include "cpu/threads.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <thread>
 
 extern "C" void openblas_set_num_threads(int num_threads);
@@ -8,7 +9,13 @@ extern "C" void openblas_set_num_threads(int num_threads);
 namespace nw {
 
 namespace {
+// The default: OMP_NUM_THREADS when set (as PyTorch and OpenBLAS honour it), else one thread
+// per hardware thread.
 int hardware_threads() {
+  if (const char* env = std::getenv("OMP_NUM_THREADS")) {
+    int n = std::atoi(env);
+    if (n > 0) return n;
+  }
   unsigned n = std::thread::hardware_concurrency();
   return n ? int(n) : 1;
 }

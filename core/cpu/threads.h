@@ -3,7 +3,7 @@
 
 namespace nw {
 
-// n <= 0 restores the default (the number of hardware threads).
+// n <= 0 restores the default: OMP_NUM_THREADS if set, else the number of hardware threads.
 void set_num_threads(int n);
 int get_num_threads();
 
