@@ -22,6 +22,7 @@ NW_PACKAGES=(
   libhdf5-dev libopenblas-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libstb-dev
   libgtest-dev libbenchmark-dev
   xvfb xauth
+  dataset-fashion-mnist  # the bundled real dataset (training examples, benchmarks)
 )
 
 nw_log() { printf '==> %s\n' "$*"; }

@@ -21,8 +21,15 @@ void Node::release() {
 
 std::vector<Tensor> AccumulateGrad::apply(const Tensor& grad) {
   if (!leaf_->grad) {
-    // A fresh buffer: the incoming gradient may alias a tensor the graph or the user still holds.
-    leaf_->grad = grad.clone().impl_ptr();
+    // Take the buffer over when nothing else can see it (the engine's handle is the only one,
+    // and it owns its whole storage): a copy per parameter per step adds up in training loops.
+    // Otherwise copy: the gradient may alias a tensor the graph or the user still holds.
+    const bool sole_owner = grad.impl_ptr().use_count() == 1 && grad.storage().use_count() == 1 &&
+                            grad.is_contiguous() && grad.storage_offset() == 0 &&
+                            grad.dtype() == leaf_->dtype && grad.sizes() == leaf_->sizes &&
+                            grad.storage()->device() == leaf_->storage->device() &&
+                            !grad.impl()->grad_fn;
+    leaf_->grad = sole_owner ? grad.impl_ptr() : grad.clone().impl_ptr();
   } else {
     Tensor(leaf_->grad).add_(grad);
   }
