@@ -1,0 +1,110 @@
+#include "nn/layers/batchnorm.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "autograd/grad_mode.h"
+#include "nn/functional/batchnorm.h"
+#include "nn/init.h"
+#include "tensor/creation.h"
+
+namespace nw::nn {
+
+namespace {
+
+// Python's repr of a float: the shortest digits that read back the same ("1e-05", "0.1", "1.0").
+std::string py_float(double v) {
+  char buf[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  std::string s = buf;
+  if (s.find_first_of(".eni") == std::string::npos) s += ".0";
+  return s;
+}
+
+const char* py_bool(bool b) {
+  return b ? "True" : "False";
+}
+
+}  // namespace
+
+BatchNormBase::BatchNormBase(const std::string& type, int64_t num_features, double eps,
+                             std::optional<double> momentum, bool affine,
+                             bool track_running_stats)
+    : Module(type),
+      num_features_(num_features),
+      eps_(eps),
+      momentum_(momentum),
+      affine_(affine),
+      track_running_stats_(track_running_stats) {
+  if (num_features < 1)
+    throw ShapeError(type + ": num_features must be positive, got " +
+                     std::to_string(num_features));
+  weight = register_parameter("weight", affine ? empty({num_features}) : Tensor());
+  bias = register_parameter("bias", affine ? empty({num_features}) : Tensor());
+  if (track_running_stats) {
+    running_mean = register_buffer("running_mean", empty({num_features}));
+    running_var = register_buffer("running_var", empty({num_features}));
+    num_batches_tracked = register_buffer("num_batches_tracked", zeros({}, kInt64));
+  } else {
+    // Registered empty, as PyTorch's None buffers: absent from state_dict.
+    register_buffer("running_mean", Tensor());
+    register_buffer("running_var", Tensor());
+    register_buffer("num_batches_tracked", Tensor());
+  }
+  reset_parameters();
+}
+
+void BatchNormBase::reset_running_stats() {
+  if (!track_running_stats_) return;
+  NoGradGuard no_grad;
+  running_mean.zero_();
+  running_var.fill_(1.0);
+  num_batches_tracked.zero_();
+}
+
+void BatchNormBase::reset_parameters() {
+  reset_running_stats();
+  if (!affine_) return;
+  init::ones_(weight);
+  init::zeros_(bias);
+}
+
+Tensor BatchNormBase::forward(const Tensor& x) {
+  check_input(x);
+  double factor = momentum_.value_or(0.0);
+  if (is_training() && track_running_stats_) {
+    NoGradGuard no_grad;
+    num_batches_tracked.add_(1.0);
+    if (!momentum_) factor = 1.0 / num_batches_tracked.item();
+  }
+  // Batch statistics in training, and in eval too when no running ones are kept.
+  const bool use_batch = is_training() || !track_running_stats_;
+  const bool pass_running = !is_training() || track_running_stats_;
+  return functional::batch_norm(x, pass_running ? running_mean : Tensor(),
+                                pass_running ? running_var : Tensor(), weight, bias,
+                                use_batch, factor, eps_);
+}
+
+std::string BatchNormBase::extra_repr() const {
+  return std::to_string(num_features_) + ", eps=" + py_float(eps_) +
+         ", momentum=" + (momentum_ ? py_float(*momentum_) : "None") +
+         ", affine=" + py_bool(affine_) + ", track_running_stats=" + py_bool(track_running_stats_);
+}
+
+void BatchNorm1d::check_input(const Tensor& x) const {
+  if (x.dim() != 2 && x.dim() != 3)
+    throw ShapeError("BatchNorm1d: expects input of shape (N, C) or (N, C, L), got " +
+                     shape_str(x.sizes()) + "; use BatchNorm2d for (N, C, H, W) inputs");
+}
+
+void BatchNorm2d::check_input(const Tensor& x) const {
+  if (x.dim() != 4)
+    throw ShapeError("BatchNorm2d: expects input of shape (N, C, H, W), got " +
+                     shape_str(x.sizes()) +
+                     (x.dim() < 4 ? "; use BatchNorm1d for (N, C) or (N, C, L) inputs" : ""));
+}
+
+}  // namespace nw::nn
