@@ -1,0 +1,138 @@
+#!/usr/bin/python3
+"""The PyTorch side of the training benchmarks: the tutorial's workloads on Fashion-MNIST.
+
+One run = one child process (so peak RSS is the workload's own) printing one JSON line:
+  {"side": "pytorch", "workload", "threads", "seconds", "samples", "samples_per_s", "test_acc",
+   "peak_rss_mb"}
+Workloads match bench/bench_train.cpp step for step:
+  mlp     Flatten-Linear(784,512)-ReLU-Linear(512,10), cross entropy, Adam 1e-3, batch 64, 1 epoch
+  cnn     conv(1,32,3)-ReLU-maxpool2-Dropout2d(.25)-conv(32,64,3)-ReLU-maxpool2-Dropout2d(.25)
+          -Flatten-Linear(1600,128)-ReLU-Dropout(.5)-Linear(128,10), log_softmax + NLL, Adam 1e-3,
+          batch 64, 1 epoch
+  lstm    LSTM(28,128,2 layers,batch_first) over the 28 image rows, last step -> Linear(128,10),
+          cross entropy, Adam 1e-3, batch 64, 1 epoch
+  binary  20-64-32-1 ReLU/Sigmoid MLP, BCELoss, Adam 1e-3, batch 32, 1000 random samples, 3 epochs
+  infer   the cnn in eval mode under no_grad over the 10k test images, batch 1000
+Data: /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist), normalised with mean
+0.2860 and std 0.3530. Threads: the parent sets OMP_NUM_THREADS and OPENBLAS_NUM_THREADS; this
+script also calls torch.set_num_threads.
+"""
+import argparse
+import gzip
+import json
+import os
+import resource
+import time
+
+import numpy as np
+
+DATA = "/usr/share/datasets/fashion-mnist"
+MEAN, STD = 0.2860, 0.3530
+
+
+def idx(path):
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    nd = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(nd)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * nd).reshape(dims)
+
+
+def fashion(torch, split):
+    prefix = "train" if split == "train" else "t10k"
+    x = torch.from_numpy(idx(f"{DATA}/{prefix}-images-idx3-ubyte.gz").copy()).float().div_(255)
+    x = x.sub_(MEAN).div_(STD).unsqueeze_(1).contiguous()
+    y = torch.from_numpy(idx(f"{DATA}/{prefix}-labels-idx1-ubyte.gz").astype("int64"))
+    return x, y
+
+
+def models(torch):
+    nn, F = torch.nn, torch.nn.functional
+
+    class CNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1, self.conv2 = nn.Conv2d(1, 32, 3, 1), nn.Conv2d(32, 64, 3, 1)
+            self.dropout1, self.dropout2 = nn.Dropout2d(0.25), nn.Dropout2d(0.25)
+            self.fc1, self.dropout3, self.fc2 = nn.Linear(1600, 128), nn.Dropout(0.5), nn.Linear(128, 10)
+
+        def forward(self, x):
+            x = self.dropout1(F.max_pool2d(F.relu(self.conv1(x)), 2))
+            x = self.dropout2(F.max_pool2d(F.relu(self.conv2(x)), 2))
+            x = self.dropout3(F.relu(self.fc1(torch.flatten(x, 1))))
+            return F.log_softmax(self.fc2(x), dim=1)
+
+    class LSTMNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm, self.fc = nn.LSTM(28, 128, 2, batch_first=True), nn.Linear(128, 10)
+
+        def forward(self, x):
+            out, _ = self.lstm(x.reshape(x.shape[0], 28, 28))
+            return self.fc(out[:, -1, :])
+
+    return {
+        "mlp": lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10)),
+        "cnn": CNN,
+        "lstm": LSTMNet,
+        "binary": lambda: nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU(),
+                                        nn.Linear(32, 1), nn.Sigmoid()),
+    }
+
+
+def run(workload, threads):
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(1234)
+    build = models(torch)
+    if workload == "binary":
+        x, y = torch.randn(1000, 20), torch.randint(0, 2, (1000, 1)).float()
+        bs, epochs, loss_fn = 32, 3, torch.nn.BCELoss()
+    else:
+        x, y = fashion(torch, "train")
+        bs, epochs = (1000, 0) if workload == "infer" else (64, 1)
+        loss_fn = torch.nn.NLLLoss() if workload == "cnn" else torch.nn.CrossEntropyLoss()
+    model = build["cnn" if workload == "infer" else workload]()
+    result = {"side": "pytorch", "workload": workload, "threads": threads}
+    if workload == "infer":
+        xt, yt = fashion(torch, "test")
+        model.eval()
+        t = time.perf_counter()
+        correct = 0
+        with torch.no_grad():
+            for i in range(0, xt.shape[0], bs):
+                correct += (model(xt[i:i + bs]).argmax(1) == yt[i:i + bs]).sum().item()
+        seconds, samples = time.perf_counter() - t, xt.shape[0]
+        result["test_acc"] = correct / xt.shape[0]
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        gen = torch.Generator().manual_seed(1234)
+        model.train()
+        t = time.perf_counter()
+        for _ in range(epochs):
+            perm = torch.randperm(x.shape[0], generator=gen)
+            for i in range(0, x.shape[0], bs):
+                sel = perm[i:i + bs]
+                opt.zero_grad()
+                loss = loss_fn(model(x.index_select(0, sel)), y.index_select(0, sel))
+                loss.backward()
+                opt.step()
+                loss.item()
+        seconds, samples = time.perf_counter() - t, x.shape[0] * epochs
+        if workload != "binary":
+            xt, yt = fashion(torch, "test")
+            model.eval()
+            with torch.no_grad():
+                result["test_acc"] = (model(xt).argmax(1) == yt).float().mean().item()
+    result.update(seconds=round(seconds, 4), samples=samples,
+                  samples_per_s=round(samples / seconds, 1),
+                  peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("workload", choices=["mlp", "cnn", "lstm", "binary", "infer"])
+    p.add_argument("--threads", type=int, default=1)
+    a = p.parse_args()
+    run(a.workload, a.threads)
