@@ -122,8 +122,11 @@ def run(workload, threads):
         if workload != "binary":
             xt, yt = fashion(torch, "test")
             model.eval()
-            with torch.no_grad():
-                result["test_acc"] = (model(xt).argmax(1) == yt).float().mean().item()
+            correct = 0
+            with torch.no_grad():  # in batches of 1000, as bench_train does
+                for i in range(0, xt.shape[0], 1000):
+                    correct += (model(xt[i:i + 1000]).argmax(1) == yt[i:i + 1000]).sum().item()
+            result["test_acc"] = correct / xt.shape[0]
     result.update(seconds=round(seconds, 4), samples=samples,
                   samples_per_s=round(samples / seconds, 1),
                   peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))

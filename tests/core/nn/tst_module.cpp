@@ -114,8 +114,9 @@ class TestModule : public QObject {
     QVERIFY(handle.equal(a.fc1->weight));  // loaded in place: existing handles see it
     Tensor x = randn({3, 4});
     QVERIFY(a.forward(x).equal(b.forward(x)));
-    // The state is a snapshot: changing it afterwards does not touch the model.
+    // As in PyTorch, the entries are detached views of the live tensors (no copy).
     StateDict s = a.state_dict();
+    QVERIFY(s[0].second.storage() == a.fc1->weight.storage());
     QVERIFY(!s[0].second.requires_grad());
   }
 
