@@ -53,7 +53,9 @@ class Module {
   void zero_grad(bool set_to_none = true);
 
   // ---- checkpoints
-  StateDict state_dict() const;  // parameters and persistent buffers, detached
+  // Parameters and persistent buffers as detached views of the live tensors (no copy, as in
+  // PyTorch): copy them before training on if a snapshot is wanted.
+  StateDict state_dict() const;
   struct LoadReport {
     std::vector<std::string> missing, unexpected, mismatched;
   };
