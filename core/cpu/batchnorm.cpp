@@ -15,6 +15,20 @@ const T* data_or_null(const Tensor& t) {
   return t.defined() ? t.data_ptr<T>() : nullptr;
 }
 
+// sum over s < n of f(s), in double, through eight independent partial sums the compiler can
+// keep in vector registers (one running sum is a chain of dependent adds, 4 cycles each).
+template <typename F>
+double lane_sum(int64_t n, F f) {
+  double part[8] = {};
+  int64_t s = 0;
+  for (; s + 8 <= n; s += 8)
+    for (int j = 0; j < 8; ++j) part[j] += f(s + j);
+  double total = 0;
+  for (; s < n; ++s) total += f(s);
+  for (int j = 0; j < 8; ++j) total += part[j];
+  return total;
+}
+
 template <typename T>
 void bn_forward(const Tensor& x, const Tensor& weight, const Tensor& bias,
                 const Tensor& running_mean, const Tensor& running_var, bool training,
@@ -37,21 +51,20 @@ void bn_forward(const Tensor& x, const Tensor& weight, const Tensor& bias,
       double sum = 0;
       for (int64_t n = 0; n < N; ++n) {
         const T* row = px + (n * C + c) * S;
-        for (int64_t s = 0; s < S; ++s) sum += double(row[s]);
+        sum += lane_sum(S, [row](int64_t s) { return double(row[s]); });
       }
       mean = M > 0 ? sum / double(M) : 0.0;
       double sq = 0;
       for (int64_t n = 0; n < N; ++n) {
         const T* row = px + (n * C + c) * S;
-        for (int64_t s = 0; s < S; ++s) {
+        sq += lane_sum(S, [row, mean](int64_t s) {
           const double d = double(row[s]) - mean;
-          sq += d * d;
-        }
+          return d * d;
+        });
       }
       invstd = 1.0 / std::sqrt(sq / double(M) + eps);
       if (prm) prm[c] = T((1.0 - momentum) * double(prm[c]) + momentum * mean);
-      if (prv)
-        prv[c] = T((1.0 - momentum) * double(prv[c]) + momentum * sq / double(M - 1));
+      if (prv) prv[c] = T((1.0 - momentum) * double(prv[c]) + momentum * sq / double(M - 1));
     } else {
       mean = double(prm[c]);
       invstd = 1.0 / std::sqrt(double(prv[c]) + eps);
@@ -91,10 +104,9 @@ void bn_backward(const Tensor& grad_out, const Tensor& x, const Tensor& weight,
     for (int64_t n = 0; n < N; ++n) {
       const T* g = pg + (n * C + c) * S;
       const T* xr = px + (n * C + c) * S;
-      for (int64_t s = 0; s < S; ++s) {
-        sum += double(g[s]);
-        dot += (double(xr[s]) - mean) * double(g[s]);
-      }
+      sum += lane_sum(S, [g](int64_t s) { return double(g[s]); });
+      dot +=
+          lane_sum(S, [g, xr, mean](int64_t s) { return (double(xr[s]) - mean) * double(g[s]); });
     }
     if (pdw) pdw[c] = T(dot * invstd);
     if (pdb) pdb[c] = T(sum);
@@ -138,8 +150,8 @@ void CpuLayerKernels::batch_norm_backward(const Tensor& grad_out, const Tensor& 
                                           const Tensor& grad_x, const Tensor& grad_weight,
                                           const Tensor& grad_bias) {
   if (x.dtype() == kFloat64)
-    bn_backward<double>(grad_out, x, weight, save_mean, save_invstd, training, grad_x,
-                        grad_weight, grad_bias);
+    bn_backward<double>(grad_out, x, weight, save_mean, save_invstd, training, grad_x, grad_weight,
+                        grad_bias);
   else
     bn_backward<float>(grad_out, x, weight, save_mean, save_invstd, training, grad_x, grad_weight,
                        grad_bias);

@@ -3,6 +3,7 @@
 // the input's columns, accumulated over the chunks of the batch; bias: grad_out summed over
 // images and positions.
 #include "cpu/conv_columns.h"
+#include "cpu/conv_onednn.h"
 #include "cpu/cpu_layer_kernels.h"
 
 namespace nw {
@@ -32,8 +33,8 @@ void conv_backward_data(const Tensor& grad_out, const Tensor& w, const Tensor& g
     }
     T* col = plan.in_place() ? pdx + n0 * s.C * s.H * s.W : col_ws.as<T>();
     for (int64_t grp = 0; grp < s.groups; ++grp)
-      cpu::gemm(true, false, s.K, ld, s.Og, T(1), pw + grp * s.Og * s.K, s.K,
-                dy + grp * s.Og * ld, ld, T(0), col + grp * s.K * ld, ld);
+      cpu::gemm(true, false, s.K, ld, s.Og, T(1), pw + grp * s.Og * s.K, s.K, dy + grp * s.Og * ld,
+                ld, T(0), col + grp * s.K * ld, ld);
     if (!plan.in_place()) plan.col2im(col, n0, count, pdx, pad_ws.as<T>());
   }
 }
@@ -90,6 +91,7 @@ void conv_backward_weight(const Tensor& grad_out, const Tensor& x, const Tensor&
 void CpuLayerKernels::conv2d_backward_data(const Tensor& grad_out, const Tensor& w,
                                            const Tensor& grad_x, const ConvGeometry& g) {
   if (grad_x.numel() == 0) return;
+  if (cpu::onednn_conv_backward_data(grad_out, w, grad_x, g)) return;
   if (grad_x.dtype() == kFloat64)
     conv_backward_data<double>(grad_out, w, grad_x, g);
   else
@@ -99,6 +101,8 @@ void CpuLayerKernels::conv2d_backward_data(const Tensor& grad_out, const Tensor&
 void CpuLayerKernels::conv2d_backward_weight(const Tensor& grad_out, const Tensor& x,
                                              const Tensor& grad_w, const Tensor& grad_bias,
                                              const ConvGeometry& g) {
+  if (grad_out.numel() > 0 && cpu::onednn_conv_backward_weight(grad_out, x, grad_w, grad_bias, g))
+    return;
   if (grad_w.dtype() == kFloat64)
     conv_backward_weight<double>(grad_out, x, grad_w, grad_bias, g);
   else

@@ -36,7 +36,8 @@ class ColumnPlan {
     Q_ = wide_ ? s.oH * Wp_ : s.P;
     padded_ = wide_ && (g.pad_h != 0 || g.pad_w != 0 || Hp_ != s.H || Wp_ != s.W);
     const int64_t per_image = std::max<int64_t>(1, s.groups * s.K * Q_ * int64_t(sizeof(T)));
-    chunk_ = direct_ ? 1 : std::clamp<int64_t>(kColumnBudget / per_image, 1, std::max<int64_t>(s.N, 1));
+    chunk_ =
+        direct_ ? 1 : std::clamp<int64_t>(kColumnBudget / per_image, 1, std::max<int64_t>(s.N, 1));
   }
 
   int64_t chunk() const { return chunk_; }
@@ -161,8 +162,12 @@ class ColumnPlan {
     std::fill(plane + rows * s_.W, plane + s_.H * s_.W, T(0));
   }
 
-  int64_t interior_rows() const { return std::clamp<int64_t>(Hp_ - g_.pad_h, 0, s_.H); }
-  int64_t interior_cols() const { return std::clamp<int64_t>(Wp_ - g_.pad_w, 0, s_.W); }
+  int64_t interior_rows() const {
+    return std::clamp<int64_t>(Hp_ - g_.pad_h, 0, s_.H);
+  }
+  int64_t interior_cols() const {
+    return std::clamp<int64_t>(Wp_ - g_.pad_w, 0, s_.W);
+  }
 
   ConvShape s_;
   ConvGeometry g_;

@@ -1,6 +1,7 @@
 // Convolution forward on the CPU: columns of a chunk of images, one GEMM per group, and the
 // bias added in the copy that puts the product back into (N, O, oH, oW) order (conv_columns.h).
 #include "cpu/conv_columns.h"
+#include "cpu/conv_onednn.h"
 #include "cpu/cpu_layer_kernels.h"
 
 namespace nw {
@@ -45,8 +46,8 @@ void conv_forward(const Tensor& x, const Tensor& w, const Tensor& bias, const Te
     }
     T* dst = plan.direct() ? py + n0 * s.O * s.P : out_ws.as<T>();
     for (int64_t grp = 0; grp < s.groups; ++grp)
-      cpu::gemm(false, false, s.Og, ld, s.K, T(1), pw + grp * s.Og * s.K, s.K,
-                col + grp * s.K * ld, ld, T(0), dst + grp * s.Og * ld, ld);
+      cpu::gemm(false, false, s.Og, ld, s.K, T(1), pw + grp * s.Og * s.K, s.K, col + grp * s.K * ld,
+                ld, T(0), dst + grp * s.Og * ld, ld);
     if (!plan.direct())
       plan.scatter(dst, pb, n0, count, py);
     else if (pb)
@@ -59,6 +60,7 @@ void conv_forward(const Tensor& x, const Tensor& w, const Tensor& bias, const Te
 void CpuLayerKernels::conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& bias,
                                      const Tensor& out, const ConvGeometry& g) {
   if (out.numel() == 0) return;
+  if (cpu::onednn_conv_forward(x, w, bias, out, g)) return;
   if (x.dtype() == kFloat64)
     conv_forward<double>(x, w, bias, out, g);
   else

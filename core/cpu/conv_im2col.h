@@ -26,9 +26,20 @@ struct ConvShape {
 
   // x: (N, C, H, W), w: (O, C/groups, kH, kW), y: (N, O, oH, oW)
   ConvShape(const Tensor& x, const Tensor& w, const Tensor& y, int64_t g)
-      : N(x.size(0)), C(x.size(1)), H(x.size(2)), W(x.size(3)), O(y.size(1)), oH(y.size(2)),
-        oW(y.size(3)), kH(w.size(2)), kW(w.size(3)), groups(g), Cg(C / g), Og(O / g),
-        K(Cg * kH * kW), P(oH * oW) {}
+      : N(x.size(0)),
+        C(x.size(1)),
+        H(x.size(2)),
+        W(x.size(3)),
+        O(y.size(1)),
+        oH(y.size(2)),
+        oW(y.size(3)),
+        kH(w.size(2)),
+        kW(w.size(3)),
+        groups(g),
+        Cg(C / g),
+        Og(O / g),
+        K(Cg * kH * kW),
+        P(oH * oW) {}
   // A 1x1 window with unit stride and no padding: an image already is its column matrix.
   bool pointwise(const ConvGeometry& g) const {
     return kH == 1 && kW == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_h == 0 &&
@@ -56,13 +67,13 @@ class Workspace {
 // Row-major C = alpha op(A) op(B) + beta C.
 inline void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
                  int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(m),
+              int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
 }
 inline void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha, const double* a,
                  int64_t lda, const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
-  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
+  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(m),
+              int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
 }
 
 // Threads for a loop over `items` pieces of `work` elements in all: one below the grain, where a

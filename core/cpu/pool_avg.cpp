@@ -47,8 +47,8 @@ Window adaptive_window(int64_t oh, int64_t ow, int64_t H, int64_t W, int64_t oH,
 
 // Runs fn(plane, window, output position) for every output cell, planes split across threads.
 template <typename WindowFn, typename CellFn>
-void for_each_cell(int64_t planes, int64_t oH, int64_t oW, int64_t in_plane,
-                   WindowFn window, CellFn fn) {
+void for_each_cell(int64_t planes, int64_t oH, int64_t oW, int64_t in_plane, WindowFn window,
+                   CellFn fn) {
   const int threads = cpu::threads_for(planes * std::max(in_plane, oH * oW), planes);
 #pragma omp parallel for num_threads(threads) if (threads > 1)
   for (int64_t p = 0; p < planes; ++p)
@@ -126,9 +126,8 @@ void CpuLayerKernels::adaptive_avg_pool2d_forward(const Tensor& x, const Tensor&
   if (out.numel() == 0) return;
   const int64_t H = x.size(2), W = x.size(3), oH = out.size(2), oW = out.size(3);
   by_dtype(x, [&](auto tag) {
-    pool_forward<decltype(tag)>(x, out, [&](int64_t oh, int64_t ow) {
-      return adaptive_window(oh, ow, H, W, oH, oW);
-    });
+    pool_forward<decltype(tag)>(
+        x, out, [&](int64_t oh, int64_t ow) { return adaptive_window(oh, ow, H, W, oH, oW); });
   });
 }
 

@@ -71,8 +71,7 @@ NW_AVX2 inline void take_max8(__m256 v, __m256i k, __m256& best, __m256i& at) {
   const __m256 m =
       _mm256_or_ps(_mm256_cmp_ps(v, best, _CMP_GT_OQ), _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
   best = _mm256_blendv_ps(best, v, m);
-  at = _mm256_castps_si256(
-      _mm256_blendv_ps(_mm256_castsi256_ps(at), _mm256_castsi256_ps(k), m));
+  at = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(at), _mm256_castsi256_ps(k), m));
 }
 
 // One output row, eight outputs at a time (the last group masked): de-interleave the even and
@@ -106,8 +105,7 @@ NW_AVX2 void max_pool_2x2_row_avx2(const float* r0, const float* r1, int64_t bas
     } else {
       _mm256_maskstore_ps(y + ow, _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n)), lane), best);
       _mm256_maskstore_epi64(out, _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), lane64), i_lo);
-      _mm256_maskstore_epi64(out + 4, _mm256_cmpgt_epi64(_mm256_set1_epi64x(n - 4), lane64),
-                             i_hi);
+      _mm256_maskstore_epi64(out + 4, _mm256_cmpgt_epi64(_mm256_set1_epi64x(n - 4), lane64), i_hi);
     }
   }
 }
@@ -136,8 +134,8 @@ void max_pool_2x2(const T* x, int64_t H, int64_t W, int64_t oH, int64_t oW, T* y
 }
 
 template <typename T>
-void max_pool_plane(const T* x, int64_t H, int64_t W, int64_t oH, int64_t oW,
-                    const PoolGeometry& g, T* y, int64_t* idx) {
+void max_pool_plane(const T* x, int64_t H, int64_t W, int64_t oH, int64_t oW, const PoolGeometry& g,
+                    T* y, int64_t* idx) {
   for (int64_t oh = 0; oh < oH; ++oh) {
     int64_t h0 = oh * g.stride_h - g.pad_h;
     const int64_t h1 = std::min(h0 + (g.kernel_h - 1) * g.dilation_h + 1, H);
@@ -149,7 +147,8 @@ void max_pool_plane(const T* x, int64_t H, int64_t W, int64_t oH, int64_t oW,
       T best = -std::numeric_limits<T>::infinity();
       int64_t at = h0 * W + w0;
       for (int64_t ih = h0; ih < h1; ih += g.dilation_h)
-        for (int64_t iw = w0; iw < w1; iw += g.dilation_w) take_max(x[ih * W + iw], ih * W + iw, best, at);
+        for (int64_t iw = w0; iw < w1; iw += g.dilation_w)
+          take_max(x[ih * W + iw], ih * W + iw, best, at);
       y[oh * oW + ow] = best;
       idx[oh * oW + ow] = at;
     }
@@ -166,8 +165,8 @@ void max_pool_forward(const Tensor& x, const Tensor& out, const Tensor& indices,
   int64_t* pi = indices.data_ptr<int64_t>();
   // The fast loop needs every window inside the input (no padding, no ceil_mode overhang).
   const bool two_by_two = g.kernel_h == 2 && g.kernel_w == 2 && g.stride_h == 2 &&
-                          g.stride_w == 2 && g.pad_h == 0 && g.pad_w == 0 &&
-                          g.dilation_h == 1 && g.dilation_w == 1 && 2 * oH <= H && 2 * oW <= W;
+                          g.stride_w == 2 && g.pad_h == 0 && g.pad_w == 0 && g.dilation_h == 1 &&
+                          g.dilation_w == 1 && 2 * oH <= H && 2 * oW <= W;
   const int threads = cpu::threads_for(planes * H * W, planes);
 #pragma omp parallel for num_threads(threads) if (threads > 1)
   for (int64_t p = 0; p < planes; ++p) {
@@ -199,8 +198,8 @@ void max_pool_backward(const Tensor& grad_out, const Tensor& indices, const Tens
 
 }  // namespace
 
-void CpuLayerKernels::max_pool2d_forward(const Tensor& x, const Tensor& out,
-                                         const Tensor& indices, const PoolGeometry& g) {
+void CpuLayerKernels::max_pool2d_forward(const Tensor& x, const Tensor& out, const Tensor& indices,
+                                         const PoolGeometry& g) {
   if (out.numel() == 0) return;
   if (x.dtype() == kFloat64)
     max_pool_forward<double>(x, out, indices, g);

@@ -9,15 +9,18 @@ extern "C" void openblas_set_num_threads(int num_threads);
 namespace nw {
 
 namespace {
-// The default: OMP_NUM_THREADS when set (as PyTorch and OpenBLAS honour it), else one thread
-// per hardware thread.
+// The default: OMP_NUM_THREADS when set (as PyTorch and OpenBLAS honour it), else half the
+// hardware threads, as PyTorch does (it assumes two hardware threads per core).
+// NOTE: more threads than cores is slower, not faster: OpenMP workers spin after each parallel
+// region and take the core OpenBLAS's own threads need (a CNN epoch on 2 vCPUs runs at under half
+// its one-thread speed). Until the kernels move to a pool that sleeps, one thread per core.
 int hardware_threads() {
   if (const char* env = std::getenv("OMP_NUM_THREADS")) {
     int n = std::atoi(env);
     if (n > 0) return n;
   }
   unsigned n = std::thread::hardware_concurrency();
-  return n ? int(n) : 1;
+  return n >= 2 ? int(n / 2) : 1;
 }
 std::atomic<int>& setting() {
   static std::atomic<int> n{[] {

@@ -3,7 +3,8 @@
 
 namespace nw {
 
-// n <= 0 restores the default: OMP_NUM_THREADS if set, else the number of hardware threads.
+// n <= 0 restores the default: OMP_NUM_THREADS if set, else half the hardware threads (as
+// PyTorch).
 void set_num_threads(int n);
 int get_num_threads();
 

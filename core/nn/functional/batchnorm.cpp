@@ -9,8 +9,8 @@ namespace nw::nn::functional {
 namespace {
 
 using autograd::SavedTensor;
-using layer_util::KernelOutput;
 using layer_util::kernel_view;
+using layer_util::KernelOutput;
 
 constexpr const char* kOp = "batch_norm";
 constexpr const char* kNode = "NativeBatchNormBackward0";
@@ -54,8 +54,7 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
   check_channel_tensor(x, weight, "weight");
   check_channel_tensor(x, bias, "bias");
   if (running_mean.defined() != running_var.defined())
-    throw ShapeError(std::string(kOp) +
-                     ": give both running_mean and running_var, or neither");
+    throw ShapeError(std::string(kOp) + ": give both running_mean and running_var, or neither");
   if (!training && !running_mean.defined())
     throw ShapeError(std::string(kOp) +
                      ": evaluation mode normalises with the running statistics, but none were "

@@ -11,8 +11,8 @@ namespace nw::nn::functional {
 namespace {
 
 using autograd::SavedTensor;
-using layer_util::KernelOutput;
 using layer_util::kernel_view;
+using layer_util::KernelOutput;
 
 constexpr const char* kNode = "ConvolutionBackward0";
 
@@ -39,12 +39,12 @@ ConvPlan plan_channels(const char* op, const Tensor& x, const Tensor& weight, co
   layer_util::check_rank(op, x, batched,
                          spatial == 2 ? "(N, C, H, W) or (C, H, W)" : "(N, C, L) or (C, L)");
   if (weight.dim() != batched)
-    throw ShapeError(std::string(op) + ": weight must have " + std::to_string(batched) +
-                     " dimensions (" +
-                     (transposed ? "in_channels, out_channels/groups" : "out_channels, "
-                                                                        "in_channels/groups") +
-                     (spatial == 2 ? ", kH, kW" : ", kernel_size") + "), got " +
-                     shape_str(weight.sizes()));
+    throw ShapeError(
+        std::string(op) + ": weight must have " + std::to_string(batched) + " dimensions (" +
+        (transposed ? "in_channels, out_channels/groups"
+                    : "out_channels, "
+                      "in_channels/groups") +
+        (spatial == 2 ? ", kH, kW" : ", kernel_size") + "), got " + shape_str(weight.sizes()));
   if (groups < 1)
     throw ShapeError(std::string(op) + ": groups must be positive, got " + std::to_string(groups));
   ConvPlan p;
@@ -81,8 +81,7 @@ ConvPlan plan_channels(const char* op, const Tensor& x, const Tensor& weight, co
 
 // The returned shape: out4 without the dimensions conv1d and unbatched inputs do not have.
 void finish(ConvPlan& p, const Tensor& x, int spatial) {
-  if (p.out4[2] < 1 || p.out4[3] < 1)
-    throw ShapeError("convolution: the output would be empty");
+  if (p.out4[2] < 1 || p.out4[3] < 1) throw ShapeError("convolution: the output would be empty");
   p.out_shape.clear();
   if (x.dim() == spatial + 2) p.out_shape.push_back(p.out4[0]);
   p.out_shape.push_back(p.out4[1]);
@@ -136,8 +135,7 @@ Tensor conv_forward(const ConvPlan& p, const Tensor& x, const Tensor& w, const T
   const Tensor x4 = kernel_view(x, p.x4), w4 = kernel_view(w, p.w4);
   KernelOutput out(p.out_shape, p.out4, x);
   if (!p.transposed) {
-    k.conv2d_forward(x4, w4, bias.defined() ? bias.detach().contiguous() : Tensor(), out.view,
-                     p.g);
+    k.conv2d_forward(x4, w4, bias.defined() ? bias.detach().contiguous() : Tensor(), out.view, p.g);
   } else {
     k.conv2d_backward_data(x4, w4, out.view, p.g);
     if (bias.defined()) {
@@ -200,9 +198,8 @@ Tensor convolution(const ConvPlan& p, const Tensor& x, const Tensor& w, const Te
 
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride,
               Padding padding, Size2 dilation, int64_t groups) {
-  return convolution(
-      plan_conv("conv2d", x, weight, bias, stride, padding, dilation, groups, 2), x, weight,
-      bias);
+  return convolution(plan_conv("conv2d", x, weight, bias, stride, padding, dilation, groups, 2), x,
+                     weight, bias);
 }
 
 Tensor conv1d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t stride,
@@ -212,9 +209,9 @@ Tensor conv1d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t
                      padding.size.pair_str());
   // Height 1: no stride, dilation or padding along it.
   Padding pad2 = padding.mode.empty() ? Padding(0, padding.size.w) : padding;
-  return convolution(plan_conv("conv1d", x, weight, bias, Size2(1, stride), pad2,
-                               Size2(1, dilation), groups, 1),
-                     x, weight, bias);
+  return convolution(
+      plan_conv("conv1d", x, weight, bias, Size2(1, stride), pad2, Size2(1, dilation), groups, 1),
+      x, weight, bias);
 }
 
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride,
@@ -228,8 +225,8 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
   if ((output_padding.h >= stride.h && output_padding.h >= dilation.h) ||
       (output_padding.w >= stride.w && output_padding.w >= dilation.w))
     throw ShapeError(std::string(op) + ": output_padding " + output_padding.pair_str() +
-                     " must be smaller than either stride " + stride.pair_str() +
-                     " or dilation " + dilation.pair_str());
+                     " must be smaller than either stride " + stride.pair_str() + " or dilation " +
+                     dilation.pair_str());
   p.g = {stride.h, stride.w, padding.h, padding.w, dilation.h, dilation.w, groups};
   const int64_t H = p.x4[2], W = p.x4[3], kH = p.w4[2], kW = p.w4[3];
   p.out4[2] = (H - 1) * stride.h - 2 * padding.h + dilation.h * (kH - 1) + output_padding.h + 1;

@@ -9,8 +9,8 @@ namespace nw::nn::functional {
 namespace {
 
 using autograd::SavedTensor;
-using layer_util::KernelOutput;
 using layer_util::kernel_view;
+using layer_util::KernelOutput;
 
 // A pooling call in the 4-d form the kernels take.
 struct PoolPlan {
@@ -80,11 +80,9 @@ PoolPlan plan_pool(const char* op, const Tensor& x, Size2 kernel, Size2 stride, 
 
 }  // namespace
 
-std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& x, Size2 kernel_size,
-                                                  Size2 stride, Size2 padding, Size2 dilation,
-                                                  bool ceil_mode) {
-  const PoolPlan p =
-      plan_pool("max_pool2d", x, kernel_size, stride, padding, dilation, ceil_mode);
+std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& x, Size2 kernel_size, Size2 stride,
+                                                  Size2 padding, Size2 dilation, bool ceil_mode) {
+  const PoolPlan p = plan_pool("max_pool2d", x, kernel_size, stride, padding, dilation, ceil_mode);
   LayerKernels& k = layer_kernels_for(x.device());
   KernelOutput out(p.out_shape, p.out4, x);
   Tensor indices = nw::detail::new_tensor(p.out_shape, kInt64, x.device());
@@ -119,13 +117,12 @@ Tensor avg_pool2d(const Tensor& x, Size2 kernel_size, Size2 stride, Size2 paddin
   KernelOutput out(p.out_shape, p.out4, x);
   layer_kernels_for(x.device()).avg_pool2d_forward(kernel_view(x, p.x4), out.view, p.g);
   if (autograd::needs_grad({&x})) {
-    autograd::record(out.result, "AvgPool2DBackward0", {x},
-                     [p, x_shape = x.sizes()](const Tensor& g) {
-                       KernelOutput gx(x_shape, p.x4, g);
-                       layer_kernels_for(g.device())
-                           .avg_pool2d_backward(kernel_view(g, p.out4), gx.view, p.g);
-                       return std::vector<Tensor>{gx.result};
-                     });
+    autograd::record(
+        out.result, "AvgPool2DBackward0", {x}, [p, x_shape = x.sizes()](const Tensor& g) {
+          KernelOutput gx(x_shape, p.x4, g);
+          layer_kernels_for(g.device()).avg_pool2d_backward(kernel_view(g, p.out4), gx.view, p.g);
+          return std::vector<Tensor>{gx.result};
+        });
   }
   return out.result;
 }

@@ -31,8 +31,7 @@ const char* py_bool(bool b) {
 }  // namespace
 
 BatchNormBase::BatchNormBase(const std::string& type, int64_t num_features, double eps,
-                             std::optional<double> momentum, bool affine,
-                             bool track_running_stats)
+                             std::optional<double> momentum, bool affine, bool track_running_stats)
     : Module(type),
       num_features_(num_features),
       eps_(eps),
@@ -40,8 +39,7 @@ BatchNormBase::BatchNormBase(const std::string& type, int64_t num_features, doub
       affine_(affine),
       track_running_stats_(track_running_stats) {
   if (num_features < 1)
-    throw ShapeError(type + ": num_features must be positive, got " +
-                     std::to_string(num_features));
+    throw ShapeError(type + ": num_features must be positive, got " + std::to_string(num_features));
   weight = register_parameter("weight", affine ? empty({num_features}) : Tensor());
   bias = register_parameter("bias", affine ? empty({num_features}) : Tensor());
   if (track_running_stats) {
@@ -84,8 +82,8 @@ Tensor BatchNormBase::forward(const Tensor& x) {
   const bool use_batch = is_training() || !track_running_stats_;
   const bool pass_running = !is_training() || track_running_stats_;
   return functional::batch_norm(x, pass_running ? running_mean : Tensor(),
-                                pass_running ? running_var : Tensor(), weight, bias,
-                                use_batch, factor, eps_);
+                                pass_running ? running_var : Tensor(), weight, bias, use_batch,
+                                factor, eps_);
 }
 
 std::string BatchNormBase::extra_repr() const {

@@ -19,9 +19,9 @@ class BatchNormBase : public Module {
 
   int64_t num_features() const { return num_features_; }
 
-  Tensor weight, bias;                // (num_features,); undefined unless affine
-  Tensor running_mean, running_var;   // (num_features,); undefined unless track_running_stats
-  Tensor num_batches_tracked;         // int64 scalar; likewise
+  Tensor weight, bias;               // (num_features,); undefined unless affine
+  Tensor running_mean, running_var;  // (num_features,); undefined unless track_running_stats
+  Tensor num_batches_tracked;        // int64 scalar; likewise
 
  protected:
   // momentum nullopt: a cumulative average (factor 1 / num_batches_tracked), as PyTorch's None.

@@ -10,11 +10,6 @@ namespace nw::nn {
 
 namespace {
 
-// Python's tuple spelling: "(3,)" for one entry, "(3, 3)" for two.
-std::string tuple_str(const Shape& s) {
-  return s.size() == 1 ? "(" + std::to_string(s[0]) + ",)" : shape_str(s);
-}
-
 bool all_equal(const Shape& s, int64_t v) {
   for (int64_t x : s)
     if (x != v) return false;
@@ -27,8 +22,7 @@ Shape pair(Size2 s) {
 
 void check_positive(const std::string& type, const Shape& s, const char* what) {
   for (int64_t v : s)
-    if (v < 1)
-      throw ShapeError(type + ": " + what + " must be positive, got " + tuple_str(s));
+    if (v < 1) throw ShapeError(type + ": " + what + " must be positive, got " + shape_str(s));
 }
 
 }  // namespace
@@ -62,10 +56,11 @@ ConvBase::ConvBase(const std::string& type, Spec spec)
     throw ShapeError(type + ": padding must be numbers, \"same\" or \"valid\", got \"" +
                      padding_mode_ + "\"");
   if (padding_mode_ == "same" && !all_equal(stride_, 1))
-    throw ShapeError(type + ": padding=\"same\" needs stride 1, got stride " +
-                     tuple_str(stride_) + "; give the padding as numbers instead");
+    throw ShapeError(type + ": padding=\"same\" needs stride 1, got stride " + shape_str(stride_) +
+                     "; give the padding as numbers instead");
   for (int64_t p : padding_)
-    if (p < 0) throw ShapeError(type + ": padding must be non-negative, got " + tuple_str(padding_));
+    if (p < 0)
+      throw ShapeError(type + ": padding must be non-negative, got " + shape_str(padding_));
 
   Shape w_shape = spec.transposed ? Shape{in_channels_, out_channels_ / groups_}
                                   : Shape{out_channels_, in_channels_ / groups_};
@@ -91,13 +86,13 @@ Padding ConvBase::padding_arg() const {
 
 std::string ConvBase::extra_repr() const {
   std::string s = std::to_string(in_channels_) + ", " + std::to_string(out_channels_) +
-                  ", kernel_size=" + tuple_str(kernel_size_) + ", stride=" + tuple_str(stride_);
+                  ", kernel_size=" + shape_str(kernel_size_) + ", stride=" + shape_str(stride_);
   if (!padding_mode_.empty())
     s += ", padding=" + padding_mode_;
   else if (!all_equal(padding_, 0))
-    s += ", padding=" + tuple_str(padding_);
-  if (!all_equal(dilation_, 1)) s += ", dilation=" + tuple_str(dilation_);
-  if (!all_equal(output_padding_, 0)) s += ", output_padding=" + tuple_str(output_padding_);
+    s += ", padding=" + shape_str(padding_);
+  if (!all_equal(dilation_, 1)) s += ", dilation=" + shape_str(dilation_);
+  if (!all_equal(output_padding_, 0)) s += ", output_padding=" + shape_str(output_padding_);
   if (groups_ != 1) s += ", groups=" + std::to_string(groups_);
   if (!bias.defined()) s += ", bias=False";
   return s;
@@ -105,9 +100,17 @@ std::string ConvBase::extra_repr() const {
 
 Conv1d::Conv1d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, int64_t stride,
                Padding padding, int64_t dilation, int64_t groups, bool bias)
-    : ConvBase("Conv1d", {in_channels, out_channels, {kernel_size}, {stride},
-                          {padding.mode.empty() ? padding.size.w : 0}, {dilation}, {0},
-                          padding.mode, groups, bias, false}) {
+    : ConvBase("Conv1d", {in_channels,
+                          out_channels,
+                          {kernel_size},
+                          {stride},
+                          {padding.mode.empty() ? padding.size.w : 0},
+                          {dilation},
+                          {0},
+                          padding.mode,
+                          groups,
+                          bias,
+                          false}) {
   if (padding.mode.empty() && !padding.size.single)
     throw ShapeError("Conv1d: padding must be one number, \"same\" or \"valid\", got " +
                      padding.size.pair_str());
@@ -119,9 +122,17 @@ Tensor Conv1d::forward(const Tensor& x) {
 
 Conv2d::Conv2d(int64_t in_channels, int64_t out_channels, Size2 kernel_size, Size2 stride,
                Padding padding, Size2 dilation, int64_t groups, bool bias)
-    : ConvBase("Conv2d", {in_channels, out_channels, pair(kernel_size), pair(stride),
+    : ConvBase("Conv2d", {in_channels,
+                          out_channels,
+                          pair(kernel_size),
+                          pair(stride),
                           padding.mode.empty() ? pair(padding.size) : Shape{0, 0},
-                          pair(dilation), {0, 0}, padding.mode, groups, bias, false}) {}
+                          pair(dilation),
+                          {0, 0},
+                          padding.mode,
+                          groups,
+                          bias,
+                          false}) {}
 
 Tensor Conv2d::forward(const Tensor& x) {
   return functional::conv2d(x, weight, bias, Size2(stride_[0], stride_[1]), padding_arg(),
@@ -131,9 +142,9 @@ Tensor Conv2d::forward(const Tensor& x) {
 ConvTranspose2d::ConvTranspose2d(int64_t in_channels, int64_t out_channels, Size2 kernel_size,
                                  Size2 stride, Size2 padding, Size2 output_padding, int64_t groups,
                                  bool bias, Size2 dilation)
-    : ConvBase("ConvTranspose2d", {in_channels, out_channels, pair(kernel_size), pair(stride),
-                                   pair(padding), pair(dilation), pair(output_padding), "",
-                                   groups, bias, true}) {}
+    : ConvBase("ConvTranspose2d",
+               {in_channels, out_channels, pair(kernel_size), pair(stride), pair(padding),
+                pair(dilation), pair(output_padding), "", groups, bias, true}) {}
 
 Tensor ConvTranspose2d::forward(const Tensor& x) {
   return functional::conv_transpose2d(

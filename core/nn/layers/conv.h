@@ -64,8 +64,8 @@ class Conv2d : public ConvBase {
 class ConvTranspose2d : public ConvBase {
  public:
   ConvTranspose2d(int64_t in_channels, int64_t out_channels, Size2 kernel_size, Size2 stride = 1,
-                  Size2 padding = 0, Size2 output_padding = 0, int64_t groups = 1,
-                  bool bias = true, Size2 dilation = 1);
+                  Size2 padding = 0, Size2 output_padding = 0, int64_t groups = 1, bool bias = true,
+                  Size2 dilation = 1);
   Tensor forward(const Tensor& x) override;
 };
 

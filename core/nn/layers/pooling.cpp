@@ -65,8 +65,8 @@ AvgPool2d::AvgPool2d(Size2 kernel_size, Size2 stride, Size2 padding, bool ceil_m
 }
 
 Tensor AvgPool2d::forward(const Tensor& x) {
-  return functional::avg_pool2d(x, kernel_size_, stride_, padding_, ceil_mode_,
-                                count_include_pad_, divisor_override_);
+  return functional::avg_pool2d(x, kernel_size_, stride_, padding_, ceil_mode_, count_include_pad_,
+                                divisor_override_);
 }
 
 std::string AvgPool2d::extra_repr() const {
@@ -78,8 +78,7 @@ std::string AvgPool2d::extra_repr() const {
 AdaptiveAvgPool2d::AdaptiveAvgPool2d(Size2 output_size)
     : Module("AdaptiveAvgPool2d"), output_size_(output_size) {
   if (output_size_.h < 1 || output_size_.w < 1)
-    throw ShapeError("AdaptiveAvgPool2d: output_size must be positive, got " +
-                     output_size_.str());
+    throw ShapeError("AdaptiveAvgPool2d: output_size must be positive, got " + output_size_.str());
 }
 
 Tensor AdaptiveAvgPool2d::forward(const Tensor& x) {
