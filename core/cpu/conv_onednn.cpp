@@ -1,6 +1,5 @@
 // oneDNN convolutions (see conv_onednn.h). Tensors are NCHW / OIHW; oneDNN picks blocked layouts
-// for its kernels, so each call reorders its operands in and its result out, through buffers
-// kept with the cached primitive.
+// for its kernels, so each call reorders its operands in and its result out.
 #include "cpu/conv_onednn.h"
 
 #include <atomic>
@@ -52,6 +51,7 @@ bool onednn_conv_backward_weight(const Tensor&, const Tensor&, const Tensor&, co
 #include <memory>
 #include <unordered_map>
 
+#include "cpu/conv_im2col.h"
 #include "cpu/threads.h"
 
 namespace nw::cpu {
@@ -73,38 +73,20 @@ Context& context() {
   return c;
 }
 
-// One operand of a primitive: the plain layout of its tensor and the layout the primitive wants;
-// when they differ, a buffer in the wanted layout and the reorder between the two.
+// One operand of a primitive: the plain layout of its tensor, the layout the primitive wants,
+// and when they differ the reorder between the two.
 struct Operand {
-  memory::desc plain;
-  mutable memory buffer;  // handles are shared: a copy names the same buffer
+  memory::desc plain, wanted;
   dnnl::reorder reorder;  // plain -> wanted for inputs, wanted -> plain for outputs
   bool direct = true;
 
   Operand() = default;
-  Operand(const memory::desc& plain_desc, const memory::desc& wanted, bool input)
-      : plain(plain_desc), direct(plain_desc == wanted) {
+  Operand(const memory::desc& plain_desc, const memory::desc& wanted_desc, bool input)
+      : plain(plain_desc), wanted(wanted_desc), direct(plain_desc == wanted_desc) {
     if (direct) return;
     const dnnl::engine& eng = context().engine;
-    buffer = memory(wanted, eng);
     reorder = dnnl::reorder(input ? dnnl::reorder::primitive_desc(eng, plain, eng, wanted)
                                   : dnnl::reorder::primitive_desc(eng, wanted, eng, plain));
-  }
-  // An input's data in the wanted layout.
-  memory in(const Tensor& t) const {
-    memory user(plain, context().engine, t.raw_data());
-    if (direct) return user;
-    reorder.execute(context().stream, user, buffer);
-    return buffer;
-  }
-  // Where the primitive writes an output; finish() then moves it into the tensor.
-  memory out(const Tensor& t) const {
-    return direct ? memory(plain, context().engine, t.raw_data()) : buffer;
-  }
-  void finish(const Tensor& t) const {
-    if (direct) return;
-    memory user(plain, context().engine, t.raw_data());
-    reorder.execute(context().stream, buffer, user);
   }
 };
 
@@ -232,6 +214,47 @@ const Entry& entry(const Problem& p, Pass pass) {
   return cache.emplace(key, std::move(e)).first->second;
 }
 
+// One execution: the entry's operands bound to tensors. Operands in a blocked layout live in
+// scratch from the host allocator for the call, so the cache holds no tensor-sized buffers and a
+// large evaluation batch leaves nothing behind but the allocator's reusable blocks.
+class Call {
+ public:
+  explicit Call(const Entry& e) : e_(e) {}
+  // Operand i's data in the layout the primitive wants.
+  memory in(size_t i, const Tensor& t) {
+    memory user = plain(i, t);
+    if (e_.ops[i].direct) return user;
+    memory buf = scratch(i);
+    e_.ops[i].reorder.execute(context().stream, user, buf);
+    return buf;
+  }
+  // Where the primitive writes output operand i; finish() then moves it into the tensor.
+  memory out(size_t i, const Tensor& t) { return e_.ops[i].direct ? plain(i, t) : scratch(i); }
+  void finish(size_t i, const Tensor& t) {
+    if (e_.ops[i].direct) return;
+    memory user = plain(i, t);
+    e_.ops[i].reorder.execute(context().stream, buffers_[i], user);
+  }
+  void run(const std::unordered_map<int, memory>& args) {
+    e_.primitive.execute(context().stream, args);
+  }
+  ~Call() { context().stream.wait(); }  // before the scratch goes
+
+ private:
+  memory plain(size_t i, const Tensor& t) const {
+    return memory(e_.ops[i].plain, context().engine, t.raw_data());
+  }
+  memory scratch(size_t i) {
+    space_[i] = std::make_unique<Workspace>(e_.ops[i].wanted.get_size());
+    buffers_[i] = memory(e_.ops[i].wanted, context().engine, space_[i]->as<void>());
+    return buffers_[i];
+  }
+
+  const Entry& e_;
+  std::array<std::unique_ptr<Workspace>, 4> space_;
+  std::array<memory, 4> buffers_;
+};
+
 // oneDNN's OpenMP runtime sizes its thread team from omp_get_max_threads(): make that
 // Netwright's thread count for the call, and put the caller's setting back afterwards.
 class ThreadScope {
@@ -265,13 +288,13 @@ bool onednn_conv_forward(const Tensor& x, const Tensor& w, const Tensor& bias, c
   ThreadScope threads;
   const Entry& e = entry(problem(x, w, out, g, bias.defined()), Pass::Forward);
   if (!e.ok) return false;
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, e.ops[0].in(x)},
-                                       {DNNL_ARG_WEIGHTS, e.ops[1].in(w)},
-                                       {DNNL_ARG_DST, e.ops[3].out(out)}};
-  if (bias.defined()) args[DNNL_ARG_BIAS] = e.ops[2].in(bias);
-  e.primitive.execute(context().stream, args);
-  e.ops[3].finish(out);
-  context().stream.wait();
+  Call call(e);
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, call.in(0, x)},
+                                       {DNNL_ARG_WEIGHTS, call.in(1, w)},
+                                       {DNNL_ARG_DST, call.out(3, out)}};
+  if (bias.defined()) args[DNNL_ARG_BIAS] = call.in(2, bias);
+  call.run(args);
+  call.finish(3, out);
   return true;
 }
 
@@ -281,11 +304,11 @@ bool onednn_conv_backward_data(const Tensor& grad_out, const Tensor& w, const Te
   ThreadScope threads;
   const Entry& e = entry(problem(grad_x, w, grad_out, g, false), Pass::BackwardData);
   if (!e.ok) return false;
-  e.primitive.execute(context().stream, {{DNNL_ARG_DIFF_DST, e.ops[0].in(grad_out)},
-                                         {DNNL_ARG_WEIGHTS, e.ops[1].in(w)},
-                                         {DNNL_ARG_DIFF_SRC, e.ops[3].out(grad_x)}});
-  e.ops[3].finish(grad_x);
-  context().stream.wait();
+  Call call(e);
+  call.run({{DNNL_ARG_DIFF_DST, call.in(0, grad_out)},
+            {DNNL_ARG_WEIGHTS, call.in(1, w)},
+            {DNNL_ARG_DIFF_SRC, call.out(3, grad_x)}});
+  call.finish(3, grad_x);
   return true;
 }
 
@@ -296,14 +319,14 @@ bool onednn_conv_backward_weight(const Tensor& grad_out, const Tensor& x, const 
   const Entry& e =
       entry(problem(x, grad_w, grad_out, g, grad_bias.defined()), Pass::BackwardWeights);
   if (!e.ok) return false;
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, e.ops[0].in(x)},
-                                       {DNNL_ARG_DIFF_DST, e.ops[1].in(grad_out)},
-                                       {DNNL_ARG_DIFF_WEIGHTS, e.ops[3].out(grad_w)}};
-  if (grad_bias.defined()) args[DNNL_ARG_DIFF_BIAS] = e.ops[2].out(grad_bias);
-  e.primitive.execute(context().stream, args);
-  e.ops[3].finish(grad_w);
-  if (grad_bias.defined()) e.ops[2].finish(grad_bias);
-  context().stream.wait();
+  Call call(e);
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, call.in(0, x)},
+                                       {DNNL_ARG_DIFF_DST, call.in(1, grad_out)},
+                                       {DNNL_ARG_DIFF_WEIGHTS, call.out(3, grad_w)}};
+  if (grad_bias.defined()) args[DNNL_ARG_DIFF_BIAS] = call.out(2, grad_bias);
+  call.run(args);
+  call.finish(3, grad_w);
+  if (grad_bias.defined()) call.finish(2, grad_bias);
   return true;
 }
 

@@ -79,19 +79,17 @@ void TestConvGradcheck::op_data() {
   row("conv2d_no_bias", [](const Args& x) { return F::conv2d(x[0], x[1]); },
       {in.uniform({2, 2, 4, 5}), in.uniform({3, 2, 2, 3})});
   row("conv2d_strided_padded",
-      [](const Args& x) { return F::conv2d(x[0], x[1], x[2], {2, 3}, {1, 2}); },
+      [](const Args& x) {
+        return F::conv2d(x[0], x[1], x[2], {2, 3}, {1, 2});
+      },
       {in.uniform({2, 2, 7, 8}), in.uniform({3, 2, 3, 2}), in.uniform({3})});
-  row("conv2d_same_even",
-      [](const Args& x) { return F::conv2d(x[0], x[1], x[2], 1, "same"); },
+  row("conv2d_same_even", [](const Args& x) { return F::conv2d(x[0], x[1], x[2], 1, "same"); },
       {in.uniform({1, 2, 5, 6}), in.uniform({3, 2, 4, 2}), in.uniform({3})});
-  row("conv2d_dilated",
-      [](const Args& x) { return F::conv2d(x[0], x[1], x[2], 1, 2, 2); },
+  row("conv2d_dilated", [](const Args& x) { return F::conv2d(x[0], x[1], x[2], 1, 2, 2); },
       {in.uniform({1, 2, 7, 7}), in.uniform({2, 2, 3, 3}), in.uniform({2})});
-  row("conv2d_grouped",
-      [](const Args& x) { return F::conv2d(x[0], x[1], x[2], 1, 1, 1, 2); },
+  row("conv2d_grouped", [](const Args& x) { return F::conv2d(x[0], x[1], x[2], 1, 1, 1, 2); },
       {in.uniform({2, 4, 5, 5}), in.uniform({6, 2, 3, 3}), in.uniform({6})});
-  row("conv2d_depthwise",
-      [](const Args& x) { return F::conv2d(x[0], x[1], x[2], 2, 1, 1, 3); },
+  row("conv2d_depthwise", [](const Args& x) { return F::conv2d(x[0], x[1], x[2], 2, 1, 1, 3); },
       {in.uniform({1, 3, 6, 6}), in.uniform({6, 1, 3, 3}), in.uniform({6})});
   row("conv2d_pointwise", [](const Args& x) { return F::conv2d(x[0], x[1], x[2]); },
       {in.uniform({2, 3, 4, 4}), in.uniform({2, 3, 1, 1}), in.uniform({2})});
@@ -109,29 +107,30 @@ void TestConvGradcheck::op_data() {
       {in.uniform({2, 4, 7}), in.uniform({4, 2, 4}), in.uniform({4})});
 
   // ---- conv_transpose2d: weight (in, out/groups, kH, kW)
-  row("conv_transpose2d",
-      [](const Args& x) { return F::conv_transpose2d(x[0], x[1], x[2]); },
+  row("conv_transpose2d", [](const Args& x) { return F::conv_transpose2d(x[0], x[1], x[2]); },
       {in.uniform({2, 3, 4, 4}), in.uniform({3, 2, 3, 3}), in.uniform({2})});
   row("conv_transpose2d_output_padding",
       [](const Args& x) { return F::conv_transpose2d(x[0], x[1], x[2], 2, 1, 1); },
       {in.uniform({1, 2, 4, 4}), in.uniform({2, 3, 3, 3}), in.uniform({3})});
   row("conv_transpose2d_grouped_dilated",
-      [](const Args& x) { return F::conv_transpose2d(x[0], x[1], x[2], {2, 1}, 1, 0, 2, 2); },
+      [](const Args& x) {
+        return F::conv_transpose2d(x[0], x[1], x[2], {2, 1}, 1, 0, 2, 2);
+      },
       {in.uniform({1, 4, 4, 4}), in.uniform({4, 1, 3, 3}), in.uniform({2})});
 
   // ---- pooling (distinct values keep every max away from a tie)
   row("max_pool2d_2x2", [](const Args& x) { return F::max_pool2d(x[0], 2); },
       {in.distinct({2, 2, 6, 6})});
-  row("max_pool2d_ceil_padded",
-      [](const Args& x) { return F::max_pool2d(x[0], 3, 2, 1, 1, true); },
+  row("max_pool2d_ceil_padded", [](const Args& x) { return F::max_pool2d(x[0], 3, 2, 1, 1, true); },
       {in.distinct({1, 2, 8, 8})});
   row("max_pool2d_dilated_overlapping",
-      [](const Args& x) { return F::max_pool2d(x[0], {2, 3}, 1, 0, 2); },
+      [](const Args& x) {
+        return F::max_pool2d(x[0], {2, 3}, 1, 0, 2);
+      },
       {in.distinct({1, 2, 6, 7})});
   row("avg_pool2d", [](const Args& x) { return F::avg_pool2d(x[0], 2); },
       {in.uniform({2, 2, 6, 6})});
-  row("avg_pool2d_ceil_padded",
-      [](const Args& x) { return F::avg_pool2d(x[0], 3, 2, 1, true); },
+  row("avg_pool2d_ceil_padded", [](const Args& x) { return F::avg_pool2d(x[0], 3, 2, 1, true); },
       {in.uniform({1, 2, 8, 8})});
   row("avg_pool2d_exclude_pad",
       [](const Args& x) { return F::avg_pool2d(x[0], 3, 2, 1, true, false); },
@@ -140,10 +139,14 @@ void TestConvGradcheck::op_data() {
       [](const Args& x) { return F::avg_pool2d(x[0], 2, 1, 1, false, true, 3); },
       {in.uniform({1, 2, 5, 5})});
   row("adaptive_avg_pool2d_nondivisible",
-      [](const Args& x) { return F::adaptive_avg_pool2d(x[0], {3, 4}); },
+      [](const Args& x) {
+        return F::adaptive_avg_pool2d(x[0], {3, 4});
+      },
       {in.uniform({2, 2, 7, 9})});
   row("adaptive_avg_pool2d_larger",
-      [](const Args& x) { return F::adaptive_avg_pool2d(x[0], {4, 5}); },
+      [](const Args& x) {
+        return F::adaptive_avg_pool2d(x[0], {4, 5});
+      },
       {in.uniform({1, 2, 3, 3})});
 
   // ---- batch_norm: x, weight, bias; running stats made fresh inside, as buffers are
@@ -179,8 +182,8 @@ void TestConvGradcheck::op() {
 // the per-image path. Both must give the same output and gradients.
 void TestConvGradcheck::chunkedBatchMatchesOneImageAtATime() {
   Inputs in;
-  const Tensor x = in.uniform({6, 64, 17, 17}), w = in.uniform({8, 32, 3, 3}),
-               b = in.uniform({8}), g = in.uniform({6, 8, 15, 15});
+  const Tensor x = in.uniform({6, 64, 17, 17}), w = in.uniform({8, 32, 3, 3}), b = in.uniform({8}),
+               g = in.uniform({6, 8, 15, 15});
   auto run = [&](const Tensor& xs, const Tensor& gs) {
     Tensor xl = xs.clone().requires_grad_(), wl = w.clone().requires_grad_(),
            bl = b.clone().requires_grad_();

@@ -130,16 +130,14 @@ class TestConvLayers : public QObject {
   void gradFnNamesArePyTorchs() {
     Tensor x = randn({2, 3, 6, 6}).requires_grad_();
     Tensor w = randn({4, 3, 3, 3}).requires_grad_();
-    QCOMPARE(std::string(F::conv2d(x, w).grad_fn()->name()),
-             std::string("ConvolutionBackward0"));
+    QCOMPARE(std::string(F::conv2d(x, w).grad_fn()->name()), std::string("ConvolutionBackward0"));
     QCOMPARE(std::string(F::conv1d(x.select(2, 0), w.select(2, 0)).grad_fn()->name()),
              std::string("ConvolutionBackward0"));
     QCOMPARE(std::string(F::conv_transpose2d(x, w.transpose(0, 1)).grad_fn()->name()),
              std::string("ConvolutionBackward0"));
     QCOMPARE(std::string(F::max_pool2d(x, 2).grad_fn()->name()),
              std::string("MaxPool2DWithIndicesBackward0"));
-    QCOMPARE(std::string(F::avg_pool2d(x, 2).grad_fn()->name()),
-             std::string("AvgPool2DBackward0"));
+    QCOMPARE(std::string(F::avg_pool2d(x, 2).grad_fn()->name()), std::string("AvgPool2DBackward0"));
     QCOMPARE(std::string(F::adaptive_avg_pool2d(x, 4).grad_fn()->name()),
              std::string("AdaptiveAvgPool2DBackward0"));
     QCOMPARE(std::string(F::batch_norm(x, {}, {}, {}, {}, true).grad_fn()->name()),
@@ -160,25 +158,49 @@ class TestConvLayers : public QObject {
                          "ceil_mode=False)"));
     QCOMPARE(AvgPool2d(3, 2, 1, true, false).repr(),
              std::string("AvgPool2d(kernel_size=3, stride=2, padding=1)"));
-    QCOMPARE(AdaptiveAvgPool2d({5, 7}).repr(), std::string("AdaptiveAvgPool2d(output_size=(5, 7))"));
+    QCOMPARE(AdaptiveAvgPool2d({5, 7}).repr(),
+             std::string("AdaptiveAvgPool2d(output_size=(5, 7))"));
     QCOMPARE(AdaptiveAvgPool2d(1).repr(), std::string("AdaptiveAvgPool2d(output_size=1)"));
     QVERIFY(MaxPool2d(2).named_parameters().empty());
   }
 
   void poolingLayersForwardTheFunctionalForms() {
     Tensor x = randn({2, 3, 9, 9});
-    QVERIFY(MaxPool2d(3, 2, 1, 1, false, true).forward(x).equal(F::max_pool2d(x, 3, 2, 1, 1, true)));
+    QVERIFY(
+        MaxPool2d(3, 2, 1, 1, false, true).forward(x).equal(F::max_pool2d(x, 3, 2, 1, 1, true)));
     auto [values, indices] = MaxPool2d(2, {}, 0, 1, true).forward_with_indices(x);
     QCOMPARE(values.sizes(), (Shape{2, 3, 4, 4}));
     QCOMPARE(indices.dtype(), kInt64);
     // Each index points at its value within the input plane.
     QVERIFY(x.flatten(2).gather(2, indices.flatten(2)).equal(values.flatten(2)));
-    QVERIFY(AvgPool2d(3, 2, 1, true, false, 2).forward(x).equal(
-        F::avg_pool2d(x, 3, 2, 1, true, false, 2)));
+    QVERIFY(AvgPool2d(3, 2, 1, true, false, 2)
+                .forward(x)
+                .equal(F::avg_pool2d(x, 3, 2, 1, true, false, 2)));
     QVERIFY(AdaptiveAvgPool2d({4, 2}).forward(x).equal(F::adaptive_avg_pool2d(x, {4, 2})));
     // A 2x2 average of a constant plane is the constant; a global average is the mean.
     QVERIFY(F::avg_pool2d(full({1, 1, 4, 4}, 3.0), 2).equal(full({1, 1, 2, 2}, 3.0)));
     QVERIFY(F::adaptive_avg_pool2d(x, 1).flatten(1).allclose(x.mean({2, 3}), 1e-5, 1e-6));
+  }
+
+  void maxPoolLetsNaNWinAndFirstMaxTakeTies() {
+    // Two rows of 18: eight windows in the vector loop and one in its masked tail (float32), the
+    // scalar loop for float64; both must follow PyTorch's rule.
+    std::vector<float> v(36);
+    for (size_t i = 0; i < v.size(); ++i) v[i] = float(i % 7);
+    v[3] = NAN;          // window 1, top right
+    v[18 + 16] = NAN;    // window 8 (the tail), bottom left
+    v[4] = v[5] = 9.0f;  // window 2: a tie on the top row; the first wins
+    const Tensor x = from_vector(v, {1, 1, 2, 18});
+    for (DType t : {kFloat32, kFloat64}) {
+      auto [y, idx] = F::max_pool2d_with_indices(x.to(t), 2);
+      const std::vector<double> yv = y.to_vector<double>();
+      const std::vector<int64_t> iv = idx.to_vector<int64_t>();
+      QVERIFY(std::isnan(yv[1]) && iv[1] == 3);
+      QVERIFY(std::isnan(yv[8]) && iv[8] == 34);
+      QCOMPARE(yv[2], 9.0);
+      QCOMPARE(iv[2], int64_t(4));
+      QCOMPARE(iv[0], int64_t(19));  // 1 at (0, 1) < 5 at (1, 1)
+    }
   }
 
   void batchNormHasPyTorchBuffersAndRepr() {
@@ -250,23 +272,23 @@ class TestConvLayers : public QObject {
 
   void conv2dErrorsNameTheLayerShapesAndFix() {
     Conv2d conv(1, 32, 3);
-    const std::string msg =
-        message_of<ShapeError>([&] { conv.forward(randn({2, 3, 28, 28})); });
+    const std::string msg = message_of<ShapeError>([&] { conv.forward(randn({2, 3, 28, 28})); });
     QCOMPARE(msg, std::string("conv2d: input has 3 channels but weight expects 1 (weight "
                               "(32, 1, 3, 3)); set in_channels to 3"));
-    const std::string grouped = message_of<ShapeError>(
-        [&] { F::conv2d(randn({1, 3, 8, 8}), randn({4, 1, 3, 3}), {}, 1, 0, 1, 2); });
+    const std::string grouped = message_of<ShapeError>([&] {
+      F::conv2d(randn({1, 3, 8, 8}), randn({4, 1, 3, 3}), {}, 1, 0, 1, 2);
+    });
     QVERIFY2(contains(grouped, "weight expects 2 (weight (4, 1, 3, 3), groups=2)"),
              grouped.c_str());
-    const std::string small =
-        message_of<ShapeError>([&] { conv.forward(randn({1, 1, 2, 2})); });
+    const std::string small = message_of<ShapeError>([&] { conv.forward(randn({1, 1, 2, 2})); });
     QVERIFY2(contains(small, "conv2d: the kernel spans (3, 3)") &&
                  contains(small, "padded input is only (2, 2)"),
              small.c_str());
     const std::string rank = message_of<ShapeError>([&] { conv.forward(randn({28, 28})); });
     QVERIFY2(contains(rank, "(N, C, H, W) or (C, H, W)"), rank.c_str());
-    const std::string dtype = message_of<DTypeError>(
-        [&] { conv.forward(randn({1, 1, 5, 5}, kFloat64)); });
+    const std::string dtype = message_of<DTypeError>([&] {
+      conv.forward(randn({1, 1, 5, 5}, kFloat64));
+    });
     QVERIFY2(contains(dtype, "input is float64 but weight is float32"), dtype.c_str());
     const std::string strided_same = message_of<ShapeError>([] { Conv2d(3, 4, 3, 2, "same"); });
     QVERIFY2(contains(strided_same, "Conv2d: padding=\"same\" needs stride 1"),
@@ -275,13 +297,12 @@ class TestConvLayers : public QObject {
                      "Conv2d: in_channels (3) must be divisible by groups (2)"));
     QVERIFY(contains(message_of<ShapeError>([] { Conv2d(3, 4, 3, 1, "full"); }),
                      "padding must be numbers, \"same\" or \"valid\""));
-    QVERIFY(contains(
-        message_of<ShapeError>([] { F::conv2d(randn({1, 2, 5, 5}), randn({4, 2, 3, 3}),
-                                              randn({3})); }),
-        "bias must have shape (4)"));
     QVERIFY(contains(message_of<ShapeError>([] {
-                       F::conv_transpose2d(randn({1, 2, 5, 5}), randn({2, 3, 3, 3}), {}, 2, 0,
-                                           2);
+                       F::conv2d(randn({1, 2, 5, 5}), randn({4, 2, 3, 3}), randn({3}));
+                     }),
+                     "bias must have shape (4)"));
+    QVERIFY(contains(message_of<ShapeError>([] {
+                       F::conv_transpose2d(randn({1, 2, 5, 5}), randn({2, 3, 3, 3}), {}, 2, 0, 2);
                      }),
                      "output_padding (2, 2) must be smaller than either stride (2, 2)"));
   }
@@ -290,21 +311,26 @@ class TestConvLayers : public QObject {
     const std::string pad = message_of<ShapeError>([] { MaxPool2d(2, 2, 2); });
     QVERIFY2(contains(pad, "MaxPool2d: padding must be between 0 and half the kernel size 2"),
              pad.c_str());
-    const std::string small =
-        message_of<ShapeError>([] { F::max_pool2d(randn({1, 1, 2, 2}), 3); });
+    const std::string small = message_of<ShapeError>([] { F::max_pool2d(randn({1, 1, 2, 2}), 3); });
     QVERIFY2(contains(small, "max_pool2d: input (1, 1, 2, 2) is too small for kernel (3, 3)"),
              small.c_str());
-    QVERIFY(contains(message_of<ShapeError>([] { F::avg_pool2d(randn({4, 4}), 2); }),
+    QVERIFY(contains(message_of<ShapeError>([] {
+                       F::avg_pool2d(randn({4, 4}), 2);
+                     }),
                      "avg_pool2d: expects input of shape (N, C, H, W) or (C, H, W)"));
     BatchNorm2d bn(3);
     const std::string channels = message_of<ShapeError>([&] { bn.forward(randn({2, 4, 5, 5})); });
     QVERIFY2(contains(channels, "batch_norm: running_mean must have shape (4)") &&
                  contains(channels, "set num_features to 4"),
              channels.c_str());
-    QVERIFY(contains(message_of<ShapeError>([&] { bn.forward(randn({2, 3, 5})); }),
+    QVERIFY(contains(message_of<ShapeError>([&] {
+                       bn.forward(randn({2, 3, 5}));
+                     }),
                      "BatchNorm2d: expects input of shape (N, C, H, W), got (2, 3, 5); use "
                      "BatchNorm1d"));
-    QVERIFY(contains(message_of<ShapeError>([] { BatchNorm1d(3).forward(randn({1, 3})); }),
+    QVERIFY(contains(message_of<ShapeError>([] {
+                       BatchNorm1d(3).forward(randn({1, 3}));
+                     }),
                      "training needs more than one value per channel"));
     QVERIFY(contains(message_of<ShapeError>([] {
                        F::batch_norm(randn({2, 3}), {}, {}, {}, {}, false);

@@ -4,13 +4,15 @@
 // in C++. Shapes and dtypes must match exactly, values within 1e-6 + 1e-5 |b| (1e-5 + 1e-4 |b| for
 // batch norm, whose statistics PyTorch sums in another order); max-pool indices exactly. A case in
 // the file without a C++ twin, or the reverse, fails. The absolute part of each bound is scaled by
-// max(1, the largest |value| of the expected tensor); see expect_close.
+// max(1, the largest |value| of the expected tensor); see expect_close. When the build has oneDNN,
+// every case also runs with it switched off, so both CPU convolution paths are checked.
 #include <QtTest>
 
 #include <algorithm>
 #include <map>
 #include <set>
 
+#include "cpu/conv_onednn.h"
 #include "nn/functional/batchnorm.h"
 #include "nn/functional/conv.h"
 #include "nn/functional/pooling.h"
@@ -39,17 +41,20 @@ void add_conv(CaseTable& t) {
       {"conv2d_no_bias", [](X x) -> Out { return {F::conv2d(x[0], x[1])}; }},
       {"conv2d_strided", [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2], 2)}; }},
       {"conv2d_strided_rect",
-       [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2], {2, 3}, {1, 2})}; }},
+       [](X x) -> Out {
+         return {F::conv2d(x[0], x[1], x[2], {2, 3}, {1, 2})};
+       }},
       {"conv2d_padded", [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2], 1, 1)}; }},
       {"conv2d_same", [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2], 1, "same")}; }},
       {"conv2d_same_even", [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2], 1, "same")}; }},
       {"conv2d_same_dilated",
-       [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2], 1, "same", {2, 3})}; }},
+       [](X x) -> Out {
+         return {F::conv2d(x[0], x[1], x[2], 1, "same", {2, 3})};
+       }},
       {"conv2d_valid", [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2], 1, "valid")}; }},
       {"conv2d_dilated", [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2], 1, 2, 2)}; }},
       {"conv2d_grouped", [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2], 1, 1, 1, 2)}; }},
-      {"conv2d_depthwise",
-       [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2], 2, 1, 1, 3)}; }},
+      {"conv2d_depthwise", [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2], 2, 1, 1, 3)}; }},
       {"conv2d_pointwise", [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2])}; }},
       {"conv2d_unbatched", [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2])}; }},
       {"conv2d_large_plane", [](X x) -> Out { return {F::conv2d(x[0], x[1], x[2], 1, 1)}; }},
@@ -66,7 +71,8 @@ void add_conv(CaseTable& t) {
       {"conv1d_same_even", [](X x) -> Out { return {F::conv1d(x[0], x[1], x[2], 1, "same")}; }},
       {"conv1d_grouped", [](X x) -> Out { return {F::conv1d(x[0], x[1], x[2], 1, 0, 1, 3)}; }},
       {"conv1d_unbatched", [](X x) -> Out { return {F::conv1d(x[0], x[1], x[2])}; }},
-      {"conv_transpose2d_basic", [](X x) -> Out { return {F::conv_transpose2d(x[0], x[1], x[2])}; }},
+      {"conv_transpose2d_basic",
+       [](X x) -> Out { return {F::conv_transpose2d(x[0], x[1], x[2])}; }},
       {"conv_transpose2d_output_padding",
        [](X x) -> Out { return {F::conv_transpose2d(x[0], x[1], x[2], 2, 1, 1)}; }},
       {"conv_transpose2d_rect",
@@ -87,7 +93,10 @@ void add_pooling(CaseTable& t) {
       {"max_pool2d_ceil", [](X x) -> Out { return {F::max_pool2d(x[0], 2, {}, 0, 1, true)}; }},
       {"max_pool2d_ceil_padded",
        [](X x) -> Out { return {F::max_pool2d(x[0], 3, 2, 1, 1, true)}; }},
-      {"max_pool2d_rect", [](X x) -> Out { return {F::max_pool2d(x[0], {2, 3}, {1, 2}, 1)}; }},
+      {"max_pool2d_rect",
+       [](X x) -> Out {
+         return {F::max_pool2d(x[0], {2, 3}, {1, 2}, 1)};
+       }},
       {"max_pool2d_dilated", [](X x) -> Out { return {F::max_pool2d(x[0], 2, 1, 0, 2)}; }},
       {"max_pool2d_dilated_ceil_padded",
        [](X x) -> Out { return {F::max_pool2d(x[0], 3, 2, 1, 2, true)}; }},
@@ -96,23 +105,31 @@ void add_pooling(CaseTable& t) {
       {"max_pool2d_ties", [](X x) -> Out { return both(F::max_pool2d_with_indices(x[0], 2)); }},
       {"max_pool2d_unbatched", [](X x) -> Out { return {F::max_pool2d(x[0], 2)}; }},
       {"avg_pool2d_2x2", [](X x) -> Out { return {F::avg_pool2d(x[0], 2)}; }},
-      {"avg_pool2d_ceil_padded",
-       [](X x) -> Out { return {F::avg_pool2d(x[0], 3, 2, 1, true)}; }},
+      {"avg_pool2d_ceil_padded", [](X x) -> Out { return {F::avg_pool2d(x[0], 3, 2, 1, true)}; }},
       {"avg_pool2d_ceil_padded_exclude",
        [](X x) -> Out { return {F::avg_pool2d(x[0], 3, 2, 1, true, false)}; }},
       {"avg_pool2d_divisor",
        [](X x) -> Out { return {F::avg_pool2d(x[0], 2, {}, 1, false, true, 3)}; }},
-      {"avg_pool2d_rect", [](X x) -> Out { return {F::avg_pool2d(x[0], {3, 2}, {2, 1})}; }},
+      {"avg_pool2d_rect",
+       [](X x) -> Out {
+         return {F::avg_pool2d(x[0], {3, 2}, {2, 1})};
+       }},
       {"avg_pool2d_unbatched", [](X x) -> Out { return {F::avg_pool2d(x[0], 3, 1, 1)}; }},
       {"adaptive_avg_pool2d_divisible",
        [](X x) -> Out { return {F::adaptive_avg_pool2d(x[0], 4)}; }},
       {"adaptive_avg_pool2d_nondivisible",
-       [](X x) -> Out { return {F::adaptive_avg_pool2d(x[0], {3, 4})}; }},
+       [](X x) -> Out {
+         return {F::adaptive_avg_pool2d(x[0], {3, 4})};
+       }},
       {"adaptive_avg_pool2d_larger",
-       [](X x) -> Out { return {F::adaptive_avg_pool2d(x[0], {5, 4})}; }},
+       [](X x) -> Out {
+         return {F::adaptive_avg_pool2d(x[0], {5, 4})};
+       }},
       {"adaptive_avg_pool2d_global", [](X x) -> Out { return {F::adaptive_avg_pool2d(x[0], 1)}; }},
       {"adaptive_avg_pool2d_unbatched",
-       [](X x) -> Out { return {F::adaptive_avg_pool2d(x[0], {2, 3})}; }},
+       [](X x) -> Out {
+         return {F::adaptive_avg_pool2d(x[0], {2, 3})};
+       }},
   });
 }
 
@@ -157,8 +174,8 @@ bool is_batch_norm(const std::string& name) {
 // The absolute part of the bound scales with the tensor's largest magnitude: a convolution's
 // output and weight gradient are sums of many products, and an element that sums to near zero
 // carries the rounding error of its large terms, in PyTorch's result as much as in ours.
-void expect_close(const std::string& what, const Tensor& actual, const Tensor& expected,
-                  bool loose, std::string& errors) {
+void expect_close(const std::string& what, const Tensor& actual, const Tensor& expected, bool loose,
+                  std::string& errors) {
   test::Tolerance tol = test::parity_tolerance(expected.dtype());
   if (tol.rtol > 0) {
     const double scale =
@@ -241,14 +258,32 @@ void TestConvParity::tableMatchesFixtureFile() {
 
 void TestConvParity::parity_data() {
   QTest::addColumn<QString>("name");
+  QTest::addColumn<bool>("onednn");
   std::set<std::string> names(file_cases_.begin(), file_cases_.end());
   for (const auto& [name, fn] : nw::case_table()) names.insert(name);
-  for (const std::string& name : names)
-    QTest::newRow(name.c_str()) << QString::fromStdString(name);
+  for (const std::string& name : names) {
+    QTest::newRow(name.c_str()) << QString::fromStdString(name) << false;
+    if (nw::cpu::onednn_available())
+      QTest::newRow((name + "/onednn").c_str()) << QString::fromStdString(name) << true;
+  }
 }
+
+// Switches oneDNN for one case and back.
+class OneDnnScope {
+ public:
+  explicit OneDnnScope(bool on) : saved_(nw::cpu::onednn_enabled()) {
+    nw::cpu::set_onednn_enabled(on);
+  }
+  ~OneDnnScope() { nw::cpu::set_onednn_enabled(saved_); }
+
+ private:
+  bool saved_;
+};
 
 void TestConvParity::parity() {
   QFETCH(QString, name);
+  QFETCH(bool, onednn);
+  const OneDnnScope scope(onednn);
   const std::string case_name = name.toStdString();
   const auto it = nw::case_table().find(case_name);
   QVERIFY2(it != nw::case_table().end(), "fixture case has no C++ twin");
