@@ -28,12 +28,13 @@ void Linear::reset_parameters() {
   }
 }
 
-Tensor Linear::forward(const Tensor& x) { return functional::linear(x, weight, bias); }
+Tensor Linear::forward(const Tensor& x) {
+  return functional::linear(x, weight, bias);
+}
 
 std::string Linear::extra_repr() const {
   return "in_features=" + std::to_string(in_features_) +
-         ", out_features=" + std::to_string(out_features_) +
-         ", bias=" + repr_bool(bias.defined());
+         ", out_features=" + std::to_string(out_features_) + ", bias=" + repr_bool(bias.defined());
 }
 
 }  // namespace nw::nn

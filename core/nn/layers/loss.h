@@ -25,7 +25,8 @@ class Loss : public Module {
 
 class CrossEntropyLoss : public Loss {
  public:
-  explicit CrossEntropyLoss(Tensor weight = Tensor(), int64_t ignore_index = functional::kIgnoreIndex,
+  explicit CrossEntropyLoss(Tensor weight = Tensor(),
+                            int64_t ignore_index = functional::kIgnoreIndex,
                             Reduction reduction = Reduction::Mean, double label_smoothing = 0.0);
   using Loss::forward;
   Tensor forward(const Tensor& input, const Tensor& target) override;

@@ -14,6 +14,8 @@ inline std::string repr_number(double v) {
   return s;
 }
 
-inline std::string repr_bool(bool b) { return b ? "True" : "False"; }
+inline std::string repr_bool(bool b) {
+  return b ? "True" : "False";
+}
 
 }  // namespace nw::nn

@@ -71,7 +71,7 @@ class TestLayers : public QObject {
     Tensor x = ones({10000});
     Tensor y = drop.forward(x);
     const double kept = (y != 0.0).to(kFloat32).mean().item<double>();
-    QVERIFY(std::abs(kept - 0.5) < 0.03);                        // about half survive
+    QVERIFY(std::abs(kept - 0.5) < 0.03);                                      // about half survive
     QVERIFY((y.sum() / (y != 0.0).to(kFloat32).sum()).item<float>() == 2.0f);  // scaled by 1/(1-p)
     drop.eval();
     QVERIFY(drop.forward(x).equal(x));
@@ -103,9 +103,9 @@ class TestLayers : public QObject {
     CrossEntropyLoss ce;
     QVERIFY(ce(logits, target).equal(functional::cross_entropy(logits, target)));
     CrossEntropyLoss summed(Tensor(), functional::kIgnoreIndex, Reduction::Sum, 0.1);
-    QVERIFY(summed(logits, target)
-                .equal(functional::cross_entropy(logits, target, Tensor(), -100, Reduction::Sum,
-                                                 0.1)));
+    QVERIFY(
+        summed(logits, target)
+            .equal(functional::cross_entropy(logits, target, Tensor(), -100, Reduction::Sum, 0.1)));
     NLLLoss nll;
     Tensor logp = functional::log_softmax(logits, 1);
     QVERIFY(nll(logp, target).allclose(ce(logits, target), 1e-6, 1e-6));
