@@ -666,14 +666,7 @@ void TestTorchParity::initTestCase() {
 }
 
 void TestTorchParity::tableMatchesFixtureFile() {
-  const std::set<std::string> in_file(file_cases_.begin(), file_cases_.end());
-  std::string missing;
-  for (const std::string& name : in_file) {
-    if (!nw::case_table().count(name)) missing += "\n  no C++ case for fixture case " + name;
-  }
-  for (const auto& [name, fn] : nw::case_table()) {
-    if (!in_file.count(name)) missing += "\n  no fixture case for C++ case " + name;
-  }
+  const std::string missing = nw::test::unpaired_cases(file_cases_, nw::case_table());
   QVERIFY2(missing.empty(), ("the case table and ops.h5 disagree (add the case to both "
                              "tests/core/tst_torch_parity.cpp and tests/fixtures/make_fixtures.py, "
                              "then rerun the script):" +
@@ -683,9 +676,8 @@ void TestTorchParity::tableMatchesFixtureFile() {
 
 void TestTorchParity::parity_data() {
   QTest::addColumn<QString>("name");
-  std::set<std::string> names(file_cases_.begin(), file_cases_.end());
-  for (const auto& [name, fn] : nw::case_table()) names.insert(name);
-  for (const std::string& name : names) QTest::newRow(name.c_str()) << QString::fromStdString(name);
+  for (const std::string& name : nw::test::all_case_names(file_cases_, nw::case_table()))
+    QTest::newRow(name.c_str()) << QString::fromStdString(name);
 }
 
 void TestTorchParity::parity() {

@@ -1,6 +1,7 @@
 #pragma once
 // Reads the PyTorch reference cases that tests/fixtures/make_fixtures.py writes into HDF5 files
 // (format: tests/fixtures/README.md), and compares tensors with a stated tolerance.
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -49,5 +50,27 @@ struct Tolerance {
   double rtol = 0;
 };
 Tolerance parity_tolerance(DType t);
+
+// Every parity test pairs the cases of its fixture file with its C++ case table (a map from
+// name). unpaired_cases lists each name found on one side only ("" when they pair up);
+// all_case_names is the union, sorted: the rows of the test's _data table.
+template <typename Table>
+std::string unpaired_cases(const std::vector<std::string>& file_cases, const Table& table) {
+  const std::set<std::string> in_file(file_cases.begin(), file_cases.end());
+  std::string missing;
+  for (const std::string& name : in_file)
+    if (!table.count(name)) missing += "\n  no C++ case for fixture case " + name;
+  for (const auto& entry : table)
+    if (!in_file.count(entry.first)) missing += "\n  no fixture case for C++ case " + entry.first;
+  return missing;
+}
+
+template <typename Table>
+std::vector<std::string> all_case_names(const std::vector<std::string>& file_cases,
+                                        const Table& table) {
+  std::set<std::string> names(file_cases.begin(), file_cases.end());
+  for (const auto& entry : table) names.insert(entry.first);
+  return {names.begin(), names.end()};
+}
 
 }  // namespace nw::test

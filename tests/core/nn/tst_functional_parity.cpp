@@ -266,12 +266,7 @@ void TestFunctionalParity::initTestCase() {
 }
 
 void TestFunctionalParity::tableMatchesFixtureFile() {
-  const std::set<std::string> in_file(file_cases_.begin(), file_cases_.end());
-  std::string missing;
-  for (const std::string& name : in_file)
-    if (!nw::case_table().count(name)) missing += "\n  no C++ case for fixture case " + name;
-  for (const auto& [name, fn] : nw::case_table())
-    if (!in_file.count(name)) missing += "\n  no fixture case for C++ case " + name;
+  const std::string missing = nw::test::unpaired_cases(file_cases_, nw::case_table());
   QVERIFY2(missing.empty(),
            ("the case table and nn_functional.h5 disagree (add the case to both "
             "tests/core/nn/tst_functional_parity.cpp and tests/fixtures/make_nn_fixtures.py, "
@@ -283,9 +278,7 @@ void TestFunctionalParity::tableMatchesFixtureFile() {
 void TestFunctionalParity::parity_data() {
   QTest::addColumn<QString>("name");
   QTest::addColumn<bool>("composed");
-  std::set<std::string> names(file_cases_.begin(), file_cases_.end());
-  for (const auto& [name, fn] : nw::case_table()) names.insert(name);
-  for (const std::string& name : names) {
+  for (const std::string& name : nw::test::all_case_names(file_cases_, nw::case_table())) {
     QTest::newRow(name.c_str()) << QString::fromStdString(name) << false;
     QTest::newRow((name + "/composed").c_str()) << QString::fromStdString(name) << true;
   }

@@ -133,12 +133,7 @@ void TestRnnParity::initTestCase() {
 }
 
 void TestRnnParity::tableMatchesFixtureFile() {
-  const std::set<std::string> in_file(file_cases_.begin(), file_cases_.end());
-  std::string missing;
-  for (const std::string& name : in_file)
-    if (!nw::case_table().count(name)) missing += "\n  no C++ case for fixture case " + name;
-  for (const auto& [name, rc] : nw::case_table())
-    if (!in_file.count(name)) missing += "\n  no fixture case for C++ case " + name;
+  const std::string missing = nw::test::unpaired_cases(file_cases_, nw::case_table());
   QVERIFY2(missing.empty(), ("the case table and rnn.h5 disagree (add the case to both "
                              "tests/core/nn/tst_rnn_parity.cpp and "
                              "tests/fixtures/make_rnn_fixtures.py, then rerun the script):" +
@@ -148,9 +143,8 @@ void TestRnnParity::tableMatchesFixtureFile() {
 
 void TestRnnParity::parity_data() {
   QTest::addColumn<QString>("name");
-  std::set<std::string> names(file_cases_.begin(), file_cases_.end());
-  for (const auto& [name, rc] : nw::case_table()) names.insert(name);
-  for (const std::string& name : names) QTest::newRow(name.c_str()) << QString::fromStdString(name);
+  for (const std::string& name : nw::test::all_case_names(file_cases_, nw::case_table()))
+    QTest::newRow(name.c_str()) << QString::fromStdString(name);
 }
 
 void TestRnnParity::parity() {
