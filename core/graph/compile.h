@@ -1,0 +1,59 @@
+#pragma once
+// From a valid graph to a module. Each node's module is registered under its id, so
+// state_dict keys are "<node id>.<parameter>" with PyTorch's names and layouts; ids with dots
+// ("layer1.0.conv1") nest, as torchvision's keys do.
+//
+//   auto net = compile(graph);   // throws GraphError listing every diagnostic when invalid
+//   Tensor y = (*net)(x);        // x: (N, *input shape)
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "graph/analysis.h"
+#include "nn/module.h"
+
+namespace nw::graph {
+
+class GraphModule : public nn::Module {
+ public:
+  // One tensor per Input node, in Analysis::inputs order; the network output.
+  using nn::Module::forward;
+  Tensor forward(const std::vector<Tensor>& inputs) override;
+  Tensor forward(const Tensor& x) override;  // one Input node
+
+  const Graph& graph() const { return graph_; }
+  const Analysis& analysis() const { return analysis_; }
+  // The module of node `id`, or nullptr (graph-only nodes such as Input have none).
+  nn::ModulePtr node_module(const std::string& id) const;
+  // Parameters of nodes marked trainable (the ones the optimizer should see).
+  std::vector<Tensor> trainable_parameters() const;
+  // Sets requires_grad from each node's trainable flag (frozen nodes get false).
+  void apply_trainable();
+
+ private:
+  friend std::shared_ptr<GraphModule> compile(const Graph& graph);
+  GraphModule(Graph graph, Analysis analysis);
+  struct Step;
+  Graph graph_;
+  Analysis analysis_;
+  std::vector<std::shared_ptr<Step>> steps_;
+};
+
+// Throws GraphError with every error diagnostic (one per line) when the graph is invalid, or when
+// it has no single output ("the network has 2 outputs: 'fc2', 'aux'; connect all but one").
+// Parameters are initialized from nw::default_generator(), as PyTorch's constructors do.
+std::shared_ptr<GraphModule> compile(const Graph& graph);
+
+struct SummaryRow {
+  std::string id, type;
+  std::vector<SampleShape> outputs;
+  int64_t parameters = 0, trainable = 0, macs = 0;  // macs: multiply-accumulates per sample
+};
+struct Summary {
+  std::vector<SummaryRow> rows;  // topological order
+  int64_t parameters = 0, trainable = 0, macs = 0;
+  std::string to_string() const;  // a table, as torchinfo prints
+};
+Summary summarize(const GraphModule& net);
+
+}  // namespace nw::graph

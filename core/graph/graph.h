@@ -1,0 +1,114 @@
+#pragma once
+// The network as data: layer nodes joined by edges from output ports to input ports. Every edit
+// goes through this API, which checks what it can check locally (known type, unique id, known
+// parameter, port in range) and tells its listeners; nothing else mutates a graph. Whole-graph
+// problems (cycles, missing inputs, shapes) are the validator's (core/graph/analysis.h), so that
+// a half-built graph can still be edited and saved.
+//
+//   Graph g;
+//   g.add_node("Input", "input", {{"shape", {1, 28, 28}}});
+//   g.add_node("Flatten", "flatten");
+//   g.connect({"input", 0}, {"flatten", 0});
+#include <array>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph/registry.h"
+
+namespace nw::graph {
+
+struct GraphError : Error {
+  using Error::Error;
+};
+
+struct PortRef {
+  std::string node;
+  int port = 0;
+  bool operator==(const PortRef&) const = default;
+};
+
+struct Edge {
+  PortRef from;  // an output port
+  PortRef to;    // an input port
+  bool operator==(const Edge&) const = default;
+};
+
+struct Node {
+  std::string id;    // stable; also the checkpoint prefix ("fc1" -> "fc1.weight")
+  std::string type;  // a registry name
+  ParamMap params;   // only the values the user set (pinned); defaults and inferred ones are not
+  std::array<double, 2> pos{0, 0};
+  bool trainable = true;
+  std::string label;         // shown instead of the id when set
+  nlohmann::json extra = nlohmann::json::object();  // unknown project-file keys, written back
+};
+
+struct GraphChange {
+  enum class Kind {
+    NodeAdded, NodeRemoved, NodeRenamed, ParamChanged, NodeMoved, NodeChanged,  // label/trainable
+    EdgeAdded, EdgeRemoved, Reset,
+  };
+  Kind kind;
+  std::string node;      // the node concerned (the new id for NodeRenamed)
+  std::string old_id;    // NodeRenamed only
+  std::string param;     // ParamChanged only
+  std::optional<Edge> edge;  // EdgeAdded / EdgeRemoved
+};
+
+class Graph {
+ public:
+  using Listener = std::function<void(const GraphChange&)>;
+
+  Graph() = default;
+  // Copies nodes and edges, not listeners.
+  Graph(const Graph& o) : nodes_(o.nodes_), edges_(o.edges_) {}
+  Graph& operator=(const Graph& o);
+
+  // ---- edits; each throws GraphError (nothing changed) when it cannot be done
+  // An empty id picks a free one from the type ("linear", "linear_2", ...). Ids are made of
+  // letters, digits, '_' and '.', and do not start or end with '.'. Returns the id.
+  std::string add_node(const std::string& type, std::string id = {}, ParamMap params = {},
+                       std::array<double, 2> pos = {0, 0});
+  void add_node(Node node);  // as read from a file; same checks
+  void remove_node(const std::string& id);  // and its edges
+  void rename_node(const std::string& id, const std::string& new_id);  // edges follow
+  // Checks the value against the spec (check_param). A null value unpins the parameter.
+  void set_param(const std::string& id, const std::string& name, ParamValue value);
+  void move_node(const std::string& id, std::array<double, 2> pos);
+  void set_trainable(const std::string& id, bool trainable);
+  void set_label(const std::string& id, std::string label);
+  // Ports must exist on both nodes; the same edge twice is refused. A second edge into one
+  // input port is allowed here and reported by the validator.
+  void connect(const PortRef& from, const PortRef& to);
+  void disconnect(const PortRef& from, const PortRef& to);
+  void clear();
+
+  // ---- reading
+  const std::vector<Node>& nodes() const { return nodes_; }
+  const std::vector<Edge>& edges() const { return edges_; }
+  const Node* find(const std::string& id) const;  // nullptr when absent
+  const Node& node(const std::string& id) const;  // throws GraphError when absent
+  std::vector<Edge> edges_into(const std::string& id) const;
+  std::vector<Edge> edges_out_of(const std::string& id) const;
+  std::string unique_id(const std::string& stem) const;  // "conv" -> "conv_3"
+
+  // ---- change notifications, called synchronously after each edit
+  int subscribe(Listener listener);
+  void unsubscribe(int token);
+
+ private:
+  Node* find_mutable(const std::string& id);
+  void notify(const GraphChange& change);
+
+  std::vector<Node> nodes_;
+  std::vector<Edge> edges_;
+  std::vector<std::pair<int, Listener>> listeners_;
+  int next_token_ = 1;
+};
+
+// Whether `id` is a valid node id; otherwise says why.
+std::optional<std::string> check_node_id(const std::string& id);
+
+}  // namespace nw::graph

@@ -1,0 +1,28 @@
+// Input: where samples enter the network. It has no module; the compiled network feeds its
+// forward() argument here.
+#include "graph/builtin_layers.h"
+
+namespace nw::graph {
+
+void register_input_layers(Registry& r) {
+  r.add({
+      .name = "Input",
+      .category = "Input",
+      .description = "Network input: one sample's shape, without the batch dimension",
+      .params = {{.name = "shape",
+                  .kind = ParamKind::IntList,
+                  .default_value = nullptr,
+                  .description = "sample shape without the batch dimension, e.g. [1, 28, 28]",
+                  .min = 1}},
+      .inputs = {},
+      .outputs = {{"output", "a batch of samples"}},
+      .shape = [](ShapeContext& ctx) { return std::vector<SampleShape>{ctx.get_list("shape")}; },
+  });
+}
+
+void register_builtin_layers(Registry& r) {
+  register_input_layers(r);
+  register_linear_layers(r);
+}
+
+}  // namespace nw::graph

@@ -1,0 +1,56 @@
+#pragma once
+// Checkpoints as HDF5 files that a PyTorch user reads with h5py in a few lines:
+//   /model_state_dict/<key>                      PyTorch's state_dict names, shapes and layouts
+//   /optimizer_state_dict/state/<index>/<name>   as optimizer.state_dict()["state"]
+//   /optimizer_state_dict/param_groups/<i>       hyperparameters as attributes, "params" dataset
+//   /scheduler_state_dict                        attributes (lists as datasets)
+//   /rng_state                                   attributes: generator seed and offset, ...
+//   /history/<metric>                            one value per epoch
+//   attributes on /: netwright_format (1), epoch, batch, loss, created, project (JSON text)
+// See docs/checkpoint-format.md.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/io_error.h"
+#include "nn/module.h"
+#include "optim/optimizer.h"
+#include "optim/value.h"
+
+namespace nw::io {
+
+constexpr int kCheckpointFormat = 1;
+
+struct Checkpoint {
+  nn::StateDict model;                          // float32 params/buffers, int64 counters
+  std::optional<optim::OptimizerState> optimizer;
+  std::string optimizer_type;                   // "Adam"; attribute on /optimizer_state_dict
+  std::optional<optim::ValueMap> scheduler;
+  std::string scheduler_type;
+  optim::ValueMap rng;                          // "seed", "offset", and trainer keys
+  std::map<std::string, std::vector<double>> history;  // "train_loss" -> per epoch
+  int64_t epoch = 0;   // epochs completed
+  int64_t batch = 0;   // batches of the next epoch already done (a mid-epoch stop)
+  double loss = 0.0;
+  std::string created;  // ISO 8601; filled on write when empty
+  std::string project;  // the full project JSON
+  optim::ValueMap trainer;  // trainer bookkeeping (best metric, early-stopping count, ...)
+};
+
+// Atomic. Throws CheckpointError naming the path on I/O failure.
+void write_checkpoint(const std::filesystem::path& path, const Checkpoint& ckpt);
+// Throws CheckpointError: not a file, not HDF5 ("… is not an HDF5 file"), truncated, not a
+// Netwright checkpoint, newer format, or any malformed entry (each named by its HDF5 path).
+Checkpoint read_checkpoint(const std::filesystem::path& path);
+
+// Compares a checkpoint's model entries with a module's state_dict: every missing, unexpected and
+// mismatched (shape or dtype) key, as problems named by HDF5 path. Empty when they fit.
+std::vector<Problem> check_model_state(const Checkpoint& ckpt, const nn::Module& model);
+// check_model_state, then load_state_dict. Throws CheckpointError listing every problem before
+// changing anything.
+void load_model_state(const Checkpoint& ckpt, nn::Module& model, const std::string& file);
+
+}  // namespace nw::io

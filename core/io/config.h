@@ -1,0 +1,86 @@
+#pragma once
+// The data and training sections of a project, typed. Parsing checks every field and reports
+// problems with their JSON locations ("training.optimizer.lr: expected a positive number, got
+// -1"); unknown keys are kept in `extra` and written back.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "data/dataset.h"
+#include "io/io_error.h"
+#include "nn/module.h"
+#include "optim/optimizer.h"
+#include "optim/scheduler.h"
+
+namespace nw::io {
+
+// One data source, as written: {"source": "fashion-mnist", "split": "train"}. The source kinds
+// and their keys: fashion-mnist (split), idx (images, labels), csv (path, label, features),
+// hdf5 (path, x, y), image-folder (path, size, channels), synthetic (shape, classes, count, seed,
+// binary). Kept as JSON; checked by check_source and opened by open_source.
+struct DataSource {
+  nlohmann::json spec = nlohmann::json::object();
+  std::string kind() const;  // spec["source"]
+};
+
+struct DataConfig {
+  std::optional<DataSource> train, test;
+  double validation_fraction = 0.0;  // taken from train, by a seeded split
+  nlohmann::json transforms = nlohmann::json::array();  // [{"type": "normalize", ...}]
+  nlohmann::json extra = nlohmann::json::object();
+};
+
+struct EarlyStopping {
+  std::string monitor = "val_loss";  // val_loss, val_accuracy, train_loss, train_accuracy
+  int64_t patience = 3;
+  double min_delta = 0.0;
+  std::string mode;  // "min" or "max"; empty: from the metric (loss min, accuracy max)
+};
+
+struct TrainingConfig {
+  nlohmann::json loss = {{"type", "CrossEntropyLoss"}};            // type + PyTorch kwargs
+  nlohmann::json optimizer = {{"type", "Adam"}, {"lr", 0.001}};    // type + PyTorch kwargs
+  nlohmann::json scheduler;  // null, or type + PyTorch kwargs ("StepLR", step_size, gamma)
+  int64_t batch_size = 64;
+  int64_t epochs = 5;
+  uint64_t seed = 0;
+  bool shuffle = true;
+  std::string device = "auto";  // cpu, cuda, auto
+  std::optional<EarlyStopping> early_stopping;
+  int64_t checkpoint_every = 1;  // epochs; 0: only when stopped and at the end
+  int64_t keep_last = 3;         // checkpoints kept besides best.h5; 0 keeps all
+  nlohmann::json extra = nlohmann::json::object();
+};
+
+// Parse with `where` the JSON location of the section ("data", "training"); problems are appended.
+DataConfig parse_data_config(const nlohmann::json& j, const std::string& where,
+                             std::vector<Problem>& problems);
+TrainingConfig parse_training_config(const nlohmann::json& j, const std::string& where,
+                                     std::vector<Problem>& problems);
+nlohmann::json to_json(const DataConfig& c);
+nlohmann::json to_json(const TrainingConfig& c);
+
+// ---- opening what the configuration names
+struct Datasets {
+  std::shared_ptr<const data::Dataset> train, validation, test;  // any may be null
+  std::vector<std::string> class_names;  // when the source has them (Fashion-MNIST)
+  int64_t num_classes = 0;               // 0 when unknown or regression
+};
+// Opens the sources, applies the transforms, splits off validation with `seed`. Throws
+// ProjectError naming the JSON location and the file ("data.train.path: no such file
+// 'x.csv' (looked in /home/u/proj); check the path"). `limit` > 0 keeps the first samples only.
+Datasets open_datasets(const DataConfig& c, const std::filesystem::path& base_dir, uint64_t seed,
+                       int64_t limit = 0);
+
+// Builders; throw ProjectError naming "training.loss" etc. on unknown types or bad kwargs.
+nn::ModulePtr make_loss(const nlohmann::json& spec);
+std::unique_ptr<optim::Optimizer> make_optimizer(const nlohmann::json& spec,
+                                                 std::vector<Tensor> params);
+std::unique_ptr<optim::LRScheduler> make_scheduler(const nlohmann::json& spec,
+                                                   optim::Optimizer& optimizer);
+
+}  // namespace nw::io

@@ -1,0 +1,149 @@
+#pragma once
+// The training loop as a job: it takes a compiled network, the datasets and the training
+// configuration, runs epochs of training and validation, and reports through callbacks, never
+// by printing. Another thread may stop, pause and resume it. A checkpoint holds everything needed
+// to continue, so a run stopped after epoch 2 and resumed for epochs 3-5 ends bit-identical, on
+// the CPU, to an uninterrupted run.
+//
+//   Trainer trainer(net, datasets, project.training, {.out_dir = "runs/mlp"});
+//   trainer.callbacks().on_epoch_end = [](const EpochStats& e) { ... };
+//   RunResult r = trainer.run();
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph/compile.h"
+#include "io/checkpoint.h"
+#include "io/config.h"
+
+namespace nw::train {
+
+enum class Task { Classification, Binary, Regression };  // from the loss: argmax, 0.5, none
+
+struct BatchStats {
+  int64_t epoch = 0;          // 1-based
+  int64_t batch = 0;          // 1-based within the epoch
+  int64_t batches = 0;        // per epoch
+  int64_t samples_seen = 0;   // in this run, all epochs
+  double loss = 0.0;          // this batch's mean loss
+  std::optional<double> accuracy;  // this batch's, a fraction
+  double lr = 0.0;
+  double samples_per_second = 0.0;  // over the epoch so far
+};
+
+struct EpochStats {
+  int64_t epoch = 0;  // 1-based
+  double train_loss = 0.0;
+  std::optional<double> train_accuracy;
+  std::optional<double> val_loss, val_accuracy;
+  double seconds = 0.0;
+  double lr = 0.0;
+};
+
+struct EvalResult {
+  std::string split;  // "test", "validation", "train"
+  int64_t samples = 0;
+  double loss = 0.0;
+  std::optional<double> accuracy;
+  // Classification only: counts[target][predicted], and per-class precision and recall.
+  std::vector<std::vector<int64_t>> confusion;
+  std::vector<double> precision, recall;
+};
+
+enum class RunState { Finished, Stopped, EarlyStopped, Failed };
+struct RunResult {
+  RunState state = RunState::Finished;
+  std::string reason;   // for Failed: what happened and where ("loss is NaN at epoch 2, batch 17")
+  int64_t epochs_done = 0;
+  std::optional<EpochStats> last;
+  std::filesystem::path last_checkpoint, best_checkpoint;  // empty when none written
+};
+const char* to_string(RunState s);
+
+enum class MessageLevel { Info, Warning, Error };
+
+struct Callbacks {
+  std::function<void(const BatchStats&)> on_batch_end;
+  std::function<void(const EpochStats&)> on_epoch_end;
+  std::function<void(const EvalResult&)> on_evaluation;
+  std::function<void(MessageLevel, const std::string&)> on_message;
+  std::function<void(const std::filesystem::path&)> on_checkpoint;
+  std::function<void(const RunResult&)> on_finished;
+};
+
+struct TrainerOptions {
+  std::filesystem::path out_dir;  // empty: write no checkpoints
+  std::string project_json;       // stored in each checkpoint
+  int64_t limit = 0;              // > 0: use only the first `limit` samples of each split
+  int num_workers = 0;            // loader threads
+};
+
+class Trainer {
+ public:
+  // `net` must outlive nothing: the trainer shares it. Builds the loss, the optimizer over the
+  // trainable parameters and the scheduler from `config` (throws io::ProjectError on bad specs).
+  Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data, io::TrainingConfig config,
+          TrainerOptions options = {});
+  ~Trainer();
+
+  Callbacks& callbacks() { return callbacks_; }
+
+  // Trains until config.epochs epochs are done (counting those a resumed checkpoint had done),
+  // the run is stopped, early stopping triggers, or it fails. Never throws for training
+  // failures (NaN loss, I/O errors): they become RunState::Failed with a reason.
+  RunResult run();
+  // The test split by default. Loss, accuracy, confusion matrix, precision and recall.
+  EvalResult evaluate(const std::string& split = "test");
+
+  // From any thread. Stop takes effect at the next batch boundary and writes a checkpoint.
+  void request_stop();
+  void pause();
+  void resume();
+  bool paused() const { return paused_; }
+
+  // Continue a run: weights, buffers, optimizer, scheduler, epoch and batch position, random
+  // generator state, history. Throws io::CheckpointError when the checkpoint does not fit.
+  void restore(const io::Checkpoint& ckpt, const std::string& file);
+  // The state now, as a checkpoint.
+  io::Checkpoint snapshot() const;
+
+  Task task() const { return task_; }
+  const std::map<std::string, std::vector<double>>& history() const { return history_; }
+  graph::GraphModule& net() { return *net_; }
+  optim::Optimizer& optimizer() { return *optimizer_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<graph::GraphModule> net_;
+  io::Datasets data_;
+  io::TrainingConfig config_;
+  TrainerOptions options_;
+  Callbacks callbacks_;
+  nn::ModulePtr loss_;
+  std::unique_ptr<optim::Optimizer> optimizer_;
+  std::unique_ptr<optim::LRScheduler> scheduler_;
+  Task task_ = Task::Classification;
+  std::map<std::string, std::vector<double>> history_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> paused_{false};
+  std::mutex pause_mutex_;
+  std::condition_variable pause_cv_;
+};
+
+// Transfer learning: copies every entry of `ckpt` whose key and shape match into `net`.
+struct InitReport {
+  std::vector<std::string> loaded, skipped, mismatched;  // skipped: in the checkpoint only
+  std::string to_string() const;
+};
+InitReport init_from_checkpoint(graph::GraphModule& net, const io::Checkpoint& ckpt,
+                                const std::vector<std::string>& only_nodes = {});
+
+}  // namespace nw::train
