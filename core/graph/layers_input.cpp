@@ -20,9 +20,18 @@ void register_input_layers(Registry& r) {
   });
 }
 
+// Palette order: the GUI lists categories, and the types within each, as they are added here.
 void register_builtin_layers(Registry& r) {
   register_input_layers(r);
   register_linear_layers(r);
+  register_convolution_layers(r);
+  register_pooling_layers(r);
+  register_normalization_layers(r);
+  register_recurrent_layers(r);
+  register_activation_layers(r);
+  register_regularization_layers(r);
+  register_shape_layers(r);
+  register_merge_layers(r);
 }
 
 }  // namespace nw::graph

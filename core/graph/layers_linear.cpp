@@ -1,5 +1,6 @@
 // Linear layers: Linear and Embedding.
 #include "graph/builtin_layers.h"
+#include "nn/layers/embedding.h"
 #include "nn/layers/linear.h"
 
 namespace nw::graph {
@@ -28,26 +29,64 @@ void register_linear_layers(Registry& r) {
           [](ShapeContext& ctx) {
             SampleShape s = ctx.inputs[0];
             if (s.empty())
-              throw ShapeRuleError(
-                  "expects at least one feature dimension, gets " + format_shape(s) +
-                      "; put a Flatten before it",
-                  0);
+              throw ShapeRuleError("expects (N, *, in_features) input, gets " + format_shape(s) +
+                                       ", one number per sample; Reshape it to [1] first",
+                                   0);
             ctx.infer("in_features", s.back(), "features");
             s.back() = ctx.get_int("out_features");
             return std::vector<SampleShape>{s};
           },
-      .make =
-          [](const ParamMap& p) -> nn::ModulePtr {
-            return std::make_shared<nn::Linear>(p.at("in_features").get<int64_t>(),
-                                                p.at("out_features").get<int64_t>(),
-                                                p.at("bias").get<bool>());
-          },
+      .make = [](const ParamMap& p) -> nn::ModulePtr {
+        return std::make_shared<nn::Linear>(p.at("in_features").get<int64_t>(),
+                                            p.at("out_features").get<int64_t>(),
+                                            p.at("bias").get<bool>());
+      },
       .macs =
           [](const ShapeContext& ctx, const std::vector<SampleShape>& out) {
             int64_t n = ctx.get_int("in_features");
             for (int64_t d : out[0]) n *= d;
             return n;
           },
+  });
+
+  r.add({
+      .name = "Embedding",
+      .category = "Linear",
+      .description = "Lookup table: each integer index becomes a learned vector of embedding_dim",
+      .params = {{.name = "num_embeddings",
+                  .kind = ParamKind::Int,
+                  .description = "number of rows: indices run from 0 to num_embeddings - 1",
+                  .min = 1},
+                 {.name = "embedding_dim",
+                  .kind = ParamKind::Int,
+                  .description = "size of each vector",
+                  .min = 1},
+                 // NOTE: PyTorch's None is -1 here, because an Int cannot be null; PyTorch's
+                 // negative indices (-1 for the last row) are written num_embeddings - 1.
+                 {.name = "padding_idx",
+                  .kind = ParamKind::Int,
+                  .default_value = -1,
+                  .description = "row kept at zero and out of training (padding); -1 means none",
+                  .min = -1}},
+      .inputs = {{"input", "(N, *) int64 indices"}},
+      .outputs = {{"output", "(N, *, embedding_dim)"}},
+      .shape =
+          [](ShapeContext& ctx) {
+            const int64_t rows = ctx.get_int("num_embeddings"), pad = ctx.get_int("padding_idx");
+            if (pad >= rows)
+              throw ShapeRuleError("padding_idx " + std::to_string(pad) +
+                                   " is outside the table of " + std::to_string(rows) +
+                                   " rows; set it below num_embeddings, or to -1 for none");
+            SampleShape s = ctx.inputs[0];
+            s.push_back(ctx.get_int("embedding_dim"));
+            return std::vector<SampleShape>{s};
+          },
+      .make = [](const ParamMap& p) -> nn::ModulePtr {
+        const auto pad = p.at("padding_idx").get<int64_t>();
+        return std::make_shared<nn::Embedding>(
+            p.at("num_embeddings").get<int64_t>(), p.at("embedding_dim").get<int64_t>(),
+            pad < 0 ? std::nullopt : std::optional<int64_t>(pad));
+      },
   });
 }
 

@@ -68,6 +68,12 @@ std::string int_wanted(const ParamSpec& s) {
   return "an integer" + range_text(s);
 }
 
+std::string ints_wanted(const ParamSpec& s) {  // the plural, for lists
+  if (s.min == 1 && s.max > 1e299) return "positive integers";
+  if (s.min == 0 && s.max > 1e299) return "non-negative integers";
+  return "integers" + range_text(s);
+}
+
 bool in_range(const ParamSpec& s, double v) { return v >= s.min && v <= s.max; }
 
 std::string got(const ParamValue& v) { return "got " + v.dump(); }
@@ -122,7 +128,7 @@ std::string check_param(const ParamSpec& s, const ParamValue& v) {
       }
       return check_pair(s, v);
     case ParamKind::IntList: {
-      const std::string want = "expected a list of " + int_wanted(s) + "s, " + got(v);
+      const std::string want = "expected a list of " + ints_wanted(s) + ", " + got(v);
       if (!v.is_array() || v.empty()) return want;
       for (const auto& e : v)
         if (!is_integer(e) || !in_range(s, e.get<double>())) return want;

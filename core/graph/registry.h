@@ -42,7 +42,10 @@ struct ParamSpec {
   std::string description;   // one line, for the inspector's tooltip and `layers`
   double min = -1e300, max = 1e300;  // inclusive, for numbers and each element of pairs/lists
   std::vector<std::string> choices;  // for Choice and Padding
-  bool inferred = false;  // filled from the incoming shape unless the user pinned a value
+  // Filled by the shape rule unless the user pinned a value: from the incoming shape
+  // (in_features), or from other parameters (MaxPool2d's stride, PyTorch's None, becomes
+  // kernel_size). An inferred parameter may default to null without being required.
+  bool inferred = false;
 };
 
 struct PortSpec {

@@ -1,0 +1,276 @@
+#include "graph/graph.h"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+namespace nw::graph {
+
+std::optional<std::string> check_node_id(const std::string& id) {
+  if (id.empty()) return "an id cannot be empty";
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.')
+      return "id '" + id + "' contains '" + std::string(1, c) +
+             "'; use letters, digits, '_' and '.'";
+  // Dots nest modules ("layer1.0.conv1"), so every dot-separated part must be a module name.
+  if (id.front() == '.' || id.back() == '.')
+    return "id '" + id + "' starts or ends with '.'; remove the dot";
+  if (id.find("..") != std::string::npos)
+    return "id '" + id + "' has an empty part between dots; remove one '.'";
+  return std::nullopt;
+}
+
+namespace {
+
+std::string join_quoted(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+  return out;
+}
+
+std::string param_names(const LayerType& t) {
+  if (t.params.empty()) return "it takes no parameters";
+  std::string out;
+  for (const ParamSpec& p : t.params) out += (out.empty() ? "" : ", ") + p.name;
+  return "valid: " + out;
+}
+
+std::string lowercase(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+const LayerType& layer_type(const std::string& type) {
+  if (const LayerType* t = Registry::instance().find(type)) return *t;
+  const auto close = Registry::instance().suggest(type);
+  throw GraphError("unknown layer type '" + type + "'; " +
+                   (close.empty() ? "run `netwright-cli layers` to list the types"
+                                  : "did you mean " + join_quoted(close) + "?"));
+}
+
+// Checks one parameter of `node` (of type `t`); an empty string when valid.
+std::string param_problem(const Node& node, const LayerType& t, const std::string& name,
+                          const ParamValue& value) {
+  const std::string where = "node '" + node.id + "' (" + t.name + "): ";
+  const ParamSpec* spec = t.param(name);
+  if (!spec) return where + "unknown parameter '" + name + "'; " + param_names(t);
+  const std::string bad = check_param(*spec, value);
+  return bad.empty() ? bad : where + name + ": " + bad;
+}
+
+}  // namespace
+
+Graph& Graph::operator=(const Graph& o) {
+  if (this == &o) return *this;
+  nodes_ = o.nodes_;
+  edges_ = o.edges_;
+  notify({GraphChange::Kind::Reset});
+  return *this;
+}
+
+// ---- edits
+
+std::string Graph::add_node(const std::string& type, std::string id, ParamMap params,
+                            std::array<double, 2> pos) {
+  if (id.empty()) id = unique_id(lowercase(layer_type(type).name));
+  Node node;
+  node.id = std::move(id);
+  node.type = type;
+  node.params = std::move(params);
+  node.pos = pos;
+  const std::string out = node.id;
+  add_node(std::move(node));
+  return out;
+}
+
+void Graph::add_node(Node node) {
+  const LayerType& t = layer_type(node.type);
+  if (auto bad = check_node_id(node.id)) throw GraphError("cannot add a " + t.name + ": " + *bad);
+  if (find(node.id))
+    throw GraphError("a node with id '" + node.id + "' already exists; pick another id, e.g. '" +
+                     unique_id(node.id) + "'");
+  // NOTE: null means "not set" (a project file may write it), except for parameters whose
+  // null is a real value (BatchNorm's momentum=None).
+  for (auto it = node.params.begin(); it != node.params.end();) {
+    const ParamSpec* spec = t.param(it->first);
+    if (spec && it->second.is_null() && spec->kind != ParamKind::OptionalFloat) {
+      it = node.params.erase(it);
+      continue;
+    }
+    if (auto bad = param_problem(node, t, it->first, it->second); !bad.empty())
+      throw GraphError(bad);
+    ++it;
+  }
+  const std::string id = node.id;
+  nodes_.push_back(std::move(node));
+  notify({GraphChange::Kind::NodeAdded, id});
+}
+
+void Graph::remove_node(const std::string& id) {
+  node(id);  // throws when absent
+  std::vector<Edge> removed;
+  std::erase_if(edges_, [&](const Edge& e) {
+    if (e.from.node != id && e.to.node != id) return false;
+    removed.push_back(e);
+    return true;
+  });
+  std::erase_if(nodes_, [&](const Node& n) { return n.id == id; });
+  for (const Edge& e : removed) notify({GraphChange::Kind::EdgeRemoved, id, {}, {}, e});
+  notify({GraphChange::Kind::NodeRemoved, id});
+}
+
+void Graph::rename_node(const std::string& id, const std::string& new_id) {
+  Node* n = find_mutable(id);
+  if (!n) node(id);  // throws the standard message
+  if (new_id == id) return;
+  if (auto bad = check_node_id(new_id)) throw GraphError("cannot rename '" + id + "': " + *bad);
+  if (find(new_id))
+    throw GraphError("cannot rename '" + id + "' to '" + new_id +
+                     "': that id is taken; pick another, e.g. '" + unique_id(new_id) + "'");
+  n->id = new_id;
+  for (Edge& e : edges_) {
+    if (e.from.node == id) e.from.node = new_id;
+    if (e.to.node == id) e.to.node = new_id;
+  }
+  notify({GraphChange::Kind::NodeRenamed, new_id, id});
+}
+
+void Graph::set_param(const std::string& id, const std::string& name, ParamValue value) {
+  node(id);
+  Node& n = *find_mutable(id);
+  const LayerType& t = layer_type(n.type);
+  auto it = n.params.find(name);
+  if (value.is_null()) {
+    if (!t.param(name)) throw GraphError(param_problem(n, t, name, value));
+    if (it == n.params.end()) return;  // already unpinned
+    n.params.erase(it);
+  } else {
+    if (auto bad = param_problem(n, t, name, value); !bad.empty()) throw GraphError(bad);
+    if (it != n.params.end() && it->second == value) return;
+    n.params[name] = std::move(value);
+  }
+  notify({GraphChange::Kind::ParamChanged, id, {}, name});
+}
+
+void Graph::move_node(const std::string& id, std::array<double, 2> pos) {
+  node(id);
+  find_mutable(id)->pos = pos;
+  notify({GraphChange::Kind::NodeMoved, id});
+}
+
+void Graph::set_trainable(const std::string& id, bool trainable) {
+  node(id);
+  Node& n = *find_mutable(id);
+  if (n.trainable == trainable) return;
+  n.trainable = trainable;
+  notify({GraphChange::Kind::NodeChanged, id});
+}
+
+void Graph::set_label(const std::string& id, std::string label) {
+  node(id);
+  Node& n = *find_mutable(id);
+  if (n.label == label) return;
+  n.label = std::move(label);
+  notify({GraphChange::Kind::NodeChanged, id});
+}
+
+namespace {
+void check_port(const Node& n, int port, bool output) {
+  const LayerType& t = layer_type(n.type);
+  const auto& ports = output ? t.outputs : t.inputs;
+  if (port >= 0 && port < static_cast<int>(ports.size())) return;
+  const char* side = output ? "output" : "input";
+  if (ports.empty())
+    throw GraphError("node '" + n.id + "' (" + t.name + ") has no " + side +
+                     " ports; connect to another node");
+  throw GraphError("node '" + n.id + "' (" + t.name + ") has no " + side + " " +
+                   std::to_string(port) + "; its " + side + "s are 0.." +
+                   std::to_string(ports.size() - 1));
+}
+}  // namespace
+
+void Graph::connect(const PortRef& from, const PortRef& to) {
+  check_port(node(from.node), from.port, true);
+  check_port(node(to.node), to.port, false);
+  const Edge e{from, to};
+  if (std::find(edges_.begin(), edges_.end(), e) != edges_.end())
+    throw GraphError("'" + from.node + "' output " + std::to_string(from.port) +
+                     " is already connected to '" + to.node + "' input " + std::to_string(to.port));
+  edges_.push_back(e);
+  notify({GraphChange::Kind::EdgeAdded, to.node, {}, {}, e});
+}
+
+void Graph::disconnect(const PortRef& from, const PortRef& to) {
+  const Edge e{from, to};
+  auto it = std::find(edges_.begin(), edges_.end(), e);
+  if (it == edges_.end())
+    throw GraphError("there is no edge from '" + from.node + "' output " +
+                     std::to_string(from.port) + " to '" + to.node + "' input " +
+                     std::to_string(to.port) + "; nothing to disconnect");
+  edges_.erase(it);
+  notify({GraphChange::Kind::EdgeRemoved, to.node, {}, {}, e});
+}
+
+void Graph::clear() {
+  nodes_.clear();
+  edges_.clear();
+  notify({GraphChange::Kind::Reset});
+}
+
+// ---- reading
+
+const Node* Graph::find(const std::string& id) const {
+  for (const Node& n : nodes_)
+    if (n.id == id) return &n;
+  return nullptr;
+}
+
+Node* Graph::find_mutable(const std::string& id) {
+  return const_cast<Node*>(std::as_const(*this).find(id));
+}
+
+const Node& Graph::node(const std::string& id) const {
+  if (const Node* n = find(id)) return *n;
+  throw GraphError("there is no node '" + id + "' in the graph; check the id");
+}
+
+std::vector<Edge> Graph::edges_into(const std::string& id) const {
+  std::vector<Edge> out;
+  for (const Edge& e : edges_)
+    if (e.to.node == id) out.push_back(e);
+  return out;
+}
+
+std::vector<Edge> Graph::edges_out_of(const std::string& id) const {
+  std::vector<Edge> out;
+  for (const Edge& e : edges_)
+    if (e.from.node == id) out.push_back(e);
+  return out;
+}
+
+std::string Graph::unique_id(const std::string& stem) const {
+  if (!find(stem)) return stem;
+  for (int i = 2;; ++i) {
+    std::string id = stem + "_" + std::to_string(i);
+    if (!find(id)) return id;
+  }
+}
+
+// ---- listeners
+
+int Graph::subscribe(Listener listener) {
+  listeners_.emplace_back(next_token_, std::move(listener));
+  return next_token_++;
+}
+
+void Graph::unsubscribe(int token) {
+  std::erase_if(listeners_, [&](const auto& l) { return l.first == token; });
+}
+
+void Graph::notify(const GraphChange& change) {
+  // A copy: a listener may subscribe or unsubscribe while being told.
+  const auto listeners = listeners_;
+  for (const auto& [_, listener] : listeners) listener(change);
+}
+
+}  // namespace nw::graph

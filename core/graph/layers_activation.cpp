@@ -1,0 +1,109 @@
+// Activation layers: elementwise functions that keep the shape, and Softmax / LogSoftmax over one
+// dimension.
+#include "graph/builtin_layers.h"
+#include "nn/layers/activation.h"
+
+namespace nw::graph {
+
+namespace {
+
+std::vector<SampleShape> same_shape(ShapeContext& ctx) {
+  return {ctx.inputs[0]};
+}
+
+// An activation that keeps its input's shape.
+LayerType elementwise(std::string name, std::string description, std::vector<ParamSpec> params,
+                      Factory make) {
+  return {.name = std::move(name),
+          .category = "Activation",
+          .description = std::move(description),
+          .params = std::move(params),
+          .inputs = {{"input", "(N, *)"}},
+          .outputs = {{"output", "the input's shape"}},
+          .shape = same_shape,
+          .make = std::move(make)};
+}
+
+ParamSpec float_spec(std::string name, double def, std::string description) {
+  return {.name = std::move(name),
+          .kind = ParamKind::Float,
+          .default_value = def,
+          .description = std::move(description)};
+}
+
+ParamSpec dim_spec() {
+  return {.name = "dim",
+          .kind = ParamKind::Int,
+          .default_value = 1,
+          .description = "dimension that sums to 1; 1 is the first after the batch, -1 the last"};
+}
+
+// Softmax's dim must name a sample dimension: over the batch (dim 0) it would mix samples.
+std::vector<SampleShape> softmax_shape(ShapeContext& ctx) {
+  const SampleShape& s = ctx.inputs[0];
+  const int64_t rank = static_cast<int64_t>(s.size()) + 1, dim = ctx.get_int("dim");
+  const int64_t d = dim < 0 ? dim + rank : dim;
+  if (s.empty())
+    throw ShapeRuleError("expects at least one feature dimension, gets " + format_shape(s) +
+                             "; put it after a layer with features, e.g. Linear",
+                         0);
+  if (d < 0 || d >= rank)
+    throw ShapeRuleError("dim " + std::to_string(dim) + " is out of range for input " +
+                         format_shape(s) + "; use a dim from 1 to " + std::to_string(rank - 1) +
+                         " (or -1 for the last)");
+  if (d == 0)
+    throw ShapeRuleError("dim " + std::to_string(dim) +
+                         " is the batch dimension, which would mix samples; use 1 (or -1 for the "
+                         "last dimension)");
+  return {s};
+}
+
+}  // namespace
+
+void register_activation_layers(Registry& r) {
+  r.add(elementwise("ReLU", "Rectified linear unit: max(0, x)", {},
+                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::ReLU>(); }));
+  r.add(elementwise("LeakyReLU", "ReLU that keeps a small slope for negative inputs",
+                    {float_spec("negative_slope", 0.01, "slope for negative inputs")},
+                    [](const ParamMap& p) -> nn::ModulePtr {
+                      return std::make_shared<nn::LeakyReLU>(p.at("negative_slope").get<double>());
+                    }));
+  r.add(elementwise("ELU", "Exponential linear unit: x above 0, alpha * (exp(x) - 1) below",
+                    {float_spec("alpha", 1.0, "the value approached for very negative inputs")},
+                    [](const ParamMap& p) -> nn::ModulePtr {
+                      return std::make_shared<nn::ELU>(p.at("alpha").get<double>());
+                    }));
+  r.add(elementwise("GELU", "Gaussian error linear unit: x * Phi(x), as in transformers",
+                    {{.name = "approximate",
+                      .kind = ParamKind::Choice,
+                      .default_value = "none",
+                      .description = "\"none\": exact; \"tanh\": the tanh approximation",
+                      .choices = {"none", "tanh"}}},
+                    [](const ParamMap& p) -> nn::ModulePtr {
+                      return std::make_shared<nn::GELU>(p.at("approximate").get<std::string>());
+                    }));
+  r.add(elementwise("SiLU", "Sigmoid linear unit (swish): x * sigmoid(x)", {},
+                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::SiLU>(); }));
+  r.add(elementwise(
+      "Sigmoid", "Logistic function 1 / (1 + exp(-x)), into (0, 1)", {},
+      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Sigmoid>(); }));
+  r.add(elementwise("Tanh", "Hyperbolic tangent, into (-1, 1)", {},
+                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Tanh>(); }));
+
+  LayerType softmax =
+      elementwise("Softmax", "Probabilities: exp(x) normalized to sum to 1 along dim", {dim_spec()},
+                  [](const ParamMap& p) -> nn::ModulePtr {
+                    return std::make_shared<nn::Softmax>(p.at("dim").get<int64_t>());
+                  });
+  softmax.shape = softmax_shape;
+  r.add(std::move(softmax));
+  LayerType log_softmax =
+      elementwise("LogSoftmax", "Log of Softmax along dim, computed stably (pairs with NLLLoss)",
+                  {dim_spec()}, [](const ParamMap& p) -> nn::ModulePtr {
+                    return std::make_shared<nn::LogSoftmax>(p.at("dim").get<int64_t>());
+                  });
+  log_softmax.shape = softmax_shape;
+  r.add(std::move(log_softmax));
+}
+
+}  // namespace nw::graph
