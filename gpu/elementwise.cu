@@ -76,7 +76,7 @@ struct Sqrt {
 };
 template <typename T>
 struct Relu {
-  __device__ T operator()(T v) const { return v > T(0) ? v : T(0); }
+  __device__ T operator()(T v) const { return v < T(0) ? T(0) : v; }  // NaN stays NaN
 };
 template <typename T>
 struct ReluMask {

@@ -120,7 +120,8 @@ void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& out, double al
       case UnaryOp::Sqrt:
         return unary_loop<T>(x, out, [](T v) { return T(std::sqrt(v)); });
       case UnaryOp::Relu:
-        return unary_loop<T>(x, out, [](T v) { return v > T(0) ? v : T(0); });
+        // NaN passes through, as in PyTorch: a NaN loss must not be hidden.
+        return unary_loop<T>(x, out, [](T v) { return v < T(0) ? T(0) : v; });
       case UnaryOp::ReluMask:
         return unary_loop<T>(x, out, [](T v) { return v > T(0) ? T(1) : T(0); });
       case UnaryOp::Sigmoid:

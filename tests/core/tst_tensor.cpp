@@ -12,6 +12,14 @@ using namespace nw;
 class TestTensor : public QObject {
   Q_OBJECT
  private slots:
+  // As torch.relu: a NaN must survive, or a diverging run would train on silently.
+  void reluKeepsNaN() {
+    nw::Tensor x = nw::tensor({-1.0, std::numeric_limits<double>::quiet_NaN(), 2.0});
+    nw::Tensor y = x.relu();
+    QCOMPARE(y.index({0}).item(), 0.0);
+    QVERIFY(std::isnan(y.index({1}).item()));
+    QCOMPARE(y.index({2}).item(), 2.0);
+  }
   void nestedLiteralInfersDtypeAndShape() {
     Tensor f = tensor({{1., 2.}, {3., 4.}});
     QCOMPARE(f.dtype(), kFloat32);
