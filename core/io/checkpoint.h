@@ -3,8 +3,9 @@
 //   /model_state_dict/<key>                      PyTorch's state_dict names, shapes and layouts
 //   /optimizer_state_dict/state/<index>/<name>   as optimizer.state_dict()["state"]
 //   /optimizer_state_dict/param_groups/<i>       hyperparameters as attributes, "params" dataset
-//   /scheduler_state_dict                        attributes (lists as datasets)
+//   /scheduler_state_dict                        attributes (lists as float64 arrays), "type"
 //   /rng_state                                   attributes: generator seed and offset, ...
+//   /trainer_state                               attributes: trainer bookkeeping
 //   /history/<metric>                            one value per epoch
 //   attributes on /: netwright_format (1), epoch, batch, loss, created, project (JSON text)
 // See docs/checkpoint-format.md.
@@ -30,7 +31,14 @@ struct Checkpoint {
   std::string optimizer_type;                   // "Adam"; attribute on /optimizer_state_dict
   std::optional<optim::ValueMap> scheduler;
   std::string scheduler_type;
-  optim::ValueMap rng;                          // "seed", "offset", and trainer keys
+  // Random state. `rng_exact` holds the counters that must come back bit for bit: the
+  // generator's "seed" and "offset" and the data loader's "epoch" (its shuffling order), stored as
+  // uint64 attributes. NOTE: never put those in `rng`: a double keeps only 53 bits, and a seed
+  // such as 0xFFFFFFFFFFFFFFF1 would come back changed. `rng` holds any other random-state values
+  // (float64, flag or word attributes). Both share /rng_state, so a key may be in only one; on
+  // reading, non-negative integer attributes go to `rng_exact`, the rest to `rng`.
+  std::map<std::string, uint64_t> rng_exact;
+  optim::ValueMap rng;
   std::map<std::string, std::vector<double>> history;  // "train_loss" -> per epoch
   int64_t epoch = 0;   // epochs completed
   int64_t batch = 0;   // batches of the next epoch already done (a mid-epoch stop)

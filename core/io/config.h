@@ -15,6 +15,7 @@
 #include "nn/module.h"
 #include "optim/optimizer.h"
 #include "optim/scheduler.h"
+#include "optim/scheduler_plateau.h"
 
 namespace nw::io {
 
@@ -29,7 +30,7 @@ struct DataSource {
 
 struct DataConfig {
   std::optional<DataSource> train, test;
-  double validation_fraction = 0.0;  // taken from train, by a seeded split
+  double validation_fraction = 0.0;                     // taken from train, by a seeded split
   nlohmann::json transforms = nlohmann::json::array();  // [{"type": "normalize", ...}]
   nlohmann::json extra = nlohmann::json::object();
 };
@@ -42,8 +43,8 @@ struct EarlyStopping {
 };
 
 struct TrainingConfig {
-  nlohmann::json loss = {{"type", "CrossEntropyLoss"}};            // type + PyTorch kwargs
-  nlohmann::json optimizer = {{"type", "Adam"}, {"lr", 0.001}};    // type + PyTorch kwargs
+  nlohmann::json loss = {{"type", "CrossEntropyLoss"}};          // type + PyTorch kwargs
+  nlohmann::json optimizer = {{"type", "Adam"}, {"lr", 0.001}};  // type + PyTorch kwargs
   nlohmann::json scheduler;  // null, or type + PyTorch kwargs ("StepLR", step_size, gamma)
   int64_t batch_size = 64;
   int64_t epochs = 5;
@@ -76,11 +77,37 @@ struct Datasets {
 Datasets open_datasets(const DataConfig& c, const std::filesystem::path& base_dir, uint64_t seed,
                        int64_t limit = 0);
 
+// Every file and folder the sources name that does not exist (and Fashion-MNIST when it is not
+// installed), as problems at their locations ("data.train.path"), without reading any data: a
+// quick check for `validate` and for the editor. Empty when everything is there.
+std::vector<Problem> check_data_files(const DataConfig& c, const std::filesystem::path& base_dir);
+
 // Builders; throw ProjectError naming "training.loss" etc. on unknown types or bad kwargs.
 nn::ModulePtr make_loss(const nlohmann::json& spec);
+// Throws ProjectError too when `params` is empty (nothing trainable).
 std::unique_ptr<optim::Optimizer> make_optimizer(const nlohmann::json& spec,
                                                  std::vector<Tensor> params);
+// What a scheduler may take from the run: OneCycleLR counts batches, and a spec without
+// total_steps (or epochs and steps_per_epoch) takes them from here.
+struct ScheduleContext {
+  int64_t epochs = 0;
+  int64_t steps_per_epoch = 0;
+};
+// nullptr for a null spec.
+// NOTE: also nullptr for ReduceLROnPlateau, which (as in PyTorch) is no LRScheduler: its step()
+// takes the watched metric. Make it with make_plateau and step it once per epoch with the metric.
 std::unique_ptr<optim::LRScheduler> make_scheduler(const nlohmann::json& spec,
-                                                   optim::Optimizer& optimizer);
+                                                   optim::Optimizer& optimizer,
+                                                   const ScheduleContext& context = {});
+// The ReduceLROnPlateau of a spec; nullptr when the spec is null or names another scheduler.
+std::unique_ptr<optim::ReduceLROnPlateau> make_plateau(const nlohmann::json& spec,
+                                                       optim::Optimizer& optimizer);
+// Whether the scheduler steps after every batch (OneCycleLR) rather than after every epoch.
+bool scheduler_steps_per_batch(const nlohmann::json& spec);
+
+// The names the builders accept, for menus and messages: "CrossEntropyLoss", "Adam", "StepLR".
+std::vector<std::string> loss_types();
+std::vector<std::string> optimizer_types();
+std::vector<std::string> scheduler_types();
 
 }  // namespace nw::io

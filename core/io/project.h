@@ -23,7 +23,8 @@ struct Project {
   TrainingConfig training;
   // Unknown top-level keys, kept so that saving writes them back.
   nlohmann::json extra = nlohmann::json::object();
-  // Where the project was loaded from; relative data paths resolve against its folder.
+  // Where the project was loaded from; relative data paths resolve against its folder. Parsed
+  // from text without a file name, only the folder ("dir/", no filename()).
   std::filesystem::path path;
   std::filesystem::path base_dir() const;
 };
