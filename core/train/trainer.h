@@ -85,6 +85,8 @@ struct TrainerOptions {
   int num_workers = 0;            // loader threads
 };
 
+struct Tally;  // train/metrics.h
+
 class Trainer {
  public:
   // `net` must outlive nothing: the trainer shares it. Builds the loss, the optimizer over the
@@ -121,6 +123,15 @@ class Trainer {
 
  private:
   struct Impl;
+  void message(MessageLevel level, const std::string& text);
+  bool wait_while_paused();  // false when a stop was requested
+  std::filesystem::path save_numbered();
+  // Loss and accuracy over a dataset in eval mode; fills eval's confusion matrix when given.
+  Tally run_loss_pass(const data::Dataset& dataset, EvalResult* eval);
+  void record_history(const EpochStats& es);
+  void update_best(const EpochStats& es);
+  bool early_stop_due(const EpochStats& es);
+
   std::unique_ptr<Impl> impl_;
   std::shared_ptr<graph::GraphModule> net_;
   io::Datasets data_;

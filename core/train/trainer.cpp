@@ -1,0 +1,99 @@
+#include "train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <sstream>
+
+#include "autograd/grad_mode.h"
+#include "backend/cuda_plugin.h"
+#include "data/dataloader.h"
+#include "nn/layers/loss.h"
+#include "optim/scheduler_plateau.h"
+#include "tensor/generator.h"
+#include "train/trainer_impl.h"
+
+namespace nw::train {
+
+const char* to_string(RunState s) {
+  switch (s) {
+    case RunState::Finished: return "finished";
+    case RunState::Stopped: return "stopped";
+    case RunState::EarlyStopped: return "early-stopped";
+    case RunState::Failed: return "failed";
+  }
+  return "?";
+}
+
+namespace {
+
+Device choose_device(const std::string& wanted) {
+  if (wanted == "cpu") return Device();
+  if (wanted == "cuda" || wanted.rfind("cuda:", 0) == 0) {
+    if (!cuda_is_available())
+      throw DeviceError("training.device is \"" + wanted + "\" but CUDA is not available: " +
+                        cuda_status().reason + "; set device to \"auto\" or \"cpu\"");
+    return Device(wanted);
+  }
+  return cuda_is_available() ? Device(DeviceType::CUDA, 0) : Device();
+}
+
+}  // namespace
+
+Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
+                 io::TrainingConfig config, TrainerOptions options)
+    : impl_(std::make_unique<Impl>()),
+      net_(std::move(net)),
+      data_(std::move(data)),
+      config_(std::move(config)),
+      options_(std::move(options)) {
+  if (!net_) throw Error("Trainer: no network; compile the graph first");
+  impl_->device = choose_device(config_.device);
+  net_->to(impl_->device);
+  net_->apply_trainable();
+
+  impl_->loss_type = config_.loss.value("type", std::string("CrossEntropyLoss"));
+  task_ = task_for_loss(impl_->loss_type);
+  impl_->logits = impl_->loss_type == "BCEWithLogitsLoss";
+  loss_ = io::make_loss(config_.loss);
+  loss_->to(impl_->device);
+
+  if (config_.early_stopping) impl_->best_monitor = config_.early_stopping->monitor;
+  else impl_->best_monitor = data_.validation ? "val_loss" : "train_loss";
+  impl_->best_is_max = monitor_is_max(
+      impl_->best_monitor, config_.early_stopping ? config_.early_stopping->mode : std::string());
+  impl_->files = std::make_unique<RunFiles>(options_.out_dir, config_.keep_last);
+
+  // A network with every node frozen can still be evaluated; run() refuses to train it.
+  std::vector<Tensor> params = net_->trainable_parameters();
+  if (params.empty()) return;
+  optimizer_ = io::make_optimizer(config_.optimizer, std::move(params));
+  if (config_.scheduler.is_object()) {
+    impl_->plateau = io::make_plateau(config_.scheduler, *optimizer_);
+    impl_->plateau_monitor = config_.scheduler.value("monitor", std::string("val_loss"));
+    io::ScheduleContext context;
+    context.epochs = config_.epochs;
+    if (data_.train)
+      context.steps_per_epoch = (data_.train->size() + config_.batch_size - 1) / config_.batch_size;
+    scheduler_ = io::make_scheduler(config_.scheduler, *optimizer_, context);
+    impl_->per_batch_schedule = io::scheduler_steps_per_batch(config_.scheduler);
+  }
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::request_stop() {
+  stop_ = true;
+  std::lock_guard<std::mutex> lock(pause_mutex_);
+  pause_cv_.notify_all();
+}
+
+void Trainer::pause() { paused_ = true; }
+
+void Trainer::resume() {
+  std::lock_guard<std::mutex> lock(pause_mutex_);
+  paused_ = false;
+  pause_cv_.notify_all();
+}
+
+}  // namespace nw::train

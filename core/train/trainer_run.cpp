@@ -1,0 +1,264 @@
+// The training loop: epochs of batches, a validation pass, schedulers, checkpoints, early
+// stopping, and the stop/pause controls, all reported through the callbacks.
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "autograd/grad_mode.h"
+#include "data/dataloader.h"
+#include "nn/layers/loss.h"
+#include "optim/scheduler_plateau.h"
+#include "train/metrics.h"
+#include "train/run_files.h"
+#include "train/trainer_impl.h"
+
+namespace nw::train {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+std::string fixed(double v, int digits) {
+  std::ostringstream os;
+  os.setf(std::ios::fixed);
+  os.precision(digits);
+  os << v;
+  return os.str();
+}
+
+}  // namespace
+
+void Trainer::message(MessageLevel level, const std::string& text) {
+  if (callbacks_.on_message) callbacks_.on_message(level, text);
+}
+
+bool Trainer::wait_while_paused() {
+  if (!paused_) return !stop_;
+  message(MessageLevel::Info, "paused");
+  std::unique_lock<std::mutex> lock(pause_mutex_);
+  pause_cv_.wait(lock, [&] { return !paused_ || stop_; });
+  if (!stop_) message(MessageLevel::Info, "resumed");
+  return !stop_;
+}
+
+std::filesystem::path Trainer::save_numbered() {
+  if (!impl_->files->enabled()) return {};
+  const int64_t epoch = impl_->batches_done > 0 ? impl_->epochs_done + 1 : impl_->epochs_done;
+  const auto path = impl_->files->numbered(epoch, impl_->batches_done);
+  io::write_checkpoint(path, snapshot());
+  impl_->files->written(path);
+  impl_->last_checkpoint = path;
+  if (callbacks_.on_checkpoint) callbacks_.on_checkpoint(path);
+  return path;
+}
+
+Tally Trainer::run_loss_pass(const data::Dataset& dataset, EvalResult* eval) {
+  NoGradGuard no_grad;
+  net_->eval();
+  data::DataLoader loader(std::shared_ptr<const data::Dataset>(&dataset, [](const data::Dataset*) {}),
+                          data::DataLoaderOptions(config_.batch_size).num_workers(options_.num_workers));
+  Tally tally;
+  for (const auto& [x, y] : loader) {
+    const Tensor out = (*net_)(x.to(impl_->device));
+    auto [o, t] = align_for_loss(task_, out, y.to(impl_->device));
+    const double loss = std::static_pointer_cast<nn::Loss>(loss_)->forward(o, t).item();
+    int64_t correct = 0;
+    if (task_ != Task::Regression) {
+      const Tensor pred = predictions(task_, out, impl_->logits);
+      const Tensor target = t.reshape({-1}).to(DType::Int64);
+      correct = static_cast<int64_t>(pred.eq(target).sum().item());
+      if (eval) add_confusion(eval->confusion, pred, target);
+    }
+    tally.add(loss, x.size(0), correct);
+  }
+  net_->train();
+  return tally;
+}
+
+RunResult Trainer::run() {
+  RunResult result;
+  Impl& s = *impl_;
+  const auto finish = [&](RunState state, std::string reason) {
+    result.state = state;
+    result.reason = std::move(reason);
+    result.epochs_done = s.epochs_done;
+    result.last_checkpoint = s.last_checkpoint;
+    result.best_checkpoint = s.best_checkpoint;
+    if (callbacks_.on_finished) callbacks_.on_finished(result);
+    return result;
+  };
+  if (!data_.train) return finish(RunState::Failed, "no training data: set data.train in the project");
+  if (!optimizer_)
+    return finish(RunState::Failed, "the network has no trainable parameters (every node is "
+                                    "frozen); mark at least one node trainable");
+  stop_ = false;
+
+  try {
+    if (s.files->enabled()) s.files->prepare();
+    if (!s.train_loader)
+      s.train_loader = std::make_unique<data::DataLoader>(
+          data_.train, data::DataLoaderOptions(config_.batch_size)
+                           .shuffle(config_.shuffle)
+                           .seed(config_.seed)
+                           .num_workers(options_.num_workers));
+    data::DataLoader& loader = *s.train_loader;
+    const int64_t batches = loader.size();
+    net_->train();
+
+    while (s.epochs_done < config_.epochs) {
+      const int64_t epoch = s.epochs_done + 1;
+      const int64_t skip = s.batches_done;
+      if (skip == 0) {
+        s.partial = Tally();
+        s.partial_seconds = 0.0;
+      }
+      const auto t0 = Clock::now();
+      const int64_t samples_at_start = s.partial.samples;
+      loader.set_epoch(epoch - 1);
+      for (auto it = loader.begin(); it != loader.end(); ++it) {
+        const int64_t b = it.batch_index();
+        if (b < skip) continue;
+        if (!wait_while_paused()) {
+          s.partial_seconds += seconds_since(t0);
+          save_numbered();
+          return finish(RunState::Stopped, "stopped at epoch " + std::to_string(epoch) +
+                                                ", batch " + std::to_string(b));
+        }
+        const Tensor x = it->data.to(s.device), y = it->target.to(s.device);
+        const Tensor out = (*net_)(x);
+        auto [o, t] = align_for_loss(task_, out, y);
+        const Tensor loss = std::static_pointer_cast<nn::Loss>(loss_)->forward(o, t);
+        const double lv = loss.item();
+        if (!std::isfinite(lv))
+          return finish(RunState::Failed,
+                        "the loss is " + std::string(std::isnan(lv) ? "NaN" : "infinite") +
+                            " at epoch " + std::to_string(epoch) + ", batch " +
+                            std::to_string(b + 1) +
+                            "; lower the learning rate, normalize the inputs, or check the data "
+                            "for NaN values. The last checkpoint was kept" +
+                            (s.last_checkpoint.empty() ? std::string()
+                                                       : ": " + s.last_checkpoint.string()));
+        optimizer_->zero_grad();
+        loss.backward();
+        optimizer_->step();
+        if (s.per_batch_schedule && scheduler_) scheduler_->step();
+
+        int64_t correct = 0;
+        if (task_ != Task::Regression) {
+          NoGradGuard no_grad;
+          correct = static_cast<int64_t>(predictions(task_, out.detach(), s.logits)
+                                             .eq(t.reshape({-1}).to(DType::Int64))
+                                             .sum()
+                                             .item());
+        }
+        const int64_t n = x.size(0);
+        s.partial.add(lv, n, correct);
+        s.samples_seen += n;
+        s.batches_done = b + 1;
+        s.last_loss = lv;
+        if (callbacks_.on_batch_end) {
+          BatchStats bs;
+          bs.epoch = epoch;
+          bs.batch = b + 1;
+          bs.batches = batches;
+          bs.samples_seen = s.samples_seen;
+          bs.loss = lv;
+          if (task_ != Task::Regression) bs.accuracy = double(correct) / double(n);
+          bs.lr = group_lr(*optimizer_);
+          const double secs = seconds_since(t0);
+          bs.samples_per_second = secs > 0 ? double(s.partial.samples - samples_at_start) / secs : 0;
+          callbacks_.on_batch_end(bs);
+        }
+      }
+
+      EpochStats es;
+      es.epoch = epoch;
+      es.train_loss = s.partial.loss();
+      if (task_ != Task::Regression) es.train_accuracy = s.partial.accuracy();
+      if (data_.validation) {
+        const Tally v = run_loss_pass(*data_.validation, nullptr);
+        es.val_loss = v.loss();
+        if (task_ != Task::Regression) es.val_accuracy = v.accuracy();
+      }
+      es.seconds = s.partial_seconds + seconds_since(t0);
+      s.epochs_done = epoch;
+      s.batches_done = 0;
+
+      if (scheduler_ && !s.per_batch_schedule) scheduler_->step();
+      if (s.plateau) {
+        const auto m = metric_of(es, s.plateau_monitor);
+        if (!m)
+          return finish(RunState::Failed, "training.scheduler.monitor: metric '" +
+                                               s.plateau_monitor + "' is not measured; use "
+                                               "train_loss or add validation data");
+        s.plateau->step(*m);
+      }
+      es.lr = group_lr(*optimizer_);
+      record_history(es);
+      if (callbacks_.on_epoch_end) callbacks_.on_epoch_end(es);
+      result.last = es;
+
+      update_best(es);
+      const bool every = config_.checkpoint_every > 0 && epoch % config_.checkpoint_every == 0;
+      if (every || s.epochs_done == config_.epochs) save_numbered();
+      if (early_stop_due(es))
+        return finish(RunState::EarlyStopped,
+                      "no improvement in " + impl_->best_monitor + " for " +
+                          std::to_string(config_.early_stopping->patience) + " epochs");
+      if (stop_) {
+        if (!every) save_numbered();
+        return finish(RunState::Stopped, "stopped after epoch " + std::to_string(epoch));
+      }
+    }
+  } catch (const std::exception& e) {
+    return finish(RunState::Failed, e.what());
+  }
+  return finish(RunState::Finished, {});
+}
+
+void Trainer::record_history(const EpochStats& es) {
+  history_["train_loss"].push_back(es.train_loss);
+  if (es.train_accuracy) history_["train_accuracy"].push_back(*es.train_accuracy);
+  if (es.val_loss) history_["val_loss"].push_back(*es.val_loss);
+  if (es.val_accuracy) history_["val_accuracy"].push_back(*es.val_accuracy);
+  history_["lr"].push_back(es.lr);
+  history_["seconds"].push_back(es.seconds);
+}
+
+void Trainer::update_best(const EpochStats& es) {
+  Impl& s = *impl_;
+  const auto m = metric_of(es, s.best_monitor);
+  if (!m || !s.files->enabled()) return;
+  const bool better = !s.has_best || (s.best_is_max ? *m > s.best : *m < s.best);
+  if (!better) return;
+  s.has_best = true;
+  s.best = *m;
+  io::write_checkpoint(s.files->best(), snapshot());
+  s.best_checkpoint = s.files->best();
+  message(MessageLevel::Info, "best " + s.best_monitor + " so far (" + fixed(*m, 4) +
+                                  "): saved " + s.best_checkpoint.string());
+}
+
+bool Trainer::early_stop_due(const EpochStats& es) {
+  if (!config_.early_stopping) return false;
+  Impl& s = *impl_;
+  const auto& cfg = *config_.early_stopping;
+  const auto m = metric_of(es, cfg.monitor);
+  if (!m) return false;
+  const bool max = monitor_is_max(cfg.monitor, cfg.mode);
+  const bool improved =
+      !s.has_es_best || (max ? *m > s.es_best + cfg.min_delta : *m < s.es_best - cfg.min_delta);
+  if (improved) {
+    s.has_es_best = true;
+    s.es_best = *m;
+    s.es_bad = 0;
+    return false;
+  }
+  return ++s.es_bad >= cfg.patience;
+}
+
+}  // namespace nw::train
