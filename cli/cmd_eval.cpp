@@ -1,0 +1,62 @@
+// netwright-cli eval PROJECT --checkpoint CKPT: loss, accuracy and the confusion matrix of a
+// trained network on one split; --json puts one JSON object on the last line of standard output.
+#include <iostream>
+
+#include "commands.h"
+#include "cpu/threads.h"
+#include "io/checkpoint.h"
+#include "report.h"
+#include "session.h"
+#include "train/trainer.h"
+
+namespace nw::cli {
+
+namespace {
+
+struct EvalArgs {
+  std::string project, checkpoint, split = "test", device;
+  bool json = false;
+  std::optional<int64_t> limit;
+  int threads = 0;
+};
+
+int run_eval(const EvalArgs& a) {
+  io::Project project = load_project(a.project);
+  if (!a.device.empty()) project.training.device = a.device;
+  if (a.threads > 0) set_num_threads(a.threads);
+  require_valid(project);
+  auto net = build_network(project, project.training.seed);
+  const io::Checkpoint ckpt = io::read_checkpoint(a.checkpoint);
+  io::load_model_state(ckpt, *net, a.checkpoint);
+  io::Datasets data = io::open_datasets(project.data, project.base_dir(), project.training.seed,
+                                        a.limit.value_or(0));
+  train::Trainer trainer(net, data, project.training);
+  const train::EvalResult r = trainer.evaluate(a.split);
+  if (a.json) {
+    nlohmann::json j = eval_json(r, data.class_names);
+    j.erase("event");
+    j["checkpoint"] = a.checkpoint;
+    std::cout << j.dump() << std::endl;
+  } else {
+    print_evaluation(std::cout, r, data.class_names);
+  }
+  return kOk;
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app, int& result) {
+  auto a = std::make_shared<EvalArgs>();
+  CLI::App* c = app.add_subcommand("eval", "Evaluate a checkpoint on a split of the project's data");
+  c->add_option("PROJECT", a->project, "project file (.nwproj)")->required()->check(CLI::ExistingFile);
+  c->add_option("--checkpoint", a->checkpoint, "checkpoint (.h5)")->required()->check(CLI::ExistingFile);
+  c->add_option("--split", a->split, "test, validation or train")
+      ->check(CLI::IsMember({"test", "validation", "train"}));
+  c->add_option("--device", a->device, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+  c->add_option("--limit", a->limit, "use only the first N samples")->check(CLI::PositiveNumber);
+  c->add_option("--threads", a->threads, "CPU threads");
+  c->add_flag("--json", a->json, "print one JSON object (accuracy as a fraction) on the last line");
+  c->callback([a, &result] { result = run_eval(*a); });
+}
+
+}  // namespace nw::cli

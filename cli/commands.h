@@ -1,0 +1,17 @@
+#pragma once
+// The subcommands of netwright-cli. Each registers its options on the app and returns the exit
+// code through `result` when it runs.
+#include <CLI/CLI.hpp>
+
+namespace nw::cli {
+
+void add_train_command(CLI::App& app, int& result);
+void add_eval_command(CLI::App& app, int& result);
+void add_predict_command(CLI::App& app, int& result);
+void add_summary_command(CLI::App& app, int& result);
+void add_validate_command(CLI::App& app, int& result);
+void add_layers_command(CLI::App& app, int& result);
+void add_init_command(CLI::App& app, int& result);
+void add_checkpoint_command(CLI::App& app, int& result);
+
+}  // namespace nw::cli

@@ -1,0 +1,33 @@
+#pragma once
+// Runs netwright-cli as a user would, and collects its exit code and output.
+#include <QProcess>
+#include <QStringList>
+
+#include <string>
+
+struct CliRun {
+  int code = -1;
+  bool crashed = false;
+  std::string out, err;
+  std::string all() const { return out + err; }
+};
+
+inline CliRun run_cli(const QStringList& args, int timeout_ms = 300000) {
+  QProcess p;
+  p.start(QStringLiteral(NW_CLI), args);
+  CliRun r;
+  if (!p.waitForStarted() || !p.waitForFinished(timeout_ms)) {
+    p.kill();
+    p.waitForFinished();
+    r.crashed = true;
+  }
+  r.crashed = r.crashed || p.exitStatus() != QProcess::NormalExit;
+  r.code = p.exitCode();
+  r.out = p.readAllStandardOutput().toStdString();
+  r.err = p.readAllStandardError().toStdString();
+  return r;
+}
+
+inline QString src_path(const char* relative) {
+  return QStringLiteral(NW_SOURCE_DIR "/") + QString::fromUtf8(relative);
+}

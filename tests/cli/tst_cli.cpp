@@ -1,0 +1,130 @@
+// netwright-cli end to end on a small synthetic project: every command, exit codes, the metrics
+// file, eval --json, predict, resume, and a diverging run that fails with exit code 3.
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+#include "data/hdf5_reader.h"
+#include "io/checkpoint.h"
+#include "io/tensor_file.h"
+#include "tensor/creation.h"
+
+namespace fs = std::filesystem;
+
+class TestCli : public QObject {
+  Q_OBJECT
+  QTemporaryDir tmp_;
+  QString project_ = src_path("tests/cli/projects/blobs-mlp.nwproj");
+  QString dir(const char* name) { return tmp_.path() + "/" + name; }
+
+ private slots:
+  void bundledProjectsValidate() {
+    for (const auto& e : fs::recursive_directory_iterator(NW_SOURCE_DIR "/projects")) {
+      if (e.path().extension() != ".nwproj") continue;
+      const CliRun r = run_cli({"validate", QString::fromStdString(e.path().string())});
+      QVERIFY2(r.code == 0, (e.path().string() + ":\n" + r.all()).c_str());
+      QVERIFY(r.out.find("valid") != std::string::npos);
+    }
+  }
+
+  void layersListsTheRegistry() {
+    const CliRun r = run_cli({"layers"});
+    QCOMPARE(r.code, 0);
+    for (const char* t : {"Linear", "Conv2d", "LSTM", "BatchNorm2d", "Add", "LastStep", "Reshape"})
+      QVERIFY2(r.out.find(t) != std::string::npos, t);
+    const CliRun j = run_cli({"layers", "--json"});
+    QCOMPARE(j.code, 0);
+    QVERIFY(nlohmann::json::parse(j.out).size() > 20);
+  }
+
+  void summaryCountsParameters() {
+    const CliRun r = run_cli({"summary", project_});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.find("420") != std::string::npos, r.out.c_str());  // 8*32+32 + 32*4+4 = 420
+  }
+
+  void usageErrorsExitTwo() {
+    QCOMPARE(run_cli({}).code, 2);
+    QCOMPARE(run_cli({"train"}).code, 2);
+    QCOMPARE(run_cli({"train", project_, "--device", "tpu"}).code, 2);
+    QCOMPARE(run_cli({"frobnicate"}).code, 2);
+    QCOMPARE(run_cli({"--help"}).code, 0);
+  }
+
+  void trainEvalPredictAndResume() {
+    const QString out = dir("run");
+    const QString metrics = dir("metrics.jsonl");
+    CliRun r = run_cli({"train", project_, "--out", out, "--metrics", metrics, "--epochs", "2"});
+    QVERIFY2(r.code == 0, r.all().c_str());
+    QVERIFY2(r.out.find("accuracy") != std::string::npos, r.out.c_str());
+    QVERIFY(fs::exists((out + "/epoch_0002.h5").toStdString()));
+    QVERIFY(fs::exists((out + "/best.h5").toStdString()));
+
+    // One JSON object per batch and per epoch: 3600 training samples / 32 = 113 batches.
+    std::ifstream f(metrics.toStdString());
+    int batches = 0, epochs = 0;
+    for (std::string line; std::getline(f, line);) {
+      const auto j = nlohmann::json::parse(line);
+      batches += j["event"] == "batch";
+      epochs += j["event"] == "epoch";
+    }
+    QCOMPARE(batches, 2 * 113);
+    QCOMPARE(epochs, 2);
+
+    const QString ckpt = out + "/epoch_0002.h5";
+    r = run_cli({"eval", project_, "--checkpoint", ckpt, "--json"});
+    QVERIFY2(r.code == 0, r.all().c_str());
+    const std::string last = r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1);
+    const auto j = nlohmann::json::parse(last);
+    QCOMPARE(j["split"].get<std::string>(), std::string("test"));
+    QVERIFY(j["accuracy"].get<double>() > 0.9 && j["accuracy"].get<double>() <= 1.0);
+    QCOMPARE(j["confusion_matrix"].size(), size_t(4));
+
+    // predict on five samples: (5, 8) in, (5, 4) out.
+    const std::string in = dir("in.h5").toStdString();
+    nw::manual_seed(1);
+    nw::io::write_hdf5_tensor(in, "input", nw::randn({5, 8}));
+    r = run_cli({"predict", project_, "--checkpoint", ckpt, "--input", QString::fromStdString(in),
+                 "--output", dir("out.h5")});
+    QVERIFY2(r.code == 0, r.all().c_str());
+    const nw::Tensor y = nw::data::read_hdf5_tensor(dir("out.h5").toStdString(), "output");
+    QCOMPARE(y.sizes(), (nw::Shape{5, 4}));
+
+    // Wrong input shape: exit 1, and the message says what the network expects.
+    nw::io::write_hdf5_tensor(in, "input", nw::randn({5, 9}));
+    r = run_cli({"predict", project_, "--checkpoint", ckpt, "--input", QString::fromStdString(in),
+                 "--output", dir("out2.h5")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.find("(N, 8)") != std::string::npos, r.err.c_str());
+
+    // Resume for a third epoch.
+    r = run_cli({"train", project_, "--out", dir("run2"), "--resume", ckpt, "--epochs", "3"});
+    QVERIFY2(r.code == 0, r.all().c_str());
+    const auto c3 = nw::io::read_checkpoint((dir("run2") + "/epoch_0003.h5").toStdString());
+    QCOMPARE(c3.epoch, int64_t(3));
+    QCOMPARE(c3.history.at("train_loss").size(), size_t(3));
+  }
+
+  void initWritesALoadableCheckpoint() {
+    const QString out = dir("init.h5");
+    CliRun r = run_cli({"init", project_, "--out", out, "--seed", "5"});
+    QVERIFY2(r.code == 0, r.all().c_str());
+    r = run_cli({"checkpoint", out, "--project", project_});
+    QVERIFY2(r.code == 0, r.all().c_str());
+    QVERIFY(r.out.find("loads") != std::string::npos);
+  }
+
+  void divergingRunExitsThree() {
+    const CliRun r = run_cli({"train", src_path("tests/cli/projects/diverges.nwproj"), "--out",
+                              dir("nan"), "--epochs", "1"});
+    QCOMPARE(r.code, 3);
+    QVERIFY2(r.err.find("at epoch 1, batch") != std::string::npos, r.err.c_str());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

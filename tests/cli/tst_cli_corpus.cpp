@@ -1,0 +1,97 @@
+// Check 4 of issue 4: malformed projects and checkpoints through netwright-cli. Each must exit
+// with code 1 and a message naming the place; none may crash. scripts/test.sh runs this test a
+// second time in an AddressSanitizer + UndefinedBehaviorSanitizer build.
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/bad_checkpoints.h"
+#include "cli_runner.h"
+#include "io/checkpoint.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Case {
+  std::string file, expected;
+};
+
+std::vector<Case> project_cases() {
+  std::vector<Case> out;
+  std::ifstream f(NW_SOURCE_DIR "/tests/corpus/projects/EXPECTED.tsv");
+  for (std::string line; std::getline(f, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    out.push_back({line.substr(0, tab), line.substr(tab + 1)});
+  }
+  return out;
+}
+
+// A sanitizer report or a signal is a crash, whatever the exit code says.
+void expect_clean_failure(const CliRun& r, const std::string& what, const std::string& expected) {
+  const std::string all = r.all();
+  QVERIFY2(!r.crashed, (what + ": crashed\n" + all).c_str());
+  QVERIFY2(all.find("Sanitizer") == std::string::npos && all.find("runtime error") == std::string::npos,
+           (what + ": sanitizer report\n" + all).c_str());
+  QVERIFY2(r.code == 1, (what + ": exit code " + std::to_string(r.code) + ", expected 1\n" + all).c_str());
+  QVERIFY2(r.err.find(expected) != std::string::npos,
+           (what + ": the message does not name '" + expected + "':\n" + r.err).c_str());
+}
+
+}  // namespace
+
+class TestCliCorpus : public QObject {
+  Q_OBJECT
+  QTemporaryDir tmp_;
+
+ private slots:
+  void malformedProjects_data() {
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("expected");
+    for (const Case& c : project_cases())
+      QTest::newRow(c.file.c_str()) << QString::fromStdString(c.file) << QString::fromStdString(c.expected);
+  }
+  // `train` goes furthest (load, validate, open the data); `validate` must refuse them too,
+  // except for problems only opening the data finds.
+  void malformedProjects() {
+    QFETCH(QString, file);
+    QFETCH(QString, expected);
+    const QString path = src_path("tests/corpus/projects/") + file;
+    const CliRun t = run_cli({"train", path, "--epochs", "1", "--limit", "8", "--quiet", "--out", tmp_.path() + "/run"});
+    expect_clean_failure(t, "train " + file.toStdString(), expected.toStdString());
+    const CliRun v = run_cli({"validate", path});
+    QVERIFY2(!v.crashed && v.code != 0 && v.code != 2, (file.toStdString() + ": validate\n" + v.all()).c_str());
+  }
+
+  void corpusIsLargeEnough() { QVERIFY(project_cases().size() >= 30); }
+
+  void malformedCheckpoints() {
+    const QString project = src_path("tests/cli/projects/blobs-mlp.nwproj");
+    const fs::path dir = tmp_.path().toStdString() + "/ckpt";
+    fs::create_directories(dir);
+    // A real checkpoint of the project, with optimizer state, to break in every way.
+    CliRun r = run_cli({"train", project, "--epochs", "1", "--limit", "64", "--quiet", "--out",
+                        QString::fromStdString((dir / "run").string())});
+    QVERIFY2(r.code == 0, r.all().c_str());
+    const nw::io::Checkpoint good = nw::io::read_checkpoint(dir / "run" / "epoch_0001.h5");
+    const auto cases = nw::test::write_bad_checkpoints(dir, good);
+    QVERIFY(cases.size() >= 10);
+    for (const auto& c : cases) {
+      const QString path = QString::fromStdString((dir / c.file).string());
+      r = run_cli({"eval", project, "--checkpoint", path, "--limit", "8"});
+      expect_clean_failure(r, "eval " + c.file, c.expected);
+      r = run_cli({"train", project, "--resume", path, "--epochs", "2", "--limit", "8", "--quiet",
+                   "--out", QString::fromStdString((dir / "resumed").string())});
+      expect_clean_failure(r, "train --resume " + c.file, c.expected);
+    }
+    // The good one loads: the corpus fails for its faults, not for the setup.
+    r = run_cli({"eval", project, "--checkpoint", QString::fromStdString((dir / "good.h5").string()), "--limit", "8"});
+    QVERIFY2(r.code == 0, r.all().c_str());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliCorpus)
+#include "tst_cli_corpus.moc"
