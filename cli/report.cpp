@@ -55,6 +55,14 @@ void print_evaluation(std::ostream& os, const train::EvalResult& r,
   os << "\n";
   if (r.confusion.empty()) return;
   const size_t k = r.confusion.size();
+  if (k > 20) {
+    // A 1000-class matrix is no use on a terminal.
+    double p = 0, q = 0;
+    for (size_t c = 0; c < k; ++c) p += r.precision[c], q += r.recall[c];
+    os << k << " classes: mean precision " << fmt("%.3f", p / double(k)) << ", mean recall "
+       << fmt("%.3f", q / double(k)) << " (eval --json prints the confusion matrix)\n";
+    return;
+  }
   auto name = [&](size_t c) {
     return c < class_names.size() ? class_names[c] : std::to_string(c);
   };
@@ -65,15 +73,17 @@ void print_evaluation(std::ostream& os, const train::EvalResult& r,
     for (int64_t v : row) biggest = std::max(biggest, v);
   const size_t cw = std::max<size_t>(5, std::to_string(biggest).size() + 1);
   os << "confusion matrix (rows: true class, columns: predicted)\n";
+  char cell[32];
+  std::snprintf(cell, sizeof cell, "%%%zu.0f", cw);
   os << std::string(w + 2, ' ');
-  for (size_t c = 0; c < k; ++c) os << fmt(("%" + std::to_string(cw) + ".0f").c_str(), double(c));
+  for (size_t c = 0; c < k; ++c) os << fmt(cell, double(c));
   os << "   precision  recall\n";
   for (size_t t = 0; t < k; ++t) {
     std::string label = name(t);
     label.resize(w, ' ');
     os << label << "  ";
     for (size_t p = 0; p < k; ++p)
-      os << fmt(("%" + std::to_string(cw) + ".0f").c_str(), double(r.confusion[t][p]));
+      os << fmt(cell, double(r.confusion[t][p]));
     os << "   " << fmt("%8.3f", r.precision[t]) << "  " << fmt("%6.3f", r.recall[t]) << "\n";
   }
 }
