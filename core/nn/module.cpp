@@ -171,18 +171,24 @@ void Module::zero_grad(bool set_to_none) {
   }
 }
 
+// PyTorch's order: each module's parameters, then its persistent buffers, then its children's,
+// so that key lists read the same in both ("bn1.weight", "bn1.bias", "bn1.running_mean", ...).
+void Module::collect_state(const std::string& prefix, StateDict& out) const {
+  collect(prefix, false, true, false, out);
+  collect(prefix, false, false, true, out);
+  for (const auto& [n, m] : children_) m->collect_state(prefix + n + ".", out);
+}
+
 StateDict Module::state_dict() const {
   StateDict out;
-  collect("", true, true, false, out);
-  collect("", true, false, true, out);
+  collect_state("", out);
   for (auto& [_, t] : out) t = t.detach();
   return out;
 }
 
 Module::LoadReport Module::load_state_dict(const StateDict& state, bool strict) {
   StateDict own;
-  collect("", true, true, false, own);
-  collect("", true, false, true, own);
+  collect_state("", own);
   std::unordered_map<std::string, const Tensor*> given;
   for (const auto& [k, t] : state) given[k] = &t;
 

@@ -85,6 +85,7 @@ class Module {
  private:
   void collect(const std::string& prefix, bool recurse, bool params, bool only_persistent,
                NamedTensors& out) const;
+  void collect_state(const std::string& prefix, StateDict& out) const;
   void check_name(const std::string& name, const char* what) const;
 
   std::string type_name_;

@@ -61,10 +61,11 @@ class TestModule : public QObject {
              (std::vector<std::string>{"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"}));
     QCOMPARE(keys(net.named_buffers()),
              (std::vector<std::string>{"fc1.calls", "fc1.scratch", "fc2.calls", "fc2.scratch"}));
-    // Non-persistent buffers stay out of the state_dict, as in PyTorch.
+    // Non-persistent buffers stay out of the state_dict, and each module's entries come
+    // together (parameters, then buffers), as in PyTorch.
     QCOMPARE(keys(net.state_dict()),
-             (std::vector<std::string>{"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias",
-                                       "fc1.calls", "fc2.calls"}));
+             (std::vector<std::string>{"fc1.weight", "fc1.bias", "fc1.calls", "fc2.weight",
+                                       "fc2.bias", "fc2.calls"}));
     QCOMPARE(net.named_modules().size(), size_t(3));
     QVERIFY(net.child("act") != nullptr);
     QVERIFY(net.child("nope") == nullptr);
