@@ -19,7 +19,7 @@ nw_phase test ctest --test-dir "$NW_BUILD_DIR" --output-on-failure --no-tests=er
 # and that one test. Any report fails the test (the sanitizers exit with their own codes).
 nw_sanitized_corpus() {
   local dir="${NW_BUILD_DIR}-sanitize"
-  local args=(-S "$NW_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETWRIGHT_SANITIZE=ON
+  local args=(-S "$NW_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DNETWRIGHT_SANITIZE=ON
               -DNETWRIGHT_WITH_CUDA=OFF -DNETWRIGHT_BUILD_BENCH=OFF)
   [[ -f "$dir/CMakeCache.txt" ]] || args+=(-G Ninja)
   cmake "${args[@]}" >/dev/null
