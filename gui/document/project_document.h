@@ -9,6 +9,7 @@
 #include <QStringList>
 #include <QUndoStack>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -65,8 +66,11 @@ class ProjectDocument : public QObject {
   void set_label(const QString& id, const QString& label);
   // `drag_id` > 0 merges every move of one drag into a single undo step.
   void move_nodes(const std::vector<std::pair<QString, QPointF>>& moves, int drag_id = 0);
-  // Arranges the graph top to bottom (core/graph/layout.h), as one undo step.
+  // Arranges the graph top to bottom (gui/editor/auto_layout.h), as one undo step.
   void auto_layout();
+
+  // The inferred shape of an output port, "N×64×13×13"; empty when unknown.
+  QString shape_text(const graph::PortRef& output) const;
 
   // ---- clipboard: the selected nodes and the edges among them, as project-file JSON
   QString copy_nodes(const QStringList& ids) const;
@@ -88,13 +92,23 @@ class ProjectDocument : public QObject {
 
  private:
   friend class GraphCommand;
+  friend class SettingsCommand;
   void reanalyze();
+  // Pushes one undoable graph edit after trying it on a copy: a refused edit (GraphError) says
+  // why and pushes nothing. `analyze`: whether the edit can change the analysis (moves cannot).
+  bool push_edit(const QString& text, std::function<void(graph::Graph&)> edit,
+                 QString* why = nullptr, bool analyze = true);
+  // Snapshot restores (undo, redo): the whole graph at once, announced as Reset.
+  void restore_graph(const graph::Graph& snapshot);
+  // Checks that do not need the shapes: ports exist, not one node, input free, no cycle.
+  bool check_connection(const graph::PortRef& from, const graph::PortRef& to, QString* why) const;
 
   std::unique_ptr<io::Project> project_;
   graph::Analysis analysis_;
   QUndoStack undo_;
   QString path_;
   int listener_ = 0;
+  bool mute_ = false;  // while restoring a snapshot: one Reset instead of the graph's own
 };
 
 }  // namespace nw::gui

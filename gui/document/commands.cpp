@@ -1,0 +1,90 @@
+#include "document/commands.h"
+
+#include <cmath>
+
+#include "document/project_document.h"
+
+namespace nw::gui {
+
+GraphCommand::GraphCommand(ProjectDocument* doc, const QString& text, Edit edit, bool analyze)
+    : QUndoCommand(text), doc_(doc), edit_(std::move(edit)), analyze_(analyze) {}
+
+void GraphCommand::redo() {
+  if (applied_once_) {
+    doc_->restore_graph(after_);
+    return;
+  }
+  applied_once_ = true;
+  graph::Graph& live = doc_->project_->graph;
+  before_ = live;
+  try {
+    edit_(live);
+  } catch (...) {
+    // NOTE: the document tried the edit on a copy before pushing, so this cannot happen unless
+    // a listener throws; restore the state rather than keep half an edit.
+    doc_->restore_graph(before_);
+    setObsolete(true);
+    after_ = before_;
+    return;
+  }
+  after_ = live;
+  edit_ = nullptr;  // the snapshots replace it; lambdas may hold large captures (pasted graphs)
+  if (analyze_) doc_->reanalyze();
+}
+
+void GraphCommand::undo() {
+  doc_->restore_graph(before_);
+}
+
+// ---- moves
+
+namespace {
+// Positions are stored whole: sub-unit offsets from mouse deltas are noise in a project file.
+std::array<double, 2> tidy(QPointF p) {
+  return {std::round(p.x()), std::round(p.y())};
+}
+}  // namespace
+
+MoveCommand::MoveCommand(ProjectDocument* doc, std::vector<std::pair<std::string, QPointF>> moves,
+                         int drag_id)
+    : GraphCommand(
+          doc, QObject::tr("Move"),
+          [moves = std::move(moves)](graph::Graph& g) {
+            for (const auto& [id, pos] : moves) g.move_node(id, tidy(pos));
+          },
+          false),
+      drag_id_(drag_id) {}
+
+bool MoveCommand::mergeWith(const QUndoCommand* other) {
+  const auto* next = dynamic_cast<const MoveCommand*>(other);
+  if (!next || next->drag_id_ != drag_id_ || drag_id_ <= 0) return false;
+  // QUndoStack merges only with the command on top, so `next` started from our after_.
+  after_ = next->after_;
+  return true;
+}
+
+// ---- settings
+
+SettingsCommand::SettingsCommand(ProjectDocument* doc, const QString& text, ProjectSettings after)
+    : QUndoCommand(text), doc_(doc), after_(std::move(after)) {
+  const io::Project& p = doc->project();
+  before_ = {p.name, p.data, p.training};
+}
+
+void SettingsCommand::redo() {
+  apply(after_);
+}
+
+void SettingsCommand::undo() {
+  apply(before_);
+}
+
+void SettingsCommand::apply(const ProjectSettings& s) {
+  io::Project& p = *doc_->project_;
+  p.name = s.name;
+  p.data = s.data;
+  p.training = s.training;
+  emit doc_->configChanged();
+}
+
+}  // namespace nw::gui

@@ -1,0 +1,156 @@
+// ProjectDocument: files, settings, analysis and the undo plumbing. Graph edits are in
+// document_edits.cpp, the clipboard in document_clipboard.cpp.
+#include "document/project_document.h"
+
+#include <QFileInfo>
+
+#include <filesystem>
+
+#include "document/commands.h"
+#include "editor/node_text.h"
+#include "io/project.h"
+
+namespace nw::gui {
+
+namespace {
+
+std::filesystem::path fs_path(const QString& path) {
+  return std::filesystem::path(path.toStdString());
+}
+
+}  // namespace
+
+ProjectDocument::ProjectDocument(QObject* parent)
+    : QObject(parent), project_(std::make_unique<io::Project>()) {
+  // NOTE: the listener stays on project_->graph for the document's life: reset() assigns into
+  // the same Graph object (assignment keeps listeners), it never replaces it.
+  listener_ = project_->graph.subscribe([this](const graph::GraphChange& change) {
+    if (!mute_) emit graphChanged(change);
+  });
+  connect(&undo_, &QUndoStack::cleanChanged, this,
+          [this](bool clean) { emit modifiedChanged(!clean); });
+  new_project();
+}
+
+ProjectDocument::~ProjectDocument() {
+  project_->graph.unsubscribe(listener_);
+}
+
+// ---- files
+
+void ProjectDocument::open(const QString& path) {
+  io::Project p = io::load_project(fs_path(path));  // throws before anything changes
+  reset(std::move(p), QFileInfo(path).absoluteFilePath());
+}
+
+void ProjectDocument::reset(io::Project project, const QString& path) {
+  undo_.clear();  // the commands' snapshots belong to the old project; emits cleanChanged
+  mute_ = true;
+  project_->name = std::move(project.name);
+  project_->graph = project.graph;
+  project_->data = std::move(project.data);
+  project_->training = std::move(project.training);
+  project_->extra = std::move(project.extra);
+  project_->path = path.isEmpty() ? std::move(project.path) : fs_path(path);
+  mute_ = false;
+  reanalyze();
+  emit graphChanged({graph::GraphChange::Kind::Reset});
+  emit configChanged();
+  if (path_ != path) {
+    path_ = path;
+    emit pathChanged(path_);
+  }
+}
+
+void ProjectDocument::new_project() {
+  io::Project p;
+  p.graph.add_node("Input", "input", {{"shape", {1, 28, 28}}});
+  p.data.train.emplace().spec = {{"source", "fashion-mnist"}, {"split", "train"}};
+  p.data.test.emplace().spec = {{"source", "fashion-mnist"}, {"split", "test"}};
+  p.data.validation_fraction = 0.1;
+  // Fashion-MNIST's pixel mean and standard deviation, as the tutorial normalizes.
+  p.data.transforms = nlohmann::json::array({{{"type", "normalize"},
+                                              {"mean", nlohmann::json::array({0.2860})},
+                                              {"std", nlohmann::json::array({0.3530})}}});
+  p.training.loss = {{"type", "CrossEntropyLoss"}};
+  p.training.optimizer = {{"type", "Adam"}, {"lr", 1e-3}};
+  p.training.batch_size = 64;
+  p.training.epochs = 5;
+  reset(std::move(p));
+}
+
+void ProjectDocument::save(const QString& path) {
+  const QString abs = QFileInfo(path).absoluteFilePath();
+  try {
+    io::save_project(*project_, fs_path(abs));
+  } catch (const std::exception& e) {
+    // write_file_atomic names the path already; other failures may not.
+    const std::string what = e.what();
+    throw Error(what.find(abs.toStdString()) != std::string::npos
+                    ? what
+                    : "cannot save '" + abs.toStdString() + "': " + what);
+  }
+  project_->path = fs_path(abs);
+  undo_.setClean();
+  if (path_ != abs) {
+    path_ = abs;
+    emit pathChanged(path_);
+  }
+}
+
+QString ProjectDocument::display_name() const {
+  if (!project_->name.empty()) return QString::fromStdString(project_->name);
+  if (!path_.isEmpty()) return QFileInfo(path_).fileName();
+  return tr("Untitled");
+}
+
+bool ProjectDocument::is_modified() const {
+  return !undo_.isClean();
+}
+
+// ---- analysis
+
+void ProjectDocument::reanalyze() {
+  analysis_ = graph::analyze(project_->graph);
+  emit analysisChanged();
+}
+
+void ProjectDocument::restore_graph(const graph::Graph& snapshot) {
+  mute_ = true;
+  project_->graph = snapshot;
+  mute_ = false;
+  // The analysis first: views rebuilding on Reset read it.
+  analysis_ = graph::analyze(project_->graph);
+  emit graphChanged({graph::GraphChange::Kind::Reset});
+  emit analysisChanged();
+}
+
+QString ProjectDocument::shape_text(const graph::PortRef& output) const {
+  auto it = analysis_.nodes.find(output.node);
+  if (it == analysis_.nodes.end() || !it->second.shapes_known) return {};
+  const auto& outs = it->second.outputs;
+  if (output.port < 0 || output.port >= static_cast<int>(outs.size())) return {};
+  return gui::shape_text(outs[static_cast<size_t>(output.port)]);
+}
+
+// ---- settings
+
+void ProjectDocument::set_name(const QString& name) {
+  if (name.toStdString() == project_->name) return;
+  ProjectSettings s{name.toStdString(), project_->data, project_->training};
+  undo_.push(new SettingsCommand(this, tr("Rename project"), std::move(s)));
+}
+
+void ProjectDocument::set_data_config(const io::DataConfig& data) {
+  if (io::to_json(data) == io::to_json(project_->data)) return;
+  undo_.push(new SettingsCommand(this, tr("Change data settings"),
+                                 {project_->name, data, project_->training}));
+}
+
+void ProjectDocument::set_training_config(const io::TrainingConfig& training) {
+  if (io::to_json(training) == io::to_json(project_->training)) return;
+  undo_.push(new SettingsCommand(this, tr("Change training settings"),
+                                 {project_->name, project_->data, training}));
+}
+
+}  // namespace nw::gui

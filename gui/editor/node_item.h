@@ -1,0 +1,63 @@
+#pragma once
+// One layer node as a rounded box: a category colour stripe, the type, the id (or label), key
+// parameters, the parameter count, input ports on top and output ports at the bottom, each
+// output labelled with its inferred shape. Frozen nodes (trainable false) are hatched with a
+// lock; nodes with errors get a red outline and their messages as the tooltip. The item only
+// shows the document's state: refresh() reads it again after a change.
+#include <QGraphicsItem>
+#include <QStringList>
+
+#include <vector>
+
+#include "editor/editor_style.h"
+
+namespace nw::gui {
+
+class ProjectDocument;
+class PortItem;
+
+class NodeItem : public QGraphicsItem {
+ public:
+  enum { Type = UserType + 1 };
+
+  NodeItem(ProjectDocument* doc, const QString& id);
+
+  int type() const override { return Type; }
+  QRectF boundingRect() const override;
+  QPainterPath shape() const override;
+  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+  QString id() const { return id_; }
+  void set_id(const QString& id);  // after a rename
+  // Reads the node, its analysis and diagnostics from the document again.
+  void refresh();
+  void set_show_shapes(bool show);
+
+  PortItem* input_port(int i) const;  // nullptr when out of range
+  PortItem* output_port(int i) const;
+  const std::vector<PortItem*>& inputs() const { return inputs_; }
+  const std::vector<PortItem*>& outputs() const { return outputs_; }
+
+  // What the box shows, for tests and accessibility.
+  QString shape_label(int output) const;  // "N×512", or "?" when unknown
+  QString params_text() const { return params_; }
+  QString count_text() const { return count_; }
+  bool has_error() const { return error_; }
+  bool is_frozen() const { return frozen_; }
+
+ protected:
+  QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
+
+ private:
+  void paint_body(QPainter* painter, const style::Colors& c) const;
+  void paint_texts(QPainter* painter, const style::Colors& c) const;
+
+  ProjectDocument* doc_;
+  QString id_, type_, title_, subtitle_, params_, count_;
+  QStringList shapes_;
+  QColor stripe_;
+  bool frozen_ = false, error_ = false, warning_ = false, show_shapes_ = true;
+  std::vector<PortItem*> inputs_, outputs_;
+};
+
+}  // namespace nw::gui
