@@ -1,0 +1,48 @@
+#pragma once
+// An int spin box that can also show "no value": empty, with a placeholder ("required",
+// "unknown"). A required parameter without a value, or an inferred one whose input shape is
+// not known yet, is shown this way instead of as a made-up number.
+#include <QFocusEvent>
+#include <QLineEdit>
+#include <QSpinBox>
+
+namespace nw::gui {
+
+class NullableSpinBox : public QSpinBox {
+  Q_OBJECT
+
+ public:
+  explicit NullableSpinBox(QWidget* parent = nullptr) : QSpinBox(parent) {
+    setKeyboardTracking(false);  // valueChanged on Enter, focus out and arrows, not per key
+  }
+
+  void show_null(const QString& placeholder) {
+    null_ = true;
+    setValue(minimum());
+    lineEdit()->clear();
+    lineEdit()->setPlaceholderText(placeholder);
+  }
+  void show_int(int v) {
+    null_ = false;
+    setValue(v);
+    lineEdit()->setText(textFromValue(value()));  // setValue of the same number keeps ""
+  }
+  bool is_null() const { return null_; }
+  void set_not_null() { null_ = false; }
+  // The user typed since the value was last shown.
+  bool typed() const { return lineEdit()->isModified(); }
+  // The typed text was taken: later refreshes may show new values again.
+  void clear_typed() { lineEdit()->setModified(false); }
+
+ protected:
+  void focusOutEvent(QFocusEvent* event) override {
+    const bool keep_empty = null_ && !typed();
+    QSpinBox::focusOutEvent(event);
+    if (keep_empty) lineEdit()->clear();  // leaving an empty field untouched keeps it empty
+  }
+
+ private:
+  bool null_ = false;
+};
+
+}  // namespace nw::gui
