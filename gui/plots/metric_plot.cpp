@@ -1,0 +1,234 @@
+#include "plots/metric_plot.h"
+
+#include <algorithm>
+
+namespace nw::gui {
+
+namespace {
+
+constexpr int kFrameMs = 16;
+constexpr int kMinPixels = 100;  // a plot not laid out yet still gets a sensible view
+
+QColor faded(QColor c, int alpha) {
+  c.setAlpha(alpha);
+  return c;
+}
+
+}  // namespace
+
+MetricPlot::MetricPlot(QWidget* parent) : QCustomPlot(parent) {
+  setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  setAutoAddPlottableToLegend(false);
+  setNoAntialiasingOnDrag(true);
+  // Polylines as separate segments: the joins of a 2-px antialiased zigzag of a thousand points
+  // otherwise cost tens of milliseconds per replot.
+  setPlottingHint(QCP::phFastPolylines, true);
+  legend->setVisible(true);
+  legend->setFont(QFont(font().family(), 8));
+  axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  xAxis->setLabel(tr("epoch"));
+  xAxis->setRange(0, 1);
+
+  frame_.setSingleShot(true);
+  frame_.setInterval(kFrameMs);
+  connect(&frame_, &QTimer::timeout, this, &MetricPlot::redraw_now);
+  // A pan or zoom changes what is visible: recompute the buckets for the new range.
+  connect(xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] {
+    if (!redrawing_) refresh();
+  });
+  connect(this, &QCustomPlot::mousePress, this, [this] { follow_ = false; });
+  connect(this, &QCustomPlot::mouseWheel, this, [this] { follow_ = false; });
+  connect(this, &QCustomPlot::mouseDoubleClick, this, &MetricPlot::reset_view);
+}
+
+void MetricPlot::add_layer(const BatchLayer& layer) {
+  batch_layers_.push_back(layer);
+  rebuild();
+}
+
+void MetricPlot::add_layer(const EpochLayer& layer) {
+  epoch_layers_.push_back(layer);
+  rebuild();
+}
+
+void MetricPlot::mark_best(std::vector<EpochValue> by, bool higher_is_better) {
+  best_by_ = std::move(by);
+  best_is_max_ = higher_is_better;
+  refresh();
+}
+
+void MetricPlot::set_runs(std::vector<std::shared_ptr<const RunHistory>> runs) {
+  runs_ = std::move(runs);
+  rebuild();
+}
+
+QCPGraph* MetricPlot::new_graph(QColor color, double width, bool current) {
+  QCPGraph* g = addGraph();
+  if (!current) color = faded(color.lighter(150), color.alpha() / 2);
+  g->setPen(QPen(color, width));
+  g->setAdaptiveSampling(false);  // the views are already one bucket per pixel
+  return g;
+}
+
+void MetricPlot::rebuild() {
+  clearPlottables();  // graphs and the error bars of the bands
+  clearItems();
+  legend->clearItems();
+  graphs_.assign(runs_.size(), {});
+  best_ = nullptr;
+  best_label_ = nullptr;
+  for (size_t r = 0; r < runs_.size(); ++r) {
+    const bool current = r + 1 == runs_.size();
+    RunGraphs& rg = graphs_[r];
+    for (const BatchLayer& l : batch_layers_) {
+      BatchGraphs bg;
+      if (l.band) {
+        bg.mean = new_graph(faded(l.color, 90), 1, current);
+        // One vertical bar per bucket from its min to its max: it reads as a band, and costs a
+        // fraction of a filled polygon between two zigzag lines.
+        bg.band = new QCPErrorBars(xAxis, yAxis);
+        bg.band->setDataPlottable(bg.mean);
+        bg.band->setWhiskerWidth(0);
+        bg.band->setSymbolGap(0);
+        bg.band->setPen(
+            QPen(faded(current ? l.color : l.color.lighter(150), current ? 45 : 25), 1));
+        bg.band->setAntialiased(false);
+      }
+      if (l.smoothed || !l.band) {
+        bg.smooth = new_graph(l.color, 2, current);
+        bg.smooth->setName(l.name);
+        if (current) bg.smooth->addToLegend();
+      }
+      rg.batch.push_back(bg);
+    }
+    for (const EpochLayer& l : epoch_layers_) {
+      QCPGraph* g = new_graph(l.color.darker(120), 1.5, current);
+      g->setScatterStyle(QCPScatterStyle(l.shape, current ? 7 : 5));
+      g->setName(l.name);
+      if (current) g->addToLegend();
+      rg.epoch.push_back(g);
+    }
+  }
+  if (!runs_.empty()) {
+    best_ = addGraph();
+    best_->setLineStyle(QCPGraph::lsNone);
+    best_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssStar, QPen(Qt::black, 1.5), QColor(255, 200, 0), 14));
+    best_label_ = new QCPItemText(this);
+    best_label_->setPositionAlignment(Qt::AlignBottom | Qt::AlignHCenter);
+    best_label_->setPadding(QMargins(0, 0, 0, 10));
+    best_label_->setVisible(false);
+  }
+  refresh();
+}
+
+void MetricPlot::refresh() {
+  if (!frame_.isActive()) frame_.start();
+}
+
+void MetricPlot::set_log_scale(bool on) {
+  log_scale_ = on;
+  yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+  if (on)
+    yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+  else
+    yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+  follow_ = true;
+  refresh();
+}
+
+void MetricPlot::reset_view() {
+  follow_ = true;
+  refresh();
+}
+
+void MetricPlot::follow_data() {
+  double right = 1.0;
+  for (const auto& run : runs_) {
+    for (const BatchLayer& l : batch_layers_) right = std::max(right, ((*run).*l.series).last_x());
+    if (!run->epochs.empty()) right = std::max(right, double(run->epochs.back().epoch));
+  }
+  xAxis->setRange(0.0, right);
+}
+
+void MetricPlot::draw_run(const RunHistory& run, RunGraphs& graphs, int pixels) {
+  const QCPRange range = xAxis->range();
+  for (size_t i = 0; i < batch_layers_.size(); ++i) {
+    const BatchLayer& l = batch_layers_[i];
+    const BatchGraphs& g = graphs.batch[i];
+    const MetricSeries::View v = (run.*l.series).view(range.lower, range.upper, pixels);
+    if (g.mean) {
+      g.mean->setData(v.x, v.mean, true);
+      QVector<double> below(v.mean.size()), above(v.mean.size());
+      for (qsizetype k = 0; k < v.mean.size(); ++k) {
+        below[k] = v.mean[k] - v.low[k];
+        above[k] = v.high[k] - v.mean[k];
+      }
+      g.band->setData(below, above);
+    }
+    if (g.smooth) {
+      if (l.smoothed)
+        g.smooth->setData(v.smooth_x, v.smooth_y, true);
+      else
+        g.smooth->setData(v.x, v.mean, true);
+    }
+  }
+  for (size_t i = 0; i < epoch_layers_.size(); ++i) {
+    QVector<double> x, y;
+    for (const auto& e : run.epochs)
+      if (const auto value = epoch_layers_[i].value(e)) {
+        x.push_back(double(e.epoch));
+        y.push_back(*value);
+      }
+    graphs.epoch[i]->setData(x, y, true);
+  }
+}
+
+void MetricPlot::draw_best(const RunHistory& run) {
+  if (!best_) return;
+  best_->data()->clear();
+  best_label_->setVisible(false);
+  for (const EpochValue& by : best_by_) {
+    const auto i = best_epoch(run.epochs, by, best_is_max_);
+    if (!i) continue;
+    const auto& e = run.epochs[*i];
+    const double value = *by(e);
+    best_->addData(double(e.epoch), value);
+    best_label_->position->setCoords(double(e.epoch), value);
+    best_label_->setText(tr("best %1").arg(value, 0, 'g', 4));
+    best_label_->setVisible(true);
+    return;
+  }
+}
+
+void MetricPlot::redraw_now() {
+  frame_.stop();
+  redrawing_ = true;
+  if (follow_) follow_data();
+  const int pixels = std::max(axisRect()->width(), kMinPixels);
+  for (size_t r = 0; r < runs_.size(); ++r) draw_run(*runs_[r], graphs_[r], pixels);
+  if (!runs_.empty()) draw_best(*runs_.back());
+  if (follow_) {
+    if (follow_y_ && !log_scale_) {
+      yAxis->setRange(*follow_y_);
+    } else {
+      yAxis->rescale(true);
+      yAxis->scaleRange(1.08, yAxis->range().center());
+    }
+  }
+  replot(QCustomPlot::rpQueuedReplot);
+  redrawing_ = false;
+  ++redraws_;
+}
+
+bool MetricPlot::export_png(const QString& path, int width, int height) {
+  redraw_now();
+  return savePng(path, width, height);
+}
+
+bool MetricPlot::export_pdf(const QString& path, int width, int height) {
+  redraw_now();
+  return savePdf(path, width, height);
+}
+
+}  // namespace nw::gui

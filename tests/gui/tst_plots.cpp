@@ -1,0 +1,202 @@
+// MetricSeries storage, downsampling and smoothing, and the plots' drawing, coalescing and export.
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWheelEvent>
+
+#include <random>
+
+#include "plots/accuracy_plot.h"
+#include "plots/loss_plot.h"
+#include "plots/lr_plot.h"
+#include "plots/metric_series.h"
+
+using namespace nw;
+using namespace nw::gui;
+
+namespace {
+
+// The debiased EMA written out independently of MetricSeries.
+std::vector<double> reference_ema(const std::vector<double>& y, double w) {
+  std::vector<double> out;
+  double ema = 0, decay = 1;
+  for (double v : y) {
+    ema = w * ema + (1 - w) * v;
+    decay *= w;
+    out.push_back(ema / (1 - decay));
+  }
+  return out;
+}
+
+std::shared_ptr<RunHistory> sample_run(int epochs, int batches) {
+  auto run = std::make_shared<RunHistory>();
+  run->name = "run";
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> noise(0.8, 1.2);
+  QVector<BatchPoint> points;
+  for (int e = 1; e <= epochs; ++e) {
+    for (int b = 1; b <= batches; ++b) {
+      train::BatchStats s;
+      s.epoch = e;
+      s.batch = b;
+      s.batches = batches;
+      s.loss = 2.0 / (1 + 0.01 * ((e - 1) * batches + b)) * noise(rng);
+      s.accuracy = 1.0 - s.loss / 3;
+      s.lr = 0.01 * std::pow(0.5, e - 1);
+      points.push_back(BatchPoint::from(s));
+    }
+    train::EpochStats es;
+    es.epoch = e;
+    es.train_loss = 2.0 / e;
+    es.val_loss = 2.2 / e + (e == epochs ? 0.5 : 0.0);  // best at epochs - 1
+    es.train_accuracy = 1 - 0.5 / e;
+    es.val_accuracy = 1 - 0.6 / e;
+    run->add(es);
+  }
+  run->add(points);
+  return run;
+}
+
+}  // namespace
+
+class TestPlots : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void series_keeps_every_point_and_buckets_per_pixel() {
+    constexpr size_t n = 1'000'000;
+    constexpr int pixels = 800;
+    MetricSeries s;
+    for (size_t i = 0; i < n; ++i) s.append(double(i) / double(n), double(i % 1000));
+    QCOMPARE(s.size(), n);
+    QCOMPARE(s.y(123456), 456.0);  // nothing thinned
+
+    const MetricSeries::View v = s.view(0.0, 1.0, pixels);
+    QVERIFY(v.bucketed);
+    QVERIFY(v.x.size() <= pixels + 2);
+    QVERIFY(v.low.size() + v.high.size() <= 2 * (pixels + 2));
+    // Each bucket spans 1250 samples, so more than a whole saw tooth: its min is 0, its max 999.
+    for (int i = 0; i < v.x.size(); ++i) {
+      QCOMPARE(v.low[i], 0.0);
+      QCOMPARE(v.high[i], 999.0);
+      QVERIFY(v.mean[i] > 400 && v.mean[i] < 600);
+    }
+  }
+
+  void a_spike_lands_in_exactly_one_bucket() {
+    MetricSeries s;
+    for (int i = 0; i < 100000; ++i) s.append(i, i == 54321 ? 1e6 : 1.0);
+    const MetricSeries::View v = s.view(0, 99999, 500);
+    QVERIFY(v.bucketed);
+    QCOMPARE(std::count(v.high.begin(), v.high.end(), 1e6), qsizetype(1));
+    QCOMPARE(*std::min_element(v.low.begin(), v.low.end()), 1.0);
+    const auto spike = std::find(v.high.begin(), v.high.end(), 1e6) - v.high.begin();
+    QVERIFY(std::abs(v.x[spike] - 54321) < 100000.0 / 500);
+  }
+
+  void zoomed_view_covers_only_the_range() {
+    MetricSeries s;
+    for (int i = 0; i < 1'000'000; ++i) s.append(i * 1e-6, std::sin(i * 1e-3));
+    const MetricSeries::View v = s.view(0.25, 0.26, 400);
+    QVERIFY(v.bucketed);  // 10 000 points on 400 pixels
+    QVERIFY(v.x.size() <= 402);
+    QVERIFY(v.x.front() >= 0.25 - 1e-5 && v.x.back() <= 0.26 + 1e-5);
+    const MetricSeries::View raw = s.view(0.25, 0.2501, 400);
+    QVERIFY(!raw.bucketed);  // about 100 points: drawn as they are, plus one each side
+    QCOMPARE(raw.x.size(), qsizetype(raw.low.size()));
+    QVERIFY(raw.x.size() >= 100 && raw.x.size() <= 103);
+  }
+
+  void smoothing_depends_on_the_index_only() {
+    std::mt19937 rng(3);
+    std::normal_distribution<double> noise(1.0, 0.3);
+    std::vector<double> y(200000);
+    for (double& v : y) v = noise(rng);
+    const double w = MetricSeries::weight_for_time_constant(50);
+    QVERIFY(std::abs(std::pow(w, 50) - std::exp(-1.0)) < 1e-12);
+    MetricSeries s(w);
+    for (size_t i = 0; i < y.size(); ++i) s.append(double(i), y[i]);
+    const std::vector<double> ref = reference_ema(y, w);
+    for (size_t i : {size_t(0), size_t(1), size_t(999), y.size() - 1})
+      QVERIFY(s.smoothed(i) == ref[i]);
+    // Whatever the range and the pixel width, a smoothed point is the value at its index.
+    const std::tuple<double, double, int> views[] = {
+        {0, 199999, 800}, {0, 199999, 37}, {1000, 1300, 2000}, {150000, 150100, 10}};
+    for (const auto& [from, to, pixels] : views) {
+      const MetricSeries::View v = s.view(from, to, pixels);
+      QVERIFY(!v.smooth_index.empty());
+      for (size_t k = 0; k < v.smooth_index.size(); ++k) {
+        QVERIFY(v.smooth_y[qsizetype(k)] == ref[v.smooth_index[k]]);
+        QVERIFY(v.smooth_x[qsizetype(k)] == double(v.smooth_index[k]));
+      }
+    }
+    // Changing the weight recomputes the same formula.
+    s.set_smoothing(0.9);
+    QVERIFY(s.smoothed(5000) == reference_ema(y, 0.9)[5000]);
+  }
+
+  void plots_draw_runs_and_overlays() {
+    LossPlot plot;
+    plot.resize(600, 400);
+    auto earlier = sample_run(4, 50), current = sample_run(3, 50);
+    plot.set_runs({earlier, current});
+    plot.redraw_now();
+    QVERIFY(plot.graphCount() > 2);
+    QVERIFY(plot.xAxis->range().upper >= 4.0);  // follows the longest run
+    QVERIFY(plot.legend->itemCount() == 3);     // the current run's layers only
+    plot.set_log_scale(true);
+    QCOMPARE(plot.yAxis->scaleType(), QCPAxis::stLogarithmic);
+    plot.set_log_scale(false);
+    QCOMPARE(plot.yAxis->scaleType(), QCPAxis::stLinear);
+  }
+
+  void redraws_are_coalesced_to_one_per_frame() {
+    AccuracyPlot plot;
+    plot.set_runs({sample_run(2, 100)});
+    QTest::qWait(50);
+    const int before = plot.redraw_count();
+    for (int i = 0; i < 1000; ++i) plot.refresh();
+    QTest::qWait(60);
+    QCOMPARE(plot.redraw_count(), before + 1);
+  }
+
+  void zoom_stops_following_until_reset() {
+    LossPlot plot;
+    plot.resize(600, 400);
+    plot.show();
+    plot.set_runs({sample_run(3, 50)});
+    plot.redraw_now();
+    QVERIFY(plot.following());
+    const QPointF centre(300, 200);
+    QWheelEvent wheel(centre, plot.mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(&plot, &wheel);
+    QVERIFY(!plot.following());
+    QVERIFY(plot.xAxis->range().size() < 3.0);
+    plot.reset_view();
+    plot.redraw_now();
+    QVERIFY(plot.following());
+    QCOMPARE(plot.xAxis->range().upper, 3.0);
+  }
+
+  void exports_png_and_pdf() {
+    QTemporaryDir tmp;
+    LrPlot lr;
+    LossPlot loss;
+    lr.resize(500, 300);
+    loss.resize(500, 300);
+    lr.set_runs({sample_run(3, 20)});
+    loss.set_runs({sample_run(3, 20)});
+    const QString png = tmp.filePath("lr.png"), pdf = tmp.filePath("loss.pdf");
+    QVERIFY(lr.export_png(png));
+    QVERIFY(loss.export_pdf(pdf));
+    QVERIFY(QFileInfo(png).size() > 0);
+    QVERIFY(QFileInfo(pdf).size() > 0);
+    QImage image(png);
+    QCOMPARE(image.size(), QSize(500, 300));
+  }
+};
+
+QTEST_MAIN(TestPlots)
+#include "tst_plots.moc"

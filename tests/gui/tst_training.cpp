@@ -1,0 +1,407 @@
+// The training controller and dashboard against real runs of a small synthetic project: signals,
+// pause/resume/stop, evaluation, checkpoint export, GUI-thread latency during a run, and no
+// leaked threads or memory over many start/stop cycles.
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <unistd.h>
+#include <algorithm>
+#include <functional>
+
+#include "evaluation/confusion_matrix_plot.h"
+#include "evaluation/evaluation_widget.h"
+#include "evaluation/misclassified_list.h"
+#include "evaluation/predictions_widget.h"
+#include "evaluation/sample_thumbnail.h"
+#include "io/checkpoint.h"
+#include "io/project.h"
+#include "tensor/creation.h"
+#include "training/training_controller.h"
+#include "training/training_dashboard.h"
+#include "training/training_header.h"
+
+using namespace nw;
+using namespace nw::gui;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 60000;
+
+// Linear 32 -> ReLU -> Linear 4 on 4 Gaussian blobs in 8 dimensions; `train_count` sets the
+// length of the run (about 10k batches per second here).
+io::Project blobs_project(int train_count, int epochs = 3) {
+  const std::string text = R"({
+    "netwright": 1, "name": "blobs",
+    "graph": {
+      "nodes": [
+        {"id": "input", "type": "Input", "params": {"shape": [8]}},
+        {"id": "fc1", "type": "Linear", "params": {"out_features": 32}},
+        {"id": "relu", "type": "ReLU"},
+        {"id": "fc2", "type": "Linear", "params": {"out_features": 4}}
+      ],
+      "edges": [["input", "fc1"], ["fc1", "relu"], ["relu", "fc2"]]
+    },
+    "data": {
+      "train": {"source": "synthetic", "kind": "blobs", "shape": [8], "classes": 4, "count": )" +
+                           std::to_string(train_count) + R"(, "seed": 1},
+      "test": {"source": "synthetic", "kind": "blobs", "shape": [8], "classes": 4, "count": 400, "seed": 1},
+      "validation_fraction": 0.1
+    },
+    "training": {
+      "loss": {"type": "CrossEntropyLoss"}, "optimizer": {"type": "Adam", "lr": 0.01},
+      "batch_size": 32, "epochs": )" +
+                           std::to_string(epochs) +
+                           R"(, "seed": 0, "shuffle": true, "device": "cpu"
+    }
+  })";
+  return io::parse_project(text, QDir::tempPath().toStdString());
+}
+
+int64_t total_points(const QSignalSpy& spy) {
+  int64_t n = 0;
+  for (const auto& args : spy) n += args.at(0).value<QVector<BatchPoint>>().size();
+  return n;
+}
+
+int64_t matrix_sum(const train::EvalResult& r) {
+  int64_t n = 0;
+  for (const auto& row : r.confusion)
+    for (int64_t c : row) n += c;
+  return n;
+}
+
+int thread_count() {
+  return int(
+      QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
+}
+
+double rss_mb() {
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  long size = 0, resident = 0;
+  if (f) {
+    if (std::fscanf(f, "%ld %ld", &size, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+struct Lateness {
+  double p50 = 0, p99 = 0, max = 0, seconds = 0;
+  size_t ticks = 0;
+};
+
+// Runs the event loop with a 1 ms timer until `done`, and measures how late each tick comes.
+Lateness probe_lateness(const std::function<bool()>& done) {
+  std::vector<double> late_ms;
+  QElapsedTimer clock;
+  QTimer probe;
+  probe.setTimerType(Qt::PreciseTimer);
+  probe.setInterval(1);
+  qint64 last_ns = 0;
+  QObject::connect(&probe, &QTimer::timeout, [&] {
+    const qint64 now = clock.nsecsElapsed();
+    if (last_ns > 0) late_ms.push_back(std::max(0.0, double(now - last_ns) / 1e6 - 1.0));
+    last_ns = now;
+  });
+  // A real event loop: QTest::qWait sleeps between its rounds of events, which would be
+  // measured as lateness.
+  QEventLoop loop;
+  QTimer check;
+  QObject::connect(&check, &QTimer::timeout, [&] {
+    if (done() || clock.elapsed() > kRunTimeoutMs) loop.quit();
+  });
+  clock.start();
+  probe.start();
+  check.start(10);
+  loop.exec();
+  probe.stop();
+  Lateness r;
+  r.seconds = double(clock.elapsed()) / 1000.0;
+  r.ticks = late_ms.size();
+  if (late_ms.empty()) return r;
+  std::sort(late_ms.begin(), late_ms.end());
+  r.p50 = late_ms[late_ms.size() / 2];
+  r.p99 = late_ms[size_t(0.99 * double(late_ms.size() - 1))];
+  r.max = late_ms.back();
+  return r;
+}
+
+bool wait_finished(QSignalSpy& finished, int count = 1) {
+  QElapsedTimer t;
+  t.start();
+  while (finished.count() < count && t.elapsed() < kRunTimeoutMs) finished.wait(1000);
+  return finished.count() >= count;
+}
+
+}  // namespace
+
+class TestTraining : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void init() { qRegisterMetaType<QVector<BatchPoint>>(); }
+
+  void runs_to_the_end_with_coalesced_batches() {
+    TrainingController controller;
+    TrainingDashboard dashboard(&controller);
+    QSignalSpy batches(&controller, &TrainingController::batchesArrived);
+    QSignalSpy epochs(&controller, &TrainingController::epochEnded);
+    QSignalSpy finished(&controller, &TrainingController::runFinished);
+    // Every epoch's batches must have arrived before its epochEnded.
+    int64_t points_at_epoch_end = 0, batches_per_epoch = 0;
+    bool ordered = true;
+    connect(&controller, &TrainingController::epochEnded, this, [&](const train::EpochStats& e) {
+      points_at_epoch_end = total_points(batches);
+      ordered = ordered && points_at_epoch_end == e.epoch * batches_per_epoch;
+    });
+    batches_per_epoch = (1800 + 31) / 32;  // 2000 samples, a tenth held out for validation
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(controller.start(blobs_project(2000)));
+    QCOMPARE(controller.state(), TrainingState::Running);
+    QVERIFY(wait_finished(finished));
+    const auto result = finished.at(0).at(0).value<train::RunResult>();
+    QCOMPARE(result.state, train::RunState::Finished);
+    QCOMPARE(result.epochs_done, int64_t(3));
+    QCOMPARE(epochs.count(), 3);
+    QVERIFY(ordered);
+    QCOMPARE(total_points(batches), 3 * batches_per_epoch);
+    // At most one delivery per frame, plus one per epoch end and one at the finish.
+    QVERIFY2(
+        batches.count() <= clock.elapsed() / 16 + 3 + 2,
+        qPrintable(QString("%1 deliveries in %2 ms").arg(batches.count()).arg(clock.elapsed())));
+    QCOMPARE(controller.state(), TrainingState::Idle);
+    const RunHistory& run = *dashboard.runs().back();
+    QCOMPARE(int64_t(run.loss.size()), 3 * batches_per_epoch);
+    QCOMPARE(run.epochs.size(), size_t(3));
+    QVERIFY(run.epochs.back().val_accuracy.has_value());
+    QVERIFY(*run.epochs.back().val_accuracy > 0.9);
+    QCOMPARE(dashboard.header()->progress_text(), QString("epoch 3/3 · batch 57/57"));
+    QVERIFY(dashboard.header()->best_text().startsWith("best val accuracy"));
+  }
+
+  void pauses_resumes_evaluates_exports_and_stops() {
+    QTemporaryDir tmp;
+    TrainingController controller;
+    TrainingDashboard dashboard(&controller);
+    QSignalSpy batches(&controller, &TrainingController::batchesArrived);
+    QSignalSpy finished(&controller, &TrainingController::runFinished);
+    QSignalSpy evaluated(&controller, &TrainingController::evaluationReady);
+    QSignalSpy predicted(&controller, &TrainingController::predictionsReady);
+    QSignalSpy written(&controller, &TrainingController::checkpointWritten);
+    QVERIFY(controller.start(blobs_project(300000)));
+    QVERIFY(batches.wait(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.runs().back()->loss.size() > 0, 2000);
+    const size_t early = dashboard.runs().back()->loss.size();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.runs().back()->loss.size() > early, 5000);  // growing
+
+    controller.pause();
+    QTRY_VERIFY_WITH_TIMEOUT(controller.state() == TrainingState::Paused, 5000);
+    const int deliveries = batches.count();
+    const size_t points = dashboard.runs().back()->loss.size();
+    QTest::qWait(200);
+    QCOMPARE(batches.count(), deliveries);
+    QCOMPARE(dashboard.runs().back()->loss.size(), points);
+
+    // Served on the training thread while it is paused.
+    const QString path = tmp.filePath("paused.h5");
+    controller.export_checkpoint(path);
+    QVERIFY(written.wait(10000));
+    QCOMPARE(written.last().at(0).toString(), path);
+    const io::Checkpoint ckpt = io::read_checkpoint(path.toStdString());
+    QVERIFY(!ckpt.model.empty());
+    QCOMPARE(ckpt.model.front().first, std::string("fc1.weight"));
+    QCOMPARE(ckpt.epoch * int64_t(8438) + ckpt.batch, int64_t(points));  // 270000 / 32 per epoch
+
+    controller.evaluate("test");
+    QVERIFY(evaluated.wait(10000));
+    const auto eval = evaluated.at(0).at(0).value<train::EvalResult>();
+    QCOMPARE(eval.samples, int64_t(400));
+    QCOMPARE(matrix_sum(eval), int64_t(400));
+    QCOMPARE(predicted.count(), 1);
+    QCOMPARE(predicted.at(0).at(0).value<SplitPredictions>().samples.size(), size_t(400));
+    QTRY_VERIFY_WITH_TIMEOUT(controller.state() == TrainingState::Paused, 2000);
+    QCOMPARE(batches.count(), deliveries);
+
+    controller.resume();
+    QTRY_VERIFY_WITH_TIMEOUT(controller.state() == TrainingState::Running, 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.runs().back()->loss.size() > points, 5000);
+
+    controller.stop();
+    QCOMPARE(controller.state(), TrainingState::Stopping);
+    QVERIFY(wait_finished(finished));
+    QCOMPARE(finished.at(0).at(0).value<train::RunResult>().state, train::RunState::Stopped);
+    QCOMPARE(controller.state(), TrainingState::Idle);
+  }
+
+  void evaluation_view_drills_into_cells() {
+    TrainingController controller;
+    EvaluationWidget view;
+    view.attach(&controller);
+    view.resize(900, 600);
+    view.show();
+    QSignalSpy finished(&controller, &TrainingController::runFinished);
+    QSignalSpy evaluated(&controller, &TrainingController::evaluationReady);
+    QSignalSpy predicted(&controller, &TrainingController::predictionsReady);
+    QVERIFY(controller.start(blobs_project(2000)));
+    QVERIFY(wait_finished(finished));
+    controller.evaluate("test");
+    QVERIFY(evaluated.wait(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(controller.state() == TrainingState::Idle, 2000);
+    ConfusionMatrixPlot* matrix = view.matrix();
+    QCOMPARE(matrix->classes(), 4);
+    QVERIFY(view.summary_text().contains("400 samples"));
+    matrix->replot();
+    QSignalSpy clicked(&view, &EvaluationWidget::cellClicked);
+    QTest::mouseClick(matrix, Qt::LeftButton, {}, matrix->cell_center(1, 1));
+    QCOMPARE(clicked.count(), 1);
+    QCOMPARE(clicked.at(0).at(0).toInt(), 1);
+    QCOMPARE(clicked.at(0).at(1).toInt(), 1);
+    QCOMPARE(matrix->cell_text(1, 1), QString::number(matrix->count(1, 1)));
+    const std::vector<int64_t> listed = view.samples()->shown_indices();
+    QCOMPARE(int64_t(listed.size()), matrix->count(1, 1));
+
+    // The drill-down's order and the top-3 view agree with the raw predictions.
+    const SplitPredictions& p = predicted.at(0).at(0).value<SplitPredictions>();
+    const auto cell = cell_samples(p, 1, 1);
+    QVERIFY(std::is_sorted(cell.begin(), cell.end(), [](const auto& a, const auto& b) {
+      return a.confidence > b.confidence;
+    }));
+    PredictionsWidget top;
+    top.set_predictions(p);
+    top.show_samples({listed.front(), 7, 100000});
+    QCOMPARE(top.rowCount(), 2);  // the out-of-range index is skipped
+    const auto best = p.top_k(size_t(listed.front()), 3);
+    QCOMPARE(best.size(), size_t(3));
+    QCOMPARE(best.front().first, int64_t(1));
+    QVERIFY(best[0].second >= best[1].second && best[1].second >= best[2].second);
+    QVERIFY(top.item(0, 2)->text().startsWith("1 "));
+  }
+
+  void thumbnails_only_for_images() {
+    QVERIFY(sample_thumbnail(nw::zeros({8})).isNull());
+    const QImage gray = sample_thumbnail(nw::rand({1, 28, 28}), 56);
+    QCOMPARE(gray.size(), QSize(56, 56));
+    QVERIFY(!sample_thumbnail(nw::rand({3, 16, 32}), 48).isNull());
+    QVERIFY(sample_thumbnail(nw::rand({2, 16, 16})).isNull());
+  }
+
+  void stop_while_paused_ends_the_run() {
+    TrainingController controller;
+    QSignalSpy batches(&controller, &TrainingController::batchesArrived);
+    QSignalSpy finished(&controller, &TrainingController::runFinished);
+    QVERIFY(controller.start(blobs_project(300000)));
+    QVERIFY(batches.wait(10000));
+    controller.pause();
+    QTRY_VERIFY_WITH_TIMEOUT(controller.state() == TrainingState::Paused, 5000);
+    controller.stop();
+    QVERIFY(wait_finished(finished));
+    QCOMPARE(finished.at(0).at(0).value<train::RunResult>().state, train::RunState::Stopped);
+  }
+
+  void export_when_idle_writes_a_readable_checkpoint() {
+    QTemporaryDir tmp;
+    TrainingController controller;
+    QSignalSpy finished(&controller, &TrainingController::runFinished);
+    QSignalSpy written(&controller, &TrainingController::checkpointWritten);
+    QVERIFY(controller.start(blobs_project(2000, 1)));
+    QVERIFY(wait_finished(finished));
+    const QString path = tmp.filePath("final.h5");
+    controller.export_checkpoint(path);
+    QVERIFY(written.wait(10000));
+    const io::Checkpoint ckpt = io::read_checkpoint(path.toStdString());
+    QCOMPARE(ckpt.epoch, int64_t(1));
+    QCOMPARE(ckpt.history.at("train_loss").size(), size_t(1));
+  }
+
+  void bad_projects_fail_with_a_reason() {
+    TrainingController controller;
+    QSignalSpy finished(&controller, &TrainingController::runFinished);
+    io::Project missing = blobs_project(2000);
+    missing.data.train->spec = {{"source", "csv"}, {"path", "/nonexistent/x.csv"}, {"label", "y"}};
+    QVERIFY(controller.start(missing));
+    QVERIFY(wait_finished(finished, 1));
+    auto r = finished.at(0).at(0).value<train::RunResult>();
+    QCOMPARE(r.state, train::RunState::Failed);
+    QVERIFY2(r.reason.find("x.csv") != std::string::npos, r.reason.c_str());
+
+    io::Project broken = blobs_project(2000);
+    broken.graph.remove_node("input");
+    QVERIFY(controller.start(broken));
+    QVERIFY(wait_finished(finished, 2));
+    r = finished.at(1).at(0).value<train::RunResult>();
+    QCOMPARE(r.state, train::RunState::Failed);
+    QVERIFY(!r.reason.empty());
+    QCOMPARE(controller.state(), TrainingState::Idle);
+  }
+
+  void gui_thread_stays_responsive_during_a_run() {
+    TrainingController controller;
+    TrainingDashboard dashboard(&controller);
+    dashboard.resize(1000, 700);
+    dashboard.show();
+    QSignalSpy finished(&controller, &TrainingController::runFinished);
+    // The same probe with nothing running: on a machine busy with other work the GUI thread is
+    // late anyway, and that says nothing about training.
+    QElapsedTimer idle;
+    idle.start();
+    const Lateness quiet = probe_lateness([&] { return idle.elapsed() > 500; });
+    qInfo("idle: lateness p99 %.3f ms", quiet.p99);
+    if (quiet.p99 >= 8.0) QSKIP("the machine is too busy to measure the GUI thread's latency");
+
+    QVERIFY(controller.start(blobs_project(400000)));
+    const Lateness busy = probe_lateness([&] { return finished.count() > 0; });
+    QCOMPARE(finished.count(), 1);
+    qInfo("run %.2f s, %zu timer ticks, lateness p50 %.3f ms, p99 %.3f ms, max %.3f ms, %zu points",
+          busy.seconds, busy.ticks, busy.p50, busy.p99, busy.max,
+          dashboard.runs().back()->loss.size());
+    QVERIFY2(busy.seconds > 1.0, "the run is too short to measure anything");
+    QVERIFY2(busy.p99 < 16.0, qPrintable(QString("p99 lateness %1 ms").arg(busy.p99)));
+  }
+
+  void start_stop_cycles_leak_no_threads_or_memory() {
+    const io::Project project = blobs_project(300000);
+    TrainingController controller;
+    QSignalSpy batches(&controller, &TrainingController::batchesArrived);
+    QSignalSpy finished(&controller, &TrainingController::runFinished);
+    int threads_after_first = 0;
+    double rss_after_10 = 0;
+    for (int cycle = 1; cycle <= 50; ++cycle) {
+      batches.clear();
+      finished.clear();
+      QVERIFY(controller.start(project));
+      QVERIFY(batches.wait(10000));
+      controller.stop();
+      QVERIFY(wait_finished(finished));
+      QCOMPARE(finished.at(0).at(0).value<train::RunResult>().state, train::RunState::Stopped);
+      if (cycle == 1) threads_after_first = thread_count();
+      if (cycle == 10) rss_after_10 = rss_mb();
+    }
+    const int threads = thread_count();
+    const double rss = rss_mb();
+    qInfo("threads after cycle 1: %d, after 50: %d; RSS after 10: %.1f MB, after 50: %.1f MB",
+          threads_after_first, threads, rss_after_10, rss);
+    QCOMPARE(threads, threads_after_first);
+    QVERIFY2(rss - rss_after_10 < 20.0,
+             qPrintable(QString("RSS grew by %1 MB").arg(rss - rss_after_10)));
+
+    // Controllers destroyed in the middle of a run take their threads with them.
+    const int before = thread_count();
+    for (int i = 0; i < 3; ++i) {
+      TrainingController transient;
+      QSignalSpy first(&transient, &TrainingController::batchesArrived);
+      QVERIFY(transient.start(project));
+      QVERIFY(first.wait(10000));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(thread_count(), before,
+                              2000);  // an ended thread takes a moment to go
+  }
+};
+
+QTEST_MAIN(TestTraining)
+#include "tst_training.moc"
