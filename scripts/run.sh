@@ -1,28 +1,27 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds Netwright (Release) and starts it. Until the desktop
-# application exists, this runs the tensor/autograd example programs (build/bin/example_*).
+# Installs what is missing, builds Netwright (Release) and starts the desktop application on its
+# default project (the last one opened, else projects/fashion-mnist-mlp.nwproj). Arguments go to
+# `netwright` (a project file, --no-restore, ...).
+#
+# Without a display (neither DISPLAY nor WAYLAND_DISPLAY set) it says so and trains the bundled
+# MLP for one epoch with the command-line trainer instead.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 nw_setup
 
 app="$NW_BUILD_DIR/bin/netwright"
-if [[ -x "$app" ]]; then
-  nw_phase run "$app" "$@"
+cli="$NW_BUILD_DIR/bin/netwright-cli"
+
+if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
+  nw_log "no display (DISPLAY and WAYLAND_DISPLAY are unset): the desktop application cannot open a window"
+  nw_log "training projects/fashion-mnist-mlp.nwproj for one epoch with netwright-cli instead"
+  nw_log "(for the window: run this from a desktop session, over ssh -X, or under xvfb-run)"
+  [[ -x "$cli" ]] || nw_die "netwright-cli was not built ($cli)"
+  cd "$NW_ROOT"
+  nw_phase run "$cli" train projects/fashion-mnist-mlp.nwproj --epochs 1
   exit 0
 fi
 
-run_examples() {
-  local exe count=0
-  for exe in "$NW_BUILD_DIR"/bin/example_*; do
-    [[ -f "$exe" && -x "$exe" ]] || continue
-    # The training examples take minutes on the full Fashion-MNIST; run them by hand.
-    [[ "$(basename "$exe")" == example_train_* ]] && continue
-    printf '\n======== %s ========\n' "$(basename "$exe")"
-    "$exe"
-    count=$((count + 1))
-  done
-  [[ $count -gt 0 ]] || nw_die "no example programs in $NW_BUILD_DIR/bin (expected example_*)"
-  printf '\n==> ran %d example programs\n' "$count"
-}
-nw_phase run run_examples
+[[ -x "$app" ]] || nw_die "the desktop application was not built ($app); is NETWRIGHT_BUILD_GUI off?"
+nw_phase run "$app" "$@"

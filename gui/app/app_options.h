@@ -1,0 +1,30 @@
+#pragma once
+// The `netwright` command line:
+//   netwright [PROJECT] [--no-restore]
+//   netwright --screenshot OUT.png [PROJECT] [--screenshot-size WxH] [--screenshot-after-epochs N]
+//   netwright --print-startup-time [PROJECT]
+#include <QSize>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace nw::gui {
+
+// NOTE: keep in step with project(Netwright VERSION ...) in the top CMakeLists.txt.
+inline constexpr const char* kAppVersion = "0.1.0";
+
+struct AppOptions {
+  QString project;          // empty: the last open project, else the bundled MLP
+  bool no_restore = false;  // do not offer a crashed session's recovery file
+  QString screenshot;       // non-empty: render the window to this PNG and exit
+  QSize screenshot_size{1600, 1000};
+  int screenshot_epochs = 0;        // train this many epochs before the screenshot
+  bool print_startup_time = false;  // print the time to the first frame and exit
+};
+
+// Parses the application's arguments. --help and --version print and exit (QCommandLineParser);
+// a bad value returns nothing with `error` set.
+std::optional<AppOptions> parse_app_options(const QStringList& arguments, QString* error);
+
+}  // namespace nw::gui

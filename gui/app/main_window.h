@@ -1,0 +1,185 @@
+#pragma once
+// The application window: the node editor in the middle, the layer palette left, the inspector
+// right, the training dashboard (tabbed with evaluation) and the messages panel at the bottom;
+// menus, a toolbar with the training controls and a status bar with the device and the run's
+// progress. It owns the ProjectDocument; every dialog and question goes through WindowHooks so
+// tests drive it without modal dialogs.
+//
+// The body is split by concern: main_window.cpp (docks, title, settings, closing),
+// main_window_actions.cpp (actions, menus, toolbars), main_window_files.cpp (files, recent,
+// templates, autosave and recovery), main_window_training.cpp (training controls, status bar).
+#include <QMainWindow>
+#include <QPointer>
+
+#include <memory>
+#include <utility>
+
+#include "app/recovery_file.h"
+#include "app/theme.h"
+#include "app/window_hooks.h"
+
+class QComboBox;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QTimer;
+
+namespace nw::gui {
+
+class EvaluationWidget;
+class GraphEditor;
+class InspectorWidget;
+class MessagesPanel;
+class PaletteWidget;
+class ProjectDocument;
+class TrainingController;
+class TrainingDashboard;
+class TrainingStatus;
+struct TrainingOptions;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  static constexpr int kAutosaveMs = 60'000;
+
+  // Offers a recovery file left by a crash (unless hooks.offer_recovery is false) before the
+  // window is shown.
+  explicit MainWindow(WindowHooks hooks = {}, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  ProjectDocument* document() const { return document_; }
+  GraphEditor* editor() const { return editor_; }
+  InspectorWidget* inspector() const { return inspector_; }
+  TrainingDashboard* dashboard() const { return dashboard_; }
+  EvaluationWidget* evaluation() const { return evaluation_; }
+  MessagesPanel* messages() const { return messages_; }
+  TrainingStatus* training_status() const { return training_status_; }
+  TrainingController* training() const { return training_; }
+  RecoveryFile& recovery() { return recovery_; }
+  // True after the recovery file was restored: the window counts as modified until saved.
+  bool restored() const { return restored_; }
+  // The action named `name` ("save", "exportCheckpoint", "theme.dark"); nullptr when none.
+  QAction* action(const QString& name) const;
+  QMenu* recent_menu() const { return recent_menu_; }
+  QMenu* template_menu() const { return template_menu_; }
+  QString device_choice() const;  // "auto", "cpu" or "cuda"
+
+  // Asks about unsaved changes first. Returns false when the user cancelled or the file cannot
+  // be read; then `why` gets the reason, or, when `why` is null, the reason is shown.
+  bool open_project(const QString& path, QString* why = nullptr);
+  // A bundled project as a new, untitled one (saving asks where).
+  bool new_from_template(const QString& path, QString* why = nullptr);
+  // The last open project (QSettings), else the bundled fashion-mnist-mlp.
+  bool open_default_project(QString* why = nullptr);
+  // Every bundled project under NW_PROJECTS_DIR (runs/ folders skipped), sorted.
+  static QStringList template_paths();
+
+  // Fits the whole graph into the editor's view.
+  void fit_graph();
+  // Trains `epochs` epochs of the open project (at most its configured number) and returns when
+  // the run has ended, the event loop running meanwhile; false with `why` when it failed.
+  // For --screenshot-after-epochs.
+  bool train_epochs(int epochs, QString* why);
+
+ public slots:
+  void new_project();
+  void open_with_dialog();
+  bool save();
+  bool save_as();
+  // The autosave timer's slot: writes the recovery file while there are unsaved changes and
+  // removes it when there are none.
+  void autosave();
+  void set_theme(nw::gui::Theme theme);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  // ---- docks (main_window.cpp): one function per panel, so a panel is wired in one place.
+  void make_docks();
+  QWidget* make_editor();
+  QDockWidget* make_palette_dock();
+  QDockWidget* make_inspector_dock();
+  void make_training_docks();
+  QDockWidget* make_messages_dock();
+  QDockWidget* add_dock(const QString& name, const QString& title, QWidget* body,
+                        Qt::DockWidgetArea area);
+  void update_title();
+  void restore_window_state();
+  void save_window_state();
+  void log(const QString& text);
+
+  // ---- actions (main_window_actions.cpp)
+  QAction* make_action(const QString& name, const QString& text, const QString& icon = {},
+                       const QKeySequence& shortcut = {});
+  void make_file_menu();
+  void make_edit_menu();
+  void make_view_menu();
+  void make_train_menu();
+  void make_help_menu();
+  void make_toolbars();
+  void find_layer();
+  void show_layer_reference();
+  void show_about();
+
+  // ---- files (main_window_files.cpp)
+  // Save / Discard / Cancel when there are unsaved changes; true when it is fine to go on.
+  bool confirm_discard();
+  bool save_to(const QString& path);
+  void project_replaced(const QString& path);  // after open/new: title, recent, combo, log
+  void rebuild_recent_menu();
+  void rebuild_template_menu();
+  void offer_recovery();
+  void import_weights();
+
+  // ---- training (main_window_training.cpp)
+  void make_training_controller();
+  QWidget* make_device_selector();
+  void make_status_bar();
+  void update_device_label();
+  void update_device_choice();  // the selector follows the project's training.device
+  void update_training_actions();
+  // The open project with the device selector's choice (and `epochs` when > 0).
+  bool start_run(const TrainingOptions& options, int epochs = 0);
+  void start_training();
+  void toggle_pause();
+  void resume_from_checkpoint();
+  void evaluate();
+  void export_checkpoint();
+  void export_weights();
+  void finish_weights_export();  // the full checkpoint has arrived: keep only the model
+  void export_plots();
+  void edit_training_settings();
+
+  WindowHooks hooks_;
+  ProjectDocument* document_;
+  RecoveryFile recovery_;
+  bool restored_ = false;
+  // This session wrote the recovery file, or dealt with the one it found; only then does it
+  // remove it (--no-restore leaves a crashed session's file alone).
+  bool recovery_mine_ = false;
+  QTimer* autosave_timer_;
+  QString init_checkpoint_;  // Import weights...: the next run starts from these
+
+  TrainingController* training_ = nullptr;
+  bool has_run_ = false;  // a run was started: evaluate and export have a network
+  qint64 run_batch_size_ = 0;
+  std::pair<QString, QString> weights_export_;  // (full checkpoint, weights file) while exporting
+
+  GraphEditor* editor_ = nullptr;
+  PaletteWidget* palette_ = nullptr;
+  InspectorWidget* inspector_ = nullptr;
+  TrainingDashboard* dashboard_ = nullptr;
+  EvaluationWidget* evaluation_ = nullptr;
+  MessagesPanel* messages_ = nullptr;
+  TrainingStatus* training_status_ = nullptr;
+  QLabel* device_label_ = nullptr;
+  bool cuda_known_ = false;  // the CUDA plugin was probed (off the GUI thread)
+  QComboBox* device_combo_ = nullptr;
+  QMenu* recent_menu_ = nullptr;
+  QMenu* template_menu_ = nullptr;
+  QMenu* panels_menu_ = nullptr;
+};
+
+}  // namespace nw::gui

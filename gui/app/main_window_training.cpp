@@ -1,0 +1,325 @@
+// MainWindow: the training controls (TrainingController), the device selector and the status bar.
+#include <QApplication>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QStandardItemModel>
+#include <QStatusBar>
+#include <QThreadPool>
+
+#include "app/device_text.h"
+#include "app/main_window.h"
+#include "app/messages_panel.h"
+#include "app/training_settings_dialog.h"
+#include "app/training_status.h"
+#include "document/project_document.h"
+#include "io/checkpoint.h"
+#include "training/training_controller.h"
+#include "training/training_dashboard.h"
+
+namespace nw::gui {
+namespace {
+
+MessagesPanel::Level panel_level(train::MessageLevel level) {
+  switch (level) {
+    case train::MessageLevel::Error:
+      return MessagesPanel::Level::Error;
+    case train::MessageLevel::Warning:
+      return MessagesPanel::Level::Warning;
+    case train::MessageLevel::Info:
+      break;
+  }
+  return MessagesPanel::Level::Info;
+}
+
+QString percent(const std::optional<double>& fraction) {
+  return fraction ? QStringLiteral("%1%").arg(*fraction * 100.0, 0, 'f', 1) : QStringLiteral("-");
+}
+
+// The CLI's convention: runs/<project name>/<time>/ beside the project.
+QString run_folder(const io::Project& project) {
+  QString name;
+  for (const QChar c : QString::fromStdString(project.name))
+    name += c.isLetterOrNumber() || c == '-' || c == '_' ? c : QChar('-');
+  if (name.isEmpty()) name = "project";
+  return QDir(QString::fromStdString(project.base_dir().string()))
+      .filePath("runs/" + name + "/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+}
+
+}  // namespace
+
+void MainWindow::make_training_controller() {
+  training_ = new TrainingController(this);
+  connect(training_, &TrainingController::stateChanged, this,
+          [this] { update_training_actions(); });
+  connect(training_, &TrainingController::runStarted, this, [this](const QString& name) {
+    has_run_ = true;
+    update_training_actions();
+    log(tr("Training %1 on %2").arg(name, device_label_->text()));
+  });
+  connect(training_, &TrainingController::batchesArrived, this,
+          [this](const QVector<BatchPoint>& points) {
+            const BatchPoint& p = points.back();
+            training_status_->set_progress(p.epoch, training_->total_epochs(), p.batch, p.batches,
+                                           p.samples_per_second, run_batch_size_);
+          });
+  connect(training_, &TrainingController::epochEnded, this, [this](const train::EpochStats& e) {
+    QString text = tr("Epoch %1: train loss %2, accuracy %3")
+                       .arg(e.epoch)
+                       .arg(e.train_loss, 0, 'f', 4)
+                       .arg(percent(e.train_accuracy));
+    if (e.val_loss)
+      text += tr("; validation loss %1, accuracy %2")
+                  .arg(*e.val_loss, 0, 'f', 4)
+                  .arg(percent(e.val_accuracy));
+    log(text + tr(" (%1 s)").arg(e.seconds, 0, 'f', 1));
+  });
+  connect(training_, &TrainingController::evaluationReady, this,
+          [this](const train::EvalResult& r) {
+            log(tr("Evaluation on %1 (%2 samples): loss %3, accuracy %4")
+                    .arg(QString::fromStdString(r.split))
+                    .arg(r.samples)
+                    .arg(r.loss, 0, 'f', 4)
+                    .arg(percent(r.accuracy)));
+          });
+  connect(training_, &TrainingController::message, this,
+          [this](train::MessageLevel level, const QString& text) {
+            messages_->add_log(panel_level(level), text);
+          });
+  connect(training_, &TrainingController::checkpointWritten, this, [this](const QString& path) {
+    if (!weights_export_.first.isEmpty() && path == weights_export_.first)
+      finish_weights_export();
+    else
+      log(tr("Checkpoint written: %1").arg(QDir::toNativeSeparators(path)));
+  });
+  connect(training_, &TrainingController::runFinished, this, [this](const train::RunResult& r) {
+    QString state = QString::fromUtf8(train::to_string(r.state));
+    if (!state.isEmpty()) state[0] = state[0].toUpper();
+    training_status_->set_state(tr("%1 after %2 epochs").arg(state).arg(r.epochs_done));
+    const auto level = r.state == train::RunState::Failed ? MessagesPanel::Level::Error
+                                                          : MessagesPanel::Level::Info;
+    messages_->add_log(
+        level, r.reason.empty()
+                   ? tr("Training %1").arg(state.toLower())
+                   : tr("Training %1: %2").arg(state.toLower(), QString::fromStdString(r.reason)));
+  });
+}
+
+QWidget* MainWindow::make_device_selector() {
+  auto* box = new QWidget;
+  auto* layout = new QHBoxLayout(box);
+  layout->setContentsMargins(4, 0, 4, 0);
+  layout->addWidget(new QLabel(tr("Device:")));
+  device_combo_ = new QComboBox;
+  device_combo_->setObjectName("deviceCombo");
+  device_combo_->addItem(tr("auto"), "auto");
+  device_combo_->addItem(tr("cpu"), "cpu");
+  device_combo_->addItem(tr("cuda"), "cuda");
+  device_combo_->setToolTip(
+      tr("Where the next training run goes: auto picks CUDA when a GPU is "
+         "usable, else the CPU"));
+  // A run-time choice: it does not edit the project (Train > Settings... does).
+  connect(device_combo_, &QComboBox::currentIndexChanged, this, [this] { update_device_label(); });
+  layout->addWidget(device_combo_);
+  return box;
+}
+
+QString MainWindow::device_choice() const {
+  return device_combo_->currentData().toString();
+}
+
+void MainWindow::make_status_bar() {
+  device_label_ = new QLabel(tr("Looking for CUDA..."));
+  device_label_->setObjectName("deviceLabel");
+  training_status_ = new TrainingStatus;
+  statusBar()->addPermanentWidget(training_status_);
+  statusBar()->addPermanentWidget(device_label_);
+  // Loading the CUDA plugin (cuBLAS, cuDNN) can take a second on a GPU machine: off the GUI
+  // thread, so it never delays the first frame. qApp outlives any window as the context.
+  QThreadPool::globalInstance()->start([window = QPointer<MainWindow>(this)] {
+    cuda_usable();  // nw::cuda_status() caches its answer for the process
+    QMetaObject::invokeMethod(
+        qApp,
+        [window] {
+          if (!window) return;
+          window->cuda_known_ = true;
+          window->update_device_label();
+        },
+        Qt::QueuedConnection);
+  });
+}
+
+void MainWindow::update_device_label() {
+  if (!cuda_known_) return;  // make_status_bar's thread calls again once it knows
+  auto* model = qobject_cast<QStandardItemModel*>(device_combo_->model());
+  const QString reason = cuda_unavailable_reason();
+  if (QStandardItem* cuda = model ? model->item(2) : nullptr) {
+    cuda->setEnabled(reason.isEmpty() || device_choice() == "cuda");
+    cuda->setToolTip(reason.isEmpty() ? tr("CUDA is usable") : reason);
+  }
+  const DeviceText text = describe_device(device_choice());
+  device_label_->setText(text.label);
+  device_label_->setToolTip(text.tooltip);
+}
+
+void MainWindow::update_device_choice() {
+  const int index =
+      device_combo_->findData(QString::fromStdString(document_->project().training.device));
+  device_combo_->setCurrentIndex(index < 0 ? 0 : index);
+}
+
+void MainWindow::update_training_actions() {
+  const TrainingState s = training_->state();
+  const bool idle = s == TrainingState::Idle, running = s == TrainingState::Running;
+  const bool paused = s == TrainingState::Paused;
+  action("train")->setEnabled(idle);
+  action("resumeFromCheckpoint")->setEnabled(idle);
+  action("pause")->setEnabled(running);
+  action("resume")->setEnabled(paused);
+  action("stop")->setEnabled(running || paused);
+  action("evaluate")->setEnabled(has_run_ && (idle || running || paused));
+  action("exportCheckpoint")->setEnabled(has_run_ && s != TrainingState::Stopping);
+  action("exportPlots")->setEnabled(has_run_);
+  action("exportWeights")->setEnabled(has_run_ && s != TrainingState::Stopping);
+  // The toolbar's one Pause/Resume button.
+  QAction* toggle = action("pauseResume");
+  toggle->setEnabled(running || paused);
+  toggle->setText(paused ? tr("Resume") : tr("Pause"));
+  toggle->setIcon(QIcon(paused ? ":/icons/train.svg" : ":/icons/pause.svg"));
+  device_combo_->setEnabled(idle);
+  if (paused) training_status_->set_state(tr("Paused"));
+  if (s == TrainingState::Stopping)
+    training_status_->set_state(tr("Stopping at the end of the batch..."));
+}
+
+bool MainWindow::start_run(const TrainingOptions& options, int epochs) {
+  io::Project project = document_->project();
+  project.training.device = device_choice().toStdString();
+  if (epochs > 0) project.training.epochs = epochs;
+  run_batch_size_ = project.training.batch_size;
+  training_status_->clear();
+  return training_->start(project, options);
+}
+
+void MainWindow::start_training() {
+  TrainingOptions options;
+  options.init_checkpoint = init_checkpoint_;
+  options.out_dir = run_folder(document_->project());
+  start_run(options);
+}
+
+bool MainWindow::train_epochs(int epochs, QString* why) {
+  QEventLoop loop;
+  train::RunResult result;
+  auto done =
+      connect(training_, &TrainingController::runFinished, &loop, [&](const train::RunResult& r) {
+        result = r;
+        loop.quit();
+      });
+  // No out_dir: a screenshot run leaves no checkpoints behind.
+  if (!start_run({}, epochs)) {
+    *why = tr("a run is already going");
+    return false;
+  }
+  loop.exec();
+  disconnect(done);
+  if (result.state == train::RunState::Failed) {
+    *why = QString::fromStdString(result.reason);
+    return false;
+  }
+  return true;
+}
+
+void MainWindow::toggle_pause() {
+  if (training_->state() == TrainingState::Paused)
+    training_->resume();
+  else
+    training_->pause();
+}
+
+void MainWindow::resume_from_checkpoint() {
+  const QString path = hooks_.files.open(this, tr("Resume from checkpoint"),
+                                         QFileInfo(document_->path()).absolutePath(),
+                                         tr("Checkpoints (*.h5);;All files (*)"));
+  if (path.isEmpty()) return;
+  TrainingOptions options;
+  options.resume_checkpoint = path;
+  options.out_dir = QFileInfo(path).absolutePath();  // the run goes on where it was
+  start_run(options);
+}
+
+void MainWindow::evaluate() {
+  training_->evaluate("test");
+}
+
+void MainWindow::export_checkpoint() {
+  const QString dir =
+      QFileInfo(document_->path()).absolutePath() + "/" + document_->display_name() + ".h5";
+  const QString path =
+      hooks_.files.save(this, tr("Export checkpoint"), dir, tr("Checkpoints (*.h5)"));
+  if (path.isEmpty()) return;
+  training_->export_checkpoint(QFileInfo(path).suffix().isEmpty() ? path + ".h5" : path);
+}
+
+void MainWindow::export_weights() {
+  const QString dir =
+      QFileInfo(document_->path()).absolutePath() + "/" + document_->display_name() + "-weights.h5";
+  QString path = hooks_.files.save(this, tr("Export weights"), dir, tr("Checkpoints (*.h5)"));
+  if (path.isEmpty()) return;
+  if (QFileInfo(path).suffix().isEmpty()) path += ".h5";
+  // The controller exports whole checkpoints (the network lives on the training thread); the
+  // weights are that checkpoint without the optimizer, scheduler and random state.
+  weights_export_ = {path + ".full.tmp", path};
+  training_->export_checkpoint(weights_export_.first);
+}
+
+void MainWindow::finish_weights_export() {
+  const auto [full, target] = weights_export_;
+  weights_export_ = {};
+  try {
+    const io::Checkpoint ckpt = io::read_checkpoint(full.toStdString());
+    io::Checkpoint weights;
+    weights.model = ckpt.model;
+    weights.epoch = ckpt.epoch;
+    weights.loss = ckpt.loss;
+    weights.project = ckpt.project;  // so `netwright-cli checkpoint` can still name the layers
+    io::write_checkpoint(target.toStdString(), weights);
+    log(tr("Weights written: %1").arg(QDir::toNativeSeparators(target)));
+  } catch (const std::exception& e) {
+    hooks_.questions.error(this, tr("Export weights"), QString::fromUtf8(e.what()));
+  }
+  QFile::remove(full);
+}
+
+void MainWindow::export_plots() {
+  const QString dir =
+      QFileInfo(document_->path()).absolutePath() + "/" + document_->display_name() + ".png";
+  QString path = hooks_.files.save(this, tr("Export plots (one file per plot)"), dir,
+                                   tr("PNG images (*.png);;PDF documents (*.pdf)"));
+  if (path.isEmpty()) return;
+  // "run.pdf" becomes run-loss.pdf, run-accuracy.pdf and run-lr.pdf.
+  const QString suffix =
+      QFileInfo(path).suffix().compare("pdf", Qt::CaseInsensitive) == 0 ? ".pdf" : ".png";
+  if (path.endsWith(suffix, Qt::CaseInsensitive)) path.chop(suffix.size());
+  if (dashboard_->export_plots(path, suffix))
+    log(tr("Plots written: %1-{loss,accuracy,lr}%2").arg(QDir::toNativeSeparators(path), suffix));
+  else
+    hooks_.questions.error(this, tr("Export plots"), tr("Cannot write the plots to %1").arg(path));
+}
+
+void MainWindow::edit_training_settings() {
+  TrainingSettingsDialog dialog(document_->project().training, this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  const io::TrainingConfig config = dialog.config();
+  if (io::to_json(config) != io::to_json(document_->project().training)) {
+    document_->set_training_config(config);
+    update_device_choice();
+  }
+}
+
+}  // namespace nw::gui

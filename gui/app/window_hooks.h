@@ -1,0 +1,44 @@
+#pragma once
+// Everything the main window asks the user, behind std::function members, so a test answers the
+// file dialogs and the questions programmatically instead of blocking in a modal dialog. The
+// defaults show the real dialogs.
+#include <QString>
+
+#include <functional>
+
+class QWidget;
+
+namespace nw::gui {
+
+struct FileDialogs {
+  // Each returns the chosen path, or an empty string when the user cancelled.
+  // filter: "Netwright projects (*.nwproj)"
+  using Ask = std::function<QString(QWidget* parent, const QString& caption, const QString& dir,
+                                    const QString& filter)>;
+  Ask open;
+  Ask save;
+  static FileDialogs native();  // QFileDialog
+};
+
+enum class UnsavedAnswer { Save, Discard, Cancel };
+
+struct Questions {
+  // "<name> has unsaved changes": save them, throw them away, or cancel what was going on.
+  std::function<UnsavedAnswer(QWidget* parent, const QString& name)> unsaved_changes;
+  // A recovery file from a session that did not end cleanly: true restores it.
+  std::function<bool(QWidget* parent, const QString& details)> restore_recovery;
+  // An operation failed; `text` says what and why (shown, never thrown).
+  std::function<void(QWidget* parent, const QString& title, const QString& text)> error;
+  static Questions interactive();  // QMessageBox
+};
+
+struct WindowHooks {
+  FileDialogs files = FileDialogs::native();
+  Questions questions = Questions::interactive();
+  // false: a recovery file found at start is neither offered nor removed (--no-restore).
+  bool offer_recovery = true;
+  // false: the default window layout instead of the saved geometry and docks (screenshots).
+  bool restore_layout = true;
+};
+
+}  // namespace nw::gui

@@ -1,0 +1,346 @@
+// The main window, driven headless: titles and the modified mark, the unsaved-changes question,
+// autosave and crash recovery, Open Recent, New from Template, themes, and the export dialogs.
+// Every dialog is answered through WindowHooks; QSettings and the recovery file live in Qt's
+// test locations (QStandardPaths test mode).
+#include <QApplication>
+#include <QDirIterator>
+#include <QFile>
+#include <QMenu>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+#include "app/main_window.h"
+#include "app/messages_panel.h"
+#include "app/recent_files.h"
+#include "document/project_document.h"
+#include "io/checkpoint.h"
+#include "training/training_controller.h"
+
+using namespace nw::gui;
+
+namespace {
+
+const QString kProjects = QStringLiteral(NW_SOURCE_DIR "/projects");
+
+// What the hooks were asked, and what they answer.
+struct Script {
+  UnsavedAnswer unsaved = UnsavedAnswer::Cancel;
+  bool restore = true;
+  QString save_path;
+  int unsaved_asked = 0, restore_asked = 0, save_asked = 0, errors = 0;
+};
+
+WindowHooks hooks_for(Script& s) {
+  WindowHooks h;
+  h.files.open = [](QWidget*, const QString&, const QString&, const QString&) { return QString(); };
+  h.files.save = [&s](QWidget*, const QString&, const QString&, const QString&) {
+    ++s.save_asked;
+    return s.save_path;
+  };
+  h.questions.unsaved_changes = [&s](QWidget*, const QString&) {
+    ++s.unsaved_asked;
+    return s.unsaved;
+  };
+  h.questions.restore_recovery = [&s](QWidget*, const QString&) {
+    ++s.restore_asked;
+    return s.restore;
+  };
+  h.questions.error = [&s](QWidget*, const QString&, const QString& text) {
+    ++s.errors;
+    qWarning("error shown: %s", qPrintable(text));
+  };
+  h.restore_layout = false;
+  return h;
+}
+
+QStringList action_paths(QMenu* menu) {
+  QStringList paths;
+  for (QAction* a : menu->actions())
+    if (a->data().isValid()) paths << a->data().toString();
+  return paths;
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir tmp_;
+  // A copy of a bundled project in the temporary folder, so saving never touches projects/.
+  QString copy_project(const QString& name) {
+    const QString to = tmp_.filePath(name);
+    QFile::remove(to);
+    if (!QFile::copy(kProjects + "/" + name, to)) qFatal("cannot copy %s", qPrintable(name));
+    QFile(to).setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    return to;
+  }
+
+ private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("NetwrightTest");
+    QCoreApplication::setApplicationName("tst_mainwindow");
+    QSettings().clear();
+    RecoveryFile().remove();
+    QVERIFY(tmp_.isValid());
+  }
+  void cleanup() {
+    QSettings().clear();
+    RecoveryFile().remove();
+  }
+
+  void opensProjectAndShowsItsNameInTheTitle() {
+    Script s;
+    MainWindow w(hooks_for(s));
+    QVERIFY(w.open_project(copy_project("fashion-mnist-mlp.nwproj")));
+    QCOMPARE(w.windowTitle(), QStringLiteral("Fashion-MNIST MLP[*] — Netwright"));
+    QVERIFY(!w.isWindowModified());
+  }
+
+  void refusesAnUnreadableProjectAndSaysWhy() {
+    Script s;
+    MainWindow w(hooks_for(s));
+    QString why;
+    QVERIFY(!w.open_project(tmp_.filePath("missing.nwproj"), &why));
+    QVERIFY2(why.contains("missing.nwproj"), qPrintable(why));
+  }
+
+  void modifyingMarksTheTitle() {
+    Script s;
+    MainWindow w(hooks_for(s));
+    QVERIFY(w.open_project(copy_project("fashion-mnist-mlp.nwproj")));
+    w.document()->set_name("Renamed");
+    QVERIFY(w.isWindowModified());
+    QCOMPARE(w.windowTitle(), QStringLiteral("Renamed[*] — Netwright"));
+    w.document()->undo_stack()->undo();
+    QVERIFY(!w.isWindowModified());
+  }
+
+  void closingWithUnsavedChangesAsks() {
+    Script s;
+    MainWindow w(hooks_for(s));
+    QVERIFY(w.open_project(copy_project("fashion-mnist-mlp.nwproj")));
+    w.show();
+    w.document()->set_name("Changed");
+    s.unsaved = UnsavedAnswer::Cancel;
+    QVERIFY(!w.close());
+    QVERIFY(w.isVisible());
+    QCOMPARE(s.unsaved_asked, 1);
+    s.unsaved = UnsavedAnswer::Discard;
+    QVERIFY(w.close());
+    QCOMPARE(s.unsaved_asked, 2);
+  }
+
+  void saveAnswerSavesBeforeClosing() {
+    Script s;
+    MainWindow w(hooks_for(s));
+    const QString path = copy_project("binary-classifier.nwproj");
+    QVERIFY(w.open_project(path));
+    w.show();
+    w.document()->set_name("Saved on close");
+    s.unsaved = UnsavedAnswer::Save;
+    QVERIFY(w.close());
+    QCOMPARE(s.save_asked, 0);  // it has a path: no dialog
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().contains("Saved on close"));
+  }
+
+  void autosaveWritesARecoveryFileOfferedAtTheNextStart() {
+    const QString path = copy_project("fashion-mnist-mlp.nwproj");
+    {
+      Script s;
+      auto w = std::make_unique<MainWindow>(hooks_for(s));
+      QVERIFY(w->open_project(path));
+      w->autosave();
+      QVERIFY(!RecoveryFile().exists());  // nothing unsaved, nothing written
+      w->document()->set_name("Unsaved work");
+      w->autosave();
+      QVERIFY(RecoveryFile().exists());
+      // Destroyed without closing, as in a crash: the recovery file stays.
+    }
+    QVERIFY(RecoveryFile().exists());
+    Script s;
+    s.restore = true;
+    MainWindow w(hooks_for(s));
+    QCOMPARE(s.restore_asked, 1);
+    QVERIFY(w.restored());
+    QCOMPARE(w.document()->project().name, std::string("Unsaved work"));
+    QCOMPARE(w.document()->path(), path);
+    QVERIFY(w.isWindowModified());
+    // Saving ends the recovery.
+    QVERIFY(w.save());
+    QVERIFY(!RecoveryFile().exists());
+    QVERIFY(!w.isWindowModified());
+  }
+
+  void decliningTheRecoveryRemovesIt() {
+    {
+      Script s;
+      MainWindow w(hooks_for(s));
+      QVERIFY(w.open_project(copy_project("fashion-mnist-mlp.nwproj")));
+      w.document()->set_name("Unsaved work");
+      w.autosave();
+    }
+    Script s;
+    s.restore = false;
+    MainWindow w(hooks_for(s));
+    QCOMPARE(s.restore_asked, 1);
+    QVERIFY(!w.restored());
+    QVERIFY(!RecoveryFile().exists());
+  }
+
+  void noRestoreLeavesTheRecoveryFileAlone() {
+    {
+      Script s;
+      MainWindow w(hooks_for(s));
+      QVERIFY(w.open_project(copy_project("fashion-mnist-mlp.nwproj")));
+      w.document()->set_name("Unsaved work");
+      w.autosave();
+    }
+    Script s;
+    WindowHooks h = hooks_for(s);
+    h.offer_recovery = false;
+    {
+      MainWindow w(std::move(h));
+      w.autosave();  // unmodified: must not remove a file it did not write
+      QCOMPARE(s.restore_asked, 0);
+    }
+    QVERIFY(RecoveryFile().exists());
+  }
+
+  void cleanCloseRemovesTheRecoveryFile() {
+    Script s;
+    MainWindow w(hooks_for(s));
+    QVERIFY(w.open_project(copy_project("fashion-mnist-mlp.nwproj")));
+    w.show();
+    w.document()->set_name("Unsaved work");
+    w.autosave();
+    QVERIFY(RecoveryFile().exists());
+    s.unsaved = UnsavedAnswer::Discard;
+    QVERIFY(w.close());
+    QVERIFY(!RecoveryFile().exists());
+  }
+
+  void openRecentListsOpenedFiles() {
+    Script s;
+    MainWindow w(hooks_for(s));
+    const QString a = copy_project("fashion-mnist-mlp.nwproj");
+    const QString b = copy_project("binary-classifier.nwproj");
+    QVERIFY(w.open_project(a));
+    QVERIFY(w.open_project(b));
+    emit w.recent_menu()->aboutToShow();
+    const QStringList listed = action_paths(w.recent_menu());
+    QCOMPARE(listed,
+             (QStringList{QFileInfo(b).canonicalFilePath(), QFileInfo(a).canonicalFilePath()}));
+    // Reopening moves an entry to the front; the list never passes its maximum.
+    for (int i = 0; i < kMaxRecentFiles + 3; ++i)
+      add_recent_file(tmp_.filePath(QString("p%1.nwproj").arg(i)));
+    QCOMPARE(recent_files().size(), kMaxRecentFiles);
+  }
+
+  void startsOnTheLastOpenProject() {
+    const QString path = copy_project("binary-classifier.nwproj");
+    {
+      Script s;
+      MainWindow w(hooks_for(s));
+      QVERIFY(w.open_project(path));
+    }
+    Script s;
+    MainWindow w(hooks_for(s));
+    QVERIFY(w.open_default_project());
+    QCOMPARE(QFileInfo(w.document()->path()).canonicalFilePath(),
+             QFileInfo(path).canonicalFilePath());
+  }
+
+  void newFromTemplateListsEveryBundledProject() {
+    QStringList bundled;
+    QDirIterator it(kProjects, {"*.nwproj"}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+      const QString p = it.next();
+      if (!p.contains("/runs/")) bundled << QFileInfo(p).canonicalFilePath();
+    }
+    QVERIFY(bundled.size() >= 7);
+    Script s;
+    MainWindow w(hooks_for(s));
+    QStringList listed;
+    for (const QString& p : action_paths(w.template_menu()))
+      listed << QFileInfo(p).canonicalFilePath();
+    bundled.sort();
+    listed.sort();
+    QCOMPARE(listed, bundled);
+    // A template opens untitled: saving must not overwrite the bundled file.
+    QVERIFY(w.new_from_template(kProjects + "/fashion-mnist-cnn.nwproj"));
+    QCOMPARE(w.document()->path(), QString());
+    QVERIFY(w.windowTitle().startsWith("Fashion-MNIST CNN[*]"));
+  }
+
+  void darkThemeSwitchesThePalette() {
+    Script s;
+    MainWindow w(hooks_for(s));
+    w.action("theme.dark")->trigger();
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
+    QVERIFY(QApplication::palette().color(QPalette::WindowText).lightness() > 150);
+    QCOMPARE(saved_theme(), Theme::Dark);
+    w.action("theme.light")->trigger();
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
+    QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+  }
+
+  void diagnosticsAreListedAndSelectTheirNode() {
+    Script s;
+    MainWindow w(hooks_for(s));
+    QVERIFY(w.open_project(copy_project("fashion-mnist-mlp.nwproj")));
+    QCOMPARE(w.messages()->diagnostic_count(), int(w.document()->analysis().diagnostics.size()));
+    // An edge removed: fc2 loses its input, and the panel says so.
+    const nw::graph::Graph& g = w.document()->graph();
+    const auto edge = g.edges().front();
+    w.document()->disconnect_ports(edge);
+    QVERIFY(w.messages()->diagnostic_count() > 0);
+    QSignalSpy activated(w.messages(), &MessagesPanel::nodeActivated);
+    QTreeWidgetItem* item = w.messages()->topLevelItem(0);
+    emit w.messages()->itemClicked(item, 0);
+    QCOMPARE(activated.count(), 1);
+    QVERIFY(!activated.first().first().toString().isEmpty());
+  }
+
+  void exportCheckpointAsksWhereAndWritesIt() {
+    Script s;
+    s.save_path = tmp_.filePath("exported.h5");
+    MainWindow w(hooks_for(s));
+    QVERIFY(w.open_project(copy_project("binary-classifier.nwproj")));
+    QVERIFY(!w.action("exportCheckpoint")->isEnabled());  // no run yet: nothing to export
+    QString why;
+    QVERIFY2(w.train_epochs(1, &why), qPrintable(why));
+    QVERIFY(w.action("exportCheckpoint")->isEnabled());
+    QSignalSpy written(w.training(), &TrainingController::checkpointWritten);
+    w.action("exportCheckpoint")->trigger();
+    QCOMPARE(s.save_asked, 1);
+    QVERIFY(written.wait(10000));
+    QCOMPARE(written.first().first().toString(), s.save_path);
+    QVERIFY(QFileInfo::exists(s.save_path));
+
+    // Export Weights: the same network, without the optimizer's state.
+    s.save_path = tmp_.filePath("weights.h5");
+    QVERIFY(w.action("exportWeights")->isEnabled());
+    w.action("exportWeights")->trigger();
+    QCOMPARE(s.save_asked, 2);
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(s.save_path), 10000);
+    const nw::io::Checkpoint weights = nw::io::read_checkpoint(s.save_path.toStdString());
+    const nw::io::Checkpoint full =
+        nw::io::read_checkpoint(tmp_.filePath("exported.h5").toStdString());
+    QCOMPARE(weights.model.size(), full.model.size());
+    QVERIFY(!weights.optimizer.has_value());
+    QVERIFY(full.optimizer.has_value());
+    QVERIFY(!QFileInfo::exists(s.save_path + ".full.tmp"));
+  }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
