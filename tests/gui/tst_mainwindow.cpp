@@ -310,6 +310,33 @@ class TestMainWindow : public QObject {
     QVERIFY(!activated.first().first().toString().isEmpty());
   }
 
+  // Check 2 through the toolbar's own actions: Train, Pause, Resume, Stop.
+  void toolbarActionsTrainPauseResumeAndStop() {
+    Script s;
+    MainWindow w(hooks_for(s));
+    QVERIFY(w.open_project(copy_project("fashion-mnist-mlp.nwproj")));
+    TrainingController* c = w.training();
+    QSignalSpy batches(c, &TrainingController::batchesArrived);
+    QSignalSpy finished(c, &TrainingController::runFinished);
+    w.action("train")->trigger();
+    QVERIFY(batches.wait(20000));
+
+    w.action("pause")->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(c->state(), TrainingState::Paused, 5000);
+    batches.clear();
+    QTest::qWait(200);
+    QCOMPARE(batches.count(), 0);  // nothing trains while paused
+    QVERIFY(w.action("resume")->isEnabled());
+
+    w.action("resume")->trigger();
+    QVERIFY(batches.wait(5000));
+    w.action("stop")->trigger();
+    QVERIFY(finished.wait(10000));
+    const auto result = finished.first().first().value<nw::train::RunResult>();
+    QCOMPARE(result.state, nw::train::RunState::Stopped);
+    QCOMPARE(c->state(), TrainingState::Idle);
+  }
+
   void exportCheckpointAsksWhereAndWritesIt() {
     Script s;
     s.save_path = tmp_.filePath("exported.h5");
