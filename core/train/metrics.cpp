@@ -40,9 +40,10 @@ void add_confusion(std::vector<std::vector<int64_t>>& counts, const Tensor& pred
     const int64_t a = tp[i], b = pp[i];
     if (a < 0 || b < 0) continue;  // ignore_index targets
     const auto need = static_cast<size_t>(std::max(a, b) + 1);
-    if (counts.size() < need) counts.resize(need);
-    for (auto& row : counts)
-      if (row.size() < need) row.resize(need, 0);
+    if (counts.size() < need) {  // a class not seen before: grow the square matrix
+      counts.resize(need);
+      for (auto& row : counts) row.resize(need, 0);
+    }
     ++counts[static_cast<size_t>(a)][static_cast<size_t>(b)];
   }
 }

@@ -59,8 +59,13 @@ std::filesystem::path Trainer::save_numbered() {
 Tally Trainer::run_loss_pass(const data::Dataset& dataset, EvalResult* eval) {
   NoGradGuard no_grad;
   net_->eval();
-  data::DataLoader loader(std::shared_ptr<const data::Dataset>(&dataset, [](const data::Dataset*) {}),
-                          data::DataLoaderOptions(config_.batch_size).num_workers(options_.num_workers));
+  // An explicit seed: without one the loader draws it from the default generator, and
+  // evaluating would shift the dropout draws of the training that follows.
+  data::DataLoader loader(
+      std::shared_ptr<const data::Dataset>(&dataset, [](const data::Dataset*) {}),
+      data::DataLoaderOptions(config_.batch_size)
+          .seed(config_.seed)
+          .num_workers(options_.num_workers));
   Tally tally;
   for (const auto& [x, y] : loader) {
     const Tensor out = (*net_)(x.to(impl_->device));
@@ -91,10 +96,12 @@ RunResult Trainer::run() {
     if (callbacks_.on_finished) callbacks_.on_finished(result);
     return result;
   };
-  if (!data_.train) return finish(RunState::Failed, "no training data: set data.train in the project");
+  if (!data_.train)
+    return finish(RunState::Failed, "no training data: set data.train in the project");
   if (!optimizer_)
-    return finish(RunState::Failed, "the network has no trainable parameters (every node is "
-                                    "frozen); mark at least one node trainable");
+    return finish(RunState::Failed,
+                  "the network has no trainable parameters (every node is "
+                  "frozen); mark at least one node trainable");
   stop_ = false;
 
   try {
@@ -126,7 +133,7 @@ RunResult Trainer::run() {
           s.partial_seconds += seconds_since(t0);
           save_numbered();
           return finish(RunState::Stopped, "stopped at epoch " + std::to_string(epoch) +
-                                                ", batch " + std::to_string(b));
+                                               ", batch " + std::to_string(b));
         }
         const Tensor x = it->data.to(s.device), y = it->target.to(s.device);
         const Tensor out = (*net_)(x);
@@ -134,14 +141,13 @@ RunResult Trainer::run() {
         const Tensor loss = std::static_pointer_cast<nn::Loss>(loss_)->forward(o, t);
         const double lv = loss.item();
         if (!std::isfinite(lv))
-          return finish(RunState::Failed,
-                        "the loss is " + std::string(std::isnan(lv) ? "NaN" : "infinite") +
-                            " at epoch " + std::to_string(epoch) + ", batch " +
-                            std::to_string(b + 1) +
-                            "; lower the learning rate, normalize the inputs, or check the data "
-                            "for NaN values. The last checkpoint was kept" +
-                            (s.last_checkpoint.empty() ? std::string()
-                                                       : ": " + s.last_checkpoint.string()));
+          return finish(
+              RunState::Failed,
+              "the loss is " + std::string(std::isnan(lv) ? "NaN" : "infinite") + " at epoch " +
+                  std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
+                  "; lower the learning rate, normalize the inputs, or check the data "
+                  "for NaN values. The last checkpoint was kept" +
+                  (s.last_checkpoint.empty() ? std::string() : ": " + s.last_checkpoint.string()));
         optimizer_->zero_grad();
         loss.backward();
         optimizer_->step();
@@ -170,7 +176,8 @@ RunResult Trainer::run() {
           if (task_ != Task::Regression) bs.accuracy = double(correct) / double(n);
           bs.lr = group_lr(*optimizer_);
           const double secs = seconds_since(t0);
-          bs.samples_per_second = secs > 0 ? double(s.partial.samples - samples_at_start) / secs : 0;
+          bs.samples_per_second =
+              secs > 0 ? double(s.partial.samples - samples_at_start) / secs : 0;
           callbacks_.on_batch_end(bs);
         }
       }
@@ -193,8 +200,9 @@ RunResult Trainer::run() {
         const auto m = metric_of(es, s.plateau_monitor);
         if (!m)
           return finish(RunState::Failed, "training.scheduler.monitor: metric '" +
-                                               s.plateau_monitor + "' is not measured; use "
-                                               "train_loss or add validation data");
+                                              s.plateau_monitor +
+                                              "' is not measured; use "
+                                              "train_loss or add validation data");
         s.plateau->step(*m);
       }
       es.lr = group_lr(*optimizer_);
@@ -206,9 +214,9 @@ RunResult Trainer::run() {
       const bool every = config_.checkpoint_every > 0 && epoch % config_.checkpoint_every == 0;
       if (every || s.epochs_done == config_.epochs) save_numbered();
       if (early_stop_due(es))
-        return finish(RunState::EarlyStopped,
-                      "no improvement in " + impl_->best_monitor + " for " +
-                          std::to_string(config_.early_stopping->patience) + " epochs");
+        return finish(RunState::EarlyStopped, "no improvement in " + impl_->best_monitor + " for " +
+                                                  std::to_string(config_.early_stopping->patience) +
+                                                  " epochs");
       if (stop_) {
         if (!every) save_numbered();
         return finish(RunState::Stopped, "stopped after epoch " + std::to_string(epoch));
@@ -239,8 +247,8 @@ void Trainer::update_best(const EpochStats& es) {
   s.best = *m;
   io::write_checkpoint(s.files->best(), snapshot());
   s.best_checkpoint = s.files->best();
-  message(MessageLevel::Info, "best " + s.best_monitor + " so far (" + fixed(*m, 4) +
-                                  "): saved " + s.best_checkpoint.string());
+  message(MessageLevel::Info, "best " + s.best_monitor + " so far (" + fixed(*m, 4) + "): saved " +
+                                  s.best_checkpoint.string());
 }
 
 bool Trainer::early_stop_due(const EpochStats& es) {

@@ -274,6 +274,10 @@ class TestTrainer : public QObject {
     QCOMPARE(*e.accuracy, double(diagonal) / 90.0);
     QCOMPARE(e.precision.size(), size_t(3));
     QVERIFY_THROWS_EXCEPTION(Error, r.trainer->evaluate("nonsense"));
+    // Evaluating draws nothing, so it cannot shift the dropout masks of later training.
+    const uint64_t offset = default_generator().offset();
+    r.trainer->evaluate("validation");
+    QCOMPARE(default_generator().offset(), offset);
   }
 
   void binaryTargetsOfShapeNMatchOutputsOfShapeN1() {
