@@ -47,12 +47,18 @@ int run_eval(const EvalArgs& a) {
 
 void add_eval_command(CLI::App& app, int& result) {
   auto a = std::make_shared<EvalArgs>();
-  CLI::App* c = app.add_subcommand("eval", "Evaluate a checkpoint on a split of the project's data");
-  c->add_option("PROJECT", a->project, "project file (.nwproj)")->required()->check(CLI::ExistingFile);
-  c->add_option("--checkpoint", a->checkpoint, "checkpoint (.h5)")->required()->check(CLI::ExistingFile);
+  CLI::App* c =
+      app.add_subcommand("eval", "Evaluate a checkpoint on a split of the project's data");
+  c->add_option("PROJECT", a->project, "project file (.nwproj)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  c->add_option("--checkpoint", a->checkpoint, "checkpoint (.h5)")
+      ->required()
+      ->check(CLI::ExistingFile);
   c->add_option("--split", a->split, "test, validation or train")
       ->check(CLI::IsMember({"test", "validation", "train"}));
-  c->add_option("--device", a->device, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+  c->add_option("--device", a->device, "cpu, cuda or auto")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
   c->add_option("--limit", a->limit, "use only the first N samples")->check(CLI::PositiveNumber);
   c->add_option("--threads", a->threads, "CPU threads");
   c->add_flag("--json", a->json, "print one JSON object (accuracy as a fraction) on the last line");

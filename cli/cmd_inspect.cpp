@@ -17,9 +17,12 @@ std::string param_text(const graph::ParamSpec& p) {
     for (size_t i = 0; i < p.choices.size(); ++i) s += (i ? ", " : "") + p.choices[i];
     s += ")";
   }
-  if (p.inferred) s += ", inferred from the input";
-  else if (!p.default_value.is_null()) s += " = " + p.default_value.dump();
-  else s += ", required";
+  if (p.inferred)
+    s += ", inferred from the input";
+  else if (!p.default_value.is_null())
+    s += " = " + p.default_value.dump();
+  else
+    s += ", required";
   return s;
 }
 
@@ -30,14 +33,21 @@ int run_layers(bool json) {
     for (const auto& t : types) {
       nlohmann::json params = nlohmann::json::array();
       for (const auto& p : t.params)
-        params.push_back({{"name", p.name}, {"kind", graph::to_string(p.kind)},
-                          {"default", p.default_value}, {"inferred", p.inferred},
-                          {"choices", p.choices}, {"description", p.description}});
+        params.push_back({{"name", p.name},
+                          {"kind", graph::to_string(p.kind)},
+                          {"default", p.default_value},
+                          {"inferred", p.inferred},
+                          {"choices", p.choices},
+                          {"description", p.description}});
       nlohmann::json in = nlohmann::json::array(), outp = nlohmann::json::array();
       for (const auto& p : t.inputs) in.push_back(p.name);
       for (const auto& p : t.outputs) outp.push_back(p.name);
-      out.push_back({{"type", t.name}, {"category", t.category}, {"description", t.description},
-                     {"params", params}, {"inputs", in}, {"outputs", outp}});
+      out.push_back({{"type", t.name},
+                     {"category", t.category},
+                     {"description", t.description},
+                     {"params", params},
+                     {"inputs", in},
+                     {"outputs", outp}});
     }
     std::cout << out.dump(2) << "\n";
     return kOk;
@@ -73,7 +83,8 @@ int run_validate(const std::string& path) {
   for (const auto& d : a.diagnostics) {
     const bool error = d.severity == graph::Diagnostic::Severity::Error;
     errors += error;
-    std::cerr << (error ? "error: " : "warning: ") << path << ": " << d.to_string(project.graph) << "\n";
+    std::cerr << (error ? "error: " : "warning: ") << path << ": " << d.to_string(project.graph)
+              << "\n";
   }
   if (errors) return kInvalidInput;
   std::cout << path << ": valid; " << project.graph.nodes().size() << " nodes";
@@ -100,15 +111,16 @@ int run_init(const std::string& path, const std::string& out, std::optional<uint
   for (const auto& [k, t] : net->state_dict()) c.model.emplace_back(k, t);
   c.project = io::to_string(project);
   io::write_checkpoint(out, c);
-  std::cout << "wrote " << out << ": " << c.model.size() << " tensors, "
-            << net->num_parameters() << " parameters\n";
+  std::cout << "wrote " << out << ": " << c.model.size() << " tensors, " << net->num_parameters()
+            << " parameters\n";
   return kOk;
 }
 
 int run_checkpoint(const std::string& path, const std::string& project_path) {
   const io::Checkpoint c = io::read_checkpoint(path);
   std::cout << path << ": Netwright checkpoint, epoch " << c.epoch;
-  if (c.batch) std::cout << " (stopped after batch " << c.batch << " of epoch " << c.epoch + 1 << ")";
+  if (c.batch)
+    std::cout << " (stopped after batch " << c.batch << " of epoch " << c.epoch + 1 << ")";
   std::cout << ", " << c.model.size() << " tensors";
   if (c.optimizer) std::cout << ", optimizer " << c.optimizer_type;
   if (!c.scheduler_type.empty()) std::cout << ", scheduler " << c.scheduler_type;
@@ -153,7 +165,9 @@ void add_init_command(CLI::App& app, int& result) {
   };
   auto a = std::make_shared<Args>();
   CLI::App* c = app.add_subcommand("init", "Write a freshly initialized checkpoint");
-  c->add_option("PROJECT", a->project, "project file (.nwproj)")->required()->check(CLI::ExistingFile);
+  c->add_option("PROJECT", a->project, "project file (.nwproj)")
+      ->required()
+      ->check(CLI::ExistingFile);
   c->add_option("--out", a->out, "checkpoint to write (.h5)")->required();
   c->add_option("--seed", a->seed, "random seed (default: the project's)");
   c->callback([a, &result] { result = run_init(a->project, a->out, a->seed); });
@@ -164,7 +178,8 @@ void add_checkpoint_command(CLI::App& app, int& result) {
     std::string checkpoint, project;
   };
   auto a = std::make_shared<Args>();
-  CLI::App* c = app.add_subcommand("checkpoint", "Check a checkpoint, optionally against a project");
+  CLI::App* c =
+      app.add_subcommand("checkpoint", "Check a checkpoint, optionally against a project");
   c->add_option("CHECKPOINT", a->checkpoint, "checkpoint (.h5)")->required();
   c->add_option("--project", a->project, "also check that it loads into this project's network")
       ->check(CLI::ExistingFile);

@@ -31,7 +31,9 @@ int run_predict(const PredictArgs& a) {
   net->eval();
 
   const Tensor x = data::read_hdf5_tensor(a.input, a.dataset);
-  if (x.dim() == 0) throw CliError(kInvalidInput, a.input + ": dataset '" + a.dataset + "' is a scalar; expected (N, *sample shape)");
+  if (x.dim() == 0)
+    throw CliError(kInvalidInput, a.input + ": dataset '" + a.dataset +
+                                      "' is a scalar; expected (N, *sample shape)");
   NoGradGuard no_grad;
   std::vector<Tensor> parts;
   for (int64_t i = 0; i < x.size(0); i += a.batch_size) {
@@ -51,12 +53,20 @@ int run_predict(const PredictArgs& a) {
 void add_predict_command(CLI::App& app, int& result) {
   auto a = std::make_shared<PredictArgs>();
   CLI::App* c = app.add_subcommand("predict", "Run the network on a batch tensor stored in HDF5");
-  c->add_option("PROJECT", a->project, "project file (.nwproj)")->required()->check(CLI::ExistingFile);
-  c->add_option("--checkpoint", a->checkpoint, "checkpoint (.h5)")->required()->check(CLI::ExistingFile);
-  c->add_option("--input", a->input, "HDF5 file with a (N, *sample shape) dataset")->required()->check(CLI::ExistingFile);
+  c->add_option("PROJECT", a->project, "project file (.nwproj)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  c->add_option("--checkpoint", a->checkpoint, "checkpoint (.h5)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  c->add_option("--input", a->input, "HDF5 file with a (N, *sample shape) dataset")
+      ->required()
+      ->check(CLI::ExistingFile);
   c->add_option("--dataset", a->dataset, "dataset name in the input file (default: input)");
-  c->add_option("--output", a->output, "HDF5 file to write (dataset 'output', float32)")->required();
-  c->add_option("--batch-size", a->batch_size, "samples per forward pass")->check(CLI::PositiveNumber);
+  c->add_option("--output", a->output, "HDF5 file to write (dataset 'output', float32)")
+      ->required();
+  c->add_option("--batch-size", a->batch_size, "samples per forward pass")
+      ->check(CLI::PositiveNumber);
   c->add_option("--threads", a->threads, "CPU threads");
   c->callback([a, &result] { result = run_predict(*a); });
 }

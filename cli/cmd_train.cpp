@@ -21,7 +21,9 @@ namespace nw::cli {
 namespace {
 
 std::atomic<int> g_interrupts{0};
-extern "C" void on_interrupt(int) { g_interrupts.fetch_add(1); }
+extern "C" void on_interrupt(int) {
+  g_interrupts.fetch_add(1);
+}
 
 std::string timestamp() {
   const std::time_t now = std::time(nullptr);
@@ -34,7 +36,8 @@ std::string timestamp() {
 
 std::string folder_name(const std::string& name) {
   std::string out;
-  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '-';
+  for (char c : name)
+    out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '-';
   return out.empty() ? "project" : out;
 }
 
@@ -70,8 +73,8 @@ void initialize(train::Trainer& trainer, const io::Project& project, const std::
   const train::InitReport r = train::init_from_checkpoint(trainer.net(), ckpt, nodes);
   progress.message("initialized from " + path.string() + ": " + r.to_string());
   if (r.loaded.empty())
-    throw CliError(kInvalidInput, "init: nothing in " + path.string() +
-                                      " matches the network's names and shapes");
+    throw CliError(kInvalidInput,
+                   "init: nothing in " + path.string() + " matches the network's names and shapes");
 }
 
 int run_train(const TrainArgs& a) {
@@ -86,8 +89,7 @@ int run_train(const TrainArgs& a) {
                                         a.limit.value_or(0));
 
   std::filesystem::path out = a.out;
-  if (out.empty())
-    out = project.base_dir() / "runs" / folder_name(project.name) / timestamp();
+  if (out.empty()) out = project.base_dir() / "runs" / folder_name(project.name) / timestamp();
   std::filesystem::create_directories(out);
 
   train::TrainerOptions options;
@@ -120,8 +122,11 @@ int run_train(const TrainArgs& a) {
     if (metrics.is_open()) metrics << epoch_json(e).dump() << "\n" << std::flush;
   };
   cb.on_message = [&](train::MessageLevel level, const std::string& text) {
-    if (level == train::MessageLevel::Info) progress.message(text);
-    else std::cerr << (level == train::MessageLevel::Warning ? "warning: " : "error: ") << text << "\n";
+    if (level == train::MessageLevel::Info)
+      progress.message(text);
+    else
+      std::cerr << (level == train::MessageLevel::Warning ? "warning: " : "error: ") << text
+                << "\n";
   };
 
   progress.message("training " + project.name + " for " + std::to_string(project.training.epochs) +
@@ -134,7 +139,8 @@ int run_train(const TrainArgs& a) {
 
   if (r.state == train::RunState::Failed) {
     std::cerr << "error: training failed: " << r.reason << "\n";
-    if (metrics.is_open()) metrics << nlohmann::json{{"event", "failed"}, {"reason", r.reason}}.dump() << "\n";
+    if (metrics.is_open())
+      metrics << nlohmann::json{{"event", "failed"}, {"reason", r.reason}}.dump() << "\n";
     return kTrainingFailed;
   }
   progress.message(std::string("run ") + train::to_string(r.state) +
@@ -153,17 +159,27 @@ int run_train(const TrainArgs& a) {
 void add_train_command(CLI::App& app, int& result) {
   auto a = std::make_shared<TrainArgs>();
   CLI::App* c = app.add_subcommand("train", "Train a project's network");
-  c->add_option("PROJECT", a->project, "project file (.nwproj)")->required()->check(CLI::ExistingFile);
-  c->add_option("--epochs", a->epochs, "total epochs (overrides the project)")->check(CLI::PositiveNumber);
-  c->add_option("--device", a->device, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}));
-  c->add_option("--out", a->out, "run folder for checkpoints (default: runs/<name>/<time>/ beside the project)");
-  c->add_option("--init", a->init, "initialize matching weights from a checkpoint (transfer learning)");
-  c->add_option("--resume", a->resume, "continue the run saved in a checkpoint")->check(CLI::ExistingFile);
-  c->add_option("--metrics", a->metrics, "write one JSON object per batch and per epoch to this file");
+  c->add_option("PROJECT", a->project, "project file (.nwproj)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  c->add_option("--epochs", a->epochs, "total epochs (overrides the project)")
+      ->check(CLI::PositiveNumber);
+  c->add_option("--device", a->device, "cpu, cuda or auto")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+  c->add_option("--out", a->out,
+                "run folder for checkpoints (default: runs/<name>/<time>/ beside the project)");
+  c->add_option("--init", a->init,
+                "initialize matching weights from a checkpoint (transfer learning)");
+  c->add_option("--resume", a->resume, "continue the run saved in a checkpoint")
+      ->check(CLI::ExistingFile);
+  c->add_option("--metrics", a->metrics,
+                "write one JSON object per batch and per epoch to this file");
   c->add_option("--seed", a->seed, "random seed (overrides the project)");
-  c->add_option("--threads", a->threads, "CPU threads (default: OMP_NUM_THREADS or half the cores)");
+  c->add_option("--threads", a->threads,
+                "CPU threads (default: OMP_NUM_THREADS or half the cores)");
   c->add_option("--workers", a->workers, "data-loading threads");
-  c->add_option("--limit", a->limit, "use only the first N samples of each split (for quick trials)")
+  c->add_option("--limit", a->limit,
+                "use only the first N samples of each split (for quick trials)")
       ->check(CLI::PositiveNumber);
   c->add_flag("--quiet", a->quiet, "print nothing but errors");
   c->get_option("--resume")->excludes("--init");

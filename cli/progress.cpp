@@ -42,7 +42,8 @@ void Progress::batch(const train::BatchStats& b) {
   }
   const double loss = loss_sum_ / double(seen_);
   char acc[32] = "";
-  if (acc_seen_) std::snprintf(acc, sizeof acc, "  acc %5.1f%%", 100.0 * acc_sum_ / double(acc_seen_));
+  if (acc_seen_)
+    std::snprintf(acc, sizeof acc, "  acc %5.1f%%", 100.0 * acc_sum_ / double(acc_seen_));
   // The epoch's remaining batches at the epoch's pace so far.
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start_).count();
@@ -52,12 +53,14 @@ void Progress::batch(const train::BatchStats& b) {
     if (b.batch != b.batches && now - last_draw_ < std::chrono::milliseconds(100)) return;
     last_draw_ = now;
     const int width = 24;
-    const int filled = int(double(width) * double(b.batch) / double(std::max<int64_t>(1, b.batches)));
+    const int filled =
+        int(double(width) * double(b.batch) / double(std::max<int64_t>(1, b.batches)));
     std::string bar(size_t(filled), '#');
     bar.resize(size_t(width), '.');
     std::printf("\repoch %lld/%lld [%s] %lld/%lld  loss %.4f%s  %.0f samples/s  ETA %s   ",
                 (long long)b.epoch, (long long)epochs_, bar.c_str(), (long long)b.batch,
-                (long long)b.batches, loss, acc, b.samples_per_second, format_duration(eta).c_str());
+                (long long)b.batches, loss, acc, b.samples_per_second,
+                format_duration(eta).c_str());
     std::fflush(stdout);
     bar_open_ = true;
     return;
@@ -66,15 +69,16 @@ void Progress::batch(const train::BatchStats& b) {
   if (tenth == last_plain_ || (tenth == 0 && b.batch != 1)) return;
   last_plain_ = tenth;
   std::printf("epoch %lld/%lld batch %lld/%lld  loss %.4f%s  %.0f samples/s  ETA %s\n",
-              (long long)b.epoch, (long long)epochs_, (long long)b.batch, (long long)b.batches, loss,
-              acc, b.samples_per_second, format_duration(eta).c_str());
+              (long long)b.epoch, (long long)epochs_, (long long)b.batch, (long long)b.batches,
+              loss, acc, b.samples_per_second, format_duration(eta).c_str());
   std::fflush(stdout);
 }
 
 void Progress::epoch(const train::EpochStats& e) {
   if (quiet_) return;
   end_line();
-  std::printf("epoch %lld/%lld: train loss %.4f", (long long)e.epoch, (long long)epochs_, e.train_loss);
+  std::printf("epoch %lld/%lld: train loss %.4f", (long long)e.epoch, (long long)epochs_,
+              e.train_loss);
   if (e.train_accuracy) std::printf(", accuracy %.2f%%", 100.0 * *e.train_accuracy);
   if (e.val_loss) std::printf("; validation loss %.4f", *e.val_loss);
   if (e.val_accuracy) std::printf(", accuracy %.2f%%", 100.0 * *e.val_accuracy);

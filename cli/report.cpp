@@ -20,16 +20,24 @@ void put_optional(nlohmann::json& j, const char* key, const std::optional<double
 }  // namespace
 
 nlohmann::json batch_json(const train::BatchStats& b) {
-  nlohmann::json j = {{"event", "batch"}, {"epoch", b.epoch},   {"batch", b.batch},
-                      {"batches", b.batches}, {"samples_seen", b.samples_seen},
-                      {"loss", b.loss},       {"lr", b.lr},     {"samples_per_second", b.samples_per_second}};
+  nlohmann::json j = {{"event", "batch"},
+                      {"epoch", b.epoch},
+                      {"batch", b.batch},
+                      {"batches", b.batches},
+                      {"samples_seen", b.samples_seen},
+                      {"loss", b.loss},
+                      {"lr", b.lr},
+                      {"samples_per_second", b.samples_per_second}};
   put_optional(j, "accuracy", b.accuracy);
   return j;
 }
 
 nlohmann::json epoch_json(const train::EpochStats& e) {
-  nlohmann::json j = {{"event", "epoch"}, {"epoch", e.epoch}, {"train_loss", e.train_loss},
-                      {"lr", e.lr},       {"seconds", e.seconds}};
+  nlohmann::json j = {{"event", "epoch"},
+                      {"epoch", e.epoch},
+                      {"train_loss", e.train_loss},
+                      {"lr", e.lr},
+                      {"seconds", e.seconds}};
   put_optional(j, "train_accuracy", e.train_accuracy);
   put_optional(j, "val_loss", e.val_loss);
   put_optional(j, "val_accuracy", e.val_accuracy);
@@ -37,7 +45,8 @@ nlohmann::json epoch_json(const train::EpochStats& e) {
 }
 
 nlohmann::json eval_json(const train::EvalResult& r, const std::vector<std::string>& class_names) {
-  nlohmann::json j = {{"event", "evaluation"}, {"split", r.split}, {"samples", r.samples}, {"loss", r.loss}};
+  nlohmann::json j = {
+      {"event", "evaluation"}, {"split", r.split}, {"samples", r.samples}, {"loss", r.loss}};
   put_optional(j, "accuracy", r.accuracy);
   if (!r.confusion.empty()) {
     j["confusion_matrix"] = r.confusion;
@@ -63,9 +72,7 @@ void print_evaluation(std::ostream& os, const train::EvalResult& r,
        << fmt("%.3f", q / double(k)) << " (eval --json prints the confusion matrix)\n";
     return;
   }
-  auto name = [&](size_t c) {
-    return c < class_names.size() ? class_names[c] : std::to_string(c);
-  };
+  auto name = [&](size_t c) { return c < class_names.size() ? class_names[c] : std::to_string(c); };
   size_t w = 5;
   for (size_t c = 0; c < k; ++c) w = std::max(w, name(c).size());
   int64_t biggest = 0;
@@ -82,8 +89,7 @@ void print_evaluation(std::ostream& os, const train::EvalResult& r,
     std::string label = name(t);
     label.resize(w, ' ');
     os << label << "  ";
-    for (size_t p = 0; p < k; ++p)
-      os << fmt(cell, double(r.confusion[t][p]));
+    for (size_t p = 0; p < k; ++p) os << fmt(cell, double(r.confusion[t][p]));
     os << "   " << fmt("%8.3f", r.precision[t]) << "  " << fmt("%6.3f", r.recall[t]) << "\n";
   }
 }
@@ -116,8 +122,10 @@ void print_run_summary(std::ostream& os, const std::map<std::string, std::vector
     os << "\n";
     print_evaluation(os, *test, class_names);
   }
-  if (!run.last_checkpoint.empty()) os << "\nlast checkpoint: " << run.last_checkpoint.string() << "\n";
-  if (!run.best_checkpoint.empty()) os << "best checkpoint: " << run.best_checkpoint.string() << "\n";
+  if (!run.last_checkpoint.empty())
+    os << "\nlast checkpoint: " << run.last_checkpoint.string() << "\n";
+  if (!run.best_checkpoint.empty())
+    os << "best checkpoint: " << run.best_checkpoint.string() << "\n";
 }
 
 }  // namespace nw::cli

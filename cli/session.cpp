@@ -24,8 +24,8 @@ graph::Analysis require_valid(const io::Project& project) {
   }
   if (count)
     throw CliError(kInvalidInput, project.path.string() + ": the network is not valid (" +
-                                      std::to_string(count) + (count == 1 ? " problem" : " problems") +
-                                      "):" + errors);
+                                      std::to_string(count) +
+                                      (count == 1 ? " problem" : " problems") + "):" + errors);
   return a;
 }
 

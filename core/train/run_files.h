@@ -1,7 +1,7 @@
 #pragma once
-// The checkpoint files of one run folder: "epoch_0003.h5" after an epoch, "epoch_0003_batch_00120.h5"
-// when stopped inside epoch 3, and "best.h5". Older numbered checkpoints beyond keep_last are
-// removed; best.h5 is kept.
+// The checkpoint files of one run folder: "epoch_0003.h5" after an epoch,
+// "epoch_0003_batch_00120.h5" when stopped inside epoch 3, and "best.h5". Older numbered
+// checkpoints beyond keep_last are removed; best.h5 is kept.
 #include <cstdint>
 #include <filesystem>
 #include <vector>

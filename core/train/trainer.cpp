@@ -17,10 +17,14 @@ namespace nw::train {
 
 const char* to_string(RunState s) {
   switch (s) {
-    case RunState::Finished: return "finished";
-    case RunState::Stopped: return "stopped";
-    case RunState::EarlyStopped: return "early-stopped";
-    case RunState::Failed: return "failed";
+    case RunState::Finished:
+      return "finished";
+    case RunState::Stopped:
+      return "stopped";
+    case RunState::EarlyStopped:
+      return "early-stopped";
+    case RunState::Failed:
+      return "failed";
   }
   return "?";
 }
@@ -58,8 +62,10 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
   loss_ = io::make_loss(config_.loss);
   loss_->to(impl_->device);
 
-  if (config_.early_stopping) impl_->best_monitor = config_.early_stopping->monitor;
-  else impl_->best_monitor = data_.validation ? "val_loss" : "train_loss";
+  if (config_.early_stopping)
+    impl_->best_monitor = config_.early_stopping->monitor;
+  else
+    impl_->best_monitor = data_.validation ? "val_loss" : "train_loss";
   impl_->best_is_max = monitor_is_max(
       impl_->best_monitor, config_.early_stopping ? config_.early_stopping->mode : std::string());
   impl_->files = std::make_unique<RunFiles>(options_.out_dir, config_.keep_last);
@@ -88,7 +94,9 @@ void Trainer::request_stop() {
   pause_cv_.notify_all();
 }
 
-void Trainer::pause() { paused_ = true; }
+void Trainer::pause() {
+  paused_ = true;
+}
 
 void Trainer::resume() {
   std::lock_guard<std::mutex> lock(pause_mutex_);

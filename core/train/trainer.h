@@ -28,11 +28,11 @@ namespace nw::train {
 enum class Task { Classification, Binary, Regression };  // from the loss: argmax, 0.5, none
 
 struct BatchStats {
-  int64_t epoch = 0;          // 1-based
-  int64_t batch = 0;          // 1-based within the epoch
-  int64_t batches = 0;        // per epoch
-  int64_t samples_seen = 0;   // in this run, all epochs
-  double loss = 0.0;          // this batch's mean loss
+  int64_t epoch = 0;               // 1-based
+  int64_t batch = 0;               // 1-based within the epoch
+  int64_t batches = 0;             // per epoch
+  int64_t samples_seen = 0;        // in this run, all epochs
+  double loss = 0.0;               // this batch's mean loss
   std::optional<double> accuracy;  // this batch's, a fraction
   double lr = 0.0;
   double samples_per_second = 0.0;  // over the epoch so far
@@ -60,7 +60,7 @@ struct EvalResult {
 enum class RunState { Finished, Stopped, EarlyStopped, Failed };
 struct RunResult {
   RunState state = RunState::Finished;
-  std::string reason;   // for Failed: what happened and where ("loss is NaN at epoch 2, batch 17")
+  std::string reason;  // for Failed: what happened and where ("loss is NaN at epoch 2, batch 17")
   int64_t epochs_done = 0;
   std::optional<EpochStats> last;
   std::filesystem::path last_checkpoint, best_checkpoint;  // empty when none written

@@ -27,7 +27,7 @@ struct Trainer::Impl {
   int64_t epochs_done = 0;
   int64_t batches_done = 0;  // of epoch epochs_done + 1, after a mid-epoch stop
   int64_t samples_seen = 0;
-  Tally partial;             // the unfinished epoch's sums, so its statistics survive a resume
+  Tally partial;  // the unfinished epoch's sums, so its statistics survive a resume
   double partial_seconds = 0.0;
   double last_loss = 0.0;
 

@@ -66,17 +66,18 @@ void Trainer::restore(const io::Checkpoint& c, const std::string& file) {
   if (!optimizer_)
     problems.push_back({"", "the network has no trainable parameters to resume"});
   else if (!c.optimizer)
-    problems.push_back({"/optimizer_state_dict", "missing; this checkpoint cannot resume a run "
-                                                 "(use it with --init to start a new one)"});
+    problems.push_back({"/optimizer_state_dict",
+                        "missing; this checkpoint cannot resume a run "
+                        "(use it with --init to start a new one)"});
   else if (c.optimizer_type != optimizer_->name())
-    problems.push_back({"/optimizer_state_dict", "written by " + c.optimizer_type +
-                                                     ", the project trains with " +
-                                                     optimizer_->name() +
-                                                     "; use --init to start a new run"});
+    problems.push_back(
+        {"/optimizer_state_dict", "written by " + c.optimizer_type + ", the project trains with " +
+                                      optimizer_->name() + "; use --init to start a new run"});
   const std::string sched = scheduler_ ? scheduler_->name() : s.plateau ? "ReduceLROnPlateau" : "";
   if (c.scheduler_type != sched)
     problems.push_back({"/scheduler_state_dict",
-                        "written for " + (c.scheduler_type.empty() ? "no scheduler" : c.scheduler_type) +
+                        "written for " +
+                            (c.scheduler_type.empty() ? "no scheduler" : c.scheduler_type) +
                             ", the project uses " + (sched.empty() ? "none" : sched) +
                             "; use --init to start a new run"});
   for (auto& p : io::check_model_state(c, *net_)) problems.push_back(std::move(p));
@@ -99,8 +100,9 @@ void Trainer::restore(const io::Checkpoint& c, const std::string& file) {
     g.manual_seed(seed->second);
     g.set_offset(offset->second);
   } else {
-    message(MessageLevel::Warning, file + ": no random generator state (/rng_state); dropout "
-                                          "and augmentation draws will differ from the original run");
+    message(MessageLevel::Warning, file +
+                                       ": no random generator state (/rng_state); dropout "
+                                       "and augmentation draws will differ from the original run");
   }
   history_ = c.history;
   s.epochs_done = c.epoch;
@@ -119,10 +121,10 @@ void Trainer::restore(const io::Checkpoint& c, const std::string& file) {
   s.es_bad = static_cast<int64_t>(number_or(t, "early_stopping_bad_epochs", 0));
   const double data_seed = number_or(t, "data_seed", double(config_.seed));
   if (data_seed != double(config_.seed))
-    message(MessageLevel::Warning,
-            "the checkpoint was trained with seed " + std::to_string(int64_t(data_seed)) +
-                ", the project now says " + std::to_string(config_.seed) +
-                ": the data order differs from the original run");
+    message(MessageLevel::Warning, "the checkpoint was trained with seed " +
+                                       std::to_string(int64_t(data_seed)) +
+                                       ", the project now says " + std::to_string(config_.seed) +
+                                       ": the data order differs from the original run");
 }
 
 EvalResult Trainer::evaluate(const std::string& split) {
@@ -133,9 +135,9 @@ EvalResult Trainer::evaluate(const std::string& split) {
   if (split != "test" && split != "validation" && split != "train")
     throw Error("unknown split '" + split + "'; use test, validation or train");
   if (!ds)
-    throw Error("the project has no " + split + " data" +
-                (split == "validation" ? ": set data.validation_fraction above 0"
-                                       : ": set data." + split));
+    throw Error(
+        "the project has no " + split + " data" +
+        (split == "validation" ? ": set data.validation_fraction above 0" : ": set data." + split));
   EvalResult r;
   r.split = split;
   const Tally tally = run_loss_pass(*ds, &r);
@@ -143,7 +145,8 @@ EvalResult Trainer::evaluate(const std::string& split) {
   r.loss = tally.loss();
   if (task_ != Task::Regression) {
     r.accuracy = tally.accuracy();
-    const auto k = static_cast<size_t>(std::max<int64_t>(data_.num_classes, task_ == Task::Binary ? 2 : 0));
+    const auto k =
+        static_cast<size_t>(std::max<int64_t>(data_.num_classes, task_ == Task::Binary ? 2 : 0));
     if (r.confusion.size() < k) {
       r.confusion.resize(k);
       for (auto& row : r.confusion) row.resize(k, 0);

@@ -25,8 +25,8 @@ std::string shape_text(const Shape& s) {
 
 std::string InitReport::to_string() const {
   std::ostringstream os;
-  os << "loaded " << loaded.size() << " tensors, skipped " << skipped.size()
-     << ", mismatched " << mismatched.size();
+  os << "loaded " << loaded.size() << " tensors, skipped " << skipped.size() << ", mismatched "
+     << mismatched.size();
   for (const auto& m : mismatched) os << "\n  mismatched: " << m;
   return os.str();
 }
