@@ -1,6 +1,7 @@
 #include "plots/metric_plot.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace nw::gui {
 
@@ -119,6 +120,7 @@ void MetricPlot::rebuild() {
     best_label_->setPadding(QMargins(0, 0, 0, 10));
     best_label_->setVisible(false);
   }
+  legend->setVisible(legend->itemCount() > 0);  // an empty legend draws as a stray box
   refresh();
 }
 
@@ -201,6 +203,41 @@ void MetricPlot::draw_best(const RunHistory& run) {
   }
 }
 
+// QCPAxis::rescale keeps the old span when the data has none (a constant learning rate), and the
+// margin on top of it then grows the span on every frame; so the span is computed here.
+void MetricPlot::fit_values() {
+  const QCP::SignDomain domain = log_scale_ ? QCP::sdPositive : QCP::sdBoth;
+  bool any = false;
+  QCPRange fit;
+  for (int i = 0; i < plottableCount(); ++i) {
+    QCPAbstractPlottable* p = plottable(i);
+    if (!p->visible()) continue;
+    bool found = false;
+    const QCPRange r = p->getValueRange(found, domain);
+    if (!found) continue;
+    if (any) {
+      fit.expand(r);
+    } else {
+      fit = r;
+      any = true;
+    }
+  }
+  if (!any) return;
+  const double center = fit.center();
+  const double floor = std::max(std::abs(center) * 0.05, 1e-12);
+  if (fit.size() < floor) {
+    fit = log_scale_ ? QCPRange(center / 1.5, center * 1.5)
+                     : QCPRange(center - floor, center + floor);
+    yAxis->setRange(fit);
+    return;
+  }
+  yAxis->setRange(fit);
+  if (log_scale_)
+    yAxis->scaleRange(1.1, std::sqrt(fit.lower * fit.upper));
+  else
+    yAxis->scaleRange(1.08, center);
+}
+
 void MetricPlot::redraw_now() {
   frame_.stop();
   redrawing_ = true;
@@ -212,8 +249,7 @@ void MetricPlot::redraw_now() {
     if (follow_y_ && !log_scale_) {
       yAxis->setRange(*follow_y_);
     } else {
-      yAxis->rescale(true);
-      yAxis->scaleRange(1.08, yAxis->range().center());
+      fit_values();
     }
   }
   replot(QCustomPlot::rpQueuedReplot);

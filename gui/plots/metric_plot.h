@@ -72,6 +72,7 @@ class MetricPlot : public QCustomPlot {
   void draw_run(const RunHistory& run, RunGraphs& graphs, int pixels);
   void draw_best(const RunHistory& run);
   void follow_data();
+  void fit_values();
   QCPGraph* new_graph(QColor color, double width, bool current);
 
   std::vector<BatchLayer> batch_layers_;

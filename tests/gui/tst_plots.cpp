@@ -139,12 +139,14 @@ class TestPlots : public QObject {
   void plots_draw_runs_and_overlays() {
     LossPlot plot;
     plot.resize(600, 400);
+    QVERIFY(!plot.legend->visible());  // nothing trained yet: no empty legend box
     auto earlier = sample_run(4, 50), current = sample_run(3, 50);
     plot.set_runs({earlier, current});
     plot.redraw_now();
     QVERIFY(plot.graphCount() > 2);
     QVERIFY(plot.xAxis->range().upper >= 4.0);  // follows the longest run
     QVERIFY(plot.legend->itemCount() == 3);     // the current run's layers only
+    QVERIFY(plot.legend->visible());
     plot.set_log_scale(true);
     QCOMPARE(plot.yAxis->scaleType(), QCPAxis::stLogarithmic);
     plot.set_log_scale(false);
@@ -178,6 +180,35 @@ class TestPlots : public QObject {
     plot.redraw_now();
     QVERIFY(plot.following());
     QCOMPARE(plot.xAxis->range().upper, 3.0);
+  }
+
+  // A constant learning rate has no span of its own: the axis must sit around it, however many
+  // frames are drawn (it once widened by the margin on every frame, to about ±1e4).
+  void constant_values_keep_a_tight_axis() {
+    auto run = std::make_shared<RunHistory>();
+    QVector<BatchPoint> points;
+    for (int b = 1; b <= 50; ++b) {
+      train::BatchStats s;
+      s.epoch = 1;
+      s.batch = b;
+      s.batches = 50;
+      s.loss = 1.0;
+      s.lr = 0.001;
+      points.push_back(BatchPoint::from(s));
+    }
+    run->add(points);
+    LrPlot lr;
+    lr.resize(500, 300);
+    lr.set_runs({run});
+    for (int frame = 0; frame < 200; ++frame) lr.redraw_now();
+    const QCPRange y = lr.yAxis->range();
+    QVERIFY2(y.contains(0.001), qPrintable(QString("%1..%2").arg(y.lower).arg(y.upper)));
+    QVERIFY2(y.lower >= 0.0009 && y.upper <= 0.0011,
+             qPrintable(QString("%1..%2").arg(y.lower).arg(y.upper)));
+    lr.set_log_scale(true);
+    lr.redraw_now();
+    QVERIFY(lr.yAxis->range().contains(0.001));
+    QVERIFY(lr.yAxis->range().lower > 0.0005 && lr.yAxis->range().upper < 0.002);
   }
 
   void exports_png_and_pdf() {
