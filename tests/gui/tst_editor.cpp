@@ -1,12 +1,15 @@
 // The node editor driven like a user, headless (offscreen): palette drops are sent as the
 // drag events a real drop makes (a QDrag never drops offscreen), connections are made by mouse
-// drags between the ports' on-screen positions, and every step is checked against the saved
-// project text, through undo and redo. Ends by building the tutorial's SimpleNet from nothing
+// drags between the ports' on-screen positions, parameters, ids and the trainable switch are
+// typed and clicked into the inspector beside the canvas, and every step is checked against the
+// saved project text, through undo and redo. Ends by building the tutorial's SimpleNet from nothing
 // and comparing it with the bundled projects/fashion-mnist-mlp.nwproj.
+#include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTreeView>
 #include <QtTest>
@@ -24,6 +27,12 @@
 #include "editor/palette_model.h"
 #include "editor/palette_widget.h"
 #include "editor/port_item.h"
+#include "inspector/checked_line_edit.h"
+#include "inspector/inspector_widget.h"
+#include "inspector/node_inspector.h"
+#include "inspector/pair_editor.h"
+#include "inspector/param_editors.h"
+#include "inspector/param_field.h"
 #include "io/project.h"
 
 using namespace nw;
@@ -43,22 +52,28 @@ const bool kRuntimeDir = [] {
 
 const QString kMlp = QStringLiteral(NW_SOURCE_DIR "/projects/fashion-mnist-mlp.nwproj");
 
-// An editor and a palette in one shown window, on an empty project, at 100% zoom.
+// The palette, the editor and the inspector in one shown window, wired as the main window wires
+// them, on an empty project, at 100% zoom.
 struct Fixture {
   ProjectDocument doc;
   QWidget window;
   GraphEditor* editor;
   PaletteWidget* palette;
+  InspectorWidget* inspector;
 
   Fixture() {
     doc.reset(io::Project{});
     editor = new GraphEditor(&doc, &window);
     palette = new PaletteWidget(&window);
+    inspector = new InspectorWidget(&doc, &window);
     editor->connect_palette(palette);
+    QObject::connect(editor, &GraphEditor::selectionChanged, inspector,
+                     &InspectorWidget::set_selection);
     auto* layout = new QHBoxLayout(&window);
     layout->addWidget(palette);
     layout->addWidget(editor, 1);
-    window.resize(1000, 700);
+    layout->addWidget(inspector);
+    window.resize(1300, 700);
     window.show();
     editor->view()->centerOn(100, 320);
   }
@@ -67,6 +82,20 @@ struct Fixture {
   NodeItem* node(const char* id) const { return editor->scene()->node_item(id); }
   std::string text() const { return io::to_string(doc.project()); }
 };
+
+// Selects everything in `w`, types `text` and presses Enter, as a user would.
+void type_into(QWidget* w, const QString& text) {
+  QTest::keyClick(w, Qt::Key_A, Qt::ControlModifier);
+  QTest::keyClicks(w, text);
+  QTest::keyClick(w, Qt::Key_Return);
+}
+
+// Runs one user step and stops the test where it failed, so the failure names that step.
+#define STEP(call)                          \
+  do {                                      \
+    call;                                   \
+    if (QTest::currentTestFailed()) return; \
+  } while (false)
 
 void send_mouse_move(QWidget* w, QPoint at, Qt::MouseButtons buttons) {
   // NOTE: QTest::mouseMove does not carry the held button; a real drag's moves do.
@@ -106,6 +135,56 @@ class TestEditor : public QObject {
     *id = QString::fromStdString(n.id);
     QVERIFY(f.editor->scene()->node_item(*id));
     QCOMPARE(f.editor->selected_nodes(), QStringList{*id});
+  }
+
+  // Clicks node `id` on the canvas, so that the inspector shows it.
+  void select(Fixture& f, const QString& id) {
+    NodeItem* n = f.node(qPrintable(id));
+    QVERIFY2(n, qPrintable(id));
+    // The title row: away from the ports at the top and bottom edges.
+    const QPointF title = n->mapToScene(n->boundingRect().center().x(),
+                                        n->boundingRect().top() + 0.3 * n->boundingRect().height());
+    f.view()->centerOn(title);
+    QTest::mouseClick(f.viewport(), Qt::LeftButton, Qt::NoModifier, f.view()->mapFromScene(title));
+    QCOMPARE(f.editor->selected_nodes(), QStringList{id});
+    QVERIFY(f.inspector->showing_node());
+    QCOMPARE(f.inspector->node_inspector()->node_id(), id);
+  }
+
+  // Sets parameter `name` of node `id` the way a user does: select the node, then type or
+  // click into the inspector's editor for that parameter.
+  void edit_param(Fixture& f, const QString& id, const QString& name, const nlohmann::json& value) {
+    select(f, id);
+    if (QTest::currentTestFailed()) return;
+    ParamField* field = f.inspector->node_inspector()->field(name);
+    QVERIFY2(field, qPrintable(name));
+    ParamEditor* editor = field->editor();
+    if (auto* e = qobject_cast<IntEditor*>(editor)) {
+      type_into(e->spin_box(), QString::number(value.get<int64_t>()));
+    } else if (auto* e = qobject_cast<IntListEditor*>(editor)) {
+      QStringList parts;
+      for (const auto& v : value) parts << QString::number(v.get<int64_t>());
+      type_into(e->line_edit(), parts.join(", "));
+    } else if (auto* e = qobject_cast<PairEditor*>(editor)) {
+      QVERIFY(value.is_number_integer());  // the square form: kernel_size=3
+      QVERIFY(e->is_square());
+      type_into(e->first(), QString::number(value.get<int64_t>()));
+    } else if (auto* e = qobject_cast<BoolEditor*>(editor)) {
+      if (e->check_box()->isChecked() != value.get<bool>()) e->check_box()->click();
+    } else {
+      QFAIL(qPrintable("no way to type into the editor of " + name));
+    }
+    QCOMPARE(f.doc.graph().node(id.toStdString()).params.at(name.toStdString()), value);
+    QVERIFY2(field->error_label()->isHidden(), qPrintable(field->error_label()->text()));
+  }
+
+  // Renames node `id` by typing into the inspector's id field.
+  void rename(Fixture& f, const QString& id, const QString& new_id) {
+    select(f, id);
+    if (QTest::currentTestFailed()) return;
+    type_into(f.inspector->node_inspector()->id_edit(), new_id);
+    QVERIFY(f.doc.graph().find(new_id.toStdString()));
+    QCOMPARE(f.inspector->node_inspector()->node_id(), new_id);
   }
 
   // Presses on `from`, drags with the left button held to `to_scene`, releases there.
@@ -213,7 +292,7 @@ class TestEditor : public QObject {
     drop(f, "Input", {100, 28}, &input);
     QCOMPARE(f.doc.graph().node(input.toStdString()).pos, (std::array<double, 2>{0, 0}));
     states.push_back(f.text());
-    QVERIFY(f.doc.set_param(input, "shape", nlohmann::json({1, 28, 28})));
+    STEP(edit_param(f, input, "shape", nlohmann::json::array({1, 28, 28})));
     states.push_back(f.text());
     QCOMPARE(f.node("input")->shape_label(0), QStringLiteral("N×1×28×28"));
 
@@ -231,22 +310,22 @@ class TestEditor : public QObject {
     QCOMPARE(f.node("linear")->shape_label(0), QStringLiteral("?"));  // out_features unset
     QVERIFY(f.node("linear")->has_error());
     QVERIFY(f.node("linear")->toolTip().contains("out_features"));
-    QVERIFY(f.doc.set_param(linear, "out_features", 512));
+    STEP(edit_param(f, linear, "out_features", 512));
     states.push_back(f.text());
     QCOMPARE(f.node("linear")->shape_label(0), QStringLiteral("N×512"));
     QCOMPARE(f.node("linear")->params_text(), QStringLiteral("512"));
     QCOMPARE(f.node("linear")->count_text(), QStringLiteral("401.9k"));  // 784*512 + 512
     QVERIFY(!f.node("linear")->has_error());
-    QVERIFY(f.doc.set_param(linear, "out_features", 64));
+    STEP(edit_param(f, linear, "out_features", 64));
     states.push_back(f.text());
     QCOMPARE(f.node("linear")->shape_label(0), QStringLiteral("N×64"));
 
     // A Conv2d after Flatten: the live edge refuses it, with the reason on the port.
     drop(f, "Conv2d", {400, 268}, &conv);
     states.push_back(f.text());
-    QVERIFY(f.doc.set_param(conv, "out_channels", 32));
+    STEP(edit_param(f, conv, "out_channels", 32));
     states.push_back(f.text());
-    QVERIFY(f.doc.set_param(conv, "kernel_size", 3));
+    STEP(edit_param(f, conv, "kernel_size", 3));
     states.push_back(f.text());
     QCOMPARE(f.node("conv2d")->params_text(), QStringLiteral("3×3 / 32"));
     PortItem* conv_in = f.node("conv2d")->input_port(0);
@@ -282,11 +361,13 @@ class TestEditor : public QObject {
     QVERIFY(bad);
 
     // Frozen: drawn differently, said in the tooltip.
-    f.doc.set_trainable(linear, false);
+    STEP(select(f, linear));
+    f.inspector->node_inspector()->trainable_box()->click();
+    QVERIFY(!f.doc.graph().node(linear.toStdString()).trainable);
     states.push_back(f.text());
     QVERIFY(f.node("linear")->is_frozen());
     QVERIFY(f.node("linear")->toolTip().contains("frozen"));
-    f.doc.rename_node(linear, "fc1");
+    STEP(rename(f, linear, "fc1"));
     states.push_back(f.text());
     QVERIFY(!f.node("linear"));
     QCOMPARE(f.node("fc1")->shape_label(0), QStringLiteral("N×64"));
@@ -382,7 +463,8 @@ class TestEditor : public QObject {
   }
 
   // Check 1 of the editor issue: the tutorial's SimpleNet, built from an empty project with
-  // palette drops, port drags, set_param and renames only, saves as the bundled project's graph.
+  // palette drops, port drags, and parameters and ids typed into the inspector, saves as the
+  // bundled project's graph.
   void buildSimpleNetFromThePalette() {
     Fixture f;
     QVERIFY(QTest::qWaitForWindowExposed(&f.window));
@@ -397,11 +479,11 @@ class TestEditor : public QObject {
       states.push_back(f.text());
       y += 100;
       for (const auto& [name, value] : want.params) {
-        QVERIFY(f.doc.set_param(id, QString::fromStdString(name), value));
+        STEP(edit_param(f, id, QString::fromStdString(name), value));
         states.push_back(f.text());
       }
       if (id != QString::fromStdString(want.id)) {
-        QVERIFY(f.doc.rename_node(id, QString::fromStdString(want.id)));
+        STEP(rename(f, id, QString::fromStdString(want.id)));
         states.push_back(f.text());
       }
       if (!prev.isEmpty()) {
