@@ -99,7 +99,7 @@ QWidget* MainWindow::make_editor() {
 }
 
 void MainWindow::fit_graph() {
-  editor_->fit();
+  editor_->show_graph();
 }
 
 QDockWidget* MainWindow::make_palette_dock() {

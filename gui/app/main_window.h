@@ -75,7 +75,7 @@ class MainWindow : public QMainWindow {
   // Every bundled project under NW_PROJECTS_DIR (runs/ folders skipped), sorted.
   static QStringList template_paths();
 
-  // Fits the whole graph into the editor's view.
+  // Shows the graph as a project opens: all of it, or its start at a readable zoom.
   void fit_graph();
   // Trains `epochs` epochs of the open project (at most its configured number) and returns when
   // the run has ended, the event loop running meanwhile; false with `why` when it failed.

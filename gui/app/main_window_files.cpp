@@ -3,11 +3,13 @@
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QMenu>
+#include <QTimer>
 
 #include "app/main_window.h"
 #include "app/messages_panel.h"
 #include "app/recent_files.h"
 #include "document/project_document.h"
+#include "editor/graph_editor.h"
 #include "io/checkpoint.h"
 
 namespace nw::gui {
@@ -141,6 +143,8 @@ bool MainWindow::save_to(const QString& path) {
 
 void MainWindow::project_replaced(const QString& path) {
   restored_ = false;
+  // After the event loop has laid the window out: at start-up the view has no size yet.
+  QTimer::singleShot(0, editor_, &GraphEditor::show_graph);
   init_checkpoint_.clear();
   update_title();
   update_device_choice();

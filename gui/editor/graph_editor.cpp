@@ -155,6 +155,10 @@ void GraphEditor::fit() {
   view_->fit();
 }
 
+void GraphEditor::show_graph() {
+  view_->show_graph();
+}
+
 void GraphEditor::set_show_shapes(bool show) {
   scene_->set_show_shapes(show);
 }

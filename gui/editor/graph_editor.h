@@ -40,6 +40,7 @@ class GraphEditor : public QWidget {
   void zoom_in();
   void zoom_out();
   void fit();
+  void show_graph();  // GraphView::show_graph
   void set_show_shapes(bool show);
   // Selects and centres the first node whose id, label or type matches `text` (an exact id
   // first, then case-insensitive substrings). False when none does.

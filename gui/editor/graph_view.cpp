@@ -66,6 +66,15 @@ void GraphView::fit() {
   centerOn(r.center());
 }
 
+void GraphView::show_graph() {
+  fit();
+  const QRectF r = scene_->nodes_rect();
+  if (r.isEmpty() || zoom() >= kReadableZoom) return;
+  setTransform(QTransform::fromScale(kReadableZoom, kReadableZoom));
+  const double visible_height = viewport()->height() / kReadableZoom;
+  centerOn(r.center().x(), r.top() - 40 + visible_height / 2);
+}
+
 void GraphView::wheelEvent(QWheelEvent* event) {
   const int delta = event->angleDelta().y();
   if (delta == 0) return QGraphicsView::wheelEvent(event);

@@ -21,9 +21,14 @@ class GraphView : public QGraphicsView {
   void zoom_in();
   void zoom_out();
   void fit();  // every node in view, at most at 125%
+  // What a project opens at: fit() when the nodes fit at a readable zoom, otherwise the start of
+  // the graph (its top) at the smallest readable zoom, because a fitted 70-node column is a
+  // strip of unreadable boxes.
+  void show_graph();
 
   static constexpr double kMinZoom = 0.1;
   static constexpr double kMaxZoom = 4.0;
+  static constexpr double kReadableZoom = 0.7;  // node text stays legible at 100% screen scale
 
  signals:
   // A palette type was dropped at `scene_pos` (the point under the cursor).

@@ -15,8 +15,6 @@ AccuracyPlot::AccuracyPlot(QWidget* parent) : MetricPlot(parent) {
       EpochLayer{tr("validation accuracy"), val, QColor(214, 39, 40), QCPScatterStyle::ssSquare});
   mark_best({val, train}, true);
   set_follow_y_range(QCPRange(0.0, 1.02));
-  // Accuracy climbs towards the top right: keep the legend out of its way.
-  axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
 }
 
 }  // namespace nw::gui

@@ -24,9 +24,17 @@ MetricPlot::MetricPlot(QWidget* parent) : QCustomPlot(parent) {
   // Polylines as separate segments: the joins of a 2-px antialiased zigzag of a thousand points
   // otherwise cost tens of milliseconds per replot.
   setPlottingHint(QCP::phFastPolylines, true);
-  legend->setVisible(true);
+  // The legend in one row above the axes, never over the curves or the best-epoch label.
   legend->setFont(QFont(font().family(), 8));
-  axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  legend->setFillOrder(QCPLegend::foColumnsFirst);
+  legend->setBorderPen(Qt::NoPen);
+  legend->setBrush(Qt::NoBrush);
+  legend->setRowSpacing(0);
+  legend->setColumnSpacing(12);
+  legend->setMargins(QMargins(4, 2, 4, 0));
+  legend->setLayer(QStringLiteral("legend"));
+  axisRect()->insetLayout()->take(legend);  // QCustomPlot's place for it, inside the axes
+  legend->setVisible(false);
   xAxis->setLabel(tr("epoch"));
   xAxis->setRange(0, 1);
 
@@ -69,6 +77,22 @@ QCPGraph* MetricPlot::new_graph(QColor color, double width, bool current) {
   g->setPen(QPen(color, width));
   g->setAdaptiveSampling(false);  // the views are already one bucket per pixel
   return g;
+}
+
+// An empty legend in the layout would draw as a stray box and, having no width of its own, hold
+// the axes below it to its width: it is in the layout only while it has entries.
+void MetricPlot::place_legend(bool shown) {
+  const bool placed = plotLayout()->hasElement(0, 0) && plotLayout()->element(0, 0) == legend;
+  if (shown == placed) return;
+  if (shown) {
+    plotLayout()->insertRow(0);
+    plotLayout()->addElement(0, 0, legend);
+    plotLayout()->setRowStretchFactor(0, 0.001);
+  } else {
+    plotLayout()->take(legend);
+    plotLayout()->simplify();
+  }
+  legend->setVisible(shown);
 }
 
 void MetricPlot::rebuild() {
@@ -120,7 +144,7 @@ void MetricPlot::rebuild() {
     best_label_->setPadding(QMargins(0, 0, 0, 10));
     best_label_->setVisible(false);
   }
-  legend->setVisible(legend->itemCount() > 0);  // an empty legend draws as a stray box
+  place_legend(legend->itemCount() > 0);
   refresh();
 }
 
@@ -150,7 +174,8 @@ void MetricPlot::follow_data() {
     for (const BatchLayer& l : batch_layers_) right = std::max(right, ((*run).*l.series).last_x());
     if (!run->epochs.empty()) right = std::max(right, double(run->epochs.back().epoch));
   }
-  xAxis->setRange(0.0, right);
+  // A little room on the right: the last epoch's markers and the best-epoch star sit there.
+  xAxis->setRange(0.0, right * 1.03);
 }
 
 void MetricPlot::draw_run(const RunHistory& run, RunGraphs& graphs, int pixels) {
@@ -197,6 +222,13 @@ void MetricPlot::draw_best(const RunHistory& run) {
     const double value = *by(e);
     best_->addData(double(e.epoch), value);
     best_label_->position->setCoords(double(e.epoch), value);
+    // Towards the side with room, so a best at the last epoch is not cut off at the edge.
+    // and below a star in the upper half, so one near the top is not cut off either.
+    const bool right_half = double(e.epoch) > xAxis->range().center();
+    const bool upper_half = value > yAxis->range().center();
+    best_label_->setPositionAlignment((upper_half ? Qt::AlignTop : Qt::AlignBottom) |
+                                      (right_half ? Qt::AlignRight : Qt::AlignLeft));
+    best_label_->setPadding(upper_half ? QMargins(0, 10, 0, 0) : QMargins(0, 0, 0, 10));
     best_label_->setText(tr("best %1").arg(value, 0, 'g', 4));
     best_label_->setVisible(true);
     return;
@@ -244,7 +276,6 @@ void MetricPlot::redraw_now() {
   if (follow_) follow_data();
   const int pixels = std::max(axisRect()->width(), kMinPixels);
   for (size_t r = 0; r < runs_.size(); ++r) draw_run(*runs_[r], graphs_[r], pixels);
-  if (!runs_.empty()) draw_best(*runs_.back());
   if (follow_) {
     if (follow_y_ && !log_scale_) {
       yAxis->setRange(*follow_y_);
@@ -252,6 +283,7 @@ void MetricPlot::redraw_now() {
       fit_values();
     }
   }
+  if (!runs_.empty()) draw_best(*runs_.back());  // places its label by the final ranges
   replot(QCustomPlot::rpQueuedReplot);
   redrawing_ = false;
   ++redraws_;

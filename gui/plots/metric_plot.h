@@ -73,6 +73,7 @@ class MetricPlot : public QCustomPlot {
   void draw_best(const RunHistory& run);
   void follow_data();
   void fit_values();
+  void place_legend(bool shown);
   QCPGraph* new_graph(QColor color, double width, bool current);
 
   std::vector<BatchLayer> batch_layers_;

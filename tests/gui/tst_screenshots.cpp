@@ -1,0 +1,90 @@
+// `netwright --screenshot` for every bundled project, in process: the PNG is written at the
+// requested size, and the editor it shows holds nodes at a readable zoom, each with its inferred
+// output shape. A fitted 70-node ResNet once rendered as a strip of unreadable boxes.
+// (tests/gui/screenshots_xvfb.sh runs the real executable under xvfb-run.)
+#include <QFileInfo>
+#include <QImage>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/main_window.h"
+#include "app/recovery_file.h"
+#include "app/screenshot.h"
+#include "document/project_document.h"
+#include "editor/graph_editor.h"
+#include "editor/graph_scene.h"
+#include "editor/graph_view.h"
+#include "editor/node_item.h"
+
+using namespace nw::gui;
+
+namespace {
+
+WindowHooks quiet_hooks() {
+  WindowHooks h;
+  h.questions.error = [](QWidget*, const QString&, const QString& text) {
+    QFAIL(qPrintable("error shown: " + text));
+  };
+  h.offer_recovery = false;
+  h.restore_layout = false;
+  return h;
+}
+
+}  // namespace
+
+class TestScreenshots : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("NetwrightTest");
+    QCoreApplication::setApplicationName("tst_screenshots");
+    QSettings().clear();
+  }
+
+  void every_project_shows_readable_shapes_data() {
+    QTest::addColumn<QString>("path");
+    const QStringList paths = MainWindow::template_paths();
+    QVERIFY(paths.size() >= 6);
+    for (const QString& p : paths) QTest::newRow(qPrintable(QFileInfo(p).fileName())) << p;
+  }
+
+  void every_project_shows_readable_shapes() {
+    QFETCH(QString, path);
+    QTemporaryDir tmp;
+    MainWindow window(quiet_hooks());
+    QString why;
+    QVERIFY2(window.open_project(path, &why), qPrintable(why));
+    const QString png = tmp.filePath("shot.png");
+    QCOMPARE(take_screenshot(window, {png, QSize(1600, 1000), 0}), 0);
+    const QImage image(png);
+    QCOMPARE(image.size(), QSize(1600, 1000) * window.devicePixelRatio());
+
+    GraphView* view = window.editor()->view();
+    QVERIFY2(view->zoom() >= GraphView::kReadableZoom || view->zoom() >= 0.99,
+             qPrintable(QString("zoom %1").arg(view->zoom())));
+    const QRectF visible = view->mapToScene(view->viewport()->rect()).boundingRect();
+    const auto& nodes = window.document()->graph().nodes();
+    int whole = 0;
+    for (const auto& n : nodes) {
+      NodeItem* item = window.editor()->scene()->node_item(QString::fromStdString(n.id));
+      QVERIFY(item);
+      if (!visible.contains(item->sceneBoundingRect())) continue;
+      ++whole;
+      for (int port = 0; item->output_port(port); ++port)
+        QVERIFY2(item->shape_label(port) != QStringLiteral("?"), n.id.c_str());
+    }
+    // All of a small graph; the start of a large one, several nodes deep.
+    QVERIFY2(whole >= std::min<int>(int(nodes.size()), 5),
+             qPrintable(QString("%1 of %2 nodes in view").arg(whole).arg(nodes.size())));
+    // The input is where a reader starts.
+    NodeItem* input = window.editor()->scene()->node_item(QString::fromStdString(nodes[0].id));
+    QVERIFY(visible.contains(input->sceneBoundingRect()));
+  }
+};
+
+QTEST_MAIN(TestScreenshots)
+#include "tst_screenshots.moc"
