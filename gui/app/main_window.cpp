@@ -64,9 +64,6 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent)
 MainWindow::~MainWindow() {
   // QObject deletes children in creation order, which would delete the document and the
   // controller before the views that hold them: views first, then the run, then the document.
-  // NOTE: a scene deleting its selected items emits selectionChanged into the half-destroyed
-  // GraphScene (GraphEditor's forwarding lambda): silence the scene first.
-  editor_->scene()->blockSignals(true);
   delete takeCentralWidget();
   qDeleteAll(findChildren<QDockWidget*>(Qt::FindDirectChildrenOnly));
   delete training_;  // stops a run and waits for its thread

@@ -36,6 +36,12 @@ GraphEditor::GraphEditor(ProjectDocument* doc, QWidget* parent)
   connect(view_, &GraphView::deleteRequested, this, &GraphEditor::delete_selection);
 }
 
+// NOTE: the scene is a child, deleted after this body by ~QWidget; deleting its selected items
+// emits selectionChanged, which the forwarding lambda would answer from a half-destroyed editor.
+GraphEditor::~GraphEditor() {
+  scene_->disconnect(this);
+}
+
 QStringList GraphEditor::selected_nodes() const {
   return scene_->selected_node_ids();
 }

@@ -20,6 +20,7 @@ class GraphEditor : public QWidget {
   static constexpr char kNodesMimeType[] = "application/x-netwright-nodes";
 
   explicit GraphEditor(ProjectDocument* doc, QWidget* parent = nullptr);
+  ~GraphEditor() override;
 
   ProjectDocument* document() const { return doc_; }
   GraphScene* scene() const { return scene_; }
