@@ -139,16 +139,26 @@ void Graph::set_param(const std::string& id, const std::string& name, ParamValue
   node(id);
   Node& n = *find_mutable(id);
   const LayerType& t = layer_type(n.type);
-  auto it = n.params.find(name);
-  if (value.is_null()) {
-    if (!t.param(name)) throw GraphError(param_problem(n, t, name, value));
-    if (it == n.params.end()) return;  // already unpinned
-    n.params.erase(it);
-  } else {
-    if (auto bad = param_problem(n, t, name, value); !bad.empty()) throw GraphError(bad);
-    if (it != n.params.end() && it->second == value) return;
-    n.params[name] = std::move(value);
+  const ParamSpec* spec = t.param(name);
+  if (value.is_null() && !(spec && spec->kind == ParamKind::OptionalFloat)) {
+    unset_param(id, name);
+    return;
   }
+  if (auto bad = param_problem(n, t, name, value); !bad.empty()) throw GraphError(bad);
+  auto it = n.params.find(name);
+  if (it != n.params.end() && it->second == value) return;
+  n.params[name] = std::move(value);
+  notify({GraphChange::Kind::ParamChanged, id, {}, name});
+}
+
+void Graph::unset_param(const std::string& id, const std::string& name) {
+  node(id);
+  Node& n = *find_mutable(id);
+  const LayerType& t = layer_type(n.type);
+  if (!t.param(name)) throw GraphError(param_problem(n, t, name, ParamValue()));
+  auto it = n.params.find(name);
+  if (it == n.params.end()) return;  // already unpinned
+  n.params.erase(it);
   notify({GraphChange::Kind::ParamChanged, id, {}, name});
 }
 

@@ -74,8 +74,12 @@ class Graph {
   void add_node(Node node);  // as read from a file; same checks
   void remove_node(const std::string& id);  // and its edges
   void rename_node(const std::string& id, const std::string& new_id);  // edges follow
-  // Checks the value against the spec (check_param). A null value unpins the parameter.
+  // Checks the value against the spec (check_param) and pins it. A null value unpins the
+  // parameter, as in add_node, except where null is a value of its own (OptionalFloat:
+  // BatchNorm's momentum=None), which it pins.
   void set_param(const std::string& id, const std::string& name, ParamValue value);
+  // Back to the default or the inferred value.
+  void unset_param(const std::string& id, const std::string& name);
   void move_node(const std::string& id, std::array<double, 2> pos);
   void set_trainable(const std::string& id, bool trainable);
   void set_label(const std::string& id, std::string label);

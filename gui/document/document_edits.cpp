@@ -139,14 +139,27 @@ bool ProjectDocument::set_param(const QString& id, const QString& name,
   const graph::Node* n = graph().find(node);
   if (!n) return refuse(why, tr("there is no node '%1' in the graph").arg(id));
   const auto* type = graph::Registry::instance().find(n->type);
-  if (type && type->param(param)) {  // a known parameter: an unchanged value is no undo step
+  const graph::ParamSpec* spec = type ? type->param(param) : nullptr;
+  if (value.is_null() && !(spec && spec->kind == graph::ParamKind::OptionalFloat))
+    return unset_param(id, name, why);
+  if (spec) {  // a known parameter: an unchanged value is no undo step
     auto it = n->params.find(param);
-    const bool pinned = it != n->params.end();
-    if (value.is_null() ? !pinned : (pinned && it->second == value)) return true;
+    if (it != n->params.end() && it->second == value) return true;
   }
   return push_edit(
       tr("Set %1.%2").arg(id, name),
       [node, param, value](graph::Graph& g) { g.set_param(node, param, value); }, why);
+}
+
+bool ProjectDocument::unset_param(const QString& id, const QString& name, QString* why) {
+  const std::string node = id.toStdString(), param = name.toStdString();
+  const graph::Node* n = graph().find(node);
+  if (!n) return refuse(why, tr("there is no node '%1' in the graph").arg(id));
+  const auto* type = graph::Registry::instance().find(n->type);
+  if (type && type->param(param) && !n->params.count(param)) return true;  // not pinned
+  return push_edit(
+      tr("Reset %1.%2").arg(id, name),
+      [node, param](graph::Graph& g) { g.unset_param(node, param); }, why);
 }
 
 bool ProjectDocument::rename_node(const QString& id, const QString& new_id, QString* why) {

@@ -56,11 +56,15 @@ class ProjectDocument : public QObject {
   bool connect_ports(const graph::PortRef& from, const graph::PortRef& to, QString* why = nullptr);
   // Would this connection be accepted, and would its shapes fit? For the live edge while
   // dragging; never changes anything.
-  bool can_connect(const graph::PortRef& from, const graph::PortRef& to, QString* why = nullptr) const;
+  bool can_connect(const graph::PortRef& from, const graph::PortRef& to,
+                   QString* why = nullptr) const;
   void disconnect_ports(const graph::Edge& edge);
-  // A null value unpins the parameter (back to default or inferred).
+  // As graph::Graph::set_param: null unpins, except where null is a value of its own
+  // (BatchNorm's momentum=None), which it pins.
   bool set_param(const QString& id, const QString& name, const graph::ParamValue& value,
                  QString* why = nullptr);
+  // Back to the default or the inferred value.
+  bool unset_param(const QString& id, const QString& name, QString* why = nullptr);
   bool rename_node(const QString& id, const QString& new_id, QString* why = nullptr);
   void set_trainable(const QString& id, bool trainable);
   void set_label(const QString& id, const QString& label);

@@ -199,23 +199,21 @@ void NodeInspector::refresh(bool force) {
       f->show_state(current_value(spec), node->params.count(spec.name) > 0, force);
 }
 
+// An OptionalFloat's null (its box unchecked) is PyTorch's None, pinned like any value; the
+// reset button is what goes back to the default.
 void NodeInspector::commit_param(ParamField* f, const graph::ParamValue& value) {
-  const graph::ParamSpec& spec = f->spec();
-  if (value.is_null() && spec.kind == graph::ParamKind::OptionalFloat &&
-      !spec.default_value.is_null()) {
-    // NOTE: the document reads null as "unpin" (back to the default), so PyTorch's None
-    // cannot be pinned through it; say so rather than silently showing the default again.
-    f->revert_to(current_value(spec));
-    f->show_error(tr("%1 cannot be set to none here: an empty value means \"use the default, "
-                     "%2\". Write \"%1\": null in the project file to use none.")
-                      .arg(qstr(spec.name), list_text(spec.default_value)));
-    return;
-  }
   set_param(f, value);
 }
 
 void NodeInspector::unpin_param(ParamField* f) {
-  set_param(f, graph::ParamValue());
+  const graph::ParamValue before = current_value(f->spec());
+  QString why;
+  if (!document_->unset_param(id_, qstr(f->spec().name), &why)) {
+    f->revert_to(before);
+    f->show_error(why);
+    return;
+  }
+  f->show_error({});
 }
 
 void NodeInspector::set_param(ParamField* f, const graph::ParamValue& value) {

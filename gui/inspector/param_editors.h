@@ -94,9 +94,8 @@ class IntListEditor : public ParamEditor {
   CheckedLineEdit* line_;
 };
 
-// OptionalFloat: a check box ("set") and the number.
-// NOTE: unchecking commits null, which the document reads as "unpin" (back to the default),
-// not as PyTorch's None; the node inspector says so instead of pretending (see its report).
+// OptionalFloat: a check box ("set") and the number. Unchecking commits null: PyTorch's None
+// (BatchNorm's momentum=None, a cumulative average), pinned like any other value.
 class OptionalFloatEditor : public ParamEditor {
   Q_OBJECT
 

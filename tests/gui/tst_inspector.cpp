@@ -235,15 +235,25 @@ void TestInspector::optional_momentum() {
   QCOMPARE(eps->line_edit()->text(), QString("1e-05"));
   type_into(eps->line_edit(), "1e-3");
   QCOMPARE(node(doc, id).params.at("eps").get<double>(), 1e-3);
-  // None cannot be pinned through the document (null unpins): refused with the reason.
+  // Unchecked is PyTorch's None, pinned and written as null; one undo step back to 0.2.
+  const int steps = doc.undo_stack()->count();
   m->check_box()->click();
+  QVERIFY(node(doc, id).params.count("momentum"));
+  QVERIFY(node(doc, id).params.at("momentum").is_null());
+  QVERIFY(!m->check_box()->isChecked());
+  QVERIFY(!inspector.field("momentum")->error_label()->isVisibleTo(&inspector));
+  QVERIFY(inspector.field("momentum")->is_pinned());
+  QCOMPARE(doc.undo_stack()->count(), steps + 1);
+  doc.undo_stack()->undo();
   QCOMPARE(node(doc, id).params.at("momentum").get<double>(), 0.2);
   QVERIFY(m->check_box()->isChecked());
-  QVERIFY(inspector.field("momentum")->error_label()->isVisibleTo(&inspector));
+  doc.undo_stack()->redo();
+  QVERIFY(node(doc, id).params.at("momentum").is_null());
   // Reset goes back to the default.
   QVERIFY(inspector.field("momentum")->reset_button()->isVisibleTo(&inspector));
   inspector.field("momentum")->reset_button()->click();
   QVERIFY(!node(doc, id).params.count("momentum"));
+  QVERIFY(m->check_box()->isChecked());
   QCOMPARE(m->number()->spin_box()->value(), 0.1);
 }
 

@@ -196,6 +196,23 @@ class TestGraph : public QObject {
     QCOMPARE(r.changes.size(), size_t(1));
   }
 
+  // BatchNorm's momentum=None is a value of its own: null pins it, unset_param unpins it.
+  void nullPinsNoneWhereNoneIsAValue() {
+    Graph g;
+    g.add_node("BatchNorm2d", "bn");
+    Recorder r(g);
+    g.set_param("bn", "momentum", nullptr);
+    QVERIFY(g.node("bn").params.count("momentum"));
+    QVERIFY(g.node("bn").params.at("momentum").is_null());
+    g.set_param("bn", "momentum", nullptr);  // unchanged
+    g.unset_param("bn", "momentum");
+    QCOMPARE(g.node("bn").params.count("momentum"), size_t(0));
+    g.unset_param("bn", "momentum");  // already unpinned
+    QCOMPARE(r.changes.size(), size_t(2));
+    QVERIFY_THROWS_EXCEPTION(GraphError, g.unset_param("bn", "momentom"));
+    QVERIFY_THROWS_EXCEPTION(GraphError, g.set_param("bn", "eps", "x"));
+  }
+
   void nodesFromFilesGetTheSameChecks() {
     Graph g;
     Node n;
