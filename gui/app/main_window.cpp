@@ -48,7 +48,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent)
           [this] { messages_->set_diagnostics(document_->analysis(), document_->graph()); });
   messages_->set_diagnostics(document_->analysis(), document_->graph());
 
-  autosave_timer_->setInterval(kAutosaveMs);
+  autosave_timer_->setInterval(hooks_.autosave_ms);
   connect(autosave_timer_, &QTimer::timeout, this, &MainWindow::autosave);
   autosave_timer_->start();
   if (!recovery_.acquire())

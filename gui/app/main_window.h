@@ -41,8 +41,6 @@ class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
-  static constexpr int kAutosaveMs = 60'000;
-
   // Offers a recovery file left by a crash (unless hooks.offer_recovery is false) before the
   // window is shown.
   explicit MainWindow(WindowHooks hooks = {}, QWidget* parent = nullptr);

@@ -33,7 +33,18 @@ bool RecoveryFile::acquire() {
   auto lock = std::make_unique<QLockFile>(QFileInfo(path_).absolutePath() + "/recovery.lock");
   if (!lock->tryLock(0)) return false;
   lock_ = std::move(lock);
+  remove_temporary_files();
   return true;
+}
+
+void RecoveryFile::remove_temporary_files() {
+  // io::write_file_atomic names them ".recovery.nwproj.<pid>.<n>.tmp"; only the lock holder
+  // writes here, so none of them belongs to a running writer.
+  const QDir dir = QFileInfo(path_).absoluteDir();
+  const QStringList patterns = {"." + QFileInfo(path_).fileName() + ".*.tmp",
+                                "." + QFileInfo(origin_path_).fileName() + ".*.tmp"};
+  for (const QString& name : dir.entryList(patterns, QDir::Files | QDir::Hidden))
+    QFile::remove(dir.filePath(name));
 }
 
 bool RecoveryFile::exists() const {

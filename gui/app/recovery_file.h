@@ -20,7 +20,8 @@ class RecoveryFile {
 
   // Only the session holding the lock reads, writes or removes the file, so a second running
   // Netwright neither offers the first one's work as a crash nor overwrites it. A crashed
-  // session's lock is stale (its process is gone) and is taken over. Idempotent.
+  // session's lock is stale (its process is gone) and is taken over, and the temporary files of
+  // a write it was killed in are deleted. Idempotent.
   bool acquire();
   bool owned() const { return lock_ != nullptr; }
 
@@ -43,6 +44,8 @@ class RecoveryFile {
   void remove();
 
  private:
+  void remove_temporary_files();
+
   QString path_, origin_path_;
   std::unique_ptr<QLockFile> lock_;
 };

@@ -39,6 +39,9 @@ struct WindowHooks {
   bool offer_recovery = true;
   // false: the default window layout instead of the saved geometry and docks (screenshots).
   bool restore_layout = true;
+  // How often unsaved work is copied to the recovery file. A minute loses little work yet keeps
+  // the disk quiet; a test that kills the process shortens it to see autosaves within seconds.
+  int autosave_ms = 60'000;
 };
 
 }  // namespace nw::gui
