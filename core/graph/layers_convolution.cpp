@@ -147,6 +147,18 @@ int64_t conv_macs(const ShapeContext& ctx, const std::vector<SampleShape>& out) 
   return n * kh * kw;
 }
 
+// weight (out, in / groups, kernel) or, transposed, (in, out / groups, kernel): the same count.
+int64_t conv_count(const ParamMap& p, int64_t kernel) {
+  const int64_t in = p.at("in_channels").get<int64_t>(), out = p.at("out_channels").get<int64_t>(),
+                g = p.at("groups").get<int64_t>();
+  if (in % g || out % g) throw Error("groups must divide in_channels and out_channels");
+  return in / g * out * kernel + (p.at("bias").get<bool>() ? out : 0);
+}
+int64_t conv2d_count(const ParamMap& p) {
+  const Size2 k = size2(p.at("kernel_size"));
+  return conv_count(p, k.h * k.w);
+}
+
 }  // namespace
 
 void register_convolution_layers(Registry& r) {
@@ -207,6 +219,7 @@ void register_convolution_layers(Registry& r) {
             return ctx.get_int("in_channels") / ctx.get_int("groups") * out[0][0] * out[0][1] *
                    ctx.get_int("kernel_size");
           },
+      .count = [](const ParamMap& p) { return conv_count(p, p.at("kernel_size").get<int64_t>()); },
   });
 
   r.add({
@@ -247,6 +260,7 @@ void register_convolution_layers(Registry& r) {
             size2(p.at("dilation")), p.at("groups").get<int64_t>(), p.at("bias").get<bool>());
       },
       .macs = conv_macs,
+      .count = conv2d_count,
   });
 
   r.add({
@@ -306,6 +320,7 @@ void register_convolution_layers(Registry& r) {
             return in[0] * in[1] * in[2] * (ctx.get_int("out_channels") / ctx.get_int("groups")) *
                    kh * kw;
           },
+      .count = conv2d_count,
   });
 }
 

@@ -47,6 +47,12 @@ void register_linear_layers(Registry& r) {
             for (int64_t d : out[0]) n *= d;
             return n;
           },
+      // weight (out_features, in_features), bias (out_features)
+      .count =
+          [](const ParamMap& p) {
+            const int64_t out = p.at("out_features").get<int64_t>();
+            return p.at("in_features").get<int64_t>() * out + (p.at("bias").get<bool>() ? out : 0);
+          },
   });
 
   r.add({
@@ -87,6 +93,11 @@ void register_linear_layers(Registry& r) {
             p.at("num_embeddings").get<int64_t>(), p.at("embedding_dim").get<int64_t>(),
             pad < 0 ? std::nullopt : std::optional<int64_t>(pad));
       },
+      // weight (num_embeddings, embedding_dim); the padding row is kept at zero but still counts.
+      .count =
+          [](const ParamMap& p) {
+            return p.at("num_embeddings").get<int64_t>() * p.at("embedding_dim").get<int64_t>();
+          },
   });
 }
 

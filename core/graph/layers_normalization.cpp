@@ -44,6 +44,11 @@ nn::ModulePtr make_batchnorm(const ParamMap& p) {
       p.at("affine").get<bool>(), p.at("track_running_stats").get<bool>());
 }
 
+// weight and bias (num_features) when affine.
+int64_t batchnorm_count(const ParamMap& p) {
+  return p.at("affine").get<bool>() ? 2 * p.at("num_features").get<int64_t>() : 0;
+}
+
 std::string list_text(const std::vector<int64_t>& v) {
   std::string s = "[";
   for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
@@ -72,6 +77,7 @@ void register_normalization_layers(Registry& r) {
             return std::vector<SampleShape>{s};
           },
       .make = make_batchnorm<nn::BatchNorm1d>,
+      .count = batchnorm_count,
   });
 
   r.add({
@@ -93,6 +99,7 @@ void register_normalization_layers(Registry& r) {
             return std::vector<SampleShape>{s};
           },
       .make = make_batchnorm<nn::BatchNorm2d>,
+      .count = batchnorm_count,
   });
 
   r.add({
@@ -141,6 +148,13 @@ void register_normalization_layers(Registry& r) {
         return std::make_shared<nn::LayerNorm>(p.at("normalized_shape").get<Shape>(),
                                                p.at("eps").get<double>(),
                                                p.at("elementwise_affine").get<bool>());
+      },
+      // weight and bias of normalized_shape when elementwise_affine (nn has no bias=false).
+      .count = [](const ParamMap& p) -> int64_t {
+        if (!p.at("elementwise_affine").get<bool>()) return 0;
+        int64_t n = 2;
+        for (int64_t d : p.at("normalized_shape").get<Shape>()) n *= d;
+        return n;
       },
   });
 }

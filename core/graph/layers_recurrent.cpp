@@ -74,6 +74,21 @@ MacsRule rnn_macs(int64_t gates) {
   };
 }
 
+// Per layer: weight_ih (gates * H, input), weight_hh (gates * H, H) and, with bias, b_ih and
+// b_hh (gates * H); the input of layer 0 is input_size, of the others the hidden state.
+ParamCountRule rnn_count(int64_t gates) {
+  return [gates](const ParamMap& p) {
+    const int64_t in = p.at("input_size").get<int64_t>(),
+                  hidden = p.at("hidden_size").get<int64_t>(),
+                  layers = p.at("num_layers").get<int64_t>();
+    const int64_t biases = p.at("bias").get<bool>() ? 2 * gates * hidden : 0;
+    int64_t n = 0;
+    for (int64_t l = 0; l < layers; ++l)
+      n += gates * hidden * ((l == 0 ? in : hidden) + hidden) + biases;
+    return n;
+  };
+}
+
 }  // namespace
 
 void register_recurrent_layers(Registry& r) {
@@ -92,6 +107,7 @@ void register_recurrent_layers(Registry& r) {
       .make = make_rnn<nn::LSTM>,
       .run = run_rnn,
       .macs = rnn_macs(4),
+      .count = rnn_count(4),
   });
   r.add({
       .name = "GRU",
@@ -104,6 +120,7 @@ void register_recurrent_layers(Registry& r) {
       .make = make_rnn<nn::GRU>,
       .run = run_rnn,
       .macs = rnn_macs(3),
+      .count = rnn_count(3),
   });
 }
 

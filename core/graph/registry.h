@@ -93,6 +93,12 @@ using Runner = std::function<std::vector<Tensor>(nn::Module& m, const std::vecto
 // Multiply-accumulates per sample, for the summary. Unset: 0.
 using MacsRule = std::function<int64_t(const ShapeContext& ctx,
                                        const std::vector<SampleShape>& outputs)>;
+// Learnable values of the module the factory would build from these complete parameters (what
+// nn::Module::num_parameters() returns), worked out from the parameters alone: the GUI shows it
+// on every edit, and building the module would allocate every weight and draw its initial values
+// from the default generator. Unset: the type has no learnable parameters (0). Throws nw::Error
+// when the parameters give no whole count (groups that do not divide the channels).
+using ParamCountRule = std::function<int64_t(const ParamMap& complete)>;
 
 struct LayerType {
   std::string name;         // PyTorch's class name: "Conv2d"; the project file's "type"
@@ -106,6 +112,7 @@ struct LayerType {
   Factory make;
   Runner run;
   MacsRule macs;
+  ParamCountRule count;
 
   const ParamSpec* param(const std::string& name) const;  // nullptr when not declared
 };

@@ -10,6 +10,7 @@
 #include "editor/graph_scene.h"
 #include "editor/node_text.h"
 #include "editor/port_item.h"
+#include "graph/param_count.h"
 
 namespace nw::gui {
 
@@ -109,8 +110,9 @@ void NodeItem::refresh() {
                     ? shape_text(info->outputs[i])
                     : QStringLiteral("?"));
 
-  const int64_t params =
-      info && info->shapes_known ? parameter_count(node->type, info->params) : -1;
+  const int64_t params = info && info->shapes_known
+                             ? graph::parameter_count(node->type, info->params).value_or(-1)
+                             : -1;
   count_ = params > 0 ? compact_count(params) : QString();
 
   QStringList tip;

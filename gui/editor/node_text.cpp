@@ -2,10 +2,7 @@
 
 #include <QStringList>
 
-#include <map>
 #include <string>
-
-#include "tensor/generator.h"
 
 namespace nw::gui {
 
@@ -78,30 +75,6 @@ QString shape_text(const graph::SampleShape& shape) {
   QString text = QStringLiteral("N");
   for (int64_t d : shape) text += kTimes + QString::number(d);
   return text;
-}
-
-int64_t parameter_count(const std::string& type, const graph::ParamMap& complete) {
-  const graph::LayerType* t = graph::Registry::instance().find(type);
-  if (!t) return -1;
-  if (!t->make) return 0;
-  static std::map<std::string, int64_t> cache;  // GUI thread only
-  const std::string key = type + nlohmann::json(complete).dump();
-  if (auto it = cache.find(key); it != cache.end()) return it->second;
-  int64_t n = -1;
-  // NOTE: building a module draws its initial weights from the default generator; put the
-  // generator back so that counting never changes what a later seeded run draws.
-  Generator& g = default_generator();
-  const uint64_t seed = g.seed(), offset = g.offset();
-  try {
-    n = t->make(complete)->num_parameters();
-  } catch (const std::exception&) {
-    n = -1;
-  }
-  g.manual_seed(seed);
-  g.set_offset(offset);
-  if (cache.size() > 4096) cache.clear();
-  cache[key] = n;
-  return n;
 }
 
 QString compact_count(int64_t n) {

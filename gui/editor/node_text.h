@@ -18,11 +18,7 @@ QString key_params(const graph::Node& node, const graph::NodeInfo* info);
 // "N×1×28×28"; "N" for one number per sample.
 QString shape_text(const graph::SampleShape& shape);
 
-// Learnable values of a node with these complete parameters (as the analysis fills them): 0 for
-// layers without weights, -1 when they cannot be built yet. Cached per type and parameters.
-int64_t parameter_count(const std::string& type, const graph::ParamMap& complete);
-
-// 320 -> "320", 401920 -> "401.9k", 11689512 -> "11.7M".
+// 320 -> "320", 401920 -> "401.9k", 11689512 -> "11.7M"; "?" for a negative (unknown) count.
 QString compact_count(int64_t n);
 
 }  // namespace nw::gui

@@ -2,9 +2,9 @@
 // analysis' diagnostics for it.
 #include <QLocale>
 
+#include "graph/param_count.h"
 #include "inspector/inspector_style.h"
 #include "inspector/node_inspector.h"
-#include "inspector/param_counts.h"
 
 namespace nw::gui {
 
@@ -34,7 +34,7 @@ void NodeInspector::refresh_shapes(const graph::Node& node, const graph::NodeInf
     count_->setText(tr("none"));
     return;
   }
-  const auto count = info ? parameter_count(node.type, info->params) : std::nullopt;
+  const auto count = info ? graph::parameter_count(node.type, info->params) : std::nullopt;
   if (!count) {
     count_->setText(tr("\u2014 (known once the input shape is)"));
     return;
