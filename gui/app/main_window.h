@@ -144,6 +144,7 @@ class MainWindow : public QMainWindow {
   void toggle_pause();
   void resume_from_checkpoint();
   void evaluate();
+  void evaluate_checkpoint();  // asks for a checkpoint of this project and evaluates it
   void export_checkpoint();
   void export_weights();
   void finish_weights_export();  // the full checkpoint has arrived: keep only the model

@@ -170,6 +170,9 @@ void MainWindow::make_train_menu() {
   a = make_action("resumeFromCheckpoint", tr("Resume from &Checkpoint..."));
   connect(a, &QAction::triggered, this, &MainWindow::resume_from_checkpoint);
   menu->addAction(a);
+  a = make_action("evaluateCheckpoint", tr("Evaluate C&heckpoint..."));
+  connect(a, &QAction::triggered, this, &MainWindow::evaluate_checkpoint);
+  menu->addAction(a);
   a = make_action("trainingSettings", tr("S&ettings..."));
   connect(a, &QAction::triggered, this, &MainWindow::edit_training_settings);
   menu->addAction(a);

@@ -81,6 +81,8 @@ void MainWindow::make_training_controller() {
   });
   connect(training_, &TrainingController::evaluationReady, this,
           [this](const train::EvalResult& r) {
+            has_run_ = true;  // a network is loaded: Evaluate and Export act on it
+            update_training_actions();
             log(tr("Evaluation on %1 (%2 samples): loss %3, accuracy %4")
                     .arg(QString::fromStdString(r.split))
                     .arg(r.samples)
@@ -179,6 +181,7 @@ void MainWindow::update_training_actions() {
   const bool paused = s == TrainingState::Paused;
   action("train")->setEnabled(idle);
   action("resumeFromCheckpoint")->setEnabled(idle);
+  action("evaluateCheckpoint")->setEnabled(idle);
   action("pause")->setEnabled(running);
   action("resume")->setEnabled(paused);
   action("stop")->setEnabled(running || paused);
@@ -255,6 +258,15 @@ void MainWindow::resume_from_checkpoint() {
 
 void MainWindow::evaluate() {
   training_->evaluate("test");
+}
+
+void MainWindow::evaluate_checkpoint() {
+  const QString path = hooks_.files.open(this, tr("Evaluate checkpoint"),
+                                         QFileInfo(document_->path()).absolutePath(),
+                                         tr("Checkpoints (*.h5);;All files (*)"));
+  if (path.isEmpty()) return;
+  if (training_->evaluate_checkpoint(document_->project(), path))
+    log(tr("Evaluating %1 on the test split").arg(QDir::toNativeSeparators(path)));
 }
 
 void MainWindow::export_checkpoint() {

@@ -89,6 +89,21 @@ void TrainingController::evaluate(const QString& split) {
   post([w, s = split.toStdString()] { w->evaluate(s); });
 }
 
+bool TrainingController::evaluate_checkpoint(const io::Project& project, const QString& checkpoint,
+                                             const QString& split) {
+  if (state_ != TrainingState::Idle) {
+    emit message(train::MessageLevel::Warning,
+                 QStringLiteral("a run is %1; stop it before evaluating a checkpoint")
+                     .arg(QString::fromUtf8(to_string(state_))));
+    return false;
+  }
+  TrainingWorker* w = worker_;
+  post([w, project, checkpoint, s = split.toStdString()] {
+    w->evaluate_checkpoint(project, checkpoint, s);
+  });
+  return true;
+}
+
 void TrainingController::export_checkpoint(const QString& path) {
   TrainingWorker* w = worker_;
   post([w, path] { w->export_checkpoint(path); });

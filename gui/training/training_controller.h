@@ -39,6 +39,12 @@ class TrainingController : public QObject {
   // prediction (predictionsReady), computed on the training thread between batches, or at once
   // when no run is going. Needs a run started earlier (its network, as trained so far).
   void evaluate(const QString& split = QStringLiteral("test"));
+  // Evaluates a saved state of `project`'s network without training: the worker builds the
+  // network, loads the checkpoint's weights exactly and answers as evaluate() does; later
+  // evaluate() and export_checkpoint() calls use that network. Refused (false, message) unless
+  // idle; a checkpoint that does not fit the network is reported through message().
+  bool evaluate_checkpoint(const io::Project& project, const QString& checkpoint,
+                           const QString& split = QStringLiteral("test"));
   // The run's state now as a checkpoint, written atomically: checkpointWritten(path), or an
   // error message.
   void export_checkpoint(const QString& path);

@@ -40,6 +40,10 @@ std::unique_ptr<TrainingSession> build_session(const io::Project& project,
                                         "nothing in it matches the network's names and "
                                         "shapes; pick a checkpoint of a similar network"}});
     say(train::MessageLevel::Info, "initialized from " + path + ": " + r.to_string());
+  } else if (!options.weights_checkpoint.isEmpty()) {
+    const std::string path = options.weights_checkpoint.toStdString();
+    io::load_model_state(io::read_checkpoint(path), *s->net, path);
+    say(train::MessageLevel::Info, "loaded the weights of " + path);
   }
   return s;
 }

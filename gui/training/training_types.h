@@ -18,9 +18,12 @@ namespace nw::gui {
 struct TrainingOptions {
   QString resume_checkpoint;  // continue this run (excludes init_checkpoint)
   QString init_checkpoint;    // transfer learning: copy matching weights before training
-  QString out_dir;            // empty: the trainer writes no checkpoints of its own
-  int64_t limit = 0;          // > 0: only the first `limit` samples of each split
-  int num_workers = 0;        // data-loading threads
+  // Evaluation of a saved network: load this checkpoint's weights exactly (every name and shape
+  // of the project's network), without its optimizer or position.
+  QString weights_checkpoint;
+  QString out_dir;      // empty: the trainer writes no checkpoints of its own
+  int64_t limit = 0;    // > 0: only the first `limit` samples of each split
+  int num_workers = 0;  // data-loading threads
 };
 
 // One training batch as the plots see it. `x` is the position in epochs (epoch 2, batch 50 of

@@ -1,5 +1,7 @@
 #include "training/training_worker.h"
 
+#include <utility>
+
 #include "io/checkpoint.h"
 #include "training/split_predictions.h"
 
@@ -153,6 +155,28 @@ void TrainingWorker::evaluate(const std::string& split) {
     say(train::MessageLevel::Error, "evaluation of the " + split + " split failed: " + e.what());
   }
   emit phaseChanged(back);
+}
+
+void TrainingWorker::evaluate_checkpoint(const io::Project& project, const QString& path,
+                                         const std::string& split) {
+  std::unique_ptr<TrainingSession> session;
+  try {
+    TrainingOptions options;
+    options.weights_checkpoint = path;
+    session = build_session(project, options,
+                            [this](train::MessageLevel l, const std::string& t) { say(l, t); });
+  } catch (const std::exception& e) {
+    say(train::MessageLevel::Error, "cannot evaluate " + path.toStdString() + ": " + e.what());
+    return;
+  }
+  hook(*session->trainer);
+  std::unique_ptr<TrainingSession> previous;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    previous = std::exchange(session_, std::move(session));
+  }
+  previous.reset();
+  evaluate(split);
 }
 
 void TrainingWorker::export_checkpoint(const QString& path) {

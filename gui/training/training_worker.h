@@ -45,6 +45,10 @@ class TrainingWorker : public QObject {
   void run_tasks();
   // Tasks: results come back as signals.
   void evaluate(const std::string& split);
+  // Builds the project's network with a checkpoint's weights in place of the last run's, then
+  // evaluates it; a checkpoint that does not fit is reported and changes nothing.
+  void evaluate_checkpoint(const io::Project& project, const QString& path,
+                           const std::string& split);
   void export_checkpoint(const QString& path);
 
  signals:

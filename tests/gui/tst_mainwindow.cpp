@@ -32,12 +32,15 @@ struct Script {
   UnsavedAnswer unsaved = UnsavedAnswer::Cancel;
   bool restore = true;
   QString save_path;
+  QString open_path;  // what the Open dialogs answer
   int unsaved_asked = 0, restore_asked = 0, save_asked = 0, errors = 0;
 };
 
 WindowHooks hooks_for(Script& s) {
   WindowHooks h;
-  h.files.open = [](QWidget*, const QString&, const QString&, const QString&) { return QString(); };
+  h.files.open = [&s](QWidget*, const QString&, const QString&, const QString&) {
+    return s.open_path;
+  };
   h.files.save = [&s](QWidget*, const QString&, const QString&, const QString&) {
     ++s.save_asked;
     return s.save_path;
@@ -366,6 +369,42 @@ class TestMainWindow : public QObject {
     QVERIFY(!weights.optimizer.has_value());
     QVERIFY(full.optimizer.has_value());
     QVERIFY(!QFileInfo::exists(s.save_path + ".full.tmp"));
+  }
+
+  // Train ▸ Evaluate Checkpoint in a window that never trained: the exported network is
+  // evaluated as the window that trained it evaluates it, and Evaluate is then enabled.
+  void evaluateCheckpointWithoutTraining() {
+    Script s;
+    s.save_path = tmp_.filePath("to-evaluate.h5");
+    const QString project = copy_project("binary-classifier.nwproj");
+    std::optional<double> trained_accuracy;
+    {
+      MainWindow w(hooks_for(s));
+      QVERIFY(w.open_project(project));
+      QString why;
+      QVERIFY2(w.train_epochs(1, &why), qPrintable(why));
+      QSignalSpy evaluated(w.training(), &TrainingController::evaluationReady);
+      w.action("evaluate")->trigger();
+      QVERIFY(evaluated.wait(20000));
+      trained_accuracy = evaluated.first().first().value<nw::train::EvalResult>().accuracy;
+      QSignalSpy written(w.training(), &TrainingController::checkpointWritten);
+      w.action("exportCheckpoint")->trigger();
+      QVERIFY(written.wait(10000));
+    }
+    s.open_path = s.save_path;
+    MainWindow w(hooks_for(s));
+    QVERIFY(w.open_project(project));
+    QVERIFY(!w.action("evaluate")->isEnabled());
+    QVERIFY(w.action("evaluateCheckpoint")->isEnabled());
+    QSignalSpy evaluated(w.training(), &TrainingController::evaluationReady);
+    w.action("evaluateCheckpoint")->trigger();
+    QVERIFY(evaluated.wait(20000));
+    QVERIFY(trained_accuracy.has_value());
+    QVERIFY(evaluated.first().first().value<nw::train::EvalResult>().accuracy == trained_accuracy);
+    // Enabled once the worker is back from evaluating (its phase signal follows the result).
+    QTRY_VERIFY(w.action("evaluate")->isEnabled());
+    QVERIFY(w.action("exportCheckpoint")->isEnabled());
+    QCOMPARE(s.errors, 0);
   }
 };
 

@@ -24,43 +24,13 @@
 #include "training/training_controller.h"
 #include "training/training_dashboard.h"
 #include "training/training_header.h"
+#include "training_fixtures.h"
 
 using namespace nw;
 using namespace nw::gui;
+using namespace nw::gui::testing;
 
 namespace {
-
-constexpr int kRunTimeoutMs = 60000;
-
-// Linear 32 -> ReLU -> Linear 4 on 4 Gaussian blobs in 8 dimensions; `train_count` sets the
-// length of the run (about 10k batches per second here).
-io::Project blobs_project(int train_count, int epochs = 3) {
-  const std::string text = R"({
-    "netwright": 1, "name": "blobs",
-    "graph": {
-      "nodes": [
-        {"id": "input", "type": "Input", "params": {"shape": [8]}},
-        {"id": "fc1", "type": "Linear", "params": {"out_features": 32}},
-        {"id": "relu", "type": "ReLU"},
-        {"id": "fc2", "type": "Linear", "params": {"out_features": 4}}
-      ],
-      "edges": [["input", "fc1"], ["fc1", "relu"], ["relu", "fc2"]]
-    },
-    "data": {
-      "train": {"source": "synthetic", "kind": "blobs", "shape": [8], "classes": 4, "count": )" +
-                           std::to_string(train_count) + R"(, "seed": 1},
-      "test": {"source": "synthetic", "kind": "blobs", "shape": [8], "classes": 4, "count": 400, "seed": 1},
-      "validation_fraction": 0.1
-    },
-    "training": {
-      "loss": {"type": "CrossEntropyLoss"}, "optimizer": {"type": "Adam", "lr": 0.01},
-      "batch_size": 32, "epochs": )" +
-                           std::to_string(epochs) +
-                           R"(, "seed": 0, "shuffle": true, "device": "cpu"
-    }
-  })";
-  return io::parse_project(text, QDir::tempPath().toStdString());
-}
 
 int64_t total_points(const QSignalSpy& spy) {
   int64_t n = 0;
@@ -129,13 +99,6 @@ Lateness probe_lateness(const std::function<bool()>& done) {
   r.p99 = late_ms[size_t(0.99 * double(late_ms.size() - 1))];
   r.max = late_ms.back();
   return r;
-}
-
-bool wait_finished(QSignalSpy& finished, int count = 1) {
-  QElapsedTimer t;
-  t.start();
-  while (finished.count() < count && t.elapsed() < kRunTimeoutMs) finished.wait(1000);
-  return finished.count() >= count;
 }
 
 }  // namespace
