@@ -109,5 +109,8 @@ bool scheduler_steps_per_batch(const nlohmann::json& spec);
 std::vector<std::string> loss_types();
 std::vector<std::string> optimizer_types();
 std::vector<std::string> scheduler_types();
+// Every argument a loss type takes, with PyTorch's default ([] for no class weights), for the
+// inspector's form; an empty object for an unknown type.
+nlohmann::json loss_defaults(const std::string& type);
 
 }  // namespace nw::io

@@ -1,6 +1,7 @@
 // Losses by PyTorch's class names and constructor arguments: {"type": "CrossEntropyLoss",
 // "label_smoothing": 0.1}.
 #include <functional>
+#include <stdexcept>
 
 #include "io/config_checks.h"
 #include "io/kwargs.h"
@@ -39,6 +40,7 @@ int64_t ignore_index(const json& spec) {
 struct LossEntry {
   detail::KwargsType type;
   std::function<nn::ModulePtr(const json& spec)> make;
+  json defaults;  // one entry per argument of `type`
 };
 
 const std::vector<LossEntry>& entries() {
@@ -52,30 +54,46 @@ const std::vector<LossEntry>& entries() {
          return std::make_shared<nn::CrossEntropyLoss>(
              weights(s, "weight"), ignore_index(s), reduction(s),
              detail::number_or(s, "label_smoothing", 0.0));
-       }},
+       },
+       {{"weight", json::array()}, {"ignore_index", nn::functional::kIgnoreIndex}, {"reduction", "mean"}, {"label_smoothing", 0.0}}},
       {{"NLLLoss", {kWeight, kIgnoreIndex, kReduction}},
        [](const json& s) -> nn::ModulePtr {
          return std::make_shared<nn::NLLLoss>(weights(s, "weight"), ignore_index(s), reduction(s));
-       }},
+       },
+       {{"weight", json::array()}, {"ignore_index", nn::functional::kIgnoreIndex}, {"reduction", "mean"}}},
       {{"BCELoss", {kWeight, kReduction}},
        [](const json& s) -> nn::ModulePtr {
          return std::make_shared<nn::BCELoss>(weights(s, "weight"), reduction(s));
-       }},
+       },
+       {{"weight", json::array()}, {"reduction", "mean"}}},
       {{"BCEWithLogitsLoss",
         {kWeight, kReduction, {.name = "pos_weight", .kind = ArgKind::Numbers, .min = 0}}},
        [](const json& s) -> nn::ModulePtr {
          return std::make_shared<nn::BCEWithLogitsLoss>(weights(s, "weight"), reduction(s),
                                                         weights(s, "pos_weight"));
-       }},
+       },
+       {{"weight", json::array()}, {"reduction", "mean"}, {"pos_weight", json::array()}}},
       {{"MSELoss", {kReduction}},
-       [](const json& s) -> nn::ModulePtr { return std::make_shared<nn::MSELoss>(reduction(s)); }},
+       [](const json& s) -> nn::ModulePtr { return std::make_shared<nn::MSELoss>(reduction(s)); },
+       {{"reduction", "mean"}}},
       {{"L1Loss", {kReduction}},
-       [](const json& s) -> nn::ModulePtr { return std::make_shared<nn::L1Loss>(reduction(s)); }},
+       [](const json& s) -> nn::ModulePtr { return std::make_shared<nn::L1Loss>(reduction(s)); },
+       {{"reduction", "mean"}}},
       {{"SmoothL1Loss", {kReduction, {.name = "beta", .kind = ArgKind::Number, .min = 0}}},
        [](const json& s) -> nn::ModulePtr {
          return std::make_shared<nn::SmoothL1Loss>(reduction(s), detail::number_or(s, "beta", 1.0));
-       }},
+       },
+       {{"reduction", "mean"}, {"beta", 1.0}}},
   };
+  static const bool complete = [] {
+    for (const LossEntry& entry : e) {
+      bool ok = entry.defaults.size() == entry.type.args.size();
+      for (const ArgSpec& arg : entry.type.args) ok = ok && entry.defaults.contains(arg.name);
+      if (!ok) throw std::logic_error(entry.type.name + ": every argument needs its default");
+    }
+    return true;
+  }();
+  (void)complete;
   return e;
 }
 
@@ -97,6 +115,12 @@ void check_loss(const json& spec, const std::string& where, std::vector<Problem>
 }
 
 }  // namespace detail
+
+json loss_defaults(const std::string& type) {
+  for (const LossEntry& e : entries())
+    if (e.type.name == type) return e.defaults;
+  return json::object();
+}
 
 std::vector<std::string> loss_types() {
   std::vector<std::string> out;

@@ -56,7 +56,8 @@ std::string check_value(const ArgSpec& a, const json& v) {
       for (const std::string& w : a.words) q.push_back(in_quotes(w));
       return "one of " + join(q);
     }
-    case ArgKind::Numbers:
+    case ArgKind::Numbers:  // [] is PyTorch's None: no per-class weights
+      if (v.is_array() && v.empty()) return "";
       return all_of(v, is_number, a) ? "" : "a list of numbers" + range_text(a);
     case ArgKind::Ints:
       return all_of(v, is_whole, a) ? "" : "a list of integers" + range_text(a);

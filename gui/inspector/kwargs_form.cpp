@@ -85,6 +85,7 @@ void KwargsForm::rebuild() {
         v->setLocale(QLocale::c());
         line->setValidator(v);
       } else if (d.is_array()) {
+        line->set_empty_allowed(d.empty());  // class weights: empty is none
         line->setValidator(new QRegularExpressionValidator(
             QRegularExpression(QStringLiteral(R"(\s*[-+0-9.eE]+(\s*[,\s]\s*[-+0-9.eE]+)*\s*)")),
             line));
@@ -93,6 +94,8 @@ void KwargsForm::rebuild() {
         json v;
         if (d.is_number()) {
           v = QLocale::c().toDouble(t);
+        } else if (d.is_array() && t.trimmed().isEmpty()) {
+          v = json::array();
         } else if (d.is_array()) {
           auto list = parse_number_list(t);
           if (!list) {

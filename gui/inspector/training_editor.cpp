@@ -17,6 +17,7 @@ using json = nlohmann::json;
 TrainingEditor::TrainingEditor(QWidget* parent)
     : QWidget(parent),
       loss_(new QComboBox(this)),
+      loss_form_(new KwargsForm(QStringLiteral("training.loss"), this)),
       optimizer_(new OptimizerEditor(this)),
       error_(make_error_label(this)) {
   auto* column = new QVBoxLayout(this);
@@ -29,6 +30,7 @@ TrainingEditor::TrainingEditor(QWidget* parent)
   loss_form->addRow(tr("Loss"), loss_);
   auto* objective = new QVBoxLayout;
   objective->addLayout(loss_form);
+  objective->addWidget(loss_form_);
   objective->addWidget(optimizer_);
   column->addWidget(make_section(tr("Objective"), objective, this));
   column->addWidget(build_run_section());
@@ -40,6 +42,18 @@ TrainingEditor::TrainingEditor(QWidget* parent)
     if (config_.loss.value("type", std::string()) == type) return;
     io::TrainingConfig next = config_;
     next.loss = {{"type", type}};  // the old type's arguments may not fit the new one
+    propose(next);
+  });
+  // Written back: what the user set before, and what differs from PyTorch's default.
+  connect(loss_form_, &KwargsForm::edited, this, [this](const QString&, const json& values) {
+    const std::string type = config_.loss.value("type", std::string());
+    const json defaults = io::loss_defaults(type);
+    json spec = {{"type", type}};
+    for (auto it = values.begin(); it != values.end(); ++it)
+      if (config_.loss.contains(it.key()) || defaults.value(it.key(), json()) != it.value())
+        spec[it.key()] = it.value();
+    io::TrainingConfig next = config_;
+    next.loss = spec;
     propose(next);
   });
   connect(optimizer_, &OptimizerEditor::optimizerEdited, this, [this](const json& spec) {
@@ -194,7 +208,9 @@ void TrainingEditor::set_config(const io::TrainingConfig& c) {
     QSignalBlocker block(spin);
     spin->show_int(static_cast<int>(std::clamp<int64_t>(v, INT_MIN, INT_MAX)));
   };
-  set_combo(loss_, qstr(c.loss.value("type", std::string())));
+  const std::string loss = c.loss.value("type", std::string());
+  set_combo(loss_, qstr(loss));
+  loss_form_->set_arguments(io::loss_defaults(loss), c.loss);
   optimizer_->set_specs(c.optimizer, c.scheduler);
   set_spin(batch_size_, c.batch_size);
   set_spin(epochs_, c.epochs);

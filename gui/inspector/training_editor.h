@@ -10,6 +10,7 @@
 #include <QWidget>
 
 #include "inspector/checked_line_edit.h"
+#include "inspector/kwargs_form.h"
 #include "inspector/nullable_spin_box.h"
 #include "inspector/optimizer_editor.h"
 #include "io/config.h"
@@ -25,6 +26,7 @@ class TrainingEditor : public QWidget {
   void set_config(const io::TrainingConfig& config);
   void show_error(const QString& text);
   OptimizerEditor* optimizer_editor() const { return optimizer_; }
+  KwargsForm* loss_form() const { return loss_form_; }
 
  signals:
   void edited(const nw::io::TrainingConfig& config);
@@ -39,6 +41,7 @@ class TrainingEditor : public QWidget {
 
   io::TrainingConfig config_;
   QComboBox* loss_;
+  KwargsForm* loss_form_;  // the loss's arguments: label_smoothing, class weights, ...
   OptimizerEditor* optimizer_;
   NullableSpinBox* batch_size_;
   NullableSpinBox* epochs_;

@@ -75,6 +75,7 @@ class TestInspector : public QObject {
   void refresh_keeps_typing();
   void project_training_settings_follow();
   void refused_training_value_reverts();
+  void loss_arguments_are_editable();
   void file_picker_sets_csv_path();
   void cancelled_picker_keeps_source();
   void transforms_arguments_round_trip();
@@ -502,6 +503,46 @@ void TestInspector::refused_training_value_reverts() {
   for (QLabel* l : labels)
     shown = shown || (l->isVisibleTo(&inspector) && l->text().contains("betas"));
   QVERIFY(shown);
+}
+
+// The loss's arguments in the project inspector: label smoothing and class weights are set,
+// cleared and refused like the optimizer's, and another loss type shows its own.
+void TestInspector::loss_arguments_are_editable() {
+  ProjectDocument doc;
+  ProjectInspector inspector(&doc);
+  auto* smoothing = inspector.findChild<QLineEdit*>("training.loss.label_smoothing");
+  auto* weight = inspector.findChild<QLineEdit*>("training.loss.weight");
+  QVERIFY(smoothing && weight);
+  QCOMPARE(smoothing->text(), QString("0"));
+  QCOMPARE(weight->text(), QString(""));
+  const int before = doc.undo_stack()->count();
+  type_into(smoothing, "0.1");
+  QCOMPARE(doc.project().training.loss,
+           json({{"type", "CrossEntropyLoss"}, {"label_smoothing", 0.1}}));
+  type_into(weight, "1, 2, 0.5");
+  QCOMPARE(doc.project().training.loss.at("weight"), json({1.0, 2.0, 0.5}));
+  QCOMPARE(doc.undo_stack()->count(), before + 2);
+  QTest::keyClick(weight, Qt::Key_A, Qt::ControlModifier);  // none again: clear and commit
+  QTest::keyClick(weight, Qt::Key_Backspace);
+  QTest::keyClick(weight, Qt::Key_Return);
+  QCOMPARE(doc.project().training.loss.at("weight"), json::array());
+  // label_smoothing is at most 1: the loss's own check refuses 2 and the field goes back.
+  type_into(smoothing, "2");
+  QCOMPARE(doc.project().training.loss.at("label_smoothing").get<double>(), 0.1);
+  QCOMPARE(smoothing->text(), QString("0.1"));
+  QCOMPARE(doc.undo_stack()->count(), before + 3);
+
+  auto* type = inspector.findChild<QComboBox*>("training.loss.type");
+  const int smooth_l1 = type->findData("SmoothL1Loss");
+  type->setCurrentIndex(smooth_l1);
+  emit type->activated(smooth_l1);
+  QCOMPARE(doc.project().training.loss, json({{"type", "SmoothL1Loss"}}));
+  QVERIFY(!inspector.findChild<QLineEdit*>("training.loss.label_smoothing"));
+  auto* beta = inspector.findChild<QLineEdit*>("training.loss.beta");
+  QVERIFY(beta);
+  QCOMPARE(beta->text(), QString("1"));
+  type_into(beta, "0.5");
+  QCOMPARE(doc.project().training.loss.at("beta").get<double>(), 0.5);
 }
 
 void TestInspector::file_picker_sets_csv_path() {

@@ -284,6 +284,38 @@ class TestConfig : public QObject {
     QCOMPARE(loss_types().front(), std::string("CrossEntropyLoss"));
   }
 
+  // The inspector's form shows these: every default is accepted as written, and gives the same
+  // loss as leaving the argument out.
+  void lossDefaultsAreAcceptedAndChangeNothing() {
+    QCOMPARE(loss_defaults("Hinge"), nlohmann::json::object());
+    const auto ce = loss_defaults("CrossEntropyLoss");
+    QCOMPARE(ce.at("ignore_index"), nlohmann::json(-100));
+    QCOMPARE(ce.at("label_smoothing"), nlohmann::json(0.0));
+    QCOMPARE(ce.at("weight"), nlohmann::json::array());
+    QCOMPARE(loss_defaults("BCEWithLogitsLoss").at("pos_weight"), nlohmann::json::array());
+    const Tensor logits = tensor({{2.0f, -1.0f, 0.5f}, {0.1f, 0.2f, 3.0f}});
+    const Tensor labels = from_vector(std::vector<int64_t>{0, 2}, {2});
+    const Tensor probs = tensor({{0.7f, 0.2f, 0.9f}, {0.1f, 0.6f, 0.4f}});
+    const Tensor bits = tensor({{1.0f, 0.0f, 1.0f}, {0.0f, 1.0f, 0.0f}});
+    for (const std::string& type : loss_types()) {
+      nlohmann::json spec = loss_defaults(type);
+      QVERIFY2(!spec.empty(), type.c_str());
+      spec["type"] = type;
+      std::shared_ptr<nn::Loss> with;
+      try {
+        with = std::dynamic_pointer_cast<nn::Loss>(make_loss(spec));
+      } catch (const std::exception& e) {
+        QFAIL(qPrintable(QString::fromStdString(type + ": " + e.what())));
+      }
+      auto without = std::dynamic_pointer_cast<nn::Loss>(make_loss({{"type", type}}));
+      QVERIFY2(with && without, type.c_str());
+      const bool classes = type == "CrossEntropyLoss" || type == "NLLLoss";
+      const Tensor x = type == "BCELoss" ? probs : logits;
+      const Tensor y = classes ? labels : bits;
+      QCOMPARE((*with)(x, y).item<float>(), (*without)(x, y).item<float>());
+    }
+  }
+
   void optimizerKwargsBecomeOptions() {
     auto sgd = make_optimizer({{"type", "SGD"},
                                {"lr", 0.1},
