@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "plots/plot_palette.h"
+
 namespace nw::gui {
 
 namespace {
@@ -39,6 +41,15 @@ ConfusionMatrixPlot::ConfusionMatrixPlot(QWidget* parent) : QCustomPlot(parent) 
   selection_->setPen(QPen(QColor(255, 127, 14), 3));
   selection_->setVisible(false);
   connect(this, &QCustomPlot::mousePress, this, &ConfusionMatrixPlot::on_press);
+  apply_plot_palette(this, palette());
+}
+
+void ConfusionMatrixPlot::changeEvent(QEvent* event) {
+  QCustomPlot::changeEvent(event);
+  if (event->type() != QEvent::PaletteChange) return;
+  apply_plot_palette(this, palette());
+  for (QCPAxis* axis : {xAxis, yAxis}) axis->grid()->setVisible(false);
+  replot(QCustomPlot::rpQueuedReplot);
 }
 
 void ConfusionMatrixPlot::set_matrix(const std::vector<std::vector<int64_t>>& counts,

@@ -28,6 +28,9 @@ class ConfusionMatrixPlot : public QCustomPlot {
   QPoint cell_center(int true_class, int predicted) const;
   void select_cell(int true_class, int predicted);
 
+ protected:
+  void changeEvent(QEvent* event) override;  // the light or dark palette
+
  signals:
   void cellClicked(int true_class, int predicted);
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "plots/plot_palette.h"
+
 namespace nw::gui {
 
 namespace {
@@ -48,6 +50,15 @@ MetricPlot::MetricPlot(QWidget* parent) : QCustomPlot(parent) {
   connect(this, &QCustomPlot::mousePress, this, [this] { follow_ = false; });
   connect(this, &QCustomPlot::mouseWheel, this, [this] { follow_ = false; });
   connect(this, &QCustomPlot::mouseDoubleClick, this, &MetricPlot::reset_view);
+  apply_plot_palette(this, palette());
+}
+
+void MetricPlot::changeEvent(QEvent* event) {
+  QCustomPlot::changeEvent(event);
+  if (event->type() != QEvent::PaletteChange) return;
+  apply_plot_palette(this, palette());
+  if (best_label_) best_label_->setColor(palette().color(QPalette::Text));
+  replot(QCustomPlot::rpQueuedReplot);
 }
 
 void MetricPlot::add_layer(const BatchLayer& layer) {
@@ -140,6 +151,7 @@ void MetricPlot::rebuild() {
     best_->setScatterStyle(
         QCPScatterStyle(QCPScatterStyle::ssStar, QPen(Qt::black, 1.5), QColor(255, 200, 0), 14));
     best_label_ = new QCPItemText(this);
+    best_label_->setColor(palette().color(QPalette::Text));
     best_label_->setPositionAlignment(Qt::AlignBottom | Qt::AlignHCenter);
     best_label_->setPadding(QMargins(0, 0, 0, 10));
     best_label_->setVisible(false);

@@ -39,6 +39,8 @@ class MetricPlot : public QCustomPlot {
   void redraw_now();
 
  protected:
+  void changeEvent(QEvent* event) override;  // the light or dark palette
+
   struct BatchLayer {
     QString name;
     const MetricSeries RunHistory::*series = nullptr;

@@ -7,6 +7,8 @@
 
 #include <random>
 
+#include "app/theme.h"
+#include "evaluation/confusion_matrix_plot.h"
 #include "plots/accuracy_plot.h"
 #include "plots/loss_plot.h"
 #include "plots/lr_plot.h"
@@ -176,7 +178,8 @@ class TestPlots : public QObject {
                       Qt::NoModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(&plot, &wheel);
     QVERIFY(!plot.following());
-    QVERIFY2(plot.xAxis->range().size() < 3.0, qPrintable(QString::number(plot.xAxis->range().size())));
+    QVERIFY2(plot.xAxis->range().size() < 3.0,
+             qPrintable(QString::number(plot.xAxis->range().size())));
     plot.reset_view();
     plot.redraw_now();
     QVERIFY(plot.following());
@@ -212,6 +215,27 @@ class TestPlots : public QObject {
     lr.redraw_now();
     QVERIFY(lr.yAxis->range().contains(0.001));
     QVERIFY(lr.yAxis->range().lower > 0.0005 && lr.yAxis->range().upper < 0.002);
+  }
+
+  // QCustomPlot paints white with black axes unless told: the plots follow the dark palette and
+  // back, as the View menu switches it.
+  void plots_follow_the_palette() {
+    LossPlot loss;
+    ConfusionMatrixPlot matrix;
+    const QPalette dark = palette_for(Theme::Dark), light = palette_for(Theme::Light);
+    for (const QPalette& p : {dark, light, dark}) {
+      loss.setPalette(p);
+      matrix.setPalette(p);
+      for (QCustomPlot* plot :
+           {static_cast<QCustomPlot*>(&loss), static_cast<QCustomPlot*>(&matrix)}) {
+        QCOMPARE(plot->axisRect()->backgroundBrush().color(), p.color(QPalette::Base));
+        QCOMPARE(plot->xAxis->tickLabelColor(), p.color(QPalette::Text));
+        QCOMPARE(plot->yAxis->labelColor(), p.color(QPalette::Text));
+        QCOMPARE(plot->xAxis->basePen().color(), p.color(QPalette::Text));
+      }
+    }
+    QVERIFY(dark.color(QPalette::Base) != light.color(QPalette::Base));  // the test can tell
+    QVERIFY(!matrix.xAxis->grid()->visible());  // the heat map keeps its cells unlined
   }
 
   void exports_png_and_pdf() {
