@@ -128,14 +128,30 @@ void TransformsEditor::rebuild() {
     args->set_empty_allowed(true);
     args->setToolTip(tr("Arguments as key=value, separated by commas: mean=[0.286], std=[0.353]"));
     args->set_committed_text(arguments_text(list_[i]));
+    // Order matters (normalize after to_tensor-like steps, augmentations before it).
+    auto* up = new QToolButton(row);
+    up->setText(QStringLiteral("\u2191"));
+    up->setToolTip(tr("Apply this transform one step earlier"));
+    up->setEnabled(i > 0);
+    up->setObjectName(QStringLiteral("data.transforms[%1].up").arg(i));
+    auto* down = new QToolButton(row);
+    down->setText(QStringLiteral("\u2193"));
+    down->setToolTip(tr("Apply this transform one step later"));
+    down->setEnabled(i + 1 < list_.size());
+    down->setObjectName(QStringLiteral("data.transforms[%1].down").arg(i));
     auto* remove = new QToolButton(row);
     remove->setText(QStringLiteral("\u2715"));
     remove->setToolTip(tr("Remove this transform"));
+    remove->setObjectName(QStringLiteral("data.transforms[%1].remove").arg(i));
     h->addWidget(label);
     h->addWidget(args, 1);
+    h->addWidget(up);
+    h->addWidget(down);
     h->addWidget(remove);
     rows_layout_->addWidget(row);
     rows_.push_back({row, args});
+    connect(up, &QToolButton::clicked, this, [this, i] { move(i, i - 1); });
+    connect(down, &QToolButton::clicked, this, [this, i] { move(i, i + 1); });
     connect(args, &CheckedLineEdit::committed, this, [this, i, args](const QString& text) {
       auto parsed = parse_arguments(text);
       if (!parsed) {
@@ -158,6 +174,13 @@ void TransformsEditor::rebuild() {
       emit edited(next);
     });
   }
+}
+
+void TransformsEditor::move(size_t from, size_t to) {
+  if (from >= list_.size() || to >= list_.size()) return;
+  json next = list_;
+  std::swap(next[from], next[to]);
+  emit edited(next);
 }
 
 void TransformsEditor::add(const QString& type) {

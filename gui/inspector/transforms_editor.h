@@ -1,6 +1,7 @@
 #pragma once
 // The data transforms, in order: one row per transform with its type and its arguments as
-// "key=value" text ("mean=[0.286], std=[0.353]"), a remove button, and an "Add" menu that
+// "key=value" text ("mean=[0.286], std=[0.353]"), buttons to move it earlier or later and to
+// remove it, and an "Add" menu that
 // appends a transform with PyTorch-like starting arguments. Like the source editor it only
 // proposes: each edit emits the whole new list, which the project inspector checks.
 #include <QLabel>
@@ -41,6 +42,7 @@ class TransformsEditor : public QWidget {
   };
   void rebuild();
   void add(const QString& type);
+  void move(size_t from, size_t to);  // swaps two neighbouring transforms
 
   nlohmann::json list_ = nlohmann::json::array();
   QVBoxLayout* rows_layout_;

@@ -620,6 +620,23 @@ void TestInspector::transforms_arguments_round_trip() {
   type_into(row, "mean=[0.5], std=[0]");
   QCOMPARE(doc.project().data.transforms[0]["std"], json::array({0.25}));
   QCOMPARE(row->text(), QString("mean=[0.5], std=[0.25]"));
+
+  // Order matters: a flip appended after normalize moves before it in one undo step.
+  io::DataConfig data = doc.project().data;
+  data.transforms.push_back({{"type", "random_horizontal_flip"}, {"p", 0.5}});
+  doc.set_data_config(data);
+  const int before = doc.undo_stack()->count();
+  QVERIFY(!inspector.findChild<QToolButton*>("data.transforms[0].up")->isEnabled());
+  QVERIFY(!inspector.findChild<QToolButton*>("data.transforms[1].down")->isEnabled());
+  inspector.findChild<QToolButton*>("data.transforms[1].up")->click();
+  QCOMPARE(doc.project().data.transforms[0]["type"], json("random_horizontal_flip"));
+  QCOMPARE(doc.project().data.transforms[1]["type"], json("normalize"));
+  QCOMPARE(doc.project().data.transforms[1]["std"], json::array({0.25}));
+  QCOMPARE(doc.undo_stack()->count(), before + 1);
+  QTRY_VERIFY(inspector.findChild<QLineEdit*>("data.transforms[1]") &&
+              inspector.findChild<QLineEdit*>("data.transforms[1]")->text().startsWith("mean="));
+  doc.undo_stack()->undo();
+  QCOMPARE(doc.project().data.transforms[0]["type"], json("normalize"));
 }
 
 void TestInspector::preview_shows_images_and_balance() {
