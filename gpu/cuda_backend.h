@@ -15,6 +15,8 @@ class CudaBackend final : public Backend {
   std::string name() const override { return "cuda"; }
   void* allocate(size_t nbytes, int device_index) override;
   void deallocate(void* ptr, int device_index) override;
+  MemoryStats memory_stats(int device_index) const override;
+  void empty_cache(int device_index) override;
   void copy(const Tensor& src, const Tensor& dst) override;
   void fill(const Tensor& dst, double value) override;
   void unary(UnaryOp op, const Tensor& x, const Tensor& out, double alpha, double beta) override;

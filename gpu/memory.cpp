@@ -1,8 +1,10 @@
-// Device memory: plain cudaMalloc/cudaFree for now (a caching allocator comes with the full CUDA
-// backend), and the guard that makes a tensor's device current around each call.
+// Device memory through the caching allocator (core/backend/caching_allocator.h) over cudaMalloc
+// and cudaFree, and the guard that makes a tensor's device current around each call.
 #include <cuda_runtime_api.h>
 
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "check.h"
 #include "cuda_backend.h"
@@ -19,39 +21,72 @@ DeviceGuard::~DeviceGuard() {
 }
 
 namespace {
-std::string mib(size_t bytes) {
-  return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB";
+
+// One allocator per device, made on first use and never destroyed: tensors held by statics may
+// be freed after any static allocator would be gone.
+CachingAllocator& allocator_for(int device) {
+  static std::mutex mutex;
+  static std::vector<CachingAllocator*> allocators;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (size_t(device) >= allocators.size()) allocators.resize(size_t(device) + 1, nullptr);
+  CachingAllocator*& a = allocators[size_t(device)];
+  if (!a) {
+    a = new CachingAllocator(
+        {.allocate = [device](size_t nbytes) -> void* {
+           DeviceGuard guard(device);
+           void* p = nullptr;
+           const cudaError_t err = cudaMalloc(&p, nbytes);
+           if (err == cudaErrorMemoryAllocation) {
+             cudaGetLastError();  // clear it: the allocator retries or reports
+             return nullptr;
+           }
+           if (err != cudaSuccess) throw_cuda_error(err, "cudaMalloc", __FILE__, __LINE__);
+           return p;
+         },
+         // cudaFree waits for the kernels that may still use the block. At process exit the
+         // runtime may already be gone (cudaErrorCudartUnloading): nothing left to free then.
+         .free =
+             [device](void* p) {
+               int previous = -1;
+               const bool switched = cudaGetDevice(&previous) == cudaSuccess &&
+                                     previous != device && cudaSetDevice(device) == cudaSuccess;
+               if (cudaFree(p) != cudaSuccess) cudaGetLastError();
+               if (switched) cudaSetDevice(previous);
+             },
+         .memory =
+             [device] {
+               DeviceGuard guard(device);
+               size_t free_bytes = 0, total_bytes = 0;
+               if (cudaMemGetInfo(&free_bytes, &total_bytes) != cudaSuccess) cudaGetLastError();
+               return std::pair<size_t, size_t>{free_bytes, total_bytes};
+             },
+         .name = "cuda:" + std::to_string(device)});
+  }
+  return *a;
 }
+
 }  // namespace
 
+// NOTE: every kernel and copy runs on the device's legacy default stream, in order, so a block
+// freed by one op can be handed to the next at once (stream 0 of the allocator).
 void* CudaBackend::allocate(size_t nbytes, int device_index) {
-  DeviceGuard guard(device_index);
-  void* p = nullptr;
-  // One byte for empty tensors keeps every storage pointer distinct and non-null.
-  const cudaError_t err = cudaMalloc(&p, nbytes ? nbytes : 1);
-  if (err == cudaErrorMemoryAllocation) {
-    cudaGetLastError();
-    size_t free_bytes = 0, total_bytes = 0;
-    cudaMemGetInfo(&free_bytes, &total_bytes);
-    throw DeviceError("allocate: out of memory on cuda:" + std::to_string(device_index) +
-                      " allocating " + mib(nbytes) + " (" + mib(free_bytes) + " free of " +
-                      mib(total_bytes) +
-                      "); use a smaller batch size or free tensors you no longer need");
-  }
-  if (err != cudaSuccess) throw_cuda_error(err, "cudaMalloc", __FILE__, __LINE__);
-  return p;
+  return allocator_for(device_index).allocate(nbytes);
 }
 
 void CudaBackend::deallocate(void* ptr, int device_index) {
-  // Runs from storage destructors, so it must not throw. cudaFree waits for the kernels that may
-  // still use the memory. At process exit the runtime may already be gone
-  // (cudaErrorCudartUnloading); then there is nothing left to free.
-  if (!ptr) return;
-  int previous = -1;
-  const bool switched = cudaGetDevice(&previous) == cudaSuccess && previous != device_index &&
-                        cudaSetDevice(device_index) == cudaSuccess;
-  if (cudaFree(ptr) != cudaSuccess) cudaGetLastError();
-  if (switched) cudaSetDevice(previous);
+  // Runs from storage destructors, so it must not throw.
+  try {
+    allocator_for(device_index).deallocate(ptr);
+  } catch (...) {
+  }
+}
+
+MemoryStats CudaBackend::memory_stats(int device_index) const {
+  return allocator_for(device_index).stats();
+}
+
+void CudaBackend::empty_cache(int device_index) {
+  allocator_for(device_index).empty_cache();
 }
 
 }  // namespace nw::cuda

@@ -8,6 +8,7 @@
 #include <string>
 #include <type_traits>
 
+#include "backend/caching_allocator.h"
 #include "tensor/generator.h"
 #include "tensor/tensor.h"
 
@@ -67,6 +68,10 @@ class Backend {
   // ---- memory
   virtual void* allocate(size_t nbytes, int device_index) = 0;
   virtual void deallocate(void* ptr, int device_index) = 0;
+  // A device backend's caching allocator (caching_allocator.h): its counters, and giving cached
+  // blocks back to the device. The CPU backend caches nothing.
+  virtual MemoryStats memory_stats(int /*device_index*/) const { return {}; }
+  virtual void empty_cache(int /*device_index*/) {}
   // Copies src into dst elementwise (same shape, any strides, dtype converted). For a device
   // backend, one of the two may live on the host.
   virtual void copy(const Tensor& src, const Tensor& dst) = 0;
@@ -105,6 +110,10 @@ class Backend {
 // The backend that serves `device`. CUDA is looked up (and its plugin loaded) on first use; when
 // it is not available this throws DeviceError saying why and what to do.
 Backend& backend_for(const Device& device);
+// The caching allocator's counters for `device` (zeros for the CPU, which caches nothing), and
+// its cached blocks given back to the device.
+MemoryStats memory_stats(const Device& device);
+void empty_cache(const Device& device);
 // Called by a device plugin when it is loaded.
 void register_backend(DeviceType type, Backend* backend);
 

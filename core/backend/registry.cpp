@@ -26,7 +26,7 @@ Backend& backend_for(const Device& device) {
     b = registry()[size_t(DeviceType::CUDA)].load();
     if (!b || !st.available)
       throw DeviceError("device " + device.str() +
-                        " requested, but CUDA is not available: " + st.reason);
+                        " requested; CUDA unavailable: " + st.reason);
   }
   if (device.index() >= cuda_status().device_count)
     throw DeviceError("device " + device.str() + " requested, but only " +
@@ -34,6 +34,14 @@ Backend& backend_for(const Device& device) {
                       " CUDA device(s) exist; use cuda:0 .. cuda:" +
                       std::to_string(cuda_status().device_count - 1));
   return *b;
+}
+
+MemoryStats memory_stats(const Device& device) {
+  return backend_for(device).memory_stats(device.index());
+}
+
+void empty_cache(const Device& device) {
+  backend_for(device).empty_cache(device.index());
 }
 
 }  // namespace nw

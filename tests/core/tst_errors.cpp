@@ -98,7 +98,7 @@ class TestErrors : public QObject {
         << QStringList{"does not require grad", "requires_grad_()"};
     QTest::newRow("CUDA requested without the backend")
         << Action([] { ones({2}).to(Device("cuda:0")); }) << "DeviceError"
-        << QStringList{"device cuda:0 requested, but CUDA is not available"};
+        << QStringList{"device cuda:0 requested; CUDA unavailable"};
     QTest::newRow("bad device string") << Action([] { Device("gpu"); }) << "DeviceError"
                                        << QStringList{"cannot parse 'gpu'", "'cuda:N'"};
     QTest::newRow("undefined tensor")
