@@ -13,5 +13,6 @@ void add_validate_command(CLI::App& app, int& result);
 void add_layers_command(CLI::App& app, int& result);
 void add_init_command(CLI::App& app, int& result);
 void add_checkpoint_command(CLI::App& app, int& result);
+void add_devices_command(CLI::App& app, int& result);
 
 }  // namespace nw::cli

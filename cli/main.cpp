@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add_layers_command(app, result);
   add_init_command(app, result);
   add_checkpoint_command(app, result);
+  add_devices_command(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -35,7 +35,7 @@ Device choose_device(const std::string& wanted) {
   if (wanted == "cpu") return Device();
   if (wanted == "cuda" || wanted.rfind("cuda:", 0) == 0) {
     if (!cuda_is_available())
-      throw DeviceError("training.device is \"" + wanted + "\" but CUDA is not available: " +
+      throw DeviceError("training.device is \"" + wanted + "\"; CUDA unavailable: " +
                         cuda_status().reason + "; set device to \"auto\" or \"cpu\"");
     return Device(wanted);
   }

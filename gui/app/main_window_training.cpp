@@ -151,6 +151,8 @@ void MainWindow::make_status_bar() {
           if (!window) return;
           window->cuda_known_ = true;
           window->update_device_label();
+          if (!cuda_usable())  // once, so that "why not the GPU?" has its answer in the log
+            window->log(tr("CUDA unavailable: %1").arg(cuda_unavailable_reason().simplified()));
         },
         Qt::QueuedConnection);
   });

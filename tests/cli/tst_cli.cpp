@@ -47,6 +47,26 @@ class TestCli : public QObject {
     QVERIFY2(r.out.find("420") != std::string::npos, r.out.c_str());  // 8*32+32 + 32*4+4 = 420
   }
 
+  // Issue 6, check 5: without a usable GPU the CLI says "CUDA unavailable: <reason>".
+  void devicesSaysWhetherCudaIsUsable() {
+    const CliRun r = run_cli({"devices"});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.rfind("cpu: ", 0) == 0, r.out.c_str());
+    const CliRun need = run_cli({"devices", "--require", "cuda"});
+    const std::string mark = "CUDA unavailable: ";
+    if (const size_t at = r.out.find(mark); at != std::string::npos) {
+      const std::string reason = r.out.substr(at + mark.size());
+      QVERIFY2(reason.size() > 20, r.out.c_str());  // a reason, not a bare word
+      QCOMPARE(need.code, 3);
+      const CliRun train = run_cli({"train", project_, "--device", "cuda", "--limit", "64"});
+      QCOMPARE(train.code, 1);
+      QVERIFY2(train.err.find(mark + reason.substr(0, 30)) != std::string::npos, train.err.c_str());
+    } else {
+      QVERIFY2(r.out.find("cuda: ") != std::string::npos, r.out.c_str());
+      QCOMPARE(need.code, 0);
+    }
+  }
+
   void usageErrorsExitTwo() {
     QCOMPARE(run_cli({}).code, 2);
     QCOMPARE(run_cli({"train"}).code, 2);

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QDirIterator>
 #include <QFile>
+#include <QLabel>
 #include <QMenu>
 #include <QSettings>
 #include <QSignalSpy>
@@ -17,6 +18,7 @@
 #include "app/main_window.h"
 #include "app/messages_panel.h"
 #include "app/recent_files.h"
+#include "backend/cuda_plugin.h"
 #include "document/project_document.h"
 #include "io/checkpoint.h"
 #include "training/training_controller.h"
@@ -294,6 +296,24 @@ class TestMainWindow : public QObject {
     w.action("theme.light")->trigger();
     QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
     QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+  }
+
+  // Issue 6, check 5: without a usable GPU the window says why, in the log and the status bar.
+  void saysWhyCudaIsUnavailable() {
+    if (nw::cuda_status().available) QSKIP("CUDA is usable here");
+    Script s;
+    MainWindow w(hooks_for(s));
+    auto logged = [&w] {
+      for (int i = 0; i < w.messages()->topLevelItemCount(); ++i)
+        for (int c = 0; c < w.messages()->columnCount(); ++c)
+          if (w.messages()->topLevelItem(i)->text(c).startsWith("CUDA unavailable: ")) return true;
+      return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(logged(), 10000);
+    auto* label = w.findChild<QLabel*>("deviceLabel");
+    QVERIFY(label);
+    QVERIFY2(label->toolTip().contains(QString::fromStdString(nw::cuda_status().reason).left(30)),
+             qPrintable(label->toolTip()));
   }
 
   void diagnosticsAreListedAndSelectTheirNode() {

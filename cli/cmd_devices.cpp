@@ -1,0 +1,40 @@
+// netwright-cli devices: what training can run on here. The CPU's thread count, then each CUDA
+// device (name, memory, CUDA and cuDNN versions) or "CUDA unavailable: <reason>" with what to do.
+// --require cuda exits 3 without a usable device, for scripts that need one (test-gpu.sh).
+#include <iostream>
+
+#include "backend/cuda_plugin.h"
+#include "commands.h"
+#include "cpu/threads.h"
+#include "session.h"
+
+namespace nw::cli {
+
+namespace {
+
+int run_devices(const std::string& require) {
+  std::cout << "cpu: " << get_num_threads() << " thread" << (get_num_threads() == 1 ? "" : "s")
+            << "\n";
+  const CudaStatus& st = cuda_status();
+  if (st.available) {
+    std::cout << "cuda: " << st.device_count << " device" << (st.device_count == 1 ? "" : "s")
+              << " (" << st.library << ")\n"
+              << st.devices;
+    if (!st.devices.empty() && st.devices.back() != '\n') std::cout << "\n";
+    return kOk;
+  }
+  std::cout << "CUDA unavailable: " << st.reason << "\n";
+  return require == "cuda" ? kTrainingFailed : kOk;
+}
+
+}  // namespace
+
+void add_devices_command(CLI::App& app, int& result) {
+  auto require = std::make_shared<std::string>();
+  CLI::App* c = app.add_subcommand("devices", "List the CPU and the CUDA devices training can use");
+  c->add_option("--require", *require, "exit 3 unless this kind of device is usable")
+      ->check(CLI::IsMember({"cuda"}));
+  c->callback([require, &result] { result = run_devices(*require); });
+}
+
+}  // namespace nw::cli
