@@ -1,15 +1,22 @@
 // The Netwright side of the training benchmarks (bench/compare_training.py runs it against
 // bench/torch_workloads.py): the tutorial's workloads, step for step as the PyTorch script, one
-// JSON line per run. Usage: bench_train {mlp|cnn|lstm|binary|infer} [--threads N]
+// JSON line per run. Usage:
+//   bench_train {mlp|cnn|lstm|binary|infer} [--threads N] [--device cpu|cuda] [--batch-size N]
+// On CUDA the data set and the model move to the GPU before the clock starts, and batches are
+// cut there; without a usable GPU it prints "CUDA unavailable: <reason>" and exits 3.
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "autograd/grad_mode.h"
+#include "backend/backend.h"
+#include "bench_device.h"
 #include "cpu/threads.h"
 #include "data/fashion_mnist.h"
 #include "nn/functional/activation.h"
@@ -92,30 +99,57 @@ Tensor normalized(Tensor images) {
   return images;
 }
 
-double accuracy(nn::Module& model, const Tensor& x, const Tensor& y) {
+double accuracy(nn::Module& model, const Tensor& x, const Tensor& y, int64_t bs = 1000) {
   model.eval();
   NoGradGuard ng;
   int64_t correct = 0;
-  for (int64_t i = 0; i < x.size(0); i += 1000) {
-    int64_t n = std::min<int64_t>(1000, x.size(0) - i);
+  for (int64_t i = 0; i < x.size(0); i += bs) {
+    int64_t n = std::min<int64_t>(bs, x.size(0) - i);
     Tensor pred = model.forward(x.narrow(0, i, n)).argmax(1);
     correct += (pred == y.narrow(0, i, n)).to(kInt64).sum().item<int64_t>();
   }
   return double(correct) / double(x.size(0));
 }
 
+struct Args {
+  std::string workload;
+  int threads = 1;
+  std::string device = "cpu";
+  int64_t batch_size = 0;  // 0: the workload's own (64; binary 32; infer 1000)
+};
+
+bool parse(int argc, char** argv, Args& a) {
+  if (argc < 2) return false;
+  a.workload = argv[1];
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--threads")
+      a.threads = std::atoi(value.c_str());
+    else if (flag == "--device")
+      a.device = value;
+    else if (flag == "--batch-size")
+      a.batch_size = std::atoll(value.c_str());
+    else
+      return false;
+  }
+  return argc % 2 == 0 && a.threads > 0 && a.batch_size >= 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_train {mlp|cnn|lstm|binary|infer} [--threads N]\n");
+  Args a;
+  if (!parse(argc, argv, a)) {
+    std::fprintf(stderr,
+                 "usage: bench_train {mlp|cnn|lstm|binary|infer} [--threads N] "
+                 "[--device cpu|cuda] [--batch-size N]\n");
     return 2;
   }
-  const std::string w = argv[1];
-  int threads = 1;
-  for (int i = 2; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--threads") == 0) threads = std::atoi(argv[i + 1]);
+  const std::string& w = a.workload;
+  const int threads = a.threads;
   try {
+    const Device dev(a.device == "cuda" ? "cuda:0" : a.device);
+    if (!bench::device_usable(dev)) return bench::kCudaUnavailable;
     set_num_threads(threads);
     manual_seed(1234);
     Tensor x, y;
@@ -128,21 +162,26 @@ int main(int argc, char** argv) {
       auto train = data::fashion_mnist(data::Split::Train);
       x = normalized(train.data()).contiguous(), y = train.targets();
     }
+    if (w == "infer") bs = 1000;
+    if (a.batch_size > 0) bs = a.batch_size;
+    // Once, before timing; reassigning frees the host copies. (infer times the test set only.)
+    if (w != "infer") x = x.to(dev), y = y.to(dev);
     nn::ModulePtr model = build(w);
+    model->to(dev);
     double acc = -1;
     auto t0 = std::chrono::steady_clock::now();
     int64_t samples = 0;
     if (w == "infer") {
       auto test = data::fashion_mnist(data::Split::Test);
-      Tensor xt = normalized(test.data()).contiguous();
+      Tensor xt = normalized(test.data()).contiguous().to(dev), yt = test.targets().to(dev);
       t0 = std::chrono::steady_clock::now();
-      acc = accuracy(*model, xt, test.targets());
+      acc = accuracy(*model, xt, yt, bs);  // ends on a host read of the count
       samples = xt.size(0);
     } else {
       optim::Adam opt(model->parameters());  // lr 1e-3
       model->train();
       for (int64_t e = 0; e < epochs; ++e) {
-        Tensor perm = randperm(x.size(0));
+        Tensor perm = randperm(x.size(0), TensorOptions(kInt64).device(dev));
         for (int64_t i = 0; i < x.size(0); i += bs) {
           Tensor idx = perm.narrow(0, i, std::min(bs, x.size(0) - i));
           Tensor xb = x.index_select(0, idx), yb = y.index_select(0, idx);
@@ -153,7 +192,7 @@ int main(int argc, char** argv) {
                                         : F::cross_entropy(out, yb);
           loss.backward();
           opt.step();
-          loss.item<float>();
+          loss.item<float>();  // a host read: on CUDA it waits for the step's kernels
         }
         samples += x.size(0);
       }
@@ -161,16 +200,23 @@ int main(int argc, char** argv) {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (w != "binary" && w != "infer") {
       auto test = data::fashion_mnist(data::Split::Test);
-      acc = accuracy(*model, normalized(test.data()).contiguous(), test.targets());
+      acc = accuracy(*model, normalized(test.data()).contiguous().to(dev), test.targets().to(dev));
     }
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
-    std::printf(
-        "{\"side\": \"netwright\", \"workload\": \"%s\", \"threads\": %d, \"seconds\": %.4f, "
-        "\"samples\": %lld, \"samples_per_s\": %.1f, %s\"peak_rss_mb\": %.1f}\n",
-        w.c_str(), threads, seconds, (long long)samples, double(samples) / seconds,
-        acc >= 0 ? ("\"test_acc\": " + std::to_string(acc) + ", ").c_str() : "",
-        double(ru.ru_maxrss) / 1024.0);
+    nlohmann::ordered_json r = {{"side", "netwright"},
+                                {"workload", w},
+                                {"device", bench::device_label(dev)},
+                                {"device_detail", bench::device_detail(dev)},
+                                {"batch_size", bs},
+                                {"threads", threads},
+                                {"seconds", seconds},
+                                {"samples", samples},
+                                {"samples_per_s", double(samples) / seconds},
+                                {"peak_rss_mb", double(ru.ru_maxrss) / 1024.0}};
+    if (acc >= 0) r["test_acc"] = acc;
+    if (dev.is_cuda()) r["peak_device_mb"] = double(memory_stats(dev).peak_allocated) / 1048576.0;
+    std::printf("%s\n", r.dump().c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_train %s: %s\n", w.c_str(), e.what());
     return 1;

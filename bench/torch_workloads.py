@@ -2,8 +2,8 @@
 """The PyTorch side of the training benchmarks: the tutorial's workloads on Fashion-MNIST.
 
 One run = one child process (so peak RSS is the workload's own) printing one JSON line:
-  {"side": "pytorch", "workload", "threads", "seconds", "samples", "samples_per_s", "test_acc",
-   "peak_rss_mb"}
+  {"side": "pytorch", "workload", "device", "device_detail", "batch_size", "threads", "seconds",
+   "samples", "samples_per_s", "test_acc", "peak_rss_mb", "peak_device_mb" (cuda only)}
 Workloads match bench/bench_train.cpp step for step:
   mlp     Flatten-Linear(784,512)-ReLU-Linear(512,10), cross entropy, Adam 1e-3, batch 64, 1 epoch
   cnn     conv(1,32,3)-ReLU-maxpool2-Dropout2d(.25)-conv(32,64,3)-ReLU-maxpool2-Dropout2d(.25)
@@ -16,12 +16,16 @@ Workloads match bench/bench_train.cpp step for step:
 Data: /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist), normalised with mean
 0.2860 and std 0.3530. Threads: the parent sets OMP_NUM_THREADS and OPENBLAS_NUM_THREADS; this
 script also calls torch.set_num_threads.
+--batch-size overrides the batch size above. --device cuda moves the training set and the model
+to the GPU before the clock starts and cuts batches there; without CUDA it prints "CUDA
+unavailable: <reason>" and exits 3, as bench_train does.
 """
 import argparse
 import gzip
 import json
 import os
 import resource
+import sys
 import time
 
 import numpy as np
@@ -80,9 +84,40 @@ def models(torch):
     }
 
 
-def run(workload, threads):
+def device_of(torch, name):
+    """The torch.device for --device, or exit 3 saying why CUDA cannot be used."""
+    if name == "cpu":
+        return torch.device("cpu")
+    if not torch.cuda.is_available():
+        why = ("this PyTorch was built without CUDA" if torch.version.cuda is None else
+               "torch.cuda.is_available() is False (no GPU visible, or the driver is too old "
+               f"for CUDA {torch.version.cuda})")
+        sys.stderr.write(f"CUDA unavailable: {why}\n")
+        sys.exit(3)
+    return torch.device("cuda:0")
+
+
+def describe(torch, dev):
+    if dev.type == "cpu":
+        return {"device": "cpu", "device_detail": "cpu"}
+    name = torch.cuda.get_device_name(dev)
+    tf32 = lambda on: "on" if on else "off"  # cuDNN's TF32 is on by default, matmul's off
+    return {"device": "cuda: " + name,
+            "device_detail": f"{name}, CUDA {torch.version.cuda}, cuDNN "
+                             f"{torch.backends.cudnn.version()}, torch {torch.__version__}, "
+                             f"TF32 matmul {tf32(torch.backends.cuda.matmul.allow_tf32)}, "
+                             f"cuDNN TF32 {tf32(torch.backends.cudnn.allow_tf32)}"}
+
+
+def sync(torch, dev):
+    if dev.type == "cuda":
+        torch.cuda.synchronize(dev)
+
+
+def run(workload, threads, device, batch_size):
     import torch
     torch.set_num_threads(threads)
+    dev = device_of(torch, device)
     torch.manual_seed(1234)
     build = models(torch)
     if workload == "binary":
@@ -92,25 +127,32 @@ def run(workload, threads):
         x, y = fashion(torch, "train")
         bs, epochs = (1000, 0) if workload == "infer" else (64, 1)
         loss_fn = torch.nn.NLLLoss() if workload == "cnn" else torch.nn.CrossEntropyLoss()
-    model = build["cnn" if workload == "infer" else workload]()
-    result = {"side": "pytorch", "workload": workload, "threads": threads}
+    bs = batch_size or bs
+    if workload != "infer":  # once, before timing (infer times the test set only)
+        x, y = x.to(dev), y.to(dev)
+    model = build["cnn" if workload == "infer" else workload]().to(dev)
+    result = {"side": "pytorch", "workload": workload, **describe(torch, dev), "batch_size": bs,
+              "threads": threads}
     if workload == "infer":
-        xt, yt = fashion(torch, "test")
+        xt, yt = (t.to(dev) for t in fashion(torch, "test"))
         model.eval()
+        sync(torch, dev)
         t = time.perf_counter()
         correct = 0
         with torch.no_grad():
             for i in range(0, xt.shape[0], bs):
                 correct += (model(xt[i:i + bs]).argmax(1) == yt[i:i + bs]).sum().item()
+        sync(torch, dev)
         seconds, samples = time.perf_counter() - t, xt.shape[0]
         result["test_acc"] = correct / xt.shape[0]
     else:
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-        gen = torch.Generator().manual_seed(1234)
+        gen = torch.Generator(device=dev).manual_seed(1234)
         model.train()
+        sync(torch, dev)
         t = time.perf_counter()
         for _ in range(epochs):
-            perm = torch.randperm(x.shape[0], generator=gen)
+            perm = torch.randperm(x.shape[0], generator=gen, device=dev)
             for i in range(0, x.shape[0], bs):
                 sel = perm[i:i + bs]
                 opt.zero_grad()
@@ -118,9 +160,10 @@ def run(workload, threads):
                 loss.backward()
                 opt.step()
                 loss.item()
+        sync(torch, dev)
         seconds, samples = time.perf_counter() - t, x.shape[0] * epochs
         if workload != "binary":
-            xt, yt = fashion(torch, "test")
+            xt, yt = (t.to(dev) for t in fashion(torch, "test"))
             model.eval()
             correct = 0
             with torch.no_grad():  # in batches of 1000, as bench_train does
@@ -130,6 +173,8 @@ def run(workload, threads):
     result.update(seconds=round(seconds, 4), samples=samples,
                   samples_per_s=round(samples / seconds, 1),
                   peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+    if dev.type == "cuda":
+        result["peak_device_mb"] = round(torch.cuda.max_memory_allocated(dev) / 2**20, 1)
     print(json.dumps(result), flush=True)
 
 
@@ -137,5 +182,7 @@ if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("workload", choices=["mlp", "cnn", "lstm", "binary", "infer"])
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    p.add_argument("--batch-size", type=int, default=0, help="default: the workload's own")
     a = p.parse_args()
-    run(a.workload, a.threads)
+    run(a.workload, a.threads, a.device, a.batch_size)
