@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole GPU suite and the GPU benchmarks in one command, on a machine with an NVIDIA GPU and
+# the CUDA toolkit under /usr/local/cuda: builds with CUDA on, checks a device is usable, runs
+# every gpu/ test (a skip counts as a failure here), then the training and GEMM comparisons with
+# PyTorch (CUDA) in the same run. The PyTorch reference is the Python in NW_TORCH_PYTHON (default
+# python3) and must have CUDA; Debian's python3-torch is CPU-only.
+#   scripts/test-gpu.sh                 # everything
+#   NW_GPU_BENCH=0 scripts/test-gpu.sh  # the tests only
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+export NETWRIGHT_CUDA=on
+nw_setup
+
+cli="$NW_BUILD_DIR/bin/netwright-cli"
+"$cli" devices --require cuda || nw_die "no usable CUDA device (above): nothing to test here"
+
+export QT_QPA_PLATFORM=offscreen
+nw_gpu_tests() {
+  local log="$NW_BUILD_DIR/gpu-tests.log"
+  ctest --test-dir "$NW_BUILD_DIR" --output-on-failure --no-tests=error -R '^gpu/' | tee "$log"
+  if grep -q '(Skipped)' "$log"; then
+    nw_die "a GPU test skipped on a machine with a GPU: see $log"
+  fi
+}
+nw_phase gpu-tests nw_gpu_tests
+
+nw_gpu_bench() {
+  local py="${NW_TORCH_PYTHON:-python3}"
+  if ! "$py" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+    nw_die "$py has no PyTorch with CUDA: set NW_TORCH_PYTHON to one that has (the reference)"
+  fi
+  cmake --build "$NW_BUILD_DIR" -j "$NW_JOBS" --target bench_train bench_gemm
+  "$py" "$NW_ROOT/bench/compare_training.py" --bench-bin "$NW_BUILD_DIR/bin/bench_train" \
+    --device cuda --workloads mlp cnn lstm --batch-sizes 64 512 --rounds 3 \
+    --json "$NW_BUILD_DIR/bench-train-cuda.jsonl"
+  "$py" "$NW_ROOT/bench/compare_gemm.py" --bench-bin "$NW_BUILD_DIR/bin/bench_gemm" \
+    --device cuda --rounds 3 --json "$NW_BUILD_DIR/bench-gemm-cuda.jsonl"
+}
+if [[ "${NW_GPU_BENCH:-1}" != 0 ]]; then
+  nw_phase gpu-bench nw_gpu_bench
+fi
