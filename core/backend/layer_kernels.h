@@ -87,10 +87,12 @@ class LayerKernels {
                                    const Tensor& grad_bias) = 0;
 };
 
-// The layer kernels for `device`. The CPU always has them; for CUDA this throws DeviceError until
-// a plugin registers its own (cuDNN, issue 6).
+// The layer kernels for `device`. The CPU always has its own; a device whose plugin registered
+// none (CUDA until cuDNN, issue 6) gets generic_layer_kernels() (backend/generic_layer_kernels.h),
+// built from its tensor ops. Throws DeviceError, from backend_for, when the device is unusable.
 LayerKernels& layer_kernels_for(const Device& device);
-// Called by a device plugin when it is loaded.
+// Called by a device plugin when it is loaded. For DeviceType::CPU, `kernels` replaces the CPU's
+// own until nullptr is registered (tests use this to run the generic kernels through nn/).
 void register_layer_kernels(DeviceType type, LayerKernels* kernels);
 
 }  // namespace nw
