@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "backend/cuda_plugin.h"
+#include "backend/math_mode.h"
 #include "tensor/creation.h"
 
 using namespace nw;
@@ -17,6 +18,15 @@ class TestCudaSeam : public QObject {
   Q_OBJECT
 
  private slots:
+  // TF32 is an explicit opt-in: GPU products stay close to the CPU's unless a user asks.
+  void tf32_is_off_until_asked() {
+    QVERIFY(!allow_tf32());
+    set_allow_tf32(true);
+    QVERIFY(allow_tf32());
+    set_allow_tf32(false);
+    QVERIFY(!allow_tf32());
+  }
+
   void status_is_consistent() {
     const CudaStatus& st = cuda_status();
     QCOMPARE(st.available, st.device_count > 0);
