@@ -7,109 +7,16 @@
 #include <set>
 
 #include "graph/registry.h"
+#include "layer_cases.h"
 #include "tensor/creation.h"
 #include "tensor/ops.h"
 
 using namespace nw;
 using namespace nw::graph;
+using namespace nw::graph::testing;
 using json = nlohmann::json;
 
 namespace {
-
-// One typical use of a layer: its pinned parameters and its input sample shapes.
-struct Case {
-  const char* type;
-  const char* params;  // JSON object
-  const char* inputs;  // JSON list of sample shapes
-};
-
-const std::vector<Case>& cases() {
-  static const std::vector<Case> c = {
-      {"Linear", R"({"out_features": 10})", "[[784]]"},
-      {"Linear", R"({"out_features": 3, "bias": false})", "[[5, 20]]"},
-      {"Embedding", R"({"num_embeddings": 50, "embedding_dim": 8})", "[[7]]"},
-      {"Embedding", R"({"num_embeddings": 50, "embedding_dim": 4, "padding_idx": 0})", "[[2, 3]]"},
-      {"Conv1d", R"({"out_channels": 4, "kernel_size": 3})", "[[2, 16]]"},
-      {"Conv1d", R"({"out_channels": 4, "kernel_size": 3, "padding": "same"})", "[[2, 9]]"},
-      {"Conv1d", R"({"out_channels": 6, "kernel_size": 3, "stride": 2, "dilation": 2,
-                     "padding": 1, "groups": 2})",
-       "[[4, 17]]"},
-      {"Conv2d", R"({"out_channels": 8, "kernel_size": 3})", "[[1, 28, 28]]"},
-      {"Conv2d", R"({"out_channels": 8.0, "kernel_size": [3.0, 3.0]})", "[[1, 10, 10]]"},
-      {"Conv2d", R"({"out_channels": 4, "kernel_size": [3, 5], "stride": [2, 1],
-                     "padding": [1, 2], "dilation": [1, 2], "groups": 2})",
-       "[[4, 12, 11]]"},
-      {"Conv2d", R"({"out_channels": 2, "kernel_size": 4, "padding": "same"})", "[[3, 7, 6]]"},
-      {"Conv2d", R"({"out_channels": 2, "kernel_size": 2, "padding": "valid"})", "[[3, 5, 5]]"},
-      {"ConvTranspose2d", R"({"out_channels": 3, "kernel_size": 3, "stride": 2, "padding": 1,
-                              "output_padding": 1})",
-       "[[4, 7, 7]]"},
-      {"ConvTranspose2d", R"({"out_channels": 2, "kernel_size": [2, 3], "dilation": 2})",
-       "[[2, 5, 4]]"},
-      {"MaxPool2d", R"({"kernel_size": 2})", "[[3, 28, 28]]"},
-      {"MaxPool2d", R"({"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": true})",
-       "[[2, 7, 8]]"},
-      {"MaxPool2d", R"({"kernel_size": [2, 3], "dilation": 2, "stride": 1})", "[[1, 9, 9]]"},
-      {"AvgPool2d", R"({"kernel_size": 2})", "[[3, 9, 9]]"},
-      {"AvgPool2d", R"({"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": true,
-                        "count_include_pad": false, "divisor_override": 4})",
-       "[[2, 7, 8]]"},
-      {"AdaptiveAvgPool2d", R"({"output_size": [2, 3]})", "[[3, 7, 9]]"},
-      {"AdaptiveAvgPool2d", R"({"output_size": 1})", "[[5, 4, 4]]"},
-      {"BatchNorm1d", "{}", "[[16]]"},
-      {"BatchNorm1d", R"({"momentum": null, "affine": false})", "[[4, 10]]"},
-      {"BatchNorm2d", "{}", "[[3, 5, 5]]"},
-      {"LayerNorm", "{}", "[[5, 10]]"},
-      {"LayerNorm", R"({"normalized_shape": [5, 10], "elementwise_affine": false})", "[[5, 10]]"},
-      {"LSTM", R"({"hidden_size": 12})", "[[6, 5]]"},
-      {"LSTM", R"({"hidden_size": 8, "num_layers": 2, "dropout": 0.1})", "[[4, 3]]"},
-      {"GRU", R"({"hidden_size": 7, "num_layers": 3, "bias": false})", "[[4, 3]]"},
-      {"ReLU", "{}", "[[3, 4]]"},
-      {"LeakyReLU", R"({"negative_slope": 0.2})", "[[3, 4]]"},
-      {"ELU", "{}", "[[6]]"},
-      {"GELU", R"({"approximate": "tanh"})", "[[2, 3, 4]]"},
-      {"SiLU", "{}", "[[6]]"},
-      {"Sigmoid", "{}", "[[6]]"},
-      {"Tanh", "{}", "[[6]]"},
-      {"Softmax", "{}", "[[10]]"},
-      {"Softmax", R"({"dim": -1})", "[[3, 4]]"},
-      {"LogSoftmax", R"({"dim": 2})", "[[3, 4]]"},
-      {"Dropout", R"({"p": 0.3})", "[[10]]"},
-      {"Dropout2d", "{}", "[[3, 4, 4]]"},
-      {"Flatten", "{}", "[[1, 28, 28]]"},
-      {"Flatten", R"({"start_dim": 2})", "[[3, 4, 5]]"},
-      {"Flatten", R"({"start_dim": 1, "end_dim": -2})", "[[3, 4, 5]]"},
-      {"Unflatten", R"({"dim": 1, "unflattened_size": [1, 28, 28]})", "[[784]]"},
-      {"Unflatten", R"({"dim": -1, "unflattened_size": [2, 3]})", "[[4, 6]]"},
-      {"Reshape", R"({"shape": [-1, 7]})", "[[28, 2]]"},
-      {"Reshape", R"({"shape": [4, 7]})", "[[28]]"},
-      {"LastStep", "{}", "[[6, 5]]"},
-      {"Identity", "{}", "[[3]]"},
-      {"Add", "{}", "[[3, 4], [3, 4]]"},
-      {"Add", "{}", "[[3, 1], [1, 4]]"},
-      {"Concat", "{}", "[[3, 4], [5, 4]]"},
-      {"Concat", R"({"dim": -1})", "[[3, 4], [3, 2]]"},
-  };
-  return c;
-}
-
-const LayerType& type_of(const std::string& name) {
-  const LayerType* t = Registry::instance().find(name);
-  if (!t) throw std::runtime_error("no layer type " + name);
-  return *t;
-}
-
-// A shape context as the validator builds it: defaults overlaid with the pinned values.
-ShapeContext context(const LayerType& t, const json& pinned, const std::vector<SampleShape>& in) {
-  ShapeContext ctx;
-  ctx.inputs = in;
-  for (const ParamSpec& p : t.params) ctx.params[p.name] = p.default_value;
-  for (const auto& [name, value] : pinned.items()) {
-    ctx.params[name] = value;
-    ctx.pinned.push_back(name);
-  }
-  return ctx;
-}
 
 std::vector<SampleShape> shapes(const std::string& text) {
   return json::parse(text).get<std::vector<SampleShape>>();
@@ -119,7 +26,7 @@ std::vector<SampleShape> shapes(const std::string& text) {
 std::string rule_error(const std::string& type, const std::string& params,
                        const std::string& inputs) {
   const LayerType& t = type_of(type);
-  ShapeContext ctx = context(t, json::parse(params), shapes(inputs));
+  ShapeContext ctx = shape_context(t, json::parse(params), shapes(inputs));
   try {
     t.shape(ctx);
   } catch (const ShapeRuleError& e) {
@@ -182,7 +89,7 @@ class TestRegistry : public QObject {
 
   void everyFactoryHasAShapeCase() {
     std::set<std::string> covered;
-    for (const Case& c : cases()) covered.insert(c.type);
+    for (const LayerCase& c : layer_cases()) covered.insert(c.type);
     for (const LayerType& t : Registry::instance().types())
       if (t.make) QVERIFY2(covered.count(t.name), ("add a case for " + t.name).c_str());
   }
@@ -190,14 +97,15 @@ class TestRegistry : public QObject {
   // The shape rule's prediction is what the module really gives, on a batch of 2.
   void shapeRuleMatchesModule_data() {
     QTest::addColumn<int>("index");
-    for (size_t i = 0; i < cases().size(); ++i)
-      QTest::newRow((std::string(cases()[i].type) + " " + std::to_string(i)).c_str()) << int(i);
+    for (size_t i = 0; i < layer_cases().size(); ++i)
+      QTest::newRow((std::string(layer_cases()[i].type) + " " + std::to_string(i)).c_str())
+          << int(i);
   }
   void shapeRuleMatchesModule() {
     QFETCH(int, index);
-    const Case& c = cases()[size_t(index)];
+    const LayerCase& c = layer_cases()[size_t(index)];
     const LayerType& t = type_of(c.type);
-    ShapeContext ctx = context(t, json::parse(c.params), shapes(c.inputs));
+    ShapeContext ctx = shape_context(t, json::parse(c.params), shapes(c.inputs));
     const std::vector<SampleShape> predicted = t.shape(ctx);
     QCOMPARE(predicted.size(), t.outputs.size());
     for (const ParamSpec& p : t.params) {  // complete and valid after inference
@@ -227,7 +135,7 @@ class TestRegistry : public QObject {
   void recurrentHiddenIsTheLastStep() {
     for (const char* type : {"LSTM", "GRU"}) {
       const LayerType& t = type_of(type);
-      ShapeContext ctx = context(t, {{"hidden_size", 4}, {"num_layers", 2}}, {{5, 3}});
+      ShapeContext ctx = shape_context(t, {{"hidden_size", 4}, {"num_layers", 2}}, {{5, 3}});
       t.shape(ctx);
       manual_seed(1);
       nn::ModulePtr m = t.make(ctx.params);
@@ -240,10 +148,10 @@ class TestRegistry : public QObject {
   }
 
   void shapeModulesRecordBackward() {
-    for (const Case& c : {Case{"Reshape", R"({"shape": [-1, 2]})", "[[3, 4]]"},
-                          Case{"LastStep", "{}", "[[3, 4]]"}}) {
+    for (const LayerCase& c : {LayerCase{"Reshape", R"({"shape": [-1, 2]})", "[[3, 4]]"},
+                               LayerCase{"LastStep", "{}", "[[3, 4]]"}}) {
       const LayerType& t = type_of(c.type);
-      ShapeContext ctx = context(t, json::parse(c.params), shapes(c.inputs));
+      ShapeContext ctx = shape_context(t, json::parse(c.params), shapes(c.inputs));
       t.shape(ctx);
       Tensor x = randn({2, 3, 4}).requires_grad_();
       (t.make(ctx.params)->forward(x) * 2.0).sum().backward();
@@ -254,27 +162,27 @@ class TestRegistry : public QObject {
 
   void inferredParametersFillIn() {
     const LayerType& linear = type_of("Linear");
-    ShapeContext ctx = context(linear, {{"out_features", 512}}, {{784}});
+    ShapeContext ctx = shape_context(linear, {{"out_features", 512}}, {{784}});
     QCOMPARE(linear.shape(ctx), (std::vector<SampleShape>{{512}}));
     QCOMPARE(ctx.get_int("in_features"), int64_t(784));
 
     const LayerType& conv = type_of("Conv2d");
-    ctx = context(conv, {{"out_channels", 8}, {"kernel_size", 3}}, {{3, 8, 8}});
+    ctx = shape_context(conv, {{"out_channels", 8}, {"kernel_size", 3}}, {{3, 8, 8}});
     conv.shape(ctx);
     QCOMPARE(ctx.get_int("in_channels"), int64_t(3));
 
     const LayerType& norm = type_of("LayerNorm");
-    ctx = context(norm, json::object(), {{5, 10}});
+    ctx = shape_context(norm, json::object(), {{5, 10}});
     norm.shape(ctx);
     QCOMPARE(ctx.get_list("normalized_shape"), (std::vector<int64_t>{10}));
 
     // MaxPool2d's stride, PyTorch's None, becomes kernel_size unless pinned.
     const LayerType& pool = type_of("MaxPool2d");
     QVERIFY(pool.param("stride")->default_value.is_null() && pool.param("stride")->inferred);
-    ctx = context(pool, {{"kernel_size", 2}}, {{1, 8, 8}});
+    ctx = shape_context(pool, {{"kernel_size", 2}}, {{1, 8, 8}});
     QCOMPARE(pool.shape(ctx), (std::vector<SampleShape>{{1, 4, 4}}));
     QCOMPARE(ctx.get_pair("stride"), (std::pair<int64_t, int64_t>{2, 2}));
-    ctx = context(pool, {{"kernel_size", 2}, {"stride", 1}}, {{1, 8, 8}});
+    ctx = shape_context(pool, {{"kernel_size", 2}, {"stride", 1}}, {{1, 8, 8}});
     QCOMPARE(pool.shape(ctx), (std::vector<SampleShape>{{1, 7, 7}}));
   }
 
@@ -382,7 +290,7 @@ class TestRegistry : public QObject {
   void macsCountMultiplyAccumulates() {
     auto macs = [](const char* type, const json& params, std::vector<SampleShape> in) {
       const LayerType& t = type_of(type);
-      ShapeContext ctx = context(t, params, in);
+      ShapeContext ctx = shape_context(t, params, in);
       const auto out = t.shape(ctx);
       return t.macs(ctx, out);
     };
