@@ -7,7 +7,8 @@
 //
 // The body is split by concern: main_window.cpp (docks, title, settings, closing),
 // main_window_actions.cpp (actions, menus, toolbars), main_window_files.cpp (files, recent,
-// templates, autosave and recovery), main_window_training.cpp (training controls, status bar).
+// templates, autosave and recovery), main_window_training.cpp (training controls, status bar),
+// main_window_export.cpp (checkpoint, weights and plot exports).
 #include <QMainWindow>
 #include <QPointer>
 
