@@ -76,7 +76,12 @@ struct Sqrt {
 };
 template <typename T>
 struct Relu {
-  __device__ T operator()(T v) const { return v < T(0) ? T(0) : v; }  // NaN stays NaN
+  __device__ T operator()(T v) const {
+    if constexpr (std::is_unsigned_v<T>)
+      return v;  // uint8 and bool: nothing below zero (and no warning comparing with it)
+    else
+      return v < T(0) ? T(0) : v;  // NaN stays NaN
+  }
 };
 template <typename T>
 struct ReluMask {
