@@ -75,8 +75,8 @@ void cublas_bmm(const Tensor& a, const Tensor& b, const Tensor& out) {
   cublasHandle_t h = handle_for(out.device().index());
   // Per call: the switch may change between two products. Float64 never uses TF32.
   if constexpr (std::is_same_v<T, float>)
-    CUBLAS_CHECK(cublasSetMathMode(
-        h, allow_tf32() ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
+    CUBLAS_CHECK(
+        cublasSetMathMode(h, allow_tf32() ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
   gemm_strided_batched<T>(h, op(vb), op(va), as_int(N, "N"), as_int(M, "M"), as_int(K, "K"),
                           ptr<T>(vb.t), as_int(vb.ld, "leading dimension"), vb.t.stride(0),
                           ptr<T>(va.t), as_int(va.ld, "leading dimension"), va.t.stride(0),

@@ -25,8 +25,7 @@ Backend& backend_for(const Device& device) {
     const CudaStatus& st = cuda_status();
     b = registry()[size_t(DeviceType::CUDA)].load();
     if (!b || !st.available)
-      throw DeviceError("device " + device.str() +
-                        " requested; CUDA unavailable: " + st.reason);
+      throw DeviceError("device " + device.str() + " requested; CUDA unavailable: " + st.reason);
   }
   if (device.index() >= cuda_status().device_count)
     throw DeviceError("device " + device.str() + " requested, but only " +

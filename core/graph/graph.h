@@ -41,19 +41,26 @@ struct Node {
   ParamMap params;   // only the values the user set (pinned); defaults and inferred ones are not
   std::array<double, 2> pos{0, 0};
   bool trainable = true;
-  std::string label;         // shown instead of the id when set
+  std::string label;                                // shown instead of the id when set
   nlohmann::json extra = nlohmann::json::object();  // unknown project-file keys, written back
 };
 
 struct GraphChange {
   enum class Kind {
-    NodeAdded, NodeRemoved, NodeRenamed, ParamChanged, NodeMoved, NodeChanged,  // label/trainable
-    EdgeAdded, EdgeRemoved, Reset,
+    NodeAdded,
+    NodeRemoved,
+    NodeRenamed,
+    ParamChanged,
+    NodeMoved,
+    NodeChanged,  // label/trainable
+    EdgeAdded,
+    EdgeRemoved,
+    Reset,
   };
   Kind kind;
-  std::string node;      // the node concerned (the new id for NodeRenamed)
-  std::string old_id;    // NodeRenamed only
-  std::string param;     // ParamChanged only
+  std::string node;          // the node concerned (the new id for NodeRenamed)
+  std::string old_id;        // NodeRenamed only
+  std::string param;         // ParamChanged only
   std::optional<Edge> edge;  // EdgeAdded / EdgeRemoved
 };
 
@@ -71,7 +78,7 @@ class Graph {
   // letters, digits, '_' and '.', and do not start or end with '.'. Returns the id.
   std::string add_node(const std::string& type, std::string id = {}, ParamMap params = {},
                        std::array<double, 2> pos = {0, 0});
-  void add_node(Node node);  // as read from a file; same checks
+  void add_node(Node node);                 // as read from a file; same checks
   void remove_node(const std::string& id);  // and its edges
   void rename_node(const std::string& id, const std::string& new_id);  // edges follow
   // Checks the value against the spec (check_param) and pins it. A null value unpins the

@@ -24,22 +24,22 @@ using ParamValue = nlohmann::json;
 using ParamMap = std::map<std::string, ParamValue>;
 
 enum class ParamKind {
-  Int,        // 512
-  Float,      // 0.5
-  Bool,       // true
-  Choice,     // one of `choices`: "zeros"
-  IntPair,    // 3 or [3, 3] (a square kernel, or height and width)
-  IntList,    // [1, 28, 28] (a shape)
+  Int,            // 512
+  Float,          // 0.5
+  Bool,           // true
+  Choice,         // one of `choices`: "zeros"
+  IntPair,        // 3 or [3, 3] (a square kernel, or height and width)
+  IntList,        // [1, 28, 28] (a shape)
   OptionalFloat,  // 0.1 or null (BatchNorm's momentum)
-  Padding,    // an IntPair or "same" / "valid"
+  Padding,        // an IntPair or "same" / "valid"
 };
 const char* to_string(ParamKind kind);
 
 struct ParamSpec {
   std::string name;  // PyTorch's keyword: "out_features"
   ParamKind kind = ParamKind::Int;
-  ParamValue default_value;  // null: required, unless inferred
-  std::string description;   // one line, for the inspector's tooltip and `layers`
+  ParamValue default_value;          // null: required, unless inferred
+  std::string description;           // one line, for the inspector's tooltip and `layers`
   double min = -1e300, max = 1e300;  // inclusive, for numbers and each element of pairs/lists
   std::vector<std::string> choices;  // for Choice and Padding
   // Filled by the shape rule unless the user pinned a value: from the incoming shape
@@ -49,7 +49,7 @@ struct ParamSpec {
 };
 
 struct PortSpec {
-  std::string name;         // "input", "output", "hidden"
+  std::string name;  // "input", "output", "hidden"
   std::string description;
 };
 
@@ -64,8 +64,8 @@ std::string format_shape(const SampleShape& s);  // "(N, 1, 28, 28)"
 // set in_features to 1600 or leave it empty to infer it").
 struct ShapeContext {
   std::vector<SampleShape> inputs;
-  ParamMap params;                    // every declared parameter: pinned, default or inferred
-  std::vector<std::string> pinned;    // names the user set explicitly
+  ParamMap params;                  // every declared parameter: pinned, default or inferred
+  std::vector<std::string> pinned;  // names the user set explicitly
   bool is_pinned(const std::string& name) const;
   int64_t get_int(const std::string& name) const;
   double get_float(const std::string& name) const;
@@ -91,8 +91,8 @@ using Factory = std::function<nn::ModulePtr(const ParamMap& params)>;
 // goes to forward(x), several to forward(inputs), and the result is the single output.
 using Runner = std::function<std::vector<Tensor>(nn::Module& m, const std::vector<Tensor>& inputs)>;
 // Multiply-accumulates per sample, for the summary. Unset: 0.
-using MacsRule = std::function<int64_t(const ShapeContext& ctx,
-                                       const std::vector<SampleShape>& outputs)>;
+using MacsRule =
+    std::function<int64_t(const ShapeContext& ctx, const std::vector<SampleShape>& outputs)>;
 // Learnable values of the module the factory would build from these complete parameters (what
 // nn::Module::num_parameters() returns), worked out from the parameters alone: the GUI shows it
 // on every edit, and building the module would allocate every weight and draw its initial values
@@ -106,7 +106,7 @@ struct LayerType {
                             // Activation, Regularization, Shape, Merge
   std::string description;  // one line
   std::vector<ParamSpec> params;
-  std::vector<PortSpec> inputs;   // empty for Input
+  std::vector<PortSpec> inputs;  // empty for Input
   std::vector<PortSpec> outputs;
   ShapeRule shape;
   Factory make;
@@ -125,7 +125,7 @@ class Registry {
   static Registry& instance();  // filled with every built-in type on first use
   // Throws nw::Error when the name is taken or the entry is incomplete.
   void add(LayerType type);
-  const LayerType* find(const std::string& name) const;  // nullptr when unknown
+  const LayerType* find(const std::string& name) const;           // nullptr when unknown
   const std::vector<LayerType>& types() const { return types_; }  // in registration order
   std::vector<std::string> names() const;
   // Names close to `name` ("Liner" -> "Linear"), for "did you mean" in messages.

@@ -55,12 +55,17 @@ const std::vector<LossEntry>& entries() {
              weights(s, "weight"), ignore_index(s), reduction(s),
              detail::number_or(s, "label_smoothing", 0.0));
        },
-       {{"weight", json::array()}, {"ignore_index", nn::functional::kIgnoreIndex}, {"reduction", "mean"}, {"label_smoothing", 0.0}}},
+       {{"weight", json::array()},
+        {"ignore_index", nn::functional::kIgnoreIndex},
+        {"reduction", "mean"},
+        {"label_smoothing", 0.0}}},
       {{"NLLLoss", {kWeight, kIgnoreIndex, kReduction}},
        [](const json& s) -> nn::ModulePtr {
          return std::make_shared<nn::NLLLoss>(weights(s, "weight"), ignore_index(s), reduction(s));
        },
-       {{"weight", json::array()}, {"ignore_index", nn::functional::kIgnoreIndex}, {"reduction", "mean"}}},
+       {{"weight", json::array()},
+        {"ignore_index", nn::functional::kIgnoreIndex},
+        {"reduction", "mean"}}},
       {{"BCELoss", {kWeight, kReduction}},
        [](const json& s) -> nn::ModulePtr {
          return std::make_shared<nn::BCELoss>(weights(s, "weight"), reduction(s));

@@ -94,11 +94,11 @@ void expect_identical(const nn::Module& a, const nn::Module& b) {
 }
 
 // The state, and the reason in the failure message when it differs.
-#define EXPECT_STATE(result, expected)                                          \
-  do {                                                                          \
-    const train::RunResult r_ = (result);                                       \
-    QVERIFY2(r_.state == (expected), (std::string(train::to_string(r_.state)) + \
-                                      ": " + r_.reason).c_str());               \
+#define EXPECT_STATE(result, expected)                                              \
+  do {                                                                              \
+    const train::RunResult r_ = (result);                                           \
+    QVERIFY2(r_.state == (expected),                                                \
+             (std::string(train::to_string(r_.state)) + ": " + r_.reason).c_str()); \
   } while (0)
 
 std::string slurp(const fs::path& p) {
@@ -148,12 +148,16 @@ class TestTrainer : public QObject {
     Run resumed = make_run(77, 5, dir("resumed"));
     resumed.trainer->restore(ckpt, "epoch_0002.h5");
     std::vector<int64_t> epochs;
-    resumed.trainer->callbacks().on_epoch_end = [&](const train::EpochStats& e) { epochs.push_back(e.epoch); };
+    resumed.trainer->callbacks().on_epoch_end = [&](const train::EpochStats& e) {
+      epochs.push_back(e.epoch);
+    };
     EXPECT_STATE(resumed.trainer->run(), train::RunState::Finished);
     QCOMPARE(epochs, (std::vector<int64_t>{3, 4, 5}));
     expect_identical(*straight.net, *resumed.net);
-    QCOMPARE(resumed.trainer->history().at("train_loss"), straight.trainer->history().at("train_loss"));
-    QCOMPARE(resumed.trainer->history().at("val_accuracy"), straight.trainer->history().at("val_accuracy"));
+    QCOMPARE(resumed.trainer->history().at("train_loss"),
+             straight.trainer->history().at("train_loss"));
+    QCOMPARE(resumed.trainer->history().at("val_accuracy"),
+             straight.trainer->history().at("val_accuracy"));
   }
 
   void stopInsideAnEpochThenResumeIsBitIdentical() {
@@ -182,7 +186,8 @@ class TestTrainer : public QObject {
     EXPECT_STATE(resumed.trainer->run(), train::RunState::Finished);
     QCOMPARE(first_batch, 5);
     expect_identical(*straight.net, *resumed.net);
-    QCOMPARE(resumed.trainer->history().at("train_loss"), straight.trainer->history().at("train_loss"));
+    QCOMPARE(resumed.trainer->history().at("train_loss"),
+             straight.trainer->history().at("train_loss"));
   }
 
   void pauseBlocksUntilResumed() {
