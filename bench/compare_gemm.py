@@ -16,12 +16,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
+from compare_training import CUDA_UNAVAILABLE, child_lines as child
+
 GOAL = 0.90  # issue 6: at least 90% of cuBLAS's throughput
-CUDA_UNAVAILABLE = 3
 
 
 def torch_side(a):
@@ -66,17 +66,6 @@ def torch_side(a):
                               device_detail=detail, threads=a.threads, reps=reps,
                               us_per_call=per_call * 1e6,
                               gflops=2 * s["m"] * s["k"] * s["n"] / per_call / 1e9)), flush=True)
-
-
-def child(cmd, threads):
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if out.returncode == CUDA_UNAVAILABLE:
-        sys.stderr.write(out.stderr)
-        sys.exit(CUDA_UNAVAILABLE)
-    if out.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr[-2000:]}")
-    return [json.loads(l) for l in out.stdout.splitlines() if l.startswith("{")]
 
 
 def main():

@@ -30,7 +30,9 @@ CUDA_GOALS = {"mlp": 1.5, "lstm": 1.5, "cnn": 1.0}  # issue 6, against PyTorch e
 CUDA_UNAVAILABLE = 3  # the exit status both children use
 
 
-def child(cmd, threads):
+def child_lines(cmd, threads):
+    """Runs one side with its thread count and returns every JSON line it printed; exits with
+    CUDA_UNAVAILABLE when it did, and with its error otherwise. compare_gemm.py uses it too."""
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
     out = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if out.returncode == CUDA_UNAVAILABLE:
@@ -38,8 +40,11 @@ def child(cmd, threads):
         sys.exit(CUDA_UNAVAILABLE)
     if out.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr[-2000:]}")
-    lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
-    return json.loads(lines[-1])
+    return [json.loads(l) for l in out.stdout.splitlines() if l.startswith("{")]
+
+
+def child(cmd, threads):
+    return child_lines(cmd, threads)[-1]
 
 
 def verdict(device, workload, ratio):

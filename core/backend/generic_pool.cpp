@@ -93,14 +93,12 @@ void GenericLayerKernels::max_pool2d_forward(const Tensor& x, const Tensor& out,
   const Tensor xp = generic::padded(x, Hp, Wp, g.pad_h, g.pad_w, -inf);
   const Tensor win = windows(xp, oH, oW, g).reshape({N, C, oP, kk});
   // argmax keeps the first of equal values and takes the first NaN; the CPU's scan lets every
-  // later NaN take over, so where a window holds NaNs its last one wins.
-  Tensor at = argmax(win, 3, true);
-  if (ne(x, x).sum().item() > 0) {
-    const Tensor k = arange(double(kk), TensorOptions(kInt64).device(x.device()));
-    const Tensor last_nan =
-        max(where(ne(win, win), k, full_like(k, -1.0)), 3, true).first;  // -1: none
-    at = where(last_nan >= 0.0, last_nan, at);
-  }
+  // later NaN take over, so where a window holds NaNs its last one wins. Always computed: asking
+  // the device whether there is any NaN would stall it on every call.
+  const Tensor k = arange(double(kk), TensorOptions(kInt64).device(x.device()));
+  const Tensor last_nan =
+      max(where(ne(win, win), k, full_like(k, -1.0)), 3, true).first;  // -1: none
+  const Tensor at = where(last_nan >= 0.0, last_nan, argmax(win, 3, true));
   generic::writable(out).copy_(gather(win, 3, at).reshape(out.sizes()));
 
   // Indices: the window's position h * W + w in the input plane, read from a position map of the
