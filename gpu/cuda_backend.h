@@ -1,9 +1,12 @@
 #pragma once
-// The CUDA implementation of the backend interface (see core/backend/backend.h). Kernels are
-// simple and correct; every one runs on the legacy default stream of the tensor's device, so
-// results are ordered with cudaMemcpy and visible to the host after a device-to-host copy.
-// Each family of kernels lives in its own file: memory.cu, copy.cu, elementwise.cu, reduce.cu,
-// blas.cu, index.cu, random.cu.
+// The CUDA implementation of the backend interface (see core/backend/backend.h). Every kernel
+// runs on the legacy default stream of the tensor's device, so results are ordered with
+// cudaMemcpy and visible to the host after a device-to-host copy. Each family lives in its own
+// file: memory.cpp (device memory through the caching allocator of
+// core/backend/caching_allocator.h), copy.cu, elementwise.cu (the scalar formulas of
+// backend/elementwise_math.h and activation_math.h), reduce.cu, blas.cu (cuBLAS), index.cu,
+// random.cu. The plugin registers no layer or RNN kernels yet (cuDNN: issue 19), so CUDA gets the
+// generic ones of core/kernels/, built from these.
 #include <string>
 
 #include "backend/backend.h"

@@ -1,10 +1,12 @@
 // Unary, binary and where kernels: the generic strided kernel with one functor per op. The
-// scalar math is the CPU backend's: shared functors from backend/elementwise_math.h where they
-// exist, and the same expressions as core/cpu/cpu_elementwise.cpp otherwise.
+// scalar math is the CPU backend's: the shared functors of backend/elementwise_math.h and
+// backend/activation_math.h where they exist, and the same expressions as
+// core/cpu/cpu_elementwise.cpp otherwise.
 #include <cmath>
 #include <string>
 #include <type_traits>
 
+#include "backend/activation_math.h"
 #include "backend/elementwise_math.h"
 #include "cuda_backend.h"
 #include "launch.cuh"
@@ -73,19 +75,6 @@ struct Log {
 template <typename T>
 struct Sqrt {
   __device__ T operator()(T v) const { return T(std::sqrt(Real<T>(v))); }
-};
-template <typename T>
-struct Relu {
-  __device__ T operator()(T v) const {
-    if constexpr (std::is_unsigned_v<T>)
-      return v;  // uint8 and bool: nothing below zero (and no warning comparing with it)
-    else
-      return v < T(0) ? T(0) : v;  // NaN stays NaN
-  }
-};
-template <typename T>
-struct ReluMask {
-  __device__ T operator()(T v) const { return v > T(0) ? T(1) : T(0); }
 };
 template <typename T>
 struct Sigmoid {
@@ -216,9 +205,9 @@ void unary_typed(UnaryOp op, const Tensor& x, const Tensor& out, double alpha, d
     case UnaryOp::Sqrt:
       return run_unary<T>(x, out, Sqrt<T>{});
     case UnaryOp::Relu:
-      return run_unary<T>(x, out, Relu<T>{});
+      return run_unary<T>(x, out, math::Relu{});
     case UnaryOp::ReluMask:
-      return run_unary<T>(x, out, ReluMask<T>{});
+      return run_unary<T>(x, out, math::ReluMask{});
     case UnaryOp::Sigmoid:
       if constexpr (fp) return run_unary<T>(x, out, Sigmoid<T>{});
       break;
@@ -235,12 +224,31 @@ void unary_typed(UnaryOp op, const Tensor& x, const Tensor& out, double alpha, d
       return run_unary<T>(x, out, Affine<T>{T(alpha), T(beta)});
     case UnaryOp::Not:
       return run_unary<T>(x, out, Not<T>{});
+    case UnaryOp::LeakyRelu:
+      if constexpr (fp) return run_unary<T>(x, out, math::LeakyRelu{alpha});
+      break;
+    case UnaryOp::Elu:
+      if constexpr (fp) return run_unary<T>(x, out, math::Elu{alpha});
+      break;
+    case UnaryOp::Gelu:
+      if constexpr (fp) return run_unary<T>(x, out, math::Gelu{});
+      break;
+    case UnaryOp::GeluTanh:
+      if constexpr (fp) return run_unary<T>(x, out, math::GeluTanh{});
+      break;
+    case UnaryOp::Silu:
+      if constexpr (fp) return run_unary<T>(x, out, math::Silu{});
+      break;
+    case UnaryOp::KeepMask:
+      if constexpr (fp) return run_unary<T>(x, out, math::KeepMask{alpha, beta});
+      break;
   }
   throw DTypeError(std::string("unary op: not defined for ") + dtype_name(x.dtype()));
 }
 
 template <typename T>
 void binary_typed(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out, double alpha) {
+  constexpr bool fp = std::is_floating_point_v<T>;
   switch (op) {
     case BinaryOp::Add:
       return run_binary<T, T>(a, b, out, Add<T>{});
@@ -270,7 +278,23 @@ void binary_typed(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& o
       return run_binary<bool, T>(a, b, out, Gt<T>{});
     case BinaryOp::Ge:
       return run_binary<bool, T>(a, b, out, Ge<T>{});
+    case BinaryOp::LeakyReluBackward:
+      if constexpr (fp) return run_binary<T, T>(a, b, out, math::LeakyReluBackward{alpha});
+      break;
+    case BinaryOp::EluBackward:
+      if constexpr (fp) return run_binary<T, T>(a, b, out, math::EluBackward{alpha});
+      break;
+    case BinaryOp::GeluBackward:
+      if constexpr (fp) return run_binary<T, T>(a, b, out, math::GeluBackward{});
+      break;
+    case BinaryOp::GeluTanhBackward:
+      if constexpr (fp) return run_binary<T, T>(a, b, out, math::GeluTanhBackward{});
+      break;
+    case BinaryOp::SiluBackward:
+      if constexpr (fp) return run_binary<T, T>(a, b, out, math::SiluBackward{});
+      break;
   }
+  throw DTypeError(std::string("binary op: not defined for ") + dtype_name(a.dtype()));
 }
 
 }  // namespace

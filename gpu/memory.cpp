@@ -2,6 +2,9 @@
 // and cudaFree, and the guard that makes a tensor's device current around each call.
 #include <cuda_runtime_api.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -45,12 +48,20 @@ CachingAllocator& allocator_for(int device) {
          },
          // cudaFree waits for the kernels that may still use the block. At process exit the
          // runtime may already be gone (cudaErrorCudartUnloading): nothing left to free then.
+         // Any other failure is reported, not thrown: this runs from empty_cache and from the
+         // out-of-memory retry, whose callers may be destructors.
          .free =
              [device](void* p) {
                int previous = -1;
                const bool switched = cudaGetDevice(&previous) == cudaSuccess &&
                                      previous != device && cudaSetDevice(device) == cudaSuccess;
-               if (cudaFree(p) != cudaSuccess) cudaGetLastError();
+               const cudaError_t err = cudaFree(p);
+               if (err != cudaSuccess) {
+                 cudaGetLastError();
+                 if (err != cudaErrorCudartUnloading)
+                   std::fprintf(stderr, "netwright: cudaFree on cuda:%d failed: %s (%s)\n", device,
+                                cudaGetErrorString(err), cudaGetErrorName(err));
+               }
                if (switched) cudaSetDevice(previous);
              },
          .memory =
@@ -74,10 +85,18 @@ void* CudaBackend::allocate(size_t nbytes, int device_index) {
 }
 
 void CudaBackend::deallocate(void* ptr, int device_index) {
-  // Runs from storage destructors, so it must not throw.
+  // Runs from storage destructors, so nothing may propagate. The allocator refuses only a pointer
+  // it did not hand out or has taken back already: a double free or a foreign pointer, so its
+  // books no longer match the device's and carrying on would hand one block to two tensors.
+  // That is a bug in Netwright, not a user error: say what happened and stop.
   try {
     allocator_for(device_index).deallocate(ptr);
-  } catch (...) {
+  } catch (const std::exception& e) {
+    std::fprintf(stderr,
+                 "netwright: fatal: freeing %p on cuda:%d: %s (a double free or a pointer from "
+                 "elsewhere); please report this with the steps that led to it\n",
+                 ptr, device_index, e.what());
+    std::abort();
   }
 }
 

@@ -84,3 +84,12 @@ void run_backward(const Tensor& root, const Tensor& grad_in, bool retain_graph) 
 }
 
 }  // namespace nw::autograd
+
+namespace nw {
+
+// Declared with the handle in tensor/tensor.h; defined here, with the engine it runs.
+void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
+  autograd::run_backward(*this, gradient, retain_graph);
+}
+
+}  // namespace nw

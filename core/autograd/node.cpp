@@ -5,6 +5,10 @@
 
 namespace nw::autograd {
 
+const char* node_name(const Node& node) {
+  return node.name();
+}
+
 std::vector<Tensor> Node::apply(const Tensor& grad) {
   if (released_)
     throw AutogradError(

@@ -29,6 +29,13 @@ enum class UnaryOp {
   Affine,    // alpha * x + beta
   ReluMask,  // 1 where x > 0 else 0
   Not,       // logical not (bool)
+  // Floating only; the formulas are backend/activation_math.h's functors of the same name.
+  LeakyRelu,  // alpha: negative_slope
+  Elu,        // alpha
+  Gelu,       // exact, with erf
+  GeluTanh,   // PyTorch's approximate="tanh"
+  Silu,
+  KeepMask,  // dropout's mask from uniform draws: beta where x < alpha, else 0
 };
 
 enum class BinaryOp {
@@ -46,6 +53,13 @@ enum class BinaryOp {
   Gt,
   Ge,         // write bool outputs
   AddScaled,  // a + alpha * b
+  // Activation gradients, floating only: a is the upstream gradient, b the forward input
+  // (backend/activation_math.h's *Backward functors).
+  LeakyReluBackward,  // alpha: negative_slope
+  EluBackward,        // alpha
+  GeluBackward,
+  GeluTanhBackward,
+  SiluBackward,
 };
 
 enum class ReduceOp { Sum, Max, Min };

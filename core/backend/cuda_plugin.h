@@ -1,6 +1,8 @@
 #pragma once
 // Finding and loading the CUDA backend plugin (libnetwright_cuda.so). The core never includes a
-// CUDA header: the plugin registers a Backend when loaded, or the reason it could not is recorded.
+// CUDA header: the plugin registers its Backend when loaded (its memory through the caching
+// allocator, caching_allocator.h), or the reason it could not is recorded. It registers no layer
+// or RNN kernels yet (cuDNN: issue 19), so CUDA gets the fallback ones (core/kernels/).
 #include <string>
 
 namespace nw {
@@ -10,7 +12,8 @@ struct CudaStatus {
   int device_count = 0;
   std::string library;  // path of the plugin that was loaded, if any
   std::string reason;   // why CUDA is unavailable, with what to do about it
-  std::string devices;  // a line per device from the plugin (name, memory, CUDA/cuDNN versions)
+  std::string devices;  // a line per device from the plugin: name, memory, compute capability,
+                        // CUDA runtime and driver versions
 };
 
 // Tries once per process (thread-safe) and caches the answer.

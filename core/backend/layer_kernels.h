@@ -1,7 +1,7 @@
 #pragma once
 // The second, optional kernel interface: convolution, pooling and batch normalisation. It sits
 // beside Backend (backend/backend.h), which stays narrow; a device implements these layer kernels
-// with a library made for them (cuDNN on a GPU, in issue 6) or by hand (the CPU, core/cpu/).
+// with a library made for them (cuDNN on a GPU, issue 19) or by hand (the CPU, core/cpu/).
 //
 // As with Backend, the differentiable ops (nn/functional/) check arguments, work out output shapes,
 // allocate and record autograd; a kernel only computes. Every tensor handed to a kernel is
@@ -87,12 +87,16 @@ class LayerKernels {
                                    const Tensor& grad_bias) = 0;
 };
 
-// The layer kernels for `device`. The CPU always has its own; a device whose plugin registered
-// none (CUDA until cuDNN, issue 6) gets generic_layer_kernels() (backend/generic_layer_kernels.h),
-// built from its tensor ops. Throws DeviceError, from backend_for, when the device is unusable.
+// The layer kernels for `device`: the ones its backend registered (the CPU's always), else the
+// fallback (core/kernels/generic_layer_kernels.h, built from the device's tensor ops; CUDA gets
+// these until cuDNN, issue 19). Throws DeviceError, from backend_for, when the device is unusable.
 LayerKernels& layer_kernels_for(const Device& device);
-// Called by a device plugin when it is loaded. For DeviceType::CPU, `kernels` replaces the CPU's
-// own until nullptr is registered (tests use this to run the generic kernels through nn/).
+// Called by a device backend when it is registered (core/cpu/ at load time, a plugin when
+// loaded). nullptr withdraws them, so the device gets the fallback (tests run the generic
+// kernels end to end on the CPU so, and register the CPU's own again afterwards).
 void register_layer_kernels(DeviceType type, LayerKernels* kernels);
+// Called once by the layer that builds kernels from tensor ops (core/kernels/), which sits above
+// this registry: a device without kernels of its own gets these.
+void register_fallback_layer_kernels(LayerKernels* kernels);
 
 }  // namespace nw

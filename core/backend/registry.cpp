@@ -1,9 +1,10 @@
+// Which Backend serves a device. Each registers itself: the CPU's when netwright_core loads
+// (core/cpu/register.cpp), CUDA's when its plugin is loaded on first use (cuda_plugin.cpp).
 #include <array>
 #include <atomic>
 
 #include "backend/backend.h"
 #include "backend/cuda_plugin.h"
-#include "cpu/cpu_backend.h"
 
 namespace nw {
 
@@ -19,7 +20,12 @@ void register_backend(DeviceType type, Backend* backend) {
 }
 
 Backend& backend_for(const Device& device) {
-  if (device.is_cpu()) return cpu_backend();
+  if (device.is_cpu()) {
+    if (Backend* cpu = registry()[size_t(DeviceType::CPU)].load()) return *cpu;
+    throw DeviceError(
+        "no CPU backend registered; core/cpu/ registers it when netwright_core "
+        "loads, so this build of netwright_core is incomplete");
+  }
   Backend* b = registry()[size_t(DeviceType::CUDA)].load();
   if (!b) {
     const CudaStatus& st = cuda_status();

@@ -1,8 +1,8 @@
 #pragma once
 // The recurrent part of the optional layer-kernel interface: whole-sequence LSTM and GRU kernels
 // for one layer and one direction, forward and backward through time. A device implements them
-// as fused kernels (cuDNN in issue 6; core/cpu/rnn_*.cpp on the CPU) or gets the generic ones
-// (backend/generic_rnn_kernels.h); nn::functional::lstm/gru stack layers, add dropout and record
+// as fused kernels (cuDNN in issue 19; core/cpu/rnn_*.cpp on the CPU) or gets the generic ones
+// (kernels/generic_rnn_kernels.h); nn::functional::lstm/gru stack layers, add dropout and record
 // ONE autograd node per layer around them.
 //
 // Shapes (T steps, N batch, I input features, H hidden, G gates: 4 for LSTM, 3 for GRU):
@@ -68,11 +68,13 @@ class RnnKernels {
   virtual RnnGrads gru_backward(const RnnLayerDesc& d, const RnnBackwardArgs& a) = 0;
 };
 
-// The RNN kernels of `device`. The CPU always has them; a device plugin may register fused ones
-// (cuDNN, issue 6), and a device without them gets generic_rnn_kernels(), built from the ops
-// every backend has. An unusable device throws backend_for's DeviceError.
+// The RNN kernels of `device`: the ones its backend registered (the CPU's always; a plugin's
+// fused ones, cuDNN in issue 19), else the fallback (core/kernels/generic_rnn_kernels.h, built
+// from the ops every backend has). An unusable device throws backend_for's DeviceError.
 RnnKernels& rnn_kernels_for(const Device& device);
-// Called by a device plugin that implements the RNN kernels.
+// Called by a device backend that implements the RNN kernels; nullptr withdraws them.
 void register_rnn_kernels(DeviceType type, RnnKernels* kernels);
+// Called once by core/kernels/, above this registry: what a device without its own gets.
+void register_fallback_rnn_kernels(RnnKernels* kernels);
 
 }  // namespace nw

@@ -11,8 +11,8 @@
 #include <cstring>
 
 #include "backend/layer_kernels.h"
+#include "backend/threads.h"
 #include "cpu/host_allocator.h"
-#include "cpu/threads.h"
 
 namespace nw::cpu {
 

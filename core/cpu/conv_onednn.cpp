@@ -51,8 +51,8 @@ bool onednn_conv_backward_weight(const Tensor&, const Tensor&, const Tensor&, co
 #include <memory>
 #include <unordered_map>
 
+#include "backend/threads.h"
 #include "cpu/conv_im2col.h"
-#include "cpu/threads.h"
 
 namespace nw::cpu {
 

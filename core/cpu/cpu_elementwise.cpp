@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "backend/activation_math.h"
 #include "backend/elementwise_math.h"
 #include "cpu/cpu_backend.h"
 #include "cpu/strided_loop.h"
@@ -85,6 +86,26 @@ void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Ten
         return binary_loop<T, T>(a, b, out, math::max_nan<T>);
       case BinaryOp::Minimum:
         return binary_loop<T, T>(a, b, out, math::min_nan<T>);
+      case BinaryOp::LeakyReluBackward:
+        if constexpr (std::is_floating_point_v<T>)
+          return binary_loop<T, T>(a, b, out, math::LeakyReluBackward{alpha});
+        break;
+      case BinaryOp::EluBackward:
+        if constexpr (std::is_floating_point_v<T>)
+          return binary_loop<T, T>(a, b, out, math::EluBackward{alpha});
+        break;
+      case BinaryOp::GeluBackward:
+        if constexpr (std::is_floating_point_v<T>)
+          return binary_loop<T, T>(a, b, out, math::GeluBackward{});
+        break;
+      case BinaryOp::GeluTanhBackward:
+        if constexpr (std::is_floating_point_v<T>)
+          return binary_loop<T, T>(a, b, out, math::GeluTanhBackward{});
+        break;
+      case BinaryOp::SiluBackward:
+        if constexpr (std::is_floating_point_v<T>)
+          return binary_loop<T, T>(a, b, out, math::SiluBackward{});
+        break;
       case BinaryOp::Eq:
         return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x == y; });
       case BinaryOp::Ne:
@@ -98,6 +119,7 @@ void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Ten
       case BinaryOp::Ge:
         return binary_loop<bool, T>(a, b, out, [](T x, T y) { return x >= y; });
     }
+    throw DTypeError(std::string("binary op: not defined for ") + dtype_name(a.dtype()));
   });
 }
 
@@ -120,10 +142,9 @@ void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& out, double al
       case UnaryOp::Sqrt:
         return unary_loop<T>(x, out, [](T v) { return T(std::sqrt(v)); });
       case UnaryOp::Relu:
-        // NaN passes through, as in PyTorch: a NaN loss must not be hidden.
-        return unary_loop<T>(x, out, [](T v) { return v < T(0) ? T(0) : v; });
+        return unary_loop<T>(x, out, math::Relu{});
       case UnaryOp::ReluMask:
-        return unary_loop<T>(x, out, [](T v) { return v > T(0) ? T(1) : T(0); });
+        return unary_loop<T>(x, out, math::ReluMask{});
       case UnaryOp::Sigmoid:
         if constexpr (fp) return unary_loop<T>(x, out, [](T v) { return math::sigmoid(v); });
         break;
@@ -148,6 +169,24 @@ void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& out, double al
       }
       case UnaryOp::Not:
         return unary_loop<T>(x, out, [](T v) { return T(!v); });
+      case UnaryOp::LeakyRelu:
+        if constexpr (fp) return unary_loop<T>(x, out, math::LeakyRelu{alpha});
+        break;
+      case UnaryOp::Elu:
+        if constexpr (fp) return unary_loop<T>(x, out, math::Elu{alpha});
+        break;
+      case UnaryOp::Gelu:
+        if constexpr (fp) return unary_loop<T>(x, out, math::Gelu{});
+        break;
+      case UnaryOp::GeluTanh:
+        if constexpr (fp) return unary_loop<T>(x, out, math::GeluTanh{});
+        break;
+      case UnaryOp::Silu:
+        if constexpr (fp) return unary_loop<T>(x, out, math::Silu{});
+        break;
+      case UnaryOp::KeepMask:
+        if constexpr (fp) return unary_loop<T>(x, out, math::KeepMask{alpha, beta});
+        break;
     }
     throw DTypeError(std::string("unary op: not defined for ") + dtype_name(x.dtype()));
   });

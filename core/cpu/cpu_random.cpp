@@ -2,8 +2,8 @@
 // so the numbers depend only on the seed and the position, never on threading or device.
 #include <cmath>
 
+#include "backend/threads.h"
 #include "cpu/cpu_backend.h"
-#include "cpu/threads.h"
 #include "tensor/creation.h"
 #include "tensor/philox.h"
 

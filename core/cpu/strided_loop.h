@@ -7,13 +7,12 @@
 #include <array>
 #include <cstdint>
 
-#include "cpu/threads.h"
+#include "backend/threads.h"
 #include "tensor/tensor.h"
 
 namespace nw::cpu {
 
-// Below this many elements a kernel runs on the calling thread: a parallel region costs more.
-inline constexpr int64_t kParallelGrain = 32768;
+using nw::kParallelGrain;  // backend/threads.h
 
 template <size_t N>
 struct Loop {

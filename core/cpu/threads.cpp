@@ -1,4 +1,4 @@
-#include "cpu/threads.h"
+#include "backend/threads.h"
 
 #include <atomic>
 #include <cstdlib>

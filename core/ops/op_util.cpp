@@ -4,20 +4,6 @@
 
 namespace nw::detail {
 
-Tensor new_tensor(const Shape& sizes, DType dtype, const Device& device) {
-  for (int64_t s : sizes)
-    if (s < 0)
-      throw ShapeError("tensor: negative size in shape " + shape_str(sizes) +
-                       "; every size must be >= 0");
-  auto impl = std::make_shared<TensorImpl>();
-  impl->storage =
-      std::make_shared<StorageImpl>(size_t(numel_of(sizes)) * element_size(dtype), device);
-  impl->sizes = sizes;
-  impl->strides = contiguous_strides(sizes);
-  impl->dtype = dtype;
-  return Tensor(std::move(impl));
-}
-
 Tensor make_view(const Tensor& base, const Shape& sizes, const Shape& strides, int64_t offset) {
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = base.storage();

@@ -11,8 +11,6 @@
 
 namespace nw::detail {
 
-// A new contiguous tensor (no autograd state).
-Tensor new_tensor(const Shape& sizes, DType dtype, const Device& device);
 // A view of `base`'s storage with the given geometry and no autograd state.
 Tensor make_view(const Tensor& base, const Shape& sizes, const Shape& strides, int64_t offset);
 // `t` seen with shape `shape` through stride-0 broadcasting, no autograd state.

@@ -14,8 +14,7 @@
 #include <immintrin.h>
 #endif
 
-#include "cpu/strided_loop.h"
-#include "cpu/threads.h"
+#include "backend/threads.h"
 #include "tensor/tensor.h"
 
 namespace nw::optim::detail {
@@ -44,7 +43,7 @@ T* ptr(const Tensor* t) {
 // than the loop), else in contiguous pieces, one per thread.
 template <typename F>
 void parallel_range(int64_t n, F&& body) {
-  const int threads = n >= cpu::kParallelGrain ? get_num_threads() : 1;
+  const int threads = n >= kParallelGrain ? get_num_threads() : 1;
   if (threads <= 1) {
     body(int64_t(0), n);
     return;

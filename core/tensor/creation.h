@@ -91,4 +91,10 @@ Tensor rand_like(const Tensor& x);
 Tensor randn_like(const Tensor& x);
 Tensor randint_like(const Tensor& x, int64_t low, int64_t high);
 
+namespace detail {
+// A new contiguous tensor (no autograd state), its memory uninitialised: the allocation every op
+// and kernel makes for its output.
+Tensor new_tensor(const Shape& sizes, DType dtype, const Device& device);
+}  // namespace detail
+
 }  // namespace nw

@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "autograd/node.h"
 #include "tensor/tensor.h"
 
 namespace nw {
@@ -243,7 +242,7 @@ std::string Tensor::str() const {
   }
 
   if (grad_fn())
-    suffixes.push_back(std::string("grad_fn=<") + grad_fn()->name() + ">");
+    suffixes.push_back(std::string("grad_fn=<") + autograd::node_name(*grad_fn()) + ">");
   else if (requires_grad())
     suffixes.push_back("requires_grad=True");
   return add_suffixes(prefix + body, suffixes, indent);

@@ -12,7 +12,8 @@ namespace nw {
 
 class StorageImpl {
  public:
-  // Allocates `nbytes` on `device` through its backend (64-byte aligned on the host).
+  // Allocates `nbytes` on `device` through its backend (64-byte aligned on the host). Defined in
+  // backend/storage.cpp, with the allocators.
   StorageImpl(size_t nbytes, Device device);
   // Wraps memory owned elsewhere; `deleter` (may be empty) runs when the last view goes away.
   StorageImpl(void* data, size_t nbytes, Device device, std::function<void(void*)> deleter);

@@ -2,9 +2,6 @@
 // core/ops/, one file per family; the methods here forward to them.
 #include "tensor/tensor.h"
 
-#include "autograd/grad_mode.h"
-#include "autograd/node.h"
-#include "backend/backend.h"
 #include "tensor/creation.h"
 #include "tensor/ops.h"
 
@@ -134,7 +131,7 @@ Tensor& Tensor::requires_grad_(bool on) {
   if (t.grad_fn)
     throw AutogradError(
         "requires_grad_: this tensor is the result of an op (grad_fn=" +
-        std::string(t.grad_fn->name()) +
+        std::string(autograd::node_name(*t.grad_fn)) +
         "), not a leaf; only leaves can change requires_grad. Use detach() to get a leaf.");
   if (on && !is_floating(t.dtype))
     throw DTypeError(std::string("requires_grad_: only floating-point tensors can require "
@@ -161,9 +158,23 @@ bool Tensor::is_leaf() const {
   return checked(impl_).grad_fn == nullptr;
 }
 
-void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
-  autograd::run_backward(*this, gradient, retain_graph);
+namespace detail {
+
+Tensor new_tensor(const Shape& sizes, DType dtype, const Device& device) {
+  for (int64_t s : sizes)
+    if (s < 0)
+      throw ShapeError("tensor: negative size in shape " + shape_str(sizes) +
+                       "; every size must be >= 0");
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage =
+      std::make_shared<StorageImpl>(size_t(numel_of(sizes)) * element_size(dtype), device);
+  impl->sizes = sizes;
+  impl->strides = contiguous_strides(sizes);
+  impl->dtype = dtype;
+  return Tensor(std::move(impl));
 }
+
+}  // namespace detail
 
 Tensor Tensor::detach() const {
   const TensorImpl& t = checked(impl_);

@@ -11,7 +11,10 @@ namespace nw {
 
 namespace autograd {
 class Node;
-}
+// The name of the op that made a tensor ("AddBackward0"), for messages and printing; defined
+// with the node, in autograd/ (above this folder).
+const char* node_name(const Node& node);
+}  // namespace autograd
 
 struct TensorImpl {
   Storage storage;

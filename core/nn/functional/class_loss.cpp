@@ -4,7 +4,8 @@
 #include <string>
 
 #include "nn/functional/arg_checks.h"
-#include "nn/functional/cpu_map.h"
+#include "nn/functional/kernel_path.h"
+#include "ops/op_util.h"
 
 namespace nw::nn::functional::detail {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "nn/functional/arg_checks.h"
-#include "nn/functional/cpu_map.h"
+#include "ops/elementwise.h"
 
 namespace nw::nn::functional {
 
@@ -27,13 +27,7 @@ Tensor draw_mask(const Shape& shape, const Tensor& x, double p) {
   const double keep = 1.0 - p;
   const double scale = p == 1.0 ? 0.0 : 1.0 / keep;
   Tensor u = rand(shape, TensorOptions(x.dtype()).device(x.device()));
-  if (detail::use_cpu_kernel(u))
-    return detail::cpu_map(u, [keep, scale](auto v) {
-      using T = decltype(v);
-      return v < T(keep) ? T(scale) : T(0);
-    });
-  NoGradGuard no_grad;
-  return (u < keep).to(x.dtype()) * scale;
+  return nw::detail::run_unary(UnaryOp::KeepMask, u, u.dtype(), "dropout", keep, scale);
 }
 
 // x * mask with mask broadcast to x; PyTorch's CPU dropout records the same MulBackward0.

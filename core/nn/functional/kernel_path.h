@@ -1,8 +1,8 @@
 #pragma once
-// Which path a functional op takes. An op runs its NW_HD functors (activation_math.h) through the
-// CPU loops of cpu_map.h when its tensors are float32/float64 on the host, and composes public
-// tensor ops otherwise (CUDA, until its backend instantiates the same functors). Both paths are
-// tested on the CPU: ComposedPathGuard makes every op on this thread take the composed path.
+// Which path a functional op takes. softmax and the class losses run one-pass host loops when
+// their tensors are float32/float64 on the host, and compose public tensor ops otherwise (CUDA).
+// Both paths are tested on the CPU: ComposedPathGuard makes every op on this thread take the
+// composed path. (The activations and dropout have one path: a backend op, see activation.cpp.)
 #include "tensor/tensor.h"
 
 namespace nw::nn::functional::detail {
@@ -20,6 +20,13 @@ class ComposedPathGuard {
  private:
   bool prev_;
 };
+
+// Calls f(TypeTag<float>) or f(TypeTag<double>); only for tensors that passed use_cpu_kernel.
+template <typename F>
+decltype(auto) visit_float(DType t, F&& f) {
+  if (t == kFloat64) return f(TypeTag<double>{});
+  return f(TypeTag<float>{});
+}
 
 // True when `t` can take the fused CPU path.
 inline bool use_cpu_kernel(const Tensor& t) {

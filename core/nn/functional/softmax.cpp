@@ -7,11 +7,12 @@
 #include <vector>
 
 #include "backend/elementwise_math.h"
-#include "cpu/threads.h"
+#include "backend/threads.h"
 #include "nn/functional/activation.h"
 #include "nn/functional/arg_checks.h"
-#include "nn/functional/cpu_map.h"
+#include "nn/functional/kernel_path.h"
 #include "nn/functional/softmax_impl.h"
+#include "ops/op_util.h"
 
 namespace nw::nn::functional {
 
@@ -37,7 +38,7 @@ Geometry geometry(const Tensor& x, int64_t dim) {
 // fn(o) for every block o < outer, split across threads when the tensor is large.
 template <typename F>
 void for_each_block(const Geometry& g, F&& fn) {
-  if (g.outer < 2 || g.outer * g.n * g.inner < cpu::kParallelGrain) {
+  if (g.outer < 2 || g.outer * g.n * g.inner < kParallelGrain) {
     for (int64_t o = 0; o < g.outer; ++o) fn(o);
     return;
   }

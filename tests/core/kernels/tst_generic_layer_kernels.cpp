@@ -1,4 +1,4 @@
-// The generic layer kernels (backend/generic_layer_kernels.h), run on CPU tensors, against the
+// The generic layer kernels (kernels/generic_layer_kernels.h), run on CPU tensors, against the
 // CPU's own kernels on the same inputs: every kernel, many geometries, float32 and float64.
 // Tolerances: float32 within 1e-5 |ref| + 1e-5 (1e-4 for convolutions, whose GEMMs sum in
 // another order), float64 within 1e-10 (|ref| + 1); max-pool values and indices exactly.
@@ -7,9 +7,8 @@
 #include <cmath>
 #include <limits>
 
-#include "backend/cuda_plugin.h"
-#include "backend/generic_layer_kernels.h"
 #include "cpu/cpu_layer_kernels.h"
+#include "kernels/generic_layer_kernels.h"
 #include "nn/functional/batchnorm.h"
 #include "nn/functional/conv.h"
 #include "nn/functional/pooling.h"
@@ -344,103 +343,12 @@ class TestGenericLayerKernels : public QObject {
     expect_close(got, want, 1e-5, 1e-5, "grad_x only");
   }
 
-  // The same kernels on a GPU, through layer_kernels_for (the generic fallback until cuDNN):
-  // one case of each, against the CPU kernels. Skipped without a usable CUDA device.
-  void onCuda_matchesCpu() {
-    if (!cuda_is_available()) QSKIP("no usable CUDA device");
-    const Device dev("cuda:0");
-    LayerKernels& k = layer_kernels_for(dev);
-    QCOMPARE(k.name(), std::string("generic"));
-    for (DType t : kDTypes) {
-      const TensorOptions o(t);
-      const double atol = atol_for(t, true), rtol = rtol_for(t);
-      auto on_gpu = [&](const Shape& s) { return full(s, 7.0, o.device(dev)); };
-      ConvGeometry cg;
-      cg.stride_h = 2, cg.pad_h = cg.pad_w = 1, cg.dilation_w = 2, cg.groups = 2;
-      const Tensor x = randn({3, 4, 11, 10}, o), w = randn({6, 2, 3, 3}, o), b = randn({6}, o);
-      const Tensor gy = randn({3, 6, 6, 8}, o);
-      Tensor want = zeros({3, 6, 6, 8}, o), got = on_gpu({3, 6, 6, 8});
-      cpu().conv2d_forward(x, w, b, want, cg);
-      k.conv2d_forward(x.to(dev), w.to(dev), b.to(dev), got, cg);
-      expect_close(got.to(kCPU), want, atol, rtol, "cuda conv forward");
-      Tensor want_gx = zeros(x.sizes(), o), got_gx = on_gpu(x.sizes());
-      cpu().conv2d_backward_data(gy, w, want_gx, cg);
-      k.conv2d_backward_data(gy.to(dev), w.to(dev), got_gx, cg);
-      expect_close(got_gx.to(kCPU), want_gx, atol, rtol, "cuda conv backward data");
-      Tensor want_gw = zeros(w.sizes(), o), got_gw = on_gpu(w.sizes());
-      Tensor want_gb = zeros({6}, o), got_gb = on_gpu({6});
-      cpu().conv2d_backward_weight(gy, x, want_gw, want_gb, cg);
-      k.conv2d_backward_weight(gy.to(dev), x.to(dev), got_gw, got_gb, cg);
-      expect_close(got_gw.to(kCPU), want_gw, atol, rtol, "cuda conv backward weight");
-      expect_close(got_gb.to(kCPU), want_gb, atol, rtol, "cuda conv backward bias");
-
-      PoolGeometry pg;
-      pg.kernel_h = pg.kernel_w = 3, pg.stride_h = pg.stride_w = 2, pg.pad_h = pg.pad_w = 1;
-      Tensor px = randint(0, 3, {2, 3, 9, 10}).to(t);
-      px[0][0].fill_(-std::numeric_limits<double>::infinity());
-      px[1][1][2][2].fill_(std::nan(""));
-      Tensor want_p = zeros({2, 3, 5, 5}, o), got_p = on_gpu({2, 3, 5, 5});
-      Tensor want_i = zeros({2, 3, 5, 5}, TensorOptions(kInt64));
-      Tensor got_i = zeros({2, 3, 5, 5}, TensorOptions(kInt64).device(dev));
-      cpu().max_pool2d_forward(px, want_p, want_i, pg);
-      k.max_pool2d_forward(px.to(dev), got_p, got_i, pg);
-      expect_close(got_p.to(kCPU), want_p, 0, 0, "cuda max pool");
-      QVERIFY(equal_ints(got_i.to(kCPU), want_i));
-      const Tensor pgy = randn({2, 3, 5, 5}, o);
-      Tensor want_pgx = zeros(px.sizes(), o), got_pgx = on_gpu(px.sizes());
-      cpu().max_pool2d_backward(pgy, want_i, want_pgx);
-      k.max_pool2d_backward(pgy.to(dev), got_i, got_pgx);
-      expect_close(got_pgx.to(kCPU), want_pgx, atol, rtol, "cuda max pool backward");
-      pg.count_include_pad = false;
-      cpu().avg_pool2d_forward(px, want_p, pg);
-      k.avg_pool2d_forward(px.to(dev), got_p, pg);
-      expect_close(got_p.to(kCPU), want_p, atol, rtol, "cuda avg pool");
-      cpu().avg_pool2d_backward(pgy, want_pgx, pg);
-      k.avg_pool2d_backward(pgy.to(dev), got_pgx, pg);
-      expect_close(got_pgx.to(kCPU), want_pgx, atol, rtol, "cuda avg pool backward");
-      Tensor want_a = zeros({2, 3, 4, 3}, o), got_a = on_gpu({2, 3, 4, 3});
-      const Tensor ax = randn({2, 3, 9, 10}, o), agy = randn({2, 3, 4, 3}, o);
-      cpu().adaptive_avg_pool2d_forward(ax, want_a);
-      k.adaptive_avg_pool2d_forward(ax.to(dev), got_a);
-      expect_close(got_a.to(kCPU), want_a, atol, rtol, "cuda adaptive pool");
-      Tensor want_agx = zeros(ax.sizes(), o), got_agx = on_gpu(ax.sizes());
-      cpu().adaptive_avg_pool2d_backward(agy, want_agx);
-      k.adaptive_avg_pool2d_backward(agy.to(dev), got_agx);
-      expect_close(got_agx.to(kCPU), want_agx, atol, rtol, "cuda adaptive pool backward");
-
-      const Tensor bx = randn({4, 3, 10}, o) + 3.0, bgy = randn({4, 3, 10}, o);
-      const Tensor bw = randn({3}, o), bb = randn({3}, o), rv0 = rand({3}, o) + 0.5;
-      Tensor rm[2] = {zeros({3}, o), zeros({3}, o.device(dev))};
-      Tensor rv[2] = {rv0.clone(), rv0.to(dev)};
-      Tensor out[2] = {zeros({4, 3, 10}, o), on_gpu({4, 3, 10})};
-      Tensor sm[2] = {zeros({3}, o), on_gpu({3})}, si[2] = {zeros({3}, o), on_gpu({3})};
-      Tensor gx[2] = {zeros({4, 3, 10}, o), on_gpu({4, 3, 10})};
-      Tensor gw[2] = {zeros({3}, o), on_gpu({3})}, gb[2] = {zeros({3}, o), on_gpu({3})};
-      cpu().batch_norm_forward(bx, bw, bb, rm[0], rv[0], true, 0.1, 1e-5, out[0], sm[0], si[0]);
-      k.batch_norm_forward(bx.to(dev), bw.to(dev), bb.to(dev), rm[1], rv[1], true, 0.1, 1e-5,
-                           out[1], sm[1], si[1]);
-      cpu().batch_norm_backward(bgy, bx, bw, sm[0], si[0], true, gx[0], gw[0], gb[0]);
-      k.batch_norm_backward(bgy.to(dev), bx.to(dev), bw.to(dev), sm[1], si[1], true, gx[1], gw[1],
-                            gb[1]);
-      const double a = atol_for(t, false);
-      for (auto [pair, what] : {std::pair{out, "out"},
-                                {rm, "running_mean"},
-                                {rv, "running_var"},
-                                {sm, "save_mean"},
-                                {si, "save_invstd"},
-                                {gx, "grad_x"},
-                                {gw, "grad_weight"},
-                                {gb, "grad_bias"}})
-        expect_close(pair[1].to(kCPU), pair[0], a, rtol, QString("cuda batch norm ") + what);
-    }
-  }
-
   // A small CNN through nn/functional (autograd included), once with the CPU kernels and once
   // with the generic ones registered in their place: outputs, every gradient, running stats.
   void endToEnd_functionalOpsMatch() {
     namespace F = nn::functional;
     struct RestoreCpuKernels {
-      ~RestoreCpuKernels() { register_layer_kernels(DeviceType::CPU, nullptr); }
+      ~RestoreCpuKernels() { register_layer_kernels(DeviceType::CPU, &cpu()); }
     } restore;
     for (DType t : kDTypes) {
       const TensorOptions o(t);
@@ -449,7 +357,7 @@ class TestGenericLayerKernels : public QObject {
       const Tensor g0 = randn({6}, o), be0 = randn({6}, o), gy = randn({4, 9, 2, 3}, o);
       std::vector<Tensor> results[2];
       for (int k = 0; k < 2; ++k) {
-        register_layer_kernels(DeviceType::CPU, k == 0 ? nullptr : &gen());
+        register_layer_kernels(DeviceType::CPU, k == 0 ? &cpu() : &gen());
         QCOMPARE(layer_kernels_for(kCPU).name(), std::string(k == 0 ? "cpu" : "generic"));
         Tensor x = x0.clone().requires_grad_(), w1 = w10.clone().requires_grad_();
         Tensor b1 = b10.clone().requires_grad_(), w2 = w20.clone().requires_grad_();
@@ -465,7 +373,7 @@ class TestGenericLayerKernels : public QObject {
         results[k] = {y,           x.grad(), w1.grad(), b1.grad(), w2.grad(), gamma.grad(),
                       beta.grad(), rm,       rv};
       }
-      register_layer_kernels(DeviceType::CPU, nullptr);
+      register_layer_kernels(DeviceType::CPU, &cpu());
       const char* names[] = {"y",          "x.grad",    "w1.grad",      "b1.grad",    "w2.grad",
                              "gamma.grad", "beta.grad", "running_mean", "running_var"};
       for (size_t i = 0; i < results[0].size(); ++i)

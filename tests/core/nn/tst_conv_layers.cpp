@@ -339,7 +339,7 @@ class TestConvLayers : public QObject {
                      "evaluation mode normalises with the running statistics"));
   }
 
-  // CUDA has no layer kernels of its own yet (cuDNN: issue 6), so a usable GPU gets the generic
+  // CUDA has no layer kernels of its own yet (cuDNN: issue 19), so a usable GPU gets the generic
   // ones; without one, backend_for's DeviceError explains why.
   void cudaFallsBackToGenericLayerKernels() {
     QCOMPARE(layer_kernels_for(kCPU).name(), std::string("cpu"));

@@ -10,8 +10,8 @@
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
 #include "backend/cuda_plugin.h"
-#include "backend/generic_rnn_kernels.h"
 #include "backend/rnn_kernels.h"
+#include "kernels/generic_rnn_kernels.h"
 #include "nn/layers/rnn.h"
 #include "nn/sequential.h"
 #include "tensor/creation.h"
@@ -263,7 +263,7 @@ void TestRnnLayers::errors() {
   QVERIFY(message_of<Error>([] { nn::GRU(4, 0); }).find("must be positive") != std::string::npos);
   QVERIFY(message_of<Error>([] { nn::LSTM(4, 6, 0); }).find("num_layers must be at least 1") !=
           std::string::npos);
-  // A usable CUDA device without fused recurrent kernels (cuDNN, issue 6) gets the generic ones;
+  // A usable CUDA device without fused recurrent kernels (cuDNN, issue 19) gets the generic ones;
   // an unusable one is backend_for's DeviceError, which names the device.
   if (cuda_is_available())
     QVERIFY(&rnn_kernels_for(Device(DeviceType::CUDA, 0)) == &generic_rnn_kernels());

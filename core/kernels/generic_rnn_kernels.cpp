@@ -1,5 +1,5 @@
 // The plumbing the generic LSTM and GRU kernels share (see generic_rnn_kernels.h).
-#include "backend/generic_rnn_kernels.h"
+#include "kernels/generic_rnn_kernels.h"
 
 #include <string>
 

@@ -3,7 +3,7 @@
 //   r = sigmoid(W_ir x + b_ir + W_hr h + b_hr),  z = sigmoid(W_iz x + b_iz + W_hz h + b_hz)
 //   n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),  h' = (1 - z) * n + z * h
 #include "autograd/grad_mode.h"
-#include "backend/generic_rnn_kernels.h"
+#include "kernels/generic_rnn_kernels.h"
 #include "tensor/ops.h"
 
 namespace nw::generic_rnn {

@@ -3,7 +3,7 @@
 //   gates = x w_ih^T + h w_hh^T + b_ih + b_hh, split as i, f, g, o
 //   c' = sigmoid(f) c + sigmoid(i) tanh(g),  h' = sigmoid(o) tanh(c')
 #include "autograd/grad_mode.h"
-#include "backend/generic_rnn_kernels.h"
+#include "kernels/generic_rnn_kernels.h"
 #include "tensor/ops.h"
 
 namespace nw::generic_rnn {

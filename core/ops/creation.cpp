@@ -1,4 +1,5 @@
-// Tensor factories.
+// Tensor factories (declared in tensor/creation.h): they fill and draw through the backend,
+// so they are defined here, above it.
 #include "tensor/creation.h"
 
 #include <cmath>

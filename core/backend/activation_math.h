@@ -1,13 +1,45 @@
 #pragma once
-// The scalar math of the elementwise activations and their derivatives, written once as NW_HD
-// functors: the CPU strided loops (core/nn/functional/cpu_map.h) instantiate them now, and the
-// CUDA backend can instantiate the same functors in its kernels. Each `*Backward` functor maps
-// (upstream gradient, forward input) to the input gradient, as PyTorch's *_backward kernels do.
+// The scalar math of the activations and their derivatives, written once as NW_HD functors
+// (host and device): the CPU backend's loops (core/cpu/cpu_elementwise.cpp) and the CUDA
+// plugin's kernels (gpu/elementwise.cu) both instantiate these, for the UnaryOp / BinaryOp of
+// the same name (backend/backend.h), so a test on either device checks the one formula. Each
+// `*Backward` functor maps (upstream gradient, forward input) to the input gradient, as
+// PyTorch's *_backward kernels do.
 #include <cmath>
+#include <type_traits>
 
 #include "backend/elementwise_math.h"
 
 namespace nw::math {
+
+// NaN passes through, as in PyTorch: a NaN loss must not be hidden. Unsigned types (uint8, bool)
+// have nothing below zero, and comparing them with it only draws warnings.
+struct Relu {
+  template <typename T>
+  NW_HD T operator()(T x) const {
+    if constexpr (std::is_unsigned_v<T>)
+      return x;
+    else
+      return x < T(0) ? T(0) : x;
+  }
+};
+// relu's derivative as a mask: 1 where x > 0, else 0.
+struct ReluMask {
+  template <typename T>
+  NW_HD T operator()(T x) const {
+    return x > T(0) ? T(1) : T(0);
+  }
+};
+
+// Dropout's mask from a uniform draw u in [0, 1): `scale` (1 / keep) with probability keep,
+// else 0.
+struct KeepMask {
+  double keep, scale;
+  template <typename T>
+  NW_HD T operator()(T u) const {
+    return u < T(keep) ? T(scale) : T(0);
+  }
+};
 
 struct LeakyRelu {
   double negative_slope;

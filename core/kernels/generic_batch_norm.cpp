@@ -3,8 +3,8 @@
 // running statistics r = (1 - momentum) r + momentum * s with the unbiased variance;
 // y = x * alpha + beta with alpha = invstd * weight and beta = bias - mean * alpha.
 #include "autograd/grad_mode.h"
-#include "backend/generic_layer_kernels.h"
-#include "backend/generic_views.h"
+#include "kernels/generic_layer_kernels.h"
+#include "kernels/generic_views.h"
 #include "tensor/ops.h"
 
 namespace nw {

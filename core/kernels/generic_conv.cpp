@@ -3,8 +3,8 @@
 // weight (groups, O/groups, K) for every group and image at once. The backward passes are the
 // same product transposed; backward-data scatters its columns back with kH * kW strided adds.
 #include "autograd/grad_mode.h"
-#include "backend/generic_layer_kernels.h"
-#include "backend/generic_views.h"
+#include "kernels/generic_layer_kernels.h"
+#include "kernels/generic_views.h"
 #include "tensor/ops.h"
 
 namespace nw {

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "autograd/grad_mode.h"
-#include "backend/generic_layer_kernels.h"
-#include "backend/generic_views.h"
+#include "kernels/generic_layer_kernels.h"
+#include "kernels/generic_views.h"
 #include "tensor/ops.h"
 
 namespace nw {

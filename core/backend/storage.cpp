@@ -1,3 +1,5 @@
+// StorageImpl is declared in tensor/ with the handle; it is defined here because its memory
+// comes from the device's backend, which sits above tensor/.
 #include "tensor/storage.h"
 
 #include "backend/backend.h"

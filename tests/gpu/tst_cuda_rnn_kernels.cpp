@@ -1,0 +1,101 @@
+// The RNN kernels CUDA serves (rnn_kernels_for(cuda:0): the generic fallback until cuDNN, issue
+// 19) against the CPU's own on the same inputs: y, h_n, c_n, the reserve (both keep the CPU
+// layout) and every gradient, for LSTM and GRU, with and without bias and initial states, both
+// layouts, float32 and float64, and with upstream gradients missing or gradients unrequested.
+// float32 within 1e-5 + 1e-4 |b| (the GPU's GEMMs sum in another order), float64 within
+// 1e-12 + 1e-10 |b|. Without a usable CUDA device every test skips and says why.
+#include <QtTest>
+
+#include <string>
+
+#include "backend/cuda_plugin.h"
+#include "support/rnn_cases.h"
+
+namespace nw {
+namespace {
+
+using test::rnn::Backward;
+using test::rnn::Case;
+
+const Device kCuda("cuda:0");
+
+std::string compare(const Case& c, const Backward& b) {
+  const test::rnn::Inputs in = test::rnn::make_inputs(c, b);
+  const test::Tolerance tol =
+      c.dtype == kFloat64 ? test::Tolerance{1e-12, 1e-10} : test::Tolerance{1e-5, 1e-4};
+  return test::rnn::compare(
+      test::rnn::run(rnn_kernels_for(kCuda), c.lstm, test::rnn::to_device(in, kCuda), b),
+      test::rnn::run(rnn_kernels_for(kCPU), c.lstm, in, b), "cuda", tol);
+}
+
+}  // namespace
+}  // namespace nw
+
+Q_DECLARE_METATYPE(nw::test::rnn::Backward)
+
+namespace nw {
+
+class TestCudaRnnKernels : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    const CudaStatus& st = cuda_status();
+    if (!st.available) QSKIP(qPrintable("no CUDA device: " + QString::fromStdString(st.reason)));
+  }
+
+  void matches_cpu_kernels_data() {
+    QTest::addColumn<bool>("lstm");
+    QTest::addColumn<bool>("bias");
+    QTest::addColumn<bool>("states");
+    QTest::addColumn<bool>("batch_first");
+    QTest::addColumn<bool>("f64");
+    for (bool lstm : {true, false})
+      for (bool bias : {true, false})
+        for (bool states : {true, false})
+          for (bool bf : {false, true})
+            for (bool f64 : {false, true}) {
+              const std::string name = std::string(lstm ? "lstm" : "gru") +
+                                       (bias ? "" : " no_bias") + (states ? " states" : "") +
+                                       (bf ? " batch_first" : "") + (f64 ? " f64" : " f32");
+              QTest::newRow(name.c_str()) << lstm << bias << states << bf << f64;
+            }
+  }
+  void matches_cpu_kernels() {
+    QFETCH(bool, lstm);
+    QFETCH(bool, bias);
+    QFETCH(bool, states);
+    QFETCH(bool, batch_first);
+    QFETCH(bool, f64);
+    const Case c{lstm, bias, states, batch_first, 7, 3, f64 ? kFloat64 : kFloat32};
+    const std::string errors = compare(c, Backward{});
+    QVERIFY2(errors.empty(), errors.c_str());
+  }
+
+  // Missing upstream gradients and unrequested gradients leave the same ones undefined.
+  void partial_upstream_and_requests_data() {
+    QTest::addColumn<bool>("lstm");
+    QTest::addColumn<Backward>("backward");
+    for (bool lstm : {true, false}) {
+      const std::string cell = lstm ? "lstm" : "gru";
+      QTest::newRow((cell + " no dy").c_str()) << lstm << Backward{false, true, true};
+      QTest::newRow((cell + " dy only").c_str()) << lstm << Backward{true, false, false};
+      QTest::newRow((cell + " dx only").c_str())
+          << lstm << Backward{true, true, true, true, false, false, false};
+      QTest::newRow((cell + " weights only").c_str())
+          << lstm << Backward{true, true, true, false, false, false, true};
+    }
+  }
+  void partial_upstream_and_requests() {
+    QFETCH(bool, lstm);
+    QFETCH(Backward, backward);
+    const Case c{lstm, true, true, false, 4, 2, kFloat64};
+    const std::string errors = compare(c, backward);
+    QVERIFY2(errors.empty(), errors.c_str());
+  }
+};
+
+}  // namespace nw
+
+QTEST_APPLESS_MAIN(nw::TestCudaRnnKernels)
+#include "tst_cuda_rnn_kernels.moc"
