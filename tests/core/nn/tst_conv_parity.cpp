@@ -16,7 +16,7 @@
 #include "nn/functional/batchnorm.h"
 #include "nn/functional/conv.h"
 #include "nn/functional/pooling.h"
-#include "support/fixtures.h"
+#include "support/parity.h"
 #include "tensor/creation.h"
 
 namespace nw {
@@ -174,8 +174,7 @@ bool is_batch_norm(const std::string& name) {
 // The absolute part of the bound scales with the tensor's largest magnitude: a convolution's
 // output and weight gradient are sums of many products, and an element that sums to near zero
 // carries the rounding error of its large terms, in PyTorch's result as much as in ours.
-void expect_close(const std::string& what, const Tensor& actual, const Tensor& expected, bool loose,
-                  std::string& errors) {
+test::Tolerance tolerance(const Tensor& expected, bool loose) {
   test::Tolerance tol = test::parity_tolerance(expected.dtype());
   if (tol.rtol > 0) {
     const double scale =
@@ -183,83 +182,16 @@ void expect_close(const std::string& what, const Tensor& actual, const Tensor& e
     if (loose) tol = {1e-5, 1e-4};
     tol.atol *= scale;
   }
-  std::string why;
-  if (!test::tensors_close(actual, expected, tol.atol, tol.rtol, &why))
-    errors += "\n  " + what + ": " + why;
-}
-
-// Runs one case on fresh leaves and returns what differs from PyTorch ("" when nothing does).
-std::string run_case(const std::string& name, const test::FixtureCase& c, CaseFn fn) {
-  const bool loose = is_batch_norm(name);
-  std::string errors;
-  std::vector<Tensor> inputs;
-  for (size_t i = 0; i < c.inputs.size(); ++i) {
-    inputs.push_back(c.inputs[i].clone());
-    if (c.grads[i].defined()) inputs[i].requires_grad_(true);
-  }
-  const Out out = fn(inputs);
-  if (out.size() != c.outputs.size())
-    return "\n  returns " + std::to_string(out.size()) + " outputs, PyTorch " +
-           std::to_string(c.outputs.size());
-  for (size_t k = 0; k < out.size(); ++k)
-    expect_close("output " + std::to_string(k), out[k], c.outputs[k], loose, errors);
-  if (!c.has_grads()) return errors;
-  if (out[0].requires_grad() != c.grad_outputs[0].defined())
-    return errors + "\n  output: requires_grad differs from PyTorch's";
-  out[0].backward(c.grad_outputs[0]);
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (!c.grads[i].defined()) continue;
-    const Tensor g = inputs[i].grad();
-    expect_close("grad of input " + std::to_string(i), g.defined() ? g : zeros_like(c.grads[i]),
-                 c.grads[i], loose, errors);
-  }
-  return errors;
+  return tol;
 }
 
 }  // namespace
 }  // namespace nw
 
-class TestConvParity : public QObject {
-  Q_OBJECT
+namespace {
 
- private slots:
-  void initTestCase();
-  void tableMatchesFixtureFile();
-  void parity_data();
-  void parity();
-
- private:
-  std::vector<std::string> file_cases_;
-};
-
-void TestConvParity::initTestCase() {
-  try {
-    file_cases_ = nw::test::list_fixture_cases(nw::kFixtureFile);
-  } catch (const std::exception& e) {
-    QFAIL(e.what());
-  }
-  qInfo("%zu fixture cases, %zu C++ cases", file_cases_.size(), nw::case_table().size());
-}
-
-void TestConvParity::tableMatchesFixtureFile() {
-  const std::string missing = nw::test::unpaired_cases(file_cases_, nw::case_table());
-  QVERIFY2(missing.empty(),
-           ("the case table and conv.h5 disagree (add the case to both "
-            "tests/core/nn/tst_conv_parity.cpp and tests/fixtures/make_conv_fixtures.py, then "
-            "rerun the script):" +
-            missing)
-               .c_str());
-}
-
-void TestConvParity::parity_data() {
-  QTest::addColumn<QString>("name");
-  QTest::addColumn<bool>("onednn");
-  for (const std::string& name : nw::test::all_case_names(file_cases_, nw::case_table())) {
-    QTest::newRow(name.c_str()) << QString::fromStdString(name) << false;
-    if (nw::cpu::onednn_available())
-      QTest::newRow((name + "/onednn").c_str()) << QString::fromStdString(name) << true;
-  }
-}
+nw::test::ParityFixture fixture{nw::kFixtureFile, "make_conv_fixtures.py",
+                                "nn/tst_conv_parity.cpp"};
 
 // Switches oneDNN for one case and back.
 class OneDnnScope {
@@ -273,24 +205,49 @@ class OneDnnScope {
   bool saved_;
 };
 
-void TestConvParity::parity() {
-  QFETCH(QString, name);
-  QFETCH(bool, onednn);
-  const OneDnnScope scope(onednn);
-  const std::string case_name = name.toStdString();
-  const auto it = nw::case_table().find(case_name);
-  QVERIFY2(it != nw::case_table().end(), "fixture case has no C++ twin");
-  QVERIFY2(std::find(file_cases_.begin(), file_cases_.end(), case_name) != file_cases_.end(),
-           "C++ case has no fixture; add it to make_conv_fixtures.py and rerun the script");
-  std::string errors;
-  try {
-    const nw::test::FixtureCase c = nw::test::load_fixture_case(nw::kFixtureFile, case_name);
-    errors = nw::run_case(case_name, c, it->second);
-  } catch (const std::exception& e) {
-    errors += std::string("\n  exception: ") + e.what();
+}  // namespace
+
+class TestConvParity : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    const std::string error = fixture.load();
+    QVERIFY2(error.empty(), error.c_str());
+    qInfo("%zu fixture cases, %zu C++ cases", fixture.file_cases().size(), nw::case_table().size());
   }
-  QVERIFY2(errors.empty(), ("differs from PyTorch:" + errors).c_str());
-}
+
+  void tableMatchesFixtureFile() {
+    const std::string errors = fixture.pairing_errors(nw::case_table());
+    QVERIFY2(errors.empty(), errors.c_str());
+  }
+
+  // Each case with im2col + OpenBLAS and, where it is installed, with oneDNN.
+  void parity_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("onednn");
+    for (const std::string& name : fixture.row_names(nw::case_table())) {
+      QTest::newRow(name.c_str()) << QString::fromStdString(name) << false;
+      if (nw::cpu::onednn_available())
+        QTest::newRow((name + "/onednn").c_str()) << QString::fromStdString(name) << true;
+    }
+  }
+
+  void parity() {
+    QFETCH(QString, name);
+    QFETCH(bool, onednn);
+    const OneDnnScope scope(onednn);
+    const bool loose = nw::is_batch_norm(name.toStdString());
+    const std::string errors = fixture.run_case(
+        name.toStdString(), nw::case_table(),
+        [loose](const nw::test::FixtureCase& c, nw::CaseFn fn) {
+          return nw::test::compare_with_fixture(
+              c, [fn](std::vector<nw::Tensor>& in) { return fn(in); },
+              [loose](const nw::Tensor& expected) { return nw::tolerance(expected, loose); });
+        });
+    QVERIFY2(errors.empty(), errors.c_str());
+  }
+};
 
 QTEST_APPLESS_MAIN(TestConvParity)
 #include "tst_conv_parity.moc"

@@ -17,7 +17,7 @@
 #include "nn/functional/linear.h"
 #include "nn/functional/loss.h"
 #include "nn/functional/normalization.h"
-#include "support/fixtures.h"
+#include "support/parity.h"
 #include "tensor/creation.h"
 #include "tensor/ops.h"
 
@@ -209,100 +209,52 @@ const CaseTable& case_table() {
   return table;
 }
 
-void expect_close(const std::string& what, const Tensor& actual, const Tensor& expected,
-                  std::string& errors) {
-  const test::Tolerance tol = test::parity_tolerance(expected.dtype());
-  std::string why;
-  if (!test::tensors_close(actual, expected, tol.atol, tol.rtol, &why))
-    errors += "\n  " + what + ": " + why;
-}
-
-// Runs one case on fresh leaves and returns what differs from PyTorch ("" when nothing does).
-std::string run_case(const test::FixtureCase& c, CaseFn fn) {
-  std::string errors;
-  std::vector<Tensor> inputs;
-  for (size_t i = 0; i < c.inputs.size(); ++i) {
-    inputs.push_back(c.inputs[i].clone());
-    if (c.grads[i].defined()) inputs[i].requires_grad_(true);
-  }
-  const Tensor out = fn(inputs);
-  expect_close("output", out, c.outputs[0], errors);
-  if (!c.has_grads()) return errors;
-  if (out.requires_grad() != c.grad_outputs[0].defined())
-    return errors + "\n  output: requires_grad differs from PyTorch's";
-  out.backward(c.grad_outputs[0]);
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (!c.grads[i].defined()) continue;
-    const Tensor g = inputs[i].grad();
-    expect_close("grad of input " + std::to_string(i), g.defined() ? g : zeros_like(c.grads[i]),
-                 c.grads[i], errors);
-  }
-  return errors;
-}
-
 }  // namespace
 }  // namespace nw
+
+namespace {
+nw::test::ParityFixture fixture{nw::kFixtureFile, "make_nn_fixtures.py",
+                                "nn/tst_functional_parity.cpp"};
+}  // namespace
 
 class TestFunctionalParity : public QObject {
   Q_OBJECT
 
  private slots:
-  void initTestCase();
-  void tableMatchesFixtureFile();
-  void parity_data();
-  void parity();
-
- private:
-  std::vector<std::string> file_cases_;
-};
-
-void TestFunctionalParity::initTestCase() {
-  try {
-    file_cases_ = nw::test::list_fixture_cases(nw::kFixtureFile);
-  } catch (const std::exception& e) {
-    QFAIL(e.what());
+  void initTestCase() {
+    const std::string error = fixture.load();
+    QVERIFY2(error.empty(), error.c_str());
+    qInfo("%zu fixture cases, %zu C++ cases", fixture.file_cases().size(), nw::case_table().size());
   }
-  qInfo("%zu fixture cases, %zu C++ cases", file_cases_.size(), nw::case_table().size());
-}
 
-void TestFunctionalParity::tableMatchesFixtureFile() {
-  const std::string missing = nw::test::unpaired_cases(file_cases_, nw::case_table());
-  QVERIFY2(missing.empty(),
-           ("the case table and nn_functional.h5 disagree (add the case to both "
-            "tests/core/nn/tst_functional_parity.cpp and tests/fixtures/make_nn_fixtures.py, "
-            "then rerun the script):" +
-            missing)
-               .c_str());
-}
-
-void TestFunctionalParity::parity_data() {
-  QTest::addColumn<QString>("name");
-  QTest::addColumn<bool>("composed");
-  for (const std::string& name : nw::test::all_case_names(file_cases_, nw::case_table())) {
-    QTest::newRow(name.c_str()) << QString::fromStdString(name) << false;
-    QTest::newRow((name + "/composed").c_str()) << QString::fromStdString(name) << true;
+  void tableMatchesFixtureFile() {
+    const std::string errors = fixture.pairing_errors(nw::case_table());
+    QVERIFY2(errors.empty(), errors.c_str());
   }
-}
 
-void TestFunctionalParity::parity() {
-  QFETCH(QString, name);
-  QFETCH(bool, composed);
-  const std::string case_name = name.toStdString();
-  const auto it = nw::case_table().find(case_name);
-  QVERIFY2(it != nw::case_table().end(), "fixture case has no C++ twin");
-  QVERIFY2(std::find(file_cases_.begin(), file_cases_.end(), case_name) != file_cases_.end(),
-           "C++ case has no fixture; add it to make_nn_fixtures.py and rerun the script");
-  std::string errors;
-  try {
-    const nw::test::FixtureCase c = nw::test::load_fixture_case(nw::kFixtureFile, case_name);
+  // Each case twice: the fused CPU loops, and the composed tensor-op path other devices take.
+  void parity_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("composed");
+    for (const std::string& name : fixture.row_names(nw::case_table())) {
+      QTest::newRow(name.c_str()) << QString::fromStdString(name) << false;
+      QTest::newRow((name + "/composed").c_str()) << QString::fromStdString(name) << true;
+    }
+  }
+
+  void parity() {
+    QFETCH(QString, name);
+    QFETCH(bool, composed);
     std::optional<nw::nn::functional::detail::ComposedPathGuard> guard;
     if (composed) guard.emplace();
-    errors = nw::run_case(c, it->second);
-  } catch (const std::exception& e) {
-    errors += std::string("\n  exception: ") + e.what();
+    const std::string errors = fixture.run_case(
+        name.toStdString(), nw::case_table(), [](const nw::test::FixtureCase& c, nw::CaseFn fn) {
+          return nw::test::compare_with_fixture(
+              c, [fn](std::vector<nw::Tensor>& in) { return std::vector<nw::Tensor>{fn(in)}; });
+        });
+    QVERIFY2(errors.empty(), errors.c_str());
   }
-  QVERIFY2(errors.empty(), ("differs from PyTorch:" + errors).c_str());
-}
+};
 
 QTEST_APPLESS_MAIN(TestFunctionalParity)
 #include "tst_functional_parity.moc"

@@ -11,7 +11,7 @@
 #include <set>
 
 #include "nn/layers/rnn.h"
-#include "support/fixtures.h"
+#include "support/parity.h"
 #include "tensor/creation.h"
 #include "tensor/ops.h"
 
@@ -52,17 +52,11 @@ const std::map<std::string, RnnCase>& case_table() {
 
 void expect_close(const std::string& what, const Tensor& actual, const Tensor& expected,
                   std::string& errors) {
-  std::string why;
-  if (!actual.defined()) {
-    errors += "\n  " + what + ": no value (no gradient reached it)";
-  } else if (!test::tensors_close(actual, expected, kAtol, kRtol, &why)) {
-    errors += "\n  " + what + ": " + why;
-  }
+  test::expect_close(what, actual, expected, errors, test::Tolerance{kAtol, kRtol});
 }
 
 // Runs one case; returns the differences from PyTorch, empty when there are none.
-std::string run_case(const std::string& name, const RnnCase& rc) {
-  const test::FixtureCase c = test::load_fixture_case(kFixtureFile, name);
+std::string run_case(const test::FixtureCase& c, const RnnCase& rc) {
   std::vector<Tensor> in = c.inputs;
   size_t next = 1;
   Tensor h0 = rc.states ? in[next++] : Tensor();
@@ -111,57 +105,36 @@ std::string run_case(const std::string& name, const RnnCase& rc) {
 }  // namespace
 }  // namespace nw
 
+namespace {
+nw::test::ParityFixture fixture{nw::kFixtureFile, "make_rnn_fixtures.py", "nn/tst_rnn_parity.cpp"};
+}  // namespace
+
 class TestRnnParity : public QObject {
   Q_OBJECT
 
  private slots:
-  void initTestCase();
-  void tableMatchesFixtureFile();
-  void parity_data();
-  void parity();
+  void initTestCase() {
+    const std::string error = fixture.load();
+    QVERIFY2(error.empty(), error.c_str());
+  }
 
- private:
-  std::vector<std::string> file_cases_;
+  void tableMatchesFixtureFile() {
+    const std::string errors = fixture.pairing_errors(nw::case_table());
+    QVERIFY2(errors.empty(), errors.c_str());
+  }
+
+  void parity_data() {
+    QTest::addColumn<QString>("name");
+    for (const std::string& name : fixture.row_names(nw::case_table()))
+      QTest::newRow(name.c_str()) << QString::fromStdString(name);
+  }
+
+  void parity() {
+    QFETCH(QString, name);
+    const std::string errors = fixture.run_case(name.toStdString(), nw::case_table(), nw::run_case);
+    QVERIFY2(errors.empty(), errors.c_str());
+  }
 };
-
-void TestRnnParity::initTestCase() {
-  try {
-    file_cases_ = nw::test::list_fixture_cases(nw::kFixtureFile);
-  } catch (const std::exception& e) {
-    QFAIL(e.what());
-  }
-}
-
-void TestRnnParity::tableMatchesFixtureFile() {
-  const std::string missing = nw::test::unpaired_cases(file_cases_, nw::case_table());
-  QVERIFY2(missing.empty(), ("the case table and rnn.h5 disagree (add the case to both "
-                             "tests/core/nn/tst_rnn_parity.cpp and "
-                             "tests/fixtures/make_rnn_fixtures.py, then rerun the script):" +
-                             missing)
-                                .c_str());
-}
-
-void TestRnnParity::parity_data() {
-  QTest::addColumn<QString>("name");
-  for (const std::string& name : nw::test::all_case_names(file_cases_, nw::case_table()))
-    QTest::newRow(name.c_str()) << QString::fromStdString(name);
-}
-
-void TestRnnParity::parity() {
-  QFETCH(QString, name);
-  const std::string case_name = name.toStdString();
-  const auto it = nw::case_table().find(case_name);
-  QVERIFY2(it != nw::case_table().end(), "fixture case has no C++ twin in tst_rnn_parity.cpp");
-  QVERIFY2(std::find(file_cases_.begin(), file_cases_.end(), case_name) != file_cases_.end(),
-           "C++ case has no fixture; add it to make_rnn_fixtures.py and rerun the script");
-  std::string errors;
-  try {
-    errors = nw::run_case(case_name, it->second);
-  } catch (const std::exception& e) {
-    errors = std::string("\n  exception: ") + e.what();
-  }
-  QVERIFY2(errors.empty(), ("differs from PyTorch:" + errors).c_str());
-}
 
 QTEST_APPLESS_MAIN(TestRnnParity)
 #include "tst_rnn_parity.moc"

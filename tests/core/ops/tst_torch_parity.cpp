@@ -10,7 +10,7 @@
 #include <set>
 
 #include "autograd/grad_mode.h"
-#include "support/fixtures.h"
+#include "support/parity.h"
 #include "tensor/creation.h"
 #include "tensor/index.h"
 #include "tensor/ops.h"
@@ -616,115 +616,44 @@ const CaseTable& case_table() {
   return table;
 }
 
-// loss = sum_k sum(out_k * gout_k). A single output is backpropagated with its gradient directly.
-void backward_with_gout(const Out& outputs, const test::FixtureCase& c) {
-  if (outputs.size() == 1) {
-    outputs[0].backward(c.grad_outputs[0]);
-    return;
-  }
-  Tensor loss;
-  for (size_t k = 0; k < outputs.size(); ++k) {
-    if (!c.grad_outputs[k].defined()) continue;
-    Tensor term = (outputs[k] * c.grad_outputs[k]).sum();
-    loss = loss.defined() ? loss + term : term;
-  }
-  loss.backward();
-}
-
-void expect_close(const std::string& what, const Tensor& actual, const Tensor& expected,
-                  std::string& errors) {
-  const test::Tolerance tol = test::parity_tolerance(expected.dtype());
-  std::string why;
-  if (!test::tensors_close(actual, expected, tol.atol, tol.rtol, &why)) {
-    errors += "\n  " + what + ": " + why;
-  }
-}
-
 }  // namespace
 }  // namespace nw
+
+namespace {
+nw::test::ParityFixture fixture{nw::kFixtureFile, "make_fixtures.py", "ops/tst_torch_parity.cpp"};
+}  // namespace
 
 class TestTorchParity : public QObject {
   Q_OBJECT
 
  private slots:
-  void initTestCase();
-  void tableMatchesFixtureFile();
-  void parity_data();
-  void parity();
+  void initTestCase() {
+    const std::string error = fixture.load();
+    QVERIFY2(error.empty(), error.c_str());
+    qInfo("%zu fixture cases, %zu C++ cases", fixture.file_cases().size(), nw::case_table().size());
+  }
 
- private:
-  std::vector<std::string> file_cases_;
+  void tableMatchesFixtureFile() {
+    const std::string errors = fixture.pairing_errors(nw::case_table());
+    QVERIFY2(errors.empty(), errors.c_str());
+  }
+
+  void parity_data() {
+    QTest::addColumn<QString>("name");
+    for (const std::string& name : fixture.row_names(nw::case_table()))
+      QTest::newRow(name.c_str()) << QString::fromStdString(name);
+  }
+
+  void parity() {
+    QFETCH(QString, name);
+    const std::string errors = fixture.run_case(
+        name.toStdString(), nw::case_table(), [](const nw::test::FixtureCase& c, nw::CaseFn fn) {
+          return nw::test::compare_with_fixture(
+              c, [fn](std::vector<nw::Tensor>& in) { return fn(in); });
+        });
+    QVERIFY2(errors.empty(), errors.c_str());
+  }
 };
-
-void TestTorchParity::initTestCase() {
-  try {
-    file_cases_ = nw::test::list_fixture_cases(nw::kFixtureFile);
-  } catch (const std::exception& e) {
-    QFAIL(e.what());
-  }
-  qInfo("%zu fixture cases, %zu C++ cases", file_cases_.size(), nw::case_table().size());
-}
-
-void TestTorchParity::tableMatchesFixtureFile() {
-  const std::string missing = nw::test::unpaired_cases(file_cases_, nw::case_table());
-  QVERIFY2(missing.empty(), ("the case table and ops.h5 disagree (add the case to both "
-                             "tests/core/tst_torch_parity.cpp and tests/fixtures/make_fixtures.py, "
-                             "then rerun the script):" +
-                             missing)
-                                .c_str());
-}
-
-void TestTorchParity::parity_data() {
-  QTest::addColumn<QString>("name");
-  for (const std::string& name : nw::test::all_case_names(file_cases_, nw::case_table()))
-    QTest::newRow(name.c_str()) << QString::fromStdString(name);
-}
-
-void TestTorchParity::parity() {
-  QFETCH(QString, name);
-  const std::string case_name = name.toStdString();
-  const auto it = nw::case_table().find(case_name);
-  QVERIFY2(it != nw::case_table().end(), "fixture case has no C++ twin in tst_torch_parity.cpp");
-  QVERIFY2(std::find(file_cases_.begin(), file_cases_.end(), case_name) != file_cases_.end(),
-           "C++ case has no fixture; add it to make_fixtures.py and rerun the script");
-
-  std::string errors;
-  try {
-    const nw::test::FixtureCase c = nw::test::load_fixture_case(nw::kFixtureFile, case_name);
-    std::vector<nw::Tensor> inputs = c.inputs;
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      if (c.grads[i].defined()) inputs[i].requires_grad_(true);
-    }
-    const std::vector<nw::Tensor> outputs = it->second(inputs);
-    QVERIFY2(
-        outputs.size() == c.outputs.size(),
-        qPrintable(
-            QString("%1 outputs, PyTorch gives %2").arg(outputs.size()).arg(c.outputs.size())));
-    for (size_t k = 0; k < outputs.size(); ++k) {
-      nw::expect_close("output " + std::to_string(k), outputs[k], c.outputs[k], errors);
-    }
-    if (c.has_grads()) {
-      // PyTorch stored an upstream gradient exactly for the outputs that require grad.
-      for (size_t k = 0; k < outputs.size(); ++k) {
-        if (outputs[k].requires_grad() != c.grad_outputs[k].defined()) {
-          errors += "\n  output " + std::to_string(k) + ": requires_grad is " +
-                    (outputs[k].requires_grad() ? "true" : "false") + ", PyTorch's is the opposite";
-        }
-      }
-      nw::backward_with_gout(outputs, c);
-      for (size_t i = 0; i < inputs.size(); ++i) {
-        if (!c.grads[i].defined()) continue;
-        // No gradient reaching an input counts as zeros (PyTorch's None is stored as zeros).
-        const nw::Tensor g = inputs[i].grad();
-        nw::expect_close("grad of input " + std::to_string(i),
-                         g.defined() ? g : nw::zeros_like(c.grads[i]), c.grads[i], errors);
-      }
-    }
-  } catch (const std::exception& e) {
-    errors += std::string("\n  exception: ") + e.what();
-  }
-  QVERIFY2(errors.empty(), ("differs from PyTorch:" + errors).c_str());
-}
 
 QTEST_APPLESS_MAIN(TestTorchParity)
 #include "tst_torch_parity.moc"
