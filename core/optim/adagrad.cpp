@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "optim/fused.h"
+#include "backend/optimizer_kernels.h"
 #include "tensor/creation.h"
 #include "tensor/ops.h"
 
@@ -37,54 +37,6 @@ AdagradOptions read(const ValueMap& m, const std::string& where) {
   non_negative("initial_accumulator_value", o.initial_accumulator_value);
   non_negative("eps", o.eps);
   return o;
-}
-
-// A fused step's operands and scalars, the scalars rounded to T as PyTorch's kernels round them.
-template <typename T>
-struct AdagradArgs {
-  T *p, *sum;
-  const T* grad;
-  T wd, eps, neg_clr, sign;
-};
-
-// One pass over the parameter: PyTorch's _single_tensor_adagrad (dense). Each pass works on a
-// local copy of the arguments (which nothing can alias), so that its loop vectorizes.
-template <typename T, bool kDecay>
-void adagrad_kernel(int64_t n, const AdagradArgs<T>& args) {
-  detail::parallel_range(n, [&](int64_t begin, int64_t end) {
-    detail::sqrt_blocks<T>(
-        begin, end,
-        [&](int64_t b, int64_t len, T* __restrict total) {
-          const AdagradArgs<T> a = args;
-          for (int64_t k = 0; k < len; ++k) {
-            const int64_t i = b + k;
-            T g = a.sign * a.grad[i];
-            if constexpr (kDecay) g = g + a.wd * a.p[i];
-            const T s = a.sum[i] + g * g;
-            a.sum[i] = s;
-            total[k] = s;
-          }
-        },
-        [&](int64_t b, int64_t len, const T* __restrict root) {
-          const AdagradArgs<T> a = args;
-          for (int64_t k = 0; k < len; ++k) {
-            const int64_t i = b + k;
-            T g = a.sign * a.grad[i];  // recomputed: cheaper than keeping a second block
-            if constexpr (kDecay) g = g + a.wd * a.p[i];
-            a.p[i] = a.p[i] + a.neg_clr * g / (root[k] + a.eps);
-          }
-        });
-  });
-}
-
-template <typename T>
-void adagrad_fused(const Tensor& p, const Tensor& grad, const Tensor& sum, double clr,
-                   const AdagradOptions& o) {
-  const AdagradArgs<T> a{p.data_ptr<T>(),          sum.data_ptr<T>(), grad.data_ptr<T>(),
-                         T(o.weight_decay),        T(o.eps),          T(-clr),
-                         o.maximize ? T(-1) : T(1)};
-  auto run = [&](auto decay) { adagrad_kernel<T, decltype(decay)::value>(p.numel(), a); };
-  detail::with_flags(run, o.weight_decay != 0);
 }
 
 }  // namespace
@@ -132,11 +84,9 @@ void Adagrad::update(ParamGroup& group, const std::string& where) {
     step_t += 1;
     const double clr = o.lr / (1 + (double(step_t) - 1) * o.lr_decay);
     Tensor& sum = st["sum"];
-    if (detail::fusable(p, {&grad, &sum})) {
-      if (p.dtype() == kFloat32)
-        adagrad_fused<float>(p, grad, sum, clr, o);
-      else
-        adagrad_fused<double>(p, grad, sum, clr, o);
+    OptimizerKernels* fused = optimizer_kernels_for(p.device());
+    if (fused &&
+        fused->adagrad_step(p, grad, sum, AdagradStep{clr, o.eps, o.weight_decay, o.maximize})) {
       p.storage()->bump_version();
     } else {
       Tensor g = o.maximize ? neg(grad) : grad;

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "optim/fused.h"
+#include "backend/optimizer_kernels.h"
 #include "tensor/creation.h"
 #include "tensor/ops.h"
 
@@ -53,77 +53,6 @@ StepScalars scalars(const AdamOptions& o, double step) {
   const double bias_correction1 = 1 - std::pow(o.betas.first, step);
   const double bias_correction2 = 1 - std::pow(o.betas.second, step);
   return {o.lr / bias_correction1, std::sqrt(bias_correction2), 1 - o.lr * o.weight_decay};
-}
-
-// A fused step's operands and scalars, the scalars rounded to T as PyTorch's kernels round them.
-template <typename T>
-struct AdamArgs {
-  T *p, *m, *v, *v_max;  // v_max: amsgrad only
-  const T* grad;
-  T b1, b2, one_b1, one_b2, wd, eps, sign, neg_step, bc2, decay;
-};
-
-// One pass over the parameter: PyTorch's _single_tensor_adam(w); kDecoupled is AdamW's decay,
-// kL2 Adam's. The switches are template arguments, and each pass works on a local copy of the
-// arguments (which nothing can alias), so that every loop vectorizes.
-template <typename T, bool kDecoupled, bool kL2, bool kAmsgrad>
-void adam_kernel(int64_t n, const AdamArgs<T>& args) {
-  detail::parallel_range(n, [&](int64_t begin, int64_t end) {
-    detail::sqrt_blocks<T>(
-        begin, end,
-        [&](int64_t b, int64_t len, T* __restrict second_moment) {
-          const AdamArgs<T> a = args;
-          for (int64_t k = 0; k < len; ++k) {
-            const int64_t i = b + k;
-            T g = a.sign * a.grad[i];
-            if constexpr (kDecoupled) a.p[i] = a.p[i] * a.decay;
-            if constexpr (kL2) g = g + a.wd * a.p[i];
-            a.m[i] = a.m[i] * a.b1 + a.one_b1 * g;
-            const T v = a.v[i] * a.b2 + a.one_b2 * g * g;
-            a.v[i] = v;
-            if constexpr (kAmsgrad) {
-              const T v_max = detail::nan_max(a.v_max[i], v);
-              a.v_max[i] = v_max;
-              second_moment[k] = v_max;
-            } else {
-              second_moment[k] = v;
-            }
-          }
-        },
-        [&](int64_t b, int64_t len, const T* __restrict root) {
-          const AdamArgs<T> a = args;
-          for (int64_t k = 0; k < len; ++k) {
-            const int64_t i = b + k;
-            const T denom = root[k] / a.bc2 + a.eps;
-            a.p[i] = a.p[i] + a.neg_step * a.m[i] / denom;
-          }
-        });
-  });
-}
-
-template <typename T>
-void adam_fused(const Tensor& p, const Tensor& grad, const Tensor& m, const Tensor& v,
-                const Tensor* v_max, const AdamOptions& o, const StepScalars& s, bool decoupled) {
-  const AdamArgs<T> a{p.data_ptr<T>(),
-                      m.data_ptr<T>(),
-                      v.data_ptr<T>(),
-                      detail::ptr<T>(v_max),
-                      grad.data_ptr<T>(),
-                      T(o.betas.first),
-                      T(o.betas.second),
-                      T(1 - o.betas.first),
-                      T(1 - o.betas.second),
-                      T(o.weight_decay),
-                      T(o.eps),
-                      o.maximize ? T(-1) : T(1),
-                      T(-s.step_size),
-                      T(s.bias_correction2_sqrt),
-                      T(s.decay)};
-  auto run = [&](auto decoupled_decay, auto l2, auto amsgrad) {
-    adam_kernel<T, decltype(decoupled_decay)::value, decltype(l2)::value, decltype(amsgrad)::value>(
-        p.numel(), a);
-  };
-  detail::with_flags(run, decoupled, !decoupled && o.weight_decay != 0, v_max != nullptr);
 }
 
 // The same update with tensor ops, for parameters the fused loop does not take.
@@ -193,15 +122,14 @@ void Adam::update(ParamGroup& group, const std::string& where) {
     float& step = *st["step"].data_ptr<float>();
     step += 1;
     const StepScalars s = scalars(o, step);
-    if (detail::fusable(p, {&grad, &m, &v, v_max})) {
-      if (p.dtype() == kFloat32)
-        adam_fused<float>(p, grad, m, v, v_max, o, s, decoupled_);
-      else
-        adam_fused<double>(p, grad, m, v, v_max, o, s, decoupled_);
+    OptimizerKernels* fused = optimizer_kernels_for(p.device());
+    const AdamStep a{o.betas.first,  o.betas.second, o.eps,
+                     o.weight_decay, s.step_size,    s.bias_correction2_sqrt,
+                     s.decay,        o.maximize,     decoupled_};
+    if (fused && fused->adam_step(p, grad, m, v, v_max ? *v_max : Tensor(), a))
       p.storage()->bump_version();
-    } else {
+    else
       adam_ops(p, grad, m, v, v_max, o, s, decoupled_);
-    }
   }
 }
 

@@ -2,10 +2,9 @@
 
 #include <cmath>
 #include <string>
-#include <type_traits>
 
 #include "autograd/grad_mode.h"
-#include "optim/fused.h"
+#include "backend/optimizer_kernels.h"
 #include "tensor/creation.h"
 #include "tensor/ops.h"
 
@@ -21,34 +20,9 @@ std::vector<Tensor> grads_of(const std::vector<Tensor>& params) {
   return grads;
 }
 
-// The norm of one gradient, rounded to its dtype as torch.norm returns it. Sums run in double.
-template <typename T>
-double norm_loop(const T* g, int64_t n, double p) {
-  double acc = 0;
-  if (std::isinf(p)) {
-    for (int64_t i = 0; i < n; ++i) {
-      const double a = std::abs(double(g[i]));
-      acc = (a > acc || a != a) ? a : acc;
-    }
-    return T(acc);
-  }
-  if (p == 1) {
-    for (int64_t i = 0; i < n; ++i) acc += std::abs(double(g[i]));
-    return T(acc);
-  }
-  if (p == 2) {
-    for (int64_t i = 0; i < n; ++i) acc += double(g[i]) * double(g[i]);
-    return T(std::sqrt(acc));
-  }
-  for (int64_t i = 0; i < n; ++i) acc += std::pow(std::abs(double(g[i])), p);
-  return T(std::pow(acc, 1 / p));
-}
-
 double grad_norm(const Tensor& g, double p) {
-  if (optim::detail::fusable(g, {})) {
-    return g.dtype() == kFloat32 ? norm_loop(g.data_ptr<float>(), g.numel(), p)
-                                 : norm_loop(g.data_ptr<double>(), g.numel(), p);
-  }
+  if (OptimizerKernels* fused = optimizer_kernels_for(g.device()))
+    if (const std::optional<double> n = fused->norm(g, p)) return *n;
   const Tensor a = abs(g);
   if (std::isinf(p)) return a.numel() ? a.max().item<double>() : 0.0;
   return pow(pow(a, p).sum(), 1 / p).item<double>();
@@ -56,22 +30,11 @@ double grad_norm(const Tensor& g, double p) {
 
 // Multiplies g in place by coef, rounded to g's dtype as PyTorch's mul_ rounds it.
 void scale(Tensor& g, double coef) {
-  if (optim::detail::fusable(g, {})) {
-    auto run = [&](auto* x) {
-      using T = std::remove_pointer_t<decltype(x)>;
-      const T c = T(coef);
-      optim::detail::parallel_range(g.numel(), [&](int64_t b, int64_t e) {
-        for (int64_t i = b; i < e; ++i) x[i] *= c;
-      });
-    };
-    if (g.dtype() == kFloat32)
-      run(g.data_ptr<float>());
-    else
-      run(g.data_ptr<double>());
+  OptimizerKernels* fused = optimizer_kernels_for(g.device());
+  if (fused && fused->scale_(g, coef))
     g.storage()->bump_version();
-  } else {
+  else
     g.mul_(coef);
-  }
 }
 
 }  // namespace
@@ -116,18 +79,8 @@ void clip_grad_value_(const std::vector<Tensor>& params, double clip_value) {
     throw Error("clip_grad_value_: clip_value must be >= 0, got " + std::to_string(clip_value));
   NoGradGuard no_grad;
   for (Tensor& g : grads_of(params)) {
-    if (optim::detail::fusable(g, {})) {
-      auto run = [&](auto* x) {
-        using T = std::remove_pointer_t<decltype(x)>;
-        const T hi = T(clip_value), lo = -hi;
-        optim::detail::parallel_range(g.numel(), [&](int64_t b, int64_t e) {
-          for (int64_t i = b; i < e; ++i) x[i] = x[i] < lo ? lo : (x[i] > hi ? hi : x[i]);
-        });
-      };
-      if (g.dtype() == kFloat32)
-        run(g.data_ptr<float>());
-      else
-        run(g.data_ptr<double>());
+    OptimizerKernels* fused = optimizer_kernels_for(g.device());
+    if (fused && fused->clamp_(g, clip_value)) {
       g.storage()->bump_version();
     } else {
       g.copy_(clamp(g, -clip_value, clip_value));

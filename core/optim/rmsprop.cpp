@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "optim/fused.h"
+#include "backend/optimizer_kernels.h"
 #include "tensor/creation.h"
 #include "tensor/ops.h"
 
@@ -39,72 +39,6 @@ RMSpropOptions read(const ValueMap& m, const std::string& where) {
   non_negative("weight_decay", o.weight_decay);
   non_negative("alpha", o.alpha);
   return o;
-}
-
-// A fused step's operands and scalars, the scalars rounded to T as PyTorch's kernels round them.
-template <typename T>
-struct RMSpropArgs {
-  T *p, *sq, *grad_avg, *buf;  // grad_avg: centered only; buf: momentum only
-  const T* grad;
-  T alpha, one_alpha, eps, wd, mom, neg_lr, sign;
-};
-
-// One pass over the parameter: PyTorch's _single_tensor_rmsprop. The switches are template
-// arguments, and each pass works on a local copy of the arguments (which nothing can alias), so
-// that every loop vectorizes.
-template <typename T, bool kDecay, bool kCentered, bool kMomentum>
-void rmsprop_kernel(int64_t n, const RMSpropArgs<T>& args) {
-  detail::parallel_range(n, [&](int64_t begin, int64_t end) {
-    detail::sqrt_blocks<T>(
-        begin, end,
-        [&](int64_t b, int64_t len, T* __restrict variance) {
-          const RMSpropArgs<T> a = args;
-          for (int64_t k = 0; k < len; ++k) {
-            const int64_t i = b + k;
-            T g = a.sign * a.grad[i];
-            if constexpr (kDecay) g = g + a.wd * a.p[i];
-            const T s = a.sq[i] * a.alpha + a.one_alpha * g * g;
-            a.sq[i] = s;
-            if constexpr (kCentered) {
-              const T ga = a.grad_avg[i] * a.alpha + a.one_alpha * g;
-              a.grad_avg[i] = ga;
-              variance[k] = s + T(-1) * ga * ga;
-            } else {
-              variance[k] = s;
-            }
-          }
-        },
-        [&](int64_t b, int64_t len, const T* __restrict root) {
-          const RMSpropArgs<T> a = args;
-          for (int64_t k = 0; k < len; ++k) {
-            const int64_t i = b + k;
-            T g = a.sign * a.grad[i];  // recomputed: cheaper than keeping a second block
-            if constexpr (kDecay) g = g + a.wd * a.p[i];
-            const T avg = root[k] + a.eps;
-            if constexpr (kMomentum) {
-              const T m = a.buf[i] * a.mom + g / avg;
-              a.buf[i] = m;
-              a.p[i] = a.p[i] + a.neg_lr * m;
-            } else {
-              a.p[i] = a.p[i] + a.neg_lr * g / avg;
-            }
-          }
-        });
-  });
-}
-
-template <typename T>
-void rmsprop_fused(const Tensor& p, const Tensor& grad, const Tensor& sq, const Tensor* grad_avg,
-                   const Tensor* buf, const RMSpropOptions& o) {
-  const RMSpropArgs<T> a{p.data_ptr<T>(),     sq.data_ptr<T>(),   detail::ptr<T>(grad_avg),
-                         detail::ptr<T>(buf), grad.data_ptr<T>(), T(o.alpha),
-                         T(1 - o.alpha),      T(o.eps),           T(o.weight_decay),
-                         T(o.momentum),       T(-o.lr),           o.maximize ? T(-1) : T(1)};
-  auto run = [&](auto decay, auto centered, auto momentum) {
-    rmsprop_kernel<T, decltype(decay)::value, decltype(centered)::value, decltype(momentum)::value>(
-        p.numel(), a);
-  };
-  detail::with_flags(run, o.weight_decay != 0, grad_avg != nullptr, buf != nullptr);
 }
 
 // The same update with tensor ops, for parameters the fused loop does not take.
@@ -170,15 +104,13 @@ void RMSprop::update(ParamGroup& group, const std::string& where) {
     Tensor& sq = st["square_avg"];
     Tensor* grad_avg = o.centered ? &st["grad_avg"] : nullptr;
     Tensor* buf = o.momentum > 0 ? &st["momentum_buffer"] : nullptr;
-    if (detail::fusable(p, {&grad, &sq, grad_avg, buf})) {
-      if (p.dtype() == kFloat32)
-        rmsprop_fused<float>(p, grad, sq, grad_avg, buf, o);
-      else
-        rmsprop_fused<double>(p, grad, sq, grad_avg, buf, o);
+    OptimizerKernels* fused = optimizer_kernels_for(p.device());
+    const RmspropStep s{o.lr, o.alpha, o.eps, o.weight_decay, o.momentum, o.maximize};
+    if (fused &&
+        fused->rmsprop_step(p, grad, sq, grad_avg ? *grad_avg : Tensor(), buf ? *buf : Tensor(), s))
       p.storage()->bump_version();
-    } else {
+    else
       rmsprop_ops(p, grad, sq, grad_avg, buf, o);
-    }
   }
 }
 

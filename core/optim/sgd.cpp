@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "optim/fused.h"
+#include "backend/optimizer_kernels.h"
 #include "tensor/creation.h"
 #include "tensor/ops.h"
 
@@ -42,47 +42,6 @@ SGDOptions read(const ValueMap& m, const std::string& where) {
                 ": Nesterov momentum requires momentum > 0 and dampening == 0, got momentum " +
                 value_str(o.momentum) + " and dampening " + value_str(o.dampening));
   return o;
-}
-
-// A fused step's operands and scalars, the scalars rounded to T as PyTorch's kernels round them.
-template <typename T>
-struct SGDArgs {
-  T *p, *buf;  // buf: momentum only
-  const T* grad;
-  T wd, mom, keep, neg_lr, sign;
-};
-
-// One pass over the parameter: PyTorch's _single_tensor_sgd; kFirst makes the momentum buffer d,
-// as PyTorch's clone does. The switches are template arguments, and the loop works on a local
-// copy of the arguments (which nothing can alias), so that it vectorizes.
-template <typename T, bool kDecay, bool kMomentum, bool kFirst, bool kNesterov>
-void sgd_kernel(int64_t n, const SGDArgs<T>& args) {
-  detail::parallel_range(n, [&](int64_t begin, int64_t end) {
-    const SGDArgs<T> a = args;
-    for (int64_t i = begin; i < end; ++i) {
-      T d = a.sign * a.grad[i];
-      if constexpr (kDecay) d = d + a.wd * a.p[i];
-      if constexpr (kMomentum) {
-        const T b = kFirst ? d : a.buf[i] * a.mom + a.keep * d;
-        a.buf[i] = b;
-        d = kNesterov ? d + a.mom * b : b;
-      }
-      a.p[i] = a.p[i] + a.neg_lr * d;
-    }
-  });
-}
-
-template <typename T>
-void sgd_fused(const Tensor& p, const Tensor& grad, const Tensor* buf, bool first,
-               const SGDOptions& o) {
-  const SGDArgs<T> a{
-      p.data_ptr<T>(), detail::ptr<T>(buf), grad.data_ptr<T>(), T(o.weight_decay),
-      T(o.momentum),   T(1 - o.dampening),  T(-o.lr),           o.maximize ? T(-1) : T(1)};
-  auto run = [&](auto decay, auto momentum, auto first_step, auto nesterov) {
-    sgd_kernel<T, decltype(decay)::value, decltype(momentum)::value, decltype(first_step)::value,
-               decltype(nesterov)::value>(p.numel(), a);
-  };
-  detail::with_flags(run, o.weight_decay != 0, buf != nullptr, first, o.nesterov);
 }
 
 // The same update with tensor ops, for parameters the fused loop does not take.
@@ -135,15 +94,12 @@ void SGD::update(ParamGroup& group, const std::string& where) {
       }
       buf = &it->second;
     }
-    if (detail::fusable(p, {&grad, buf})) {
-      if (p.dtype() == kFloat32)
-        sgd_fused<float>(p, grad, buf, first, o);
-      else
-        sgd_fused<double>(p, grad, buf, first, o);
+    OptimizerKernels* fused = optimizer_kernels_for(p.device());
+    const SgdStep s{o.lr, o.momentum, o.dampening, o.weight_decay, o.nesterov, o.maximize, first};
+    if (fused && fused->sgd_step(p, grad, buf ? *buf : Tensor(), s))
       p.storage()->bump_version();
-    } else {
+    else
       sgd_ops(p, grad, buf, first, o);
-    }
   }
 }
 

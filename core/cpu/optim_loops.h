@@ -1,9 +1,8 @@
 #pragma once
-// The fast path of every optimizer update: for contiguous float32 and float64 CPU parameters,
-// one pass over raw pointers (in L1-sized blocks where a square root is needed), split across
-// threads when the parameter is large. Each element is then read and written once and nothing
-// is allocated, where the tensor-op form makes a pass and a temporary per op. Anything else
-// (CUDA, strided, mixed dtypes) takes the tensor-op form, which every backend runs.
+// The loops of the CPU's optimizer kernels (backend/optimizer_kernels.h): for contiguous float32
+// and float64 parameters, one pass over raw pointers (in L1-sized blocks where a square root is
+// needed), split across threads when the parameter is large. Anything else (strided, mixed
+// dtypes) is declined, and optim/ takes the tensor-op form.
 #include <omp.h>
 
 #include <algorithm>
@@ -17,7 +16,7 @@
 #include "backend/threads.h"
 #include "tensor/tensor.h"
 
-namespace nw::optim::detail {
+namespace nw::cpu::optim {
 
 // True when `param` is a contiguous float32/float64 CPU tensor and every operand is too, with
 // param's dtype and element count. Undefined operands (absent state) are skipped.
@@ -118,4 +117,4 @@ inline T nan_max(T a, T b) {
   return a != a ? a : r;
 }
 
-}  // namespace nw::optim::detail
+}  // namespace nw::cpu::optim
