@@ -33,14 +33,19 @@ std::string compare(const Case& c, const Backward& b) {
 
 Q_DECLARE_METATYPE(nw::test::rnn::Backward)
 
-namespace nw {
+using nw::kFloat32;
+using nw::kFloat64;
+using nw::test::rnn::Backward;
+using nw::test::rnn::Case;
 
+// Outside namespace nw, so that QtTest names it "TestCudaRnnKernels" and CTest's skip pattern
+// (tests/gpu/CMakeLists.txt) matches its initTestCase skip.
 class TestCudaRnnKernels : public QObject {
   Q_OBJECT
 
  private slots:
   void initTestCase() {
-    const CudaStatus& st = cuda_status();
+    const nw::CudaStatus& st = nw::cuda_status();
     if (!st.available) QSKIP(qPrintable("no CUDA device: " + QString::fromStdString(st.reason)));
   }
 
@@ -68,7 +73,7 @@ class TestCudaRnnKernels : public QObject {
     QFETCH(bool, batch_first);
     QFETCH(bool, f64);
     const Case c{lstm, bias, states, batch_first, 7, 3, f64 ? kFloat64 : kFloat32};
-    const std::string errors = compare(c, Backward{});
+    const std::string errors = nw::compare(c, Backward{});
     QVERIFY2(errors.empty(), errors.c_str());
   }
 
@@ -90,12 +95,10 @@ class TestCudaRnnKernels : public QObject {
     QFETCH(bool, lstm);
     QFETCH(Backward, backward);
     const Case c{lstm, true, true, false, 4, 2, kFloat64};
-    const std::string errors = compare(c, backward);
+    const std::string errors = nw::compare(c, backward);
     QVERIFY2(errors.empty(), errors.c_str());
   }
 };
 
-}  // namespace nw
-
-QTEST_APPLESS_MAIN(nw::TestCudaRnnKernels)
+QTEST_APPLESS_MAIN(TestCudaRnnKernels)
 #include "tst_cuda_rnn_kernels.moc"
