@@ -146,15 +146,15 @@ std::vector<std::string> check_layering(const fs::path& core, const std::vector<
     stack.push_back(f);
     for (const auto& [to, inc] : edges[f]) {
       if (state[to] == 1) {
-        std::string cycle;
-        auto it = std::find(stack.begin(), stack.end(), to);
-        for (; it != stack.end(); ++it) {
+        std::string path = to, steps;
+        for (auto it = std::find(stack.begin(), stack.end(), to); it != stack.end(); ++it) {
           const std::string next = (it + 1 == stack.end()) ? to : *(it + 1);
           const Include& step = edges[*it].at(next);
-          cycle += "\n    core/" + step.file + ":" + std::to_string(step.line) + " (" + *it +
+          path += " -> " + next;
+          steps += "\n    core/" + step.file + ":" + std::to_string(step.line) + " (" + *it +
                    " -> " + next + ")";
         }
-        breaches.push_back("cycle between folders " + to + " ... " + f + ":" + cycle +
+        breaches.push_back("cycle between folders " + path + ", through:" + steps +
                            "\n    break one of these includes");
       } else if (state[to] == 0) {
         visit(to);
@@ -233,7 +233,7 @@ class TestLayering : public QObject {
                           "itself and the layers below it (none); mid/ is above it"),
              joined(b).c_str());
     // low -> mid -> low is a cycle, reported with both includes.
-    QVERIFY2(any_contains(b, "cycle between folders"), joined(b).c_str());
+    QVERIFY2(any_contains(b, "cycle between folders "), joined(b).c_str());
     QVERIFY2(any_contains(b, "core/mid/m.cpp:1 (mid -> low)"), joined(b).c_str());
     QVERIFY2(any_contains(b, "core/low/up.cpp:3 (low -> mid)"), joined(b).c_str());
 
