@@ -63,12 +63,18 @@ std::string compare_with_fixture(const FixtureCase& c, const ParityFn& fn,
   return errors;
 }
 
-ParityFixture::ParityFixture(std::string file, std::string script, std::string test)
-    : file_(std::move(file)), script_(std::move(script)), test_(std::move(test)) {}
+ParityFixture::ParityFixture(std::string file, std::string script, std::string test,
+                             std::string prefix)
+    : file_(std::move(file)),
+      script_(std::move(script)),
+      test_(std::move(test)),
+      prefix_(std::move(prefix)) {}
 
 std::string ParityFixture::load() {
+  cases_.clear();
   try {
-    cases_ = list_fixture_cases(file_);
+    for (std::string& name : list_fixture_cases(file_))
+      if (name.rfind(prefix_, 0) == 0) cases_.push_back(std::move(name));
   } catch (const std::exception& e) {
     return e.what();
   }

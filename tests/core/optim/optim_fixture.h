@@ -1,29 +1,19 @@
 #pragma once
 // Shared by the optim tests: what tests/fixtures/make_optim_fixtures.py writes into optim.h5
-// beyond the common case format (tests/fixtures/README.md), and the check that a test's table
-// of C++ twins and the file's cases name the same cases.
+// beyond the common case format (tests/fixtures/README.md). Pairing the file's cases with a
+// test's table is support/parity.h's ParityFixture, with the test's prefix.
 #include <hdf5.h>
 
-#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "support/fixtures.h"
+#include "support/parity.h"
 #include "tensor/creation.h"
 
 namespace nw::test {
 
 inline constexpr const char* kOptimFixtureFile = "optim.h5";
-
-// The file's cases whose names start with `prefix` ("opt_", "sched_", "clip_").
-inline std::vector<std::string> optim_cases(const std::string& prefix) {
-  std::vector<std::string> names;
-  for (const std::string& n : list_fixture_cases(kOptimFixtureFile)) {
-    if (n.rfind(prefix, 0) == 0) names.push_back(n);
-  }
-  return names;
-}
 
 // The space-separated words of the string attribute `attr` of /cases/<name>.
 inline std::vector<std::string> case_attribute_words(const std::string& name,
@@ -63,24 +53,6 @@ inline std::vector<std::string> case_attribute_words(const std::string& name,
   std::istringstream in(text);
   for (std::string w; in >> w;) words.push_back(w);
   return words;
-}
-
-// Empty when every file case has a C++ twin and the reverse; else one line per stray case.
-template <typename Table>
-std::string twin_mismatch(const std::vector<std::string>& file_cases, const Table& table,
-                          const std::string& test_file) {
-  const std::set<std::string> in_file(file_cases.begin(), file_cases.end());
-  std::string missing;
-  for (const std::string& name : in_file) {
-    if (!table.count(name))
-      missing += "\n  no C++ case in " + test_file + " for fixture case " + name;
-  }
-  for (const auto& entry : table) {
-    if (!in_file.count(entry.first))
-      missing += "\n  no fixture case for C++ case " + entry.first +
-                 "; add it to tests/fixtures/make_optim_fixtures.py and rerun it";
-  }
-  return missing;
 }
 
 // Elementwise-equal copy of `x` whose storage is strided (every other element of a buffer twice

@@ -60,6 +60,11 @@ Params with_grads(const std::vector<Tensor>& grads, bool strided) {
 
 }  // namespace
 
+namespace {
+nw::test::ParityFixture fixture{nw::test::kOptimFixtureFile, "make_optim_fixtures.py",
+                                "optim/tst_clip.cpp", "clip_"};
+}  // namespace
+
 class TestClip : public QObject {
   Q_OBJECT
 
@@ -71,31 +76,22 @@ class TestClip : public QObject {
   void noGradientsGiveZero();
   void nonFiniteNorm();
   void badArgumentsThrow();
-
- private:
-  std::vector<std::string> file_cases_;
 };
 
 void TestClip::initTestCase() {
-  try {
-    file_cases_ = nw::test::optim_cases("clip_");
-  } catch (const std::exception& e) {
-    QFAIL(e.what());
-  }
+  const std::string error = fixture.load();
+  QVERIFY2(error.empty(), error.c_str());
 }
 
 void TestClip::tableMatchesFixtureFile() {
-  const std::string missing =
-      nw::test::twin_mismatch(file_cases_, clip_cases(), "tests/core/optim/tst_clip.cpp");
-  QVERIFY2(missing.empty(), ("the clipping cases and optim.h5 disagree:" + missing).c_str());
+  const std::string errors = fixture.pairing_errors(clip_cases());
+  QVERIFY2(errors.empty(), errors.c_str());
 }
 
 void TestClip::matchesPyTorch_data() {
   QTest::addColumn<QString>("name");
   QTest::addColumn<bool>("strided");
-  std::set<std::string> names(file_cases_.begin(), file_cases_.end());
-  for (const auto& [name, fn] : clip_cases()) names.insert(name);
-  for (const std::string& name : names) {
+  for (const std::string& name : fixture.row_names(clip_cases())) {
     QTest::newRow(name.c_str()) << QString::fromStdString(name) << false;
     QTest::newRow((name + "_strided").c_str()) << QString::fromStdString(name) << true;
   }
@@ -105,9 +101,8 @@ void TestClip::matchesPyTorch() {
   QFETCH(QString, name);
   QFETCH(bool, strided);
   const auto it = clip_cases().find(name.toStdString());
-  QVERIFY2(it != clip_cases().end(), "fixture case has no C++ twin in tst_clip.cpp");
-  QVERIFY2(std::count(file_cases_.begin(), file_cases_.end(), it->first),
-           "C++ case has no fixture; add it to make_optim_fixtures.py and rerun the script");
+  const std::string unpaired = fixture.unpaired(name.toStdString(), clip_cases());
+  QVERIFY2(unpaired.empty(), unpaired.c_str());
   const nw::test::FixtureCase fc =
       nw::test::load_fixture_case(nw::test::kOptimFixtureFile, it->first);
   const std::vector<Tensor> got = it->second(with_grads(fc.inputs, strided));

@@ -32,12 +32,6 @@ void run_steps(Outcome& run, const Problem& pr, size_t first, size_t last) {
   }
 }
 
-void expect_close(const std::string& what, const Tensor& a, const Tensor& b, std::string& errors) {
-  const Tolerance tol = parity_tolerance(b.dtype());
-  std::string why;
-  if (!tensors_close(a, b, tol.atol, tol.rtol, &why)) errors += "\n  " + what + ": " + why;
-}
-
 // Compares a run's parameters after every step and its final state with the fixture.
 std::string compare(const std::string& name, const FixtureCase& fc, const Outcome& run) {
   std::string errors;
@@ -79,6 +73,11 @@ std::string compare(const std::string& name, const FixtureCase& fc, const Outcom
 
 using namespace nw::test;
 
+namespace {
+nw::test::ParityFixture fixture{nw::test::kOptimFixtureFile, "make_optim_fixtures.py",
+                                "optim/optimizer_cases.h", "opt_"};
+}  // namespace
+
 class TestOptimizers : public QObject {
   Q_OBJECT
 
@@ -96,38 +95,31 @@ class TestOptimizers : public QObject {
 
  private:
   void check_case(bool strided);
-  std::vector<std::string> file_cases_;
 };
 
 void TestOptimizers::initTestCase() {
-  try {
-    file_cases_ = optim_cases("opt_");
-  } catch (const std::exception& e) {
-    QFAIL(e.what());
-  }
-  qInfo("%zu fixture cases, %zu C++ cases", file_cases_.size(), optimizer_cases().size());
+  const std::string error = fixture.load();
+  QVERIFY2(error.empty(), error.c_str());
+  qInfo("%zu fixture cases, %zu C++ cases", fixture.file_cases().size(), optimizer_cases().size());
 }
 
 void TestOptimizers::tableMatchesFixtureFile() {
-  const std::string missing =
-      twin_mismatch(file_cases_, optimizer_cases(), "tests/core/optim/optimizer_cases.h");
-  QVERIFY2(missing.empty(), ("the optimizer cases and optim.h5 disagree:" + missing).c_str());
+  const std::string errors = fixture.pairing_errors(optimizer_cases());
+  QVERIFY2(errors.empty(), errors.c_str());
 }
 
 void TestOptimizers::matchesPyTorch_data() {
   QTest::addColumn<QString>("name");
-  std::set<std::string> names(file_cases_.begin(), file_cases_.end());
-  for (const auto& [name, make] : optimizer_cases()) names.insert(name);
-  for (const std::string& name : names) QTest::newRow(name.c_str()) << QString::fromStdString(name);
+  for (const std::string& name : fixture.row_names(optimizer_cases()))
+    QTest::newRow(name.c_str()) << QString::fromStdString(name);
 }
 
 void TestOptimizers::check_case(bool strided) {
   QFETCH(QString, name);
   const std::string case_name = name.toStdString();
   const auto it = optimizer_cases().find(case_name);
-  QVERIFY2(it != optimizer_cases().end(), "fixture case has no C++ twin in optimizer_cases.h");
-  QVERIFY2(std::count(file_cases_.begin(), file_cases_.end(), case_name),
-           "C++ case has no fixture; add it to make_optim_fixtures.py and rerun the script");
+  const std::string unpaired = fixture.unpaired(case_name, optimizer_cases());
+  QVERIFY2(unpaired.empty(), unpaired.c_str());
   std::string errors;
   try {
     const FixtureCase fc = load_fixture_case(kOptimFixtureFile, case_name);
@@ -155,7 +147,8 @@ void TestOptimizers::tensorOpPathMatchesPyTorch() {
 void TestOptimizers::stateDictRoundTripIsBitIdentical() {
   QFETCH(QString, name);
   const auto it = optimizer_cases().find(name.toStdString());
-  if (it == optimizer_cases().end()) QSKIP("no C++ twin (reported by matchesPyTorch)");
+  const std::string unpaired = fixture.unpaired(name.toStdString(), optimizer_cases());
+  QVERIFY2(unpaired.empty(), unpaired.c_str());
   const FixtureCase fc = load_fixture_case(kOptimFixtureFile, name.toStdString());
   const Problem pr = load_problem(fc);
   const size_t steps = pr.scales.size(), half = steps / 2;

@@ -53,6 +53,11 @@ bool close(double a, double b) {
 
 }  // namespace
 
+namespace {
+nw::test::ParityFixture fixture{nw::test::kOptimFixtureFile, "make_optim_fixtures.py",
+                                "optim/scheduler_cases.h", "sched_"};
+}  // namespace
+
 class TestSchedulers : public QObject {
   Q_OBJECT
 
@@ -68,40 +73,31 @@ class TestSchedulers : public QObject {
   void resumingNeedsInitialLr();
   void badSettingsThrow();
   void mismatchedStateDictThrows();
-
- private:
-  std::vector<std::string> file_cases_;
 };
 
 void TestSchedulers::initTestCase() {
-  try {
-    file_cases_ = nw::test::optim_cases("sched_");
-  } catch (const std::exception& e) {
-    QFAIL(e.what());
-  }
-  qInfo("%zu fixture cases, %zu C++ cases", file_cases_.size(), sched_cases().size());
+  const std::string error = fixture.load();
+  QVERIFY2(error.empty(), error.c_str());
+  qInfo("%zu fixture cases, %zu C++ cases", fixture.file_cases().size(), sched_cases().size());
 }
 
 void TestSchedulers::tableMatchesFixtureFile() {
-  const std::string missing =
-      nw::test::twin_mismatch(file_cases_, sched_cases(), "tests/core/optim/scheduler_cases.h");
-  QVERIFY2(missing.empty(), ("the scheduler cases and optim.h5 disagree:" + missing).c_str());
+  const std::string errors = fixture.pairing_errors(sched_cases());
+  QVERIFY2(errors.empty(), errors.c_str());
 }
 
 void TestSchedulers::matchesPyTorch_data() {
   QTest::addColumn<QString>("name");
-  std::set<std::string> names(file_cases_.begin(), file_cases_.end());
-  for (const auto& [name, c] : sched_cases()) names.insert(name);
-  for (const std::string& name : names) QTest::newRow(name.c_str()) << QString::fromStdString(name);
+  for (const std::string& name : fixture.row_names(sched_cases()))
+    QTest::newRow(name.c_str()) << QString::fromStdString(name);
 }
 
 void TestSchedulers::matchesPyTorch() {
   QFETCH(QString, name);
   const std::string case_name = name.toStdString();
   const auto it = sched_cases().find(case_name);
-  QVERIFY2(it != sched_cases().end(), "fixture case has no C++ twin in scheduler_cases.h");
-  QVERIFY2(std::count(file_cases_.begin(), file_cases_.end(), case_name),
-           "C++ case has no fixture; add it to make_optim_fixtures.py and rerun the script");
+  const std::string unpaired = fixture.unpaired(case_name, sched_cases());
+  QVERIFY2(unpaired.empty(), unpaired.c_str());
   const nw::test::FixtureCase fc = nw::test::load_fixture_case(kOptimFixtureFile, case_name);
   const std::vector<double> metrics =
       fc.inputs.empty() ? std::vector<double>{} : fc.inputs[0].to_vector<double>();
@@ -139,7 +135,8 @@ void TestSchedulers::matchesPyTorch() {
 void TestSchedulers::stateDictRoundTrip() {
   QFETCH(QString, name);
   const auto it = sched_cases().find(name.toStdString());
-  if (it == sched_cases().end()) QSKIP("no C++ twin (reported by matchesPyTorch)");
+  const std::string unpaired = fixture.unpaired(name.toStdString(), sched_cases());
+  QVERIFY2(unpaired.empty(), unpaired.c_str());
   const nw::test::FixtureCase fc = nw::test::load_fixture_case(kOptimFixtureFile, it->first);
   const std::vector<double> metrics =
       fc.inputs.empty() ? std::vector<double>{} : fc.inputs[0].to_vector<double>();
