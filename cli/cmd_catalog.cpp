@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "io/catalog.h"
 #include "session.h"
+#include "tensor/errors.h"
 
 namespace nw::cli {
 

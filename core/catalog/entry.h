@@ -75,7 +75,7 @@ class Table {
   }
   std::vector<EntryInfo> infos() const {
     std::shared_lock lock(mutex_);
-    return {entries_.begin(), entries_.end()};
+    return std::vector<EntryInfo>(entries_.begin(), entries_.end());
   }
 
  private:

@@ -16,10 +16,9 @@ std::string format_shape(const SampleShape& s) {
 }
 
 const std::vector<std::string>& categories() {
-  static const std::vector<std::string> c = {"Input",         "Linear",    "Convolution",
-                                             "Pooling",       "Normalization", "Recurrent",
-                                             "Activation",    "Regularization", "Shape",
-                                             "Merge"};
+  static const std::vector<std::string> c = {
+      "Input",     "Linear",     "Convolution",    "Pooling", "Normalization",
+      "Recurrent", "Activation", "Regularization", "Shape",   "Merge"};
   return c;
 }
 
@@ -96,7 +95,8 @@ Registry& Registry::instance() {
 
 void Registry::add(LayerType type) {
   if (type.name.empty()) throw Error("Registry::add: a layer type needs a name");
-  if (find(type.name)) throw Error("Registry::add: layer type '" + type.name + "' is already registered");
+  if (find(type.name))
+    throw Error("Registry::add: layer type '" + type.name + "' is already registered");
   if (std::find(categories().begin(), categories().end(), type.category) == categories().end())
     throw Error("Registry::add: '" + type.name + "' has unknown category '" + type.category + "'");
   if (!type.shape) throw Error("Registry::add: '" + type.name + "' has no shape rule");
@@ -108,8 +108,8 @@ void Registry::add(LayerType type) {
                   "float or null, or padding");
   for (const ParamSpec& p : type.params)
     if (!p.default_value.is_null() && !check_param(p, p.default_value).empty())
-      throw Error("Registry::add: '" + type.name + "." + p.name + "' default is invalid: " +
-                  check_param(p, p.default_value));
+      throw Error("Registry::add: '" + type.name + "." + p.name +
+                  "' default is invalid: " + check_param(p, p.default_value));
   // Without a default, a parameter must be set unless the shape rule infers it (or null is a
   // value of its own, as BatchNorm's momentum).
   for (ParamSpec& p : type.params)

@@ -8,6 +8,10 @@
 #include <QRegularExpressionValidator>
 #include <QSignalBlocker>
 
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
 #include "inspector/checked_line_edit.h"
 #include "inspector/inspector_style.h"
 #include "inspector/nullable_spin_box.h"

@@ -34,6 +34,7 @@ TransformsEditor::TransformsEditor(QWidget* parent)
   add_button->setText(tr("Add transform"));
   add_button->setPopupMode(QToolButton::InstantPopup);
   auto* menu = new QMenu(add_button);
+  menu->setToolTipsVisible(true);
   for (const io::TransformEntry* e : io::transforms().entries()) {
     QAction* action =
         menu->addAction(qstr(e->name), this, [this, type = qstr(e->name)] { add(type); });
