@@ -134,7 +134,7 @@ ArgSpec file(std::string name, std::string description, std::string label, std::
 }
 
 ArgSpec optional_arg(std::string name, ArgKind kind, std::string description, std::string label,
-                 std::string placeholder) {
+                     std::string placeholder) {
   return {.name = std::move(name),
           .kind = kind,
           .description = std::move(description),
@@ -145,14 +145,14 @@ ArgSpec optional_arg(std::string name, ArgKind kind, std::string description, st
 // Keys every source takes (synthetic has its own "classes": a count, not a filter).
 std::vector<ArgSpec> with_common(std::vector<ArgSpec> args, bool filter = true) {
   if (filter) {
-    ArgSpec classes = optional_arg("classes", ArgKind::IntList,
-                               "keep only these class indices, relabelled 0, 1, ...; empty: all",
-                               "Classes", "all");
+    ArgSpec classes = optional_arg(
+        "classes", ArgKind::IntList,
+        "keep only these class indices, relabelled 0, 1, ...; empty: all", "Classes", "all");
     classes.min = 0;
     args.push_back(classes);
   }
-  ArgSpec limit =
-      optional_arg("limit", ArgKind::Int, "use only the first N samples; empty: all", "Limit", "all");
+  ArgSpec limit = optional_arg("limit", ArgKind::Int, "use only the first N samples; empty: all",
+                               "Limit", "all");
   limit.min = 1;
   args.push_back(limit);
   return args;
@@ -208,19 +208,21 @@ void add_builtin_sources(catalog::Table<DataSourceEntry>& t) {
           {file("path", "CSV file, one sample per row", "File",
                 "CSV files (*.csv *.tsv *.txt)" + any),
            optional_arg("label", ArgKind::Column, "column name or index; empty: the last column",
-                    "Label column", "the last column"),
+                        "Label column", "the last column"),
            optional_arg("features", ArgKind::ColumnList,
-                    "names or indices, separated by commas; empty: every other column",
-                    "Feature columns", "every other column"),
-           optional_arg("delimiter", ArgKind::Text, "one character; empty: a comma", "Delimiter", ","),
+                        "names or indices, separated by commas; empty: every other column",
+                        "Feature columns", "every other column"),
+           optional_arg("delimiter", ArgKind::Text, "one character; empty: a comma", "Delimiter",
+                        ","),
            optional_arg("header", ArgKind::Bool, "the first row names the columns", "Header row",
-                    "detect")}),
+                        "detect")}),
       check_csv));
   t.add(source(
       "hdf5", "HDF5 file", "two datasets of an HDF5 file: the samples and the targets",
-      with_common({file("path", "HDF5 file", "File", "HDF5 files (*.h5 *.hdf5)" + any),
-                   optional_arg("x", ArgKind::Text, "dataset of the samples", "Features", "features"),
-                   optional_arg("y", ArgKind::Text, "dataset of the targets", "Labels", "labels")}),
+      with_common(
+          {file("path", "HDF5 file", "File", "HDF5 files (*.h5 *.hdf5)" + any),
+           optional_arg("x", ArgKind::Text, "dataset of the samples", "Features", "features"),
+           optional_arg("y", ArgKind::Text, "dataset of the targets", "Labels", "labels")}),
       [](ObjectReader& r, std::vector<Problem>& p) {
         require_path(r, "path", "data.h5", p);
         detail::read_string(r.take("x"), r.at("x"), p);
@@ -233,8 +235,8 @@ void add_builtin_sources(catalog::Table<DataSourceEntry>& t) {
                  .label = "Folder",
                  .path = PathKind::Folder};
   ArgSpec size =
-      optional_arg("size", ArgKind::IntPair, "resize to this: 32, or height, width; empty: as stored",
-               "Size", "as stored");
+      optional_arg("size", ArgKind::IntPair,
+                   "resize to this: 32, or height, width; empty: as stored", "Size", "as stored");
   size.min = 1;
   ArgSpec channels{.name = "channels",
                    .kind = ArgKind::Int,

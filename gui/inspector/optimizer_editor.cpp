@@ -1,5 +1,6 @@
 #include "inspector/optimizer_editor.h"
 
+#include <QCoreApplication>
 #include <QFormLayout>
 #include <QSignalBlocker>
 #include <QVBoxLayout>
@@ -23,6 +24,13 @@ std::vector<catalog::ArgSpec> scheduler_args(const std::string& type) {
   return e ? e->args : std::vector<catalog::ArgSpec>{};
 }
 
+// The entry's name, with its description as the item's tooltip.
+void add_entry(QComboBox* box, const catalog::EntryInfo& e) {
+  box->addItem(qstr(e.name), qstr(e.name));
+  box->setItemData(box->count() - 1, QCoreApplication::translate("catalog", e.description.c_str()),
+                   Qt::ToolTipRole);
+}
+
 }  // namespace
 
 OptimizerEditor::OptimizerEditor(QWidget* parent)
@@ -35,14 +43,14 @@ OptimizerEditor::OptimizerEditor(QWidget* parent)
   column->setContentsMargins(0, 0, 0, 0);
   QFormLayout* top = make_form();
   optimizer_->setObjectName(QStringLiteral("training.optimizer.type"));
-  for (const std::string& t : io::optimizer_types()) optimizer_->addItem(qstr(t), qstr(t));
+  for (const io::OptimizerEntry* e : io::optimizers().entries()) add_entry(optimizer_, *e);
   top->addRow(tr("Optimizer"), optimizer_);
   column->addLayout(top);
   column->addWidget(optimizer_form_);
   QFormLayout* mid = make_form();
   scheduler_->setObjectName(QStringLiteral("training.scheduler.type"));
   scheduler_->addItem(tr("None (constant)"), QString());
-  for (const std::string& t : io::scheduler_types()) scheduler_->addItem(qstr(t), qstr(t));
+  for (const io::SchedulerEntry* e : io::schedulers().entries()) add_entry(scheduler_, *e);
   scheduler_->setToolTip(tr("How the learning rate changes during training"));
   mid->addRow(tr("LR schedule"), scheduler_);
   column->addLayout(mid);

@@ -91,11 +91,16 @@ class TestCatalog : public QObject {
       QCOMPARE(problems_of(json::object(), {{"transforms", json::array({spec})}}), QString());
       QVERIFY(e->make(spec));
     }
-    for (const io::DataSourceEntry* e : io::data_sources().entries())
-      QCOMPARE(problems_of(json::object(), {{"train", io::starter_spec(*e, "source")}}), QString());
+    // Files are asked for by the form: any name will do here (the loader checks no file).
+    for (const io::DataSourceEntry* e : io::data_sources().entries()) {
+      json spec = io::starter_spec(*e, "source");
+      for (const catalog::ArgSpec& a : e->args)
+        if (a.required && a.kind == catalog::ArgKind::Path) spec[a.name] = "some/file";
+      QCOMPARE(problems_of(json::object(), {{"train", spec}}), QString());
+    }
   }
 
-  // The builders take PyTorch's defaults from the entries: StepLR halves nothing until step 10.
+  // The builders take PyTorch's defaults from the entries: StepLR with gamma 0.1.
   void builders_use_entry_defaults() {
     Tensor p = zeros({1});
     p.requires_grad_(true);
@@ -116,12 +121,12 @@ class TestCatalog : public QObject {
     QVERIFY(problems_of({{"loss", {{"type", "MSELos"}}}}).contains("did you mean \"MSELoss\""));
     QVERIFY(problems_of({{"scheduler", {{"type", "StepLr"}, {"step_size", 1}}}})
                 .contains("did you mean \"StepLR\""));
-    QVERIFY(problems_of(json::object(), {{"transforms", json::array({json{{"type", "normalise"}}})}})
-                .contains("did you mean \"normalize\""));
+    QVERIFY(
+        problems_of(json::object(), {{"transforms", json::array({json{{"type", "normalise"}}})}})
+            .contains("did you mean \"normalize\""));
     QVERIFY(problems_of(json::object(), {{"train", {{"source", "cvs"}, {"path", "a.csv"}}}})
                 .contains("did you mean \"csv\""));
-    QCOMPARE(catalog::close_names("Adma", io::optimizers().names()),
-             std::vector<std::string>{"Adam"});
+    QCOMPARE(catalog::close_names("Adma", io::optimizers().names()).front(), std::string("Adam"));
   }
 
   // A word argument's choices come from its spec, and the loader refuses other words.
