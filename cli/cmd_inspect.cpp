@@ -1,6 +1,7 @@
 // The commands that look without training: summary, validate, layers, init, checkpoint.
 #include <iostream>
 
+#include "catalog/listing.h"
 #include "commands.h"
 #include "graph/registry.h"
 #include "io/checkpoint.h"
@@ -9,22 +10,6 @@
 namespace nw::cli {
 
 namespace {
-
-std::string param_text(const graph::ParamSpec& p) {
-  std::string s = p.name + ": " + graph::to_string(p.kind);
-  if (!p.choices.empty()) {
-    s += " (";
-    for (size_t i = 0; i < p.choices.size(); ++i) s += (i ? ", " : "") + p.choices[i];
-    s += ")";
-  }
-  if (p.inferred)
-    s += ", inferred from the input";
-  else if (!p.default_value.is_null())
-    s += " = " + p.default_value.dump();
-  else
-    s += ", required";
-  return s;
-}
 
 int run_layers(bool json) {
   const auto& types = graph::Registry::instance().types();
@@ -59,7 +44,7 @@ int run_layers(bool json) {
       if (!header) std::cout << cat << "\n";
       header = true;
       std::cout << "  " << t.name << ": " << t.description << "\n";
-      for (const auto& p : t.params) std::cout << "      " << param_text(p) << "\n";
+      for (const auto& p : t.params) std::cout << "      " << catalog::arg_line(p) << "\n";
       if (t.outputs.size() > 1) {
         std::cout << "      outputs:";
         for (size_t i = 0; i < t.outputs.size(); ++i)

@@ -11,6 +11,7 @@ void add_predict_command(CLI::App& app, int& result);
 void add_summary_command(CLI::App& app, int& result);
 void add_validate_command(CLI::App& app, int& result);
 void add_layers_command(CLI::App& app, int& result);
+void add_catalog_command(CLI::App& app, int& result);
 void add_init_command(CLI::App& app, int& result);
 void add_checkpoint_command(CLI::App& app, int& result);
 void add_devices_command(CLI::App& app, int& result);

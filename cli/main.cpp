@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   add_summary_command(app, result);
   add_validate_command(app, result);
   add_layers_command(app, result);
+  add_catalog_command(app, result);
   add_init_command(app, result);
   add_checkpoint_command(app, result);
   add_devices_command(app, result);

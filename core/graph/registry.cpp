@@ -4,23 +4,10 @@
 #include <cmath>
 #include <sstream>
 
+#include "catalog/entry.h"
 #include "graph/builtin_layers.h"
 
 namespace nw::graph {
-
-const char* to_string(ParamKind kind) {
-  switch (kind) {
-    case ParamKind::Int: return "int";
-    case ParamKind::Float: return "float";
-    case ParamKind::Bool: return "bool";
-    case ParamKind::Choice: return "choice";
-    case ParamKind::IntPair: return "int or pair";
-    case ParamKind::IntList: return "list of int";
-    case ParamKind::OptionalFloat: return "float or null";
-    case ParamKind::Padding: return "int, pair or word";
-  }
-  return "?";
-}
 
 std::string format_shape(const SampleShape& s) {
   std::string out = "(N";
@@ -29,10 +16,9 @@ std::string format_shape(const SampleShape& s) {
 }
 
 const std::vector<std::string>& categories() {
-  static const std::vector<std::string> c = {"Input",         "Linear",    "Convolution",
-                                             "Pooling",       "Normalization", "Recurrent",
-                                             "Activation",    "Regularization", "Shape",
-                                             "Merge"};
+  static const std::vector<std::string> c = {
+      "Input",     "Linear",     "Convolution",    "Pooling", "Normalization",
+      "Recurrent", "Activation", "Regularization", "Shape",   "Merge"};
   return c;
 }
 
@@ -40,102 +26,6 @@ const ParamSpec* LayerType::param(const std::string& n) const {
   for (const ParamSpec& p : params)
     if (p.name == n) return &p;
   return nullptr;
-}
-
-// ---- values
-
-namespace {
-
-bool is_integer(const ParamValue& v) {
-  if (v.is_number_integer()) return true;
-  // 3.0 written by a tool that only knows doubles is still an integer.
-  return v.is_number_float() && std::isfinite(v.get<double>()) &&
-         v.get<double>() == std::floor(v.get<double>()) && std::fabs(v.get<double>()) < 9e15;
-}
-
-std::string range_text(const ParamSpec& s) {
-  const bool has_min = s.min > -1e299, has_max = s.max < 1e299;
-  std::ostringstream os;
-  if (has_min && has_max) os << " in [" << s.min << ", " << s.max << "]";
-  else if (has_min) os << " >= " << s.min;
-  else if (has_max) os << " <= " << s.max;
-  return os.str();
-}
-
-std::string int_wanted(const ParamSpec& s) {
-  if (s.min == 1 && s.max > 1e299) return "a positive integer";
-  if (s.min == 0 && s.max > 1e299) return "a non-negative integer";
-  return "an integer" + range_text(s);
-}
-
-std::string ints_wanted(const ParamSpec& s) {  // the plural, for lists
-  if (s.min == 1 && s.max > 1e299) return "positive integers";
-  if (s.min == 0 && s.max > 1e299) return "non-negative integers";
-  return "integers" + range_text(s);
-}
-
-bool in_range(const ParamSpec& s, double v) { return v >= s.min && v <= s.max; }
-
-std::string got(const ParamValue& v) { return "got " + v.dump(); }
-
-std::string check_int(const ParamSpec& s, const ParamValue& v) {
-  if (!is_integer(v) || !in_range(s, v.get<double>())) return "expected " + int_wanted(s) + ", " + got(v);
-  return {};
-}
-
-std::string check_pair(const ParamSpec& s, const ParamValue& v) {
-  const std::string want = "expected " + int_wanted(s) + " or a pair of them, " + got(v);
-  if (is_integer(v)) return in_range(s, v.get<double>()) ? std::string() : want;
-  if (!v.is_array() || v.size() != 2) return want;
-  for (const auto& e : v)
-    if (!is_integer(e) || !in_range(s, e.get<double>())) return want;
-  return {};
-}
-
-}  // namespace
-
-std::string check_param(const ParamSpec& s, const ParamValue& v) {
-  switch (s.kind) {
-    case ParamKind::Int: return check_int(s, v);
-    case ParamKind::Float:
-      if (!v.is_number() || !std::isfinite(v.get<double>()) || !in_range(s, v.get<double>()))
-        return "expected a number" + range_text(s) + ", " + got(v);
-      return {};
-    case ParamKind::OptionalFloat:
-      if (v.is_null()) return {};
-      if (!v.is_number() || !std::isfinite(v.get<double>()) || !in_range(s, v.get<double>()))
-        return "expected a number" + range_text(s) + " or null, " + got(v);
-      return {};
-    case ParamKind::Bool:
-      if (!v.is_boolean()) return "expected true or false, " + got(v);
-      return {};
-    case ParamKind::Choice: {
-      if (v.is_string() &&
-          std::find(s.choices.begin(), s.choices.end(), v.get<std::string>()) != s.choices.end())
-        return {};
-      std::string list;
-      for (const auto& c : s.choices) list += (list.empty() ? "\"" : ", \"") + c + "\"";
-      return "expected one of " + list + ", " + got(v);
-    }
-    case ParamKind::IntPair: return check_pair(s, v);
-    case ParamKind::Padding:
-      if (v.is_string()) {
-        if (std::find(s.choices.begin(), s.choices.end(), v.get<std::string>()) != s.choices.end())
-          return {};
-        std::string list;
-        for (const auto& c : s.choices) list += (list.empty() ? "\"" : ", \"") + c + "\"";
-        return "expected " + int_wanted(s) + ", a pair, or one of " + list + ", " + got(v);
-      }
-      return check_pair(s, v);
-    case ParamKind::IntList: {
-      const std::string want = "expected a list of " + ints_wanted(s) + ", " + got(v);
-      if (!v.is_array() || v.empty()) return want;
-      for (const auto& e : v)
-        if (!is_integer(e) || !in_range(s, e.get<double>())) return want;
-      return {};
-    }
-  }
-  return {};
 }
 
 // ---- the shape context
@@ -205,15 +95,25 @@ Registry& Registry::instance() {
 
 void Registry::add(LayerType type) {
   if (type.name.empty()) throw Error("Registry::add: a layer type needs a name");
-  if (find(type.name)) throw Error("Registry::add: layer type '" + type.name + "' is already registered");
+  if (find(type.name))
+    throw Error("Registry::add: layer type '" + type.name + "' is already registered");
   if (std::find(categories().begin(), categories().end(), type.category) == categories().end())
     throw Error("Registry::add: '" + type.name + "' has unknown category '" + type.category + "'");
   if (!type.shape) throw Error("Registry::add: '" + type.name + "' has no shape rule");
   if (type.outputs.empty()) throw Error("Registry::add: '" + type.name + "' has no output port");
   for (const ParamSpec& p : type.params)
+    if (p.kind > ParamKind::Padding)  // the inspector has editors for the layer kinds only
+      throw Error("Registry::add: '" + type.name + "." + p.name + "' is a " + to_string(p.kind) +
+                  "; layer parameters are int, float, bool, choice, int or pair, list of int, "
+                  "float or null, or padding");
+  for (const ParamSpec& p : type.params)
     if (!p.default_value.is_null() && !check_param(p, p.default_value).empty())
-      throw Error("Registry::add: '" + type.name + "." + p.name + "' default is invalid: " +
-                  check_param(p, p.default_value));
+      throw Error("Registry::add: '" + type.name + "." + p.name +
+                  "' default is invalid: " + check_param(p, p.default_value));
+  // Without a default, a parameter must be set unless the shape rule infers it (or null is a
+  // value of its own, as BatchNorm's momentum).
+  for (ParamSpec& p : type.params)
+    p.required = p.default_value.is_null() && !p.inferred && p.kind != ParamKind::OptionalFloat;
   types_.push_back(std::move(type));
 }
 
@@ -229,41 +129,8 @@ std::vector<std::string> Registry::names() const {
   return out;
 }
 
-namespace {
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-}  // namespace
-
 std::vector<std::string> Registry::suggest(const std::string& name) const {
-  std::vector<std::pair<size_t, std::string>> scored;
-  const std::string n = lower(name);
-  for (const LayerType& t : types_) {
-    const std::string l = lower(t.name);
-    const size_t d = edit_distance(n, l);
-    if (d <= std::max<size_t>(2, n.size() / 3) || l.find(n) != std::string::npos ||
-        (!l.empty() && n.find(l) != std::string::npos))
-      scored.emplace_back(d, t.name);
-  }
-  std::sort(scored.begin(), scored.end());
-  std::vector<std::string> out;
-  for (size_t i = 0; i < scored.size() && i < 3; ++i) out.push_back(scored[i].second);
-  return out;
+  return catalog::close_names(name, names());
 }
 
 }  // namespace nw::graph

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "catalog/arg_spec.h"
 #include "nn/module.h"
 #include "tensor/shape.h"
 
@@ -23,30 +24,11 @@ namespace nw::graph {
 using ParamValue = nlohmann::json;
 using ParamMap = std::map<std::string, ParamValue>;
 
-enum class ParamKind {
-  Int,            // 512
-  Float,          // 0.5
-  Bool,           // true
-  Choice,         // one of `choices`: "zeros"
-  IntPair,        // 3 or [3, 3] (a square kernel, or height and width)
-  IntList,        // [1, 28, 28] (a shape)
-  OptionalFloat,  // 0.1 or null (BatchNorm's momentum)
-  Padding,        // an IntPair or "same" / "valid"
-};
-const char* to_string(ParamKind kind);
-
-struct ParamSpec {
-  std::string name;  // PyTorch's keyword: "out_features"
-  ParamKind kind = ParamKind::Int;
-  ParamValue default_value;          // null: required, unless inferred
-  std::string description;           // one line, for the inspector's tooltip and `layers`
-  double min = -1e300, max = 1e300;  // inclusive, for numbers and each element of pairs/lists
-  std::vector<std::string> choices;  // for Choice and Padding
-  // Filled by the shape rule unless the user pinned a value: from the incoming shape
-  // (in_features), or from other parameters (MaxPool2d's stride, PyTorch's None, becomes
-  // kernel_size). An inferred parameter may default to null without being required.
-  bool inferred = false;
-};
+// A parameter's spec is the catalog's argument spec (catalog/arg_spec.h): name, kind, default,
+// range or choices, inferred-from-input, one-line description.
+using ParamKind = catalog::ArgKind;
+using ParamSpec = catalog::ArgSpec;
+using catalog::to_string;
 
 struct PortSpec {
   std::string name;  // "input", "output", "hidden"
@@ -137,7 +119,9 @@ class Registry {
 };
 
 // Checks one value against its spec; returns an empty string when valid, otherwise what is wrong
-// ("expected a positive integer or a pair, got \"3x3\"").
-std::string check_param(const ParamSpec& spec, const ParamValue& value);
+// ("expected a positive integer or a pair of them, got \"3x3\""). See catalog::check_arg.
+inline std::string check_param(const ParamSpec& spec, const ParamValue& value) {
+  return catalog::check_arg(spec, value);
+}
 
 }  // namespace nw::graph

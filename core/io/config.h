@@ -20,9 +20,8 @@
 namespace nw::io {
 
 // One data source, as written: {"source": "fashion-mnist", "split": "train"}. The source kinds
-// and their keys: fashion-mnist (split), idx (images, labels), csv (path, label, features),
-// hdf5 (path, x, y), image-folder (path, size, channels), synthetic (shape, classes, count, seed,
-// binary). Kept as JSON; checked by check_source and opened by open_source.
+// and their keys are the catalog's (io::data_sources(), `netwright-cli catalog data-sources`).
+// Kept as JSON; checked by check_source and opened by open_source.
 struct DataSource {
   nlohmann::json spec = nlohmann::json::object();
   std::string kind() const;  // spec["source"]

@@ -5,6 +5,7 @@
 #include "data/subset.h"
 #include "data/transformed.h"
 #include "data/transforms.h"
+#include "io/catalog.h"
 #include "io/config_checks.h"
 #include "io/data_sources.h"
 #include "io/kwargs.h"
@@ -22,19 +23,11 @@ struct Pipelines {
   data::TransformPtr eval;   // the deterministic ones only: no augmentation when measuring
 };
 
+// From a transform that passed check_transforms.
 data::TransformPtr make_transform(const json& t, bool& random) {
-  using namespace detail;
-  const std::string type = t.at("type").get<std::string>();
-  random = type.rfind("random_", 0) == 0;
-  if (type == "normalize")
-    return std::make_shared<data::Normalize>(numbers_or(t, "mean", {}), numbers_or(t, "std", {}));
-  if (type == "scale") return std::make_shared<data::ScaleTo01>(number_or(t, "max_value", 255.0));
-  if (type == "random_horizontal_flip")
-    return std::make_shared<data::RandomHorizontalFlip>(number_or(t, "p", 0.5));
-  const json& size = t.at("size");
-  const int64_t h = size.is_array() ? size[0].get<int64_t>() : size.get<int64_t>();
-  const int64_t w = size.is_array() ? size[1].get<int64_t>() : h;
-  return std::make_shared<data::RandomCrop>(h, w, int_or(t, "padding", 0));
+  const TransformEntry* e = transforms().find(t.at("type").get<std::string>());
+  random = e->random;
+  return e->make(complete_spec(t, *e));
 }
 
 Pipelines make_pipelines(const json& transforms) {

@@ -1,10 +1,11 @@
 // Optimizers by PyTorch's class names and keyword arguments ({"type": "SGD", "lr": 0.1,
-// "momentum": 0.9}). The arguments each optimizer knows, and their kinds, come from the
-// optimizer's own defaults, so that a new hyperparameter needs no change here.
+// "momentum": 0.9}): one catalog entry each. The arguments each optimizer knows, and their kinds
+// and defaults, come from the optimizer's own defaults (optimizer_entry), so that a new
+// hyperparameter needs no change here.
+#include <algorithm>
 #include <cmath>
-#include <functional>
-#include <map>
 
+#include "io/catalog.h"
 #include "io/config_checks.h"
 #include "io/json_fields.h"
 #include "io/kwargs.h"
@@ -23,92 +24,72 @@ using optim::ParamGroup;
 using optim::Value;
 using optim::ValueMap;
 
-using Maker = std::function<std::unique_ptr<Optimizer>(std::vector<ParamGroup> groups)>;
-
-struct OptimizerEntry {
-  std::string name;
-  Maker make;  // the groups' options override the optimizer's defaults
-};
-
-const std::vector<OptimizerEntry>& entries() {
-  static const std::vector<OptimizerEntry> e = {
-      {"SGD",
-       [](auto g) { return std::make_unique<optim::SGD>(std::move(g), optim::SGDOptions{}); }},
-      {"Adam",
-       [](auto g) { return std::make_unique<optim::Adam>(std::move(g), optim::AdamOptions{}); }},
-      {"AdamW",
-       [](auto g) { return std::make_unique<optim::AdamW>(std::move(g), optim::AdamWOptions{}); }},
-      {"RMSprop",
-       [](auto g) {
-         return std::make_unique<optim::RMSprop>(std::move(g), optim::RMSpropOptions{});
-       }},
-      {"Adagrad",
-       [](auto g) {
-         return std::make_unique<optim::Adagrad>(std::move(g), optim::AdagradOptions{});
-       }},
-  };
-  return e;
+void add_builtin_optimizers(catalog::Table<OptimizerEntry>& t) {
+  const std::pair<std::string, std::string> lr{"lr", "learning rate"},
+      weight_decay{"weight_decay", "L2 penalty on the parameters"},
+      maximize{"maximize", "ascend the objective instead of descending it"},
+      eps{"eps", "added to the denominator for numerical stability"};
+  t.add(optimizer_entry(
+      "SGD", "Gradient descent", "stochastic gradient descent, with optional (Nesterov) momentum",
+      [](auto g) { return std::make_unique<optim::SGD>(std::move(g), optim::SGDOptions{}); },
+      {lr,
+       {"momentum", "momentum factor"},
+       {"dampening", "dampening of the momentum"},
+       weight_decay,
+       {"nesterov", "Nesterov momentum (needs momentum > 0)"},
+       maximize}));
+  const std::vector<std::pair<std::string, std::string>> adam_help = {
+      lr,
+      {"betas", "running-average coefficients of the gradient and of its square"},
+      eps,
+      weight_decay,
+      {"amsgrad", "the AMSGrad variant: keep the largest second moment"},
+      maximize};
+  t.add(optimizer_entry(
+      "Adam", "Adaptive", "adaptive moment estimation",
+      [](auto g) { return std::make_unique<optim::Adam>(std::move(g), optim::AdamOptions{}); },
+      adam_help));
+  t.add(optimizer_entry(
+      "AdamW", "Adaptive", "Adam with decoupled weight decay",
+      [](auto g) { return std::make_unique<optim::AdamW>(std::move(g), optim::AdamWOptions{}); },
+      adam_help));
+  t.add(optimizer_entry(
+      "RMSprop", "Adaptive", "divides the gradient by a running average of its magnitude",
+      [](auto g) {
+        return std::make_unique<optim::RMSprop>(std::move(g), optim::RMSpropOptions{});
+      },
+      {lr,
+       {"alpha", "smoothing constant"},
+       eps,
+       weight_decay,
+       {"momentum", "momentum factor"},
+       {"centered", "normalize by an estimate of the gradient's variance"},
+       maximize}));
+  t.add(optimizer_entry(
+      "Adagrad", "Adaptive", "per-parameter learning rates from the sum of squared gradients",
+      [](auto g) {
+        return std::make_unique<optim::Adagrad>(std::move(g), optim::AdagradOptions{});
+      },
+      {lr,
+       {"lr_decay", "learning-rate decay"},
+       weight_decay,
+       {"initial_accumulator_value", "starting value of the sum of squares"},
+       eps,
+       maximize}));
 }
 
-const OptimizerEntry* find_entry(const std::string& name) {
-  for (const OptimizerEntry& e : entries())
-    if (e.name == name) return &e;
-  return nullptr;
-}
-
-std::vector<std::string> names() {
-  std::vector<std::string> out;
-  for (const OptimizerEntry& e : entries()) out.push_back(e.name);
-  return out;
-}
-
-// The optimizer's hyperparameters with their default values (their kinds tell what to expect).
-// A group with no parameters is enough to read them.
-const ValueMap& defaults_of(const OptimizerEntry& e) {
-  // Built once, all together, so that threads loading projects at once share it safely.
-  static const std::map<std::string, ValueMap> all = [] {
-    std::map<std::string, ValueMap> m;
-    for (const OptimizerEntry& o : entries())
-      m[o.name] = o.make({ParamGroup{{}, {{"lr", 0.01}}}})->defaults();
-    return m;
-  }();
-  return all.at(e.name);
-}
-
-const char* kind_text(const Value& v) {
-  switch (v.index()) {
-    case 0:
-      return "a number";
-    case 1:
-      return "true or false";
-    case 2:
-      return "a list of numbers";
+// The JSON value of an argument that passed its check, as the optimizer's value.
+Value to_value(const json& v, const catalog::ArgSpec& a) {
+  switch (a.kind) {
+    case catalog::ArgKind::Bool:
+      return v.get<bool>();
+    case catalog::ArgKind::FloatList:
+      return v.get<std::vector<double>>();
+    case catalog::ArgKind::Choice:
+    case catalog::ArgKind::Text:
+      return v.get<std::string>();
     default:
-      return "a string";
-  }
-}
-
-// The JSON value as an optimizer value of the same kind as `like`, or nullopt.
-std::optional<Value> to_value(const json& v, const Value& like) {
-  switch (like.index()) {
-    case 0:
-      if (v.is_number()) return Value(v.get<double>());
-      return std::nullopt;
-    case 1:
-      if (v.is_boolean()) return Value(v.get<bool>());
-      return std::nullopt;
-    case 2: {
-      if (!v.is_array()) return std::nullopt;
-      std::vector<double> out;
-      for (const json& e : v) {
-        if (!e.is_number()) return std::nullopt;
-        out.push_back(e.get<double>());
-      }
-      return Value(out);
-    }
-    default:
-      if (v.is_string()) return Value(v.get<std::string>());
-      return std::nullopt;
+      return v.get<double>();
   }
 }
 
@@ -116,8 +97,8 @@ std::optional<Value> to_value(const json& v, const Value& like) {
 const OptimizerEntry* read_spec(const json& spec, const std::string& where, ValueMap& options,
                                 std::vector<Problem>& problems) {
   using detail::child;
-  using detail::in_quotes;
   using detail::shown;
+  const std::vector<std::string> names = optimizers().names();
   if (!spec.is_object()) {
     problems.push_back(
         {where,
@@ -129,40 +110,40 @@ const OptimizerEntry* read_spec(const json& spec, const std::string& where, Valu
     problems.push_back(
         {child(where, "type"),
          (t == spec.end() ? std::string("missing") : "expected a name, got " + shown(*t)) +
-             "; name the optimizer, one of " + detail::join(names())});
+             "; name the optimizer, one of " + detail::join(names)});
     return nullptr;
   }
-  const OptimizerEntry* e = find_entry(t->get<std::string>());
+  const OptimizerEntry* e = optimizers().find(t->get<std::string>());
   if (!e) {
     problems.push_back({child(where, "type"),
-                        "unknown optimizer " + in_quotes(t->get<std::string>()) +
-                            detail::suggestion(t->get<std::string>(), names(), "known ones are")});
+                        "unknown optimizer " + detail::in_quotes(t->get<std::string>()) +
+                            detail::suggestion(t->get<std::string>(), names, "known ones are")});
     return nullptr;
   }
-  const ValueMap& defaults = defaults_of(*e);
   std::vector<std::string> known;
-  for (const auto& [k, v] : defaults) known.push_back(k);
+  for (const catalog::ArgSpec& a : e->args) known.push_back(a.name);
   const size_t before = problems.size();
   for (auto it = spec.begin(); it != spec.end(); ++it) {
     if (it.key() == "type") continue;
     const std::string at = child(where, it.key());
-    auto d = defaults.find(it.key());
-    if (d == defaults.end()) {
+    const catalog::ArgSpec* a = e->arg(it.key());
+    if (!a) {
       problems.push_back({at, e->name + " has no argument '" + it.key() + "'" +
                                   detail::suggestion(it.key(), known, "its arguments are")});
       continue;
     }
-    if (auto v = to_value(it.value(), d->second))
-      options[it.key()] = *v;
+    if (std::string wrong = catalog::check_arg(*a, it.value()); !wrong.empty())
+      problems.push_back({at, wrong});
     else
-      problems.push_back(
-          {at, std::string("expected ") + kind_text(d->second) + ", got " + shown(it.value())});
+      options[it.key()] = to_value(it.value(), *a);
   }
-  // SGD, as in PyTorch, has no default learning rate (its default is NaN).
-  if (auto lr = defaults.find("lr");
-      lr != defaults.end() && std::isnan(std::get<double>(lr->second)) && !spec.contains("lr"))
-    problems.push_back({child(where, "lr"),
-                        "missing; " + e->name + " has no default learning rate: add \"lr\": 0.01"});
+  // SGD, as in PyTorch, has no default learning rate.
+  for (const catalog::ArgSpec& a : e->args)
+    if (a.required && !spec.contains(a.name))
+      problems.push_back({child(where, a.name),
+                          a.name == "lr" ? "missing; " + e->name +
+                                               " has no default learning rate: add \"lr\": 0.01"
+                                         : "missing; " + e->name + " needs " + a.name});
   if (problems.size() != before) return nullptr;
   // The optimizer's own range checks (betas in [0, 1), lr >= 0, nesterov with momentum ...).
   try {
@@ -192,8 +173,62 @@ std::unique_ptr<Optimizer> stand_in_optimizer(const json& spec) {
 
 }  // namespace detail
 
+catalog::Table<OptimizerEntry>& optimizers() {
+  static catalog::Table<OptimizerEntry>* table = [] {
+    auto* t = new catalog::Table<OptimizerEntry>("optimizer");
+    add_builtin_optimizers(*t);
+    return t;
+  }();
+  return *table;
+}
+
+OptimizerEntry optimizer_entry(std::string name, std::string category, std::string description,
+                               OptimizerFactory make,
+                               const std::vector<std::pair<std::string, std::string>>& help) {
+  OptimizerEntry e;
+  e.name = std::move(name);
+  e.category = std::move(category);
+  e.description = std::move(description);
+  // A group with no parameters is enough to read the defaults.
+  const ValueMap defaults = make({ParamGroup{{}, {{"lr", 0.01}}}})->defaults();
+  for (const auto& [key, value] : defaults) {
+    catalog::ArgSpec a{.name = key};
+    if (const double* d = std::get_if<double>(&value)) {
+      a.kind = catalog::ArgKind::Float;
+      if (std::isnan(*d)) {
+        a.required = true;
+        a.starter = 0.01;
+      } else {
+        a.default_value = *d;
+      }
+    } else if (const bool* b = std::get_if<bool>(&value)) {
+      a.kind = catalog::ArgKind::Bool;
+      a.default_value = *b;
+    } else if (const auto* list = std::get_if<std::vector<double>>(&value)) {
+      a.kind = catalog::ArgKind::FloatList;
+      a.default_value = *list;
+    } else {
+      a.kind = catalog::ArgKind::Text;
+      a.default_value = std::get<std::string>(value);
+    }
+    for (const auto& [k, text] : help)
+      if (k == key) a.description = text;
+    e.args.push_back(std::move(a));
+  }
+  // In the order of `help` (PyTorch's signature), the rest after them.
+  auto rank = [&help](const catalog::ArgSpec& a) {
+    size_t i = 0;
+    while (i < help.size() && help[i].first != a.name) ++i;
+    return a.name == "lr" ? 0 : i + 1;
+  };
+  std::stable_sort(e.args.begin(), e.args.end(),
+                   [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  e.make = std::move(make);
+  return e;
+}
+
 std::vector<std::string> optimizer_types() {
-  return names();
+  return optimizers().names();
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const json& spec, std::vector<Tensor> params) {

@@ -1,48 +1,33 @@
 #pragma once
-// Internal to core/io: PyTorch-style keyword arguments of losses and schedulers, as written in a
-// project file ({"type": "StepLR", "step_size": 10, "gamma": 0.5}), checked against a table.
-#include <limits>
+// Internal to core/io: PyTorch-style keyword arguments of losses, schedulers and transforms, as
+// written in a project file ({"type": "StepLR", "step_size": 10, "gamma": 0.5}), checked against
+// their catalog entries (io/catalog.h).
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "catalog/entry.h"
 #include "io/io_error.h"
 
 namespace nw::io::detail {
 
-enum class ArgKind {
-  Number,           // 0.5
-  Int,              // 10
-  Flag,             // true
-  Word,             // one of `words`: "mean"
-  Numbers,          // [0.9, 0.999]
-  Ints,             // [30, 80]
-  NumberOrNumbers,  // 0.1, or one per parameter group: [0.1, 0.01]
-  IntOrPair,        // 28, or height and width: [28, 32]
-};
-
-struct ArgSpec {
-  std::string name;
-  ArgKind kind = ArgKind::Number;
-  double min = -std::numeric_limits<double>::infinity();
-  double max = std::numeric_limits<double>::infinity();
-  std::vector<std::string> words;
-  bool required = false;
-};
-
-// What the spec's type names: its arguments.
-struct KwargsType {
-  std::string name;
-  std::vector<ArgSpec> args;
-};
-
-// Checks {"type": ..., kwargs...} at `where`: the type is one of `types` (`what` names them in
-// messages: "loss"), every key is an argument of that type with a value of the right kind and
-// range, and required ones are there. Returns the type, or nullptr when the type is unusable.
-const KwargsType* check_kwargs(const nlohmann::json& spec, const std::string& where,
-                               const std::string& what, const std::vector<KwargsType>& types,
-                               std::vector<Problem>& problems);
+// Checks {"type": ..., kwargs...} at `where`: the type is one of `entries` (`what` names them in
+// messages: "loss"), every key is an argument of that entry with a value its spec accepts
+// (catalog::check_arg), and required ones are there. Returns the entry, or nullptr when the type
+// is unusable.
+const catalog::EntryInfo* check_kwargs(const nlohmann::json& spec, const std::string& where,
+                                       const std::string& what,
+                                       const std::vector<const catalog::EntryInfo*>& entries,
+                                       std::vector<Problem>& problems);
+// The same over a catalog table, returning its entry.
+template <class E>
+const E* check_kwargs(const nlohmann::json& spec, const std::string& where, const std::string& what,
+                      const catalog::Table<E>& table, std::vector<Problem>& problems) {
+  const std::vector<const E*> entries = table.entries();
+  const std::vector<const catalog::EntryInfo*> infos(entries.begin(), entries.end());
+  return static_cast<const E*>(check_kwargs(spec, where, what, infos, problems));
+}
 
 // Readers for specs that passed check_kwargs.
 double number_or(const nlohmann::json& spec, const std::string& key, double fallback);

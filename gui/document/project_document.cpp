@@ -8,6 +8,7 @@
 
 #include "document/commands.h"
 #include "editor/node_text.h"
+#include "io/new_project.h"
 #include "io/project.h"
 
 namespace nw::gui {
@@ -63,20 +64,7 @@ void ProjectDocument::reset(io::Project project, const QString& path) {
 }
 
 void ProjectDocument::new_project() {
-  io::Project p;
-  p.graph.add_node("Input", "input", {{"shape", {1, 28, 28}}});
-  p.data.train.emplace().spec = {{"source", "fashion-mnist"}, {"split", "train"}};
-  p.data.test.emplace().spec = {{"source", "fashion-mnist"}, {"split", "test"}};
-  p.data.validation_fraction = 0.1;
-  // Fashion-MNIST's pixel mean and standard deviation, as the tutorial normalizes.
-  p.data.transforms = nlohmann::json::array({{{"type", "normalize"},
-                                              {"mean", nlohmann::json::array({0.2860})},
-                                              {"std", nlohmann::json::array({0.3530})}}});
-  p.training.loss = {{"type", "CrossEntropyLoss"}};
-  p.training.optimizer = {{"type", "Adam"}, {"lr", 1e-3}};
-  p.training.batch_size = 64;
-  p.training.epochs = 5;
-  reset(std::move(p));
+  reset(io::new_project());
 }
 
 void ProjectDocument::save(const QString& path) {

@@ -1,5 +1,7 @@
 #include "inspector/data_source_editor.h"
 
+#include <algorithm>
+
 #include <QDoubleValidator>
 #include <QHBoxLayout>
 #include <QLocale>
@@ -203,8 +205,12 @@ void DataSourceEditor::kind_chosen(int index) {
       next.spec[sstr(f.key)] = sstr(path);
     }
   }
-  if (name == QLatin1String("fashion-mnist") && where_.endsWith(QLatin1String("test")))
-    next.spec["split"] = "test";
+  // A source with splits starts at the one this editor is for: the test source's "test".
+  const QString split = where_.section(QLatin1Char('.'), -1);
+  for (const SourceField& f : kind->fields)
+    if (f.key == QLatin1String("split") &&
+        std::find(f.choices.begin(), f.choices.end(), split) != f.choices.end())
+      next.spec["split"] = sstr(split);
   emit edited(next);
 }
 

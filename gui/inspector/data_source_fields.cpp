@@ -1,9 +1,11 @@
 #include "inspector/data_source_fields.h"
 
+#include <QCoreApplication>
 #include <QObject>
 #include <QRegularExpression>
 
 #include "inspector/inspector_style.h"
+#include "io/catalog.h"
 
 namespace nw::gui {
 
@@ -11,168 +13,67 @@ namespace {
 
 using K = SourceFieldKind;
 using json = nlohmann::json;
+using catalog::ArgKind;
 
-// Keys every source takes (synthetic has no class filter).
-std::vector<SourceField> with_common(std::vector<SourceField> fields, bool filter = true) {
-  if (filter)
-    fields.push_back({.key = "classes",
-                      .kind = K::IntList,
-                      .label = QObject::tr("Classes"),
-                      .hint = QObject::tr("keep only these class indices, relabelled 0, 1, ...; "
-                                          "empty: all"),
-                      .placeholder = QObject::tr("all")});
-  fields.push_back({.key = "limit",
-                    .kind = K::Int,
-                    .label = QObject::tr("Limit"),
-                    .hint = QObject::tr("use only the first N samples; empty: all"),
-                    .placeholder = QObject::tr("all")});
-  return fields;
+// Labels, hints and placeholders are the catalog's English; translated here, in context
+// "catalog", like any other text of the application.
+QString translated(const std::string& text) {
+  return QCoreApplication::translate("catalog", text.c_str());
+}
+
+SourceFieldKind field_kind(const catalog::ArgSpec& a) {
+  switch (a.kind) {
+    case ArgKind::Path:
+      return a.path == catalog::PathKind::Folder ? K::Folder : K::File;
+    case ArgKind::Int:
+      return a.choices.empty() ? K::Int : K::Choice;
+    case ArgKind::Float:
+    case ArgKind::OptionalFloat:
+      return K::Number;
+    case ArgKind::Bool:
+      return K::Bool;
+    case ArgKind::Choice:
+      return K::Choice;
+    case ArgKind::IntList:
+      return K::IntList;
+    case ArgKind::IntPair:
+      return K::Size;
+    case ArgKind::Column:
+      return K::Column;
+    case ArgKind::ColumnList:
+      return K::Columns;
+    default:
+      return K::Text;
+  }
+}
+
+SourceField field_of(const catalog::ArgSpec& a) {
+  SourceField f{.key = qstr(a.name),
+                .kind = field_kind(a),
+                .label = translated(a.label.empty() ? a.name : a.label),
+                .hint = translated(a.description),
+                .required = a.required,
+                .initial = a.required ? a.starter : json()};
+  // An optional field's empty text: what leaving it out means, else its default.
+  if (!a.placeholder.empty())
+    f.placeholder = translated(a.placeholder);
+  else if (a.default_value.is_boolean())
+    f.placeholder = a.default_value.get<bool>() ? QObject::tr("yes") : QObject::tr("no");
+  else if (!a.default_value.is_null())
+    f.placeholder = field_text(f, a.default_value);
+  for (const std::string& c : a.choices) f.choices.push_back(qstr(c));
+  f.filter = qstr(a.filter);
+  return f;
 }
 
 std::vector<SourceKind> make_kinds() {
-  const QString any = QObject::tr("All files (*)");
-  auto tr = [](const char* text) { return QObject::tr(text); };
-  return {
-      {"fashion-mnist", tr("Fashion-MNIST"),
-       with_common({
-           {.key = "split",
-            .kind = K::Choice,
-            .label = tr("Split"),
-            .hint = tr("the 60,000 training or the 10,000 test images"),
-            .required = true,
-            .choices = {"train", "test"},
-            .initial = "train"},
-           {.key = "root",
-            .kind = K::Folder,
-            .label = tr("Folder"),
-            .hint = tr("folder holding the IDX files; empty: the installed copy"),
-            .placeholder = tr("the installed copy")},
-       })},
-      {"idx", tr("IDX files"),
-       with_common({
-           {.key = "images",
-            .kind = K::File,
-            .label = tr("Images"),
-            .hint = tr("IDX image file, e.g. train-images-idx3-ubyte.gz"),
-            .required = true,
-            .filter = tr("IDX files (*idx3-ubyte *idx3-ubyte.gz);;") + any},
-           {.key = "labels",
-            .kind = K::File,
-            .label = tr("Labels"),
-            .hint = tr("IDX label file, e.g. train-labels-idx1-ubyte.gz"),
-            .required = true,
-            .filter = tr("IDX files (*idx1-ubyte *idx1-ubyte.gz);;") + any},
-       })},
-      {"csv", tr("CSV table"),
-       with_common({
-           {.key = "path",
-            .kind = K::File,
-            .label = tr("File"),
-            .hint = tr("CSV file, one sample per row"),
-            .required = true,
-            .filter = tr("CSV files (*.csv *.tsv *.txt);;") + any},
-           {.key = "label",
-            .kind = K::Column,
-            .label = tr("Label column"),
-            .hint = tr("column name or index; empty: the last column"),
-            .placeholder = tr("the last column")},
-           {.key = "features",
-            .kind = K::Columns,
-            .label = tr("Feature columns"),
-            .hint = tr("names or indices, separated by commas; empty: every other column"),
-            .placeholder = tr("every other column")},
-           {.key = "delimiter",
-            .kind = K::Text,
-            .label = tr("Delimiter"),
-            .hint = tr("one character; empty: a comma"),
-            .placeholder = QStringLiteral(",")},
-           {.key = "header",
-            .kind = K::Bool,
-            .label = tr("Header row"),
-            .hint = tr("the first row names the columns"),
-            .placeholder = tr("detect")},
-       })},
-      {"hdf5", tr("HDF5 file"),
-       with_common({
-           {.key = "path",
-            .kind = K::File,
-            .label = tr("File"),
-            .hint = tr("HDF5 file"),
-            .required = true,
-            .filter = tr("HDF5 files (*.h5 *.hdf5);;") + any},
-           {.key = "x",
-            .kind = K::Text,
-            .label = tr("Features"),
-            .hint = tr("dataset of the samples"),
-            .placeholder = QStringLiteral("features")},
-           {.key = "y",
-            .kind = K::Text,
-            .label = tr("Labels"),
-            .hint = tr("dataset of the targets"),
-            .placeholder = QStringLiteral("labels")},
-       })},
-      {"image-folder", tr("Image folder"),
-       with_common({
-           {.key = "path",
-            .kind = K::Folder,
-            .label = tr("Folder"),
-            .hint = tr("one sub-folder of images per class"),
-            .required = true},
-           {.key = "size",
-            .kind = K::Size,
-            .label = tr("Size"),
-            .hint = tr("resize to this: 32, or height, width; empty: as stored"),
-            .placeholder = tr("as stored")},
-           {.key = "channels",
-            .kind = K::Choice,
-            .label = tr("Channels"),
-            .hint = tr("1 grey, 3 RGB, 4 RGBA"),
-            .placeholder = QStringLiteral("3"),
-            .choices = {"1", "3", "4"}},
-       })},
-      {"synthetic", tr("Synthetic"),
-       with_common(
-           {
-               {.key = "kind",
-                .kind = K::Choice,
-                .label = tr("Kind"),
-                .hint = tr("random classes, or Gaussian blobs"),
-                .placeholder = QStringLiteral("random"),
-                .choices = {"random", "blobs"}},
-               {.key = "shape",
-                .kind = K::IntList,
-                .label = tr("Sample shape"),
-                .hint = tr("e.g. 20, or 1, 8, 8"),
-                .required = true,
-                .initial = json::array({20})},
-               {.key = "classes",
-                .kind = K::Int,
-                .label = tr("Classes"),
-                .hint = tr("number of classes"),
-                .placeholder = QStringLiteral("2")},
-               {.key = "count",
-                .kind = K::Int,
-                .label = tr("Samples"),
-                .hint = tr("number of samples"),
-                .placeholder = QStringLiteral("1000")},
-               {.key = "seed",
-                .kind = K::Int,
-                .label = tr("Seed"),
-                .hint = tr("seed of the generator"),
-                .placeholder = QStringLiteral("0")},
-               {.key = "binary",
-                .kind = K::Bool,
-                .label = tr("Binary targets"),
-                .hint = tr("one 0/1 target per sample (needs 2 classes)"),
-                .placeholder = tr("no")},
-               {.key = "class_sep",
-                .kind = K::Number,
-                .label = tr("Class separation"),
-                .hint = tr("distance between the blobs' centres (blobs only)"),
-                .placeholder = QStringLiteral("2")},
-           },
-           false)},
-  };
+  std::vector<SourceKind> kinds;
+  for (const io::DataSourceEntry* e : io::data_sources().entries()) {
+    SourceKind k{.name = qstr(e->name), .title = translated(e->category), .fields = {}};
+    for (const catalog::ArgSpec& a : e->args) k.fields.push_back(field_of(a));
+    kinds.push_back(std::move(k));
+  }
+  return kinds;
 }
 
 }  // namespace
@@ -207,7 +108,7 @@ std::optional<json> field_value(const SourceField& field, const QString& text) {
     case K::Choice: {
       bool number = false;
       const int n = t.toInt(&number);
-      return number ? json(n) : json(sstr(t));  // image-folder's channels are numbers
+      return number ? json(n) : json(sstr(t));  // an Int with choices (image channels)
     }
     case K::Int: {
       bool ok = false;

@@ -1,9 +1,7 @@
 #pragma once
 // The form of each data source kind: which keys it shows, how each is edited and what a new
-// source of that kind starts with. The keys and their meaning are core's (io/config.h,
-// config_data.cpp), which checks every edit; this table only adds what a form needs: labels,
-// pickers, placeholders.
-// TODO: read the keys from core once it exposes its source table (io::source_kinds()).
+// source of that kind starts with, read from core's catalog (io::data_sources(): keys, labels,
+// pickers, placeholders, file filters) and translated; core checks every edit.
 #include <QString>
 
 #include <optional>

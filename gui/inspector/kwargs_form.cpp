@@ -1,10 +1,16 @@
 #include "inspector/kwargs_form.h"
 
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCoreApplication>
 #include <QDoubleValidator>
-#include <QLabel>
 #include <QLocale>
 #include <QRegularExpressionValidator>
 #include <QSignalBlocker>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
 
 #include "inspector/checked_line_edit.h"
 #include "inspector/inspector_style.h"
@@ -12,22 +18,42 @@
 
 namespace nw::gui {
 
+using catalog::ArgKind;
+using catalog::ArgSpec;
 using json = nlohmann::json;
 
 namespace {
 
-// The order of the rows: the learning rate first, then alphabetical (as JSON objects are).
-std::vector<std::string> ordered_keys(const json& defaults) {
-  std::vector<std::string> keys;
-  if (defaults.contains("lr")) keys.push_back("lr");
-  for (auto it = defaults.begin(); it != defaults.end(); ++it)
-    if (it.key() != "lr") keys.push_back(it.key());
-  return keys;
-}
-
 QString value_text(const json& v) {
+  if (v.is_null()) return {};
   if (v.is_string()) return qstr(v.get<std::string>());
   return list_text(v);
+}
+
+bool is_list(ArgKind k) {
+  return k == ArgKind::FloatList || k == ArgKind::FloatOrList || k == ArgKind::IntList ||
+         k == ArgKind::IntPair;
+}
+
+// The typed text of a line edit as the argument's value; nullopt when it does not parse.
+std::optional<json> parse_value(const ArgSpec& a, const QString& t) {
+  if (t.trimmed().isEmpty()) return a.kind == ArgKind::FloatList ? json::array() : json();
+  if (a.kind == ArgKind::Float || a.kind == ArgKind::OptionalFloat) {
+    bool ok = false;
+    const double v = QLocale::c().toDouble(t.trimmed(), &ok);
+    return ok ? std::optional<json>(v) : std::nullopt;
+  }
+  if (a.kind == ArgKind::IntList || a.kind == ArgKind::IntPair) {
+    auto list = parse_int_list(t);
+    if (!list || (a.kind == ArgKind::IntPair && list->size() > 2)) return std::nullopt;
+    return list->size() == 1 && a.kind == ArgKind::IntPair ? json(list->front()) : json(*list);
+  }
+  if (is_list(a.kind)) {
+    auto list = parse_number_list(t);
+    if (!list) return std::nullopt;
+    return list->size() == 1 && a.kind == ArgKind::FloatOrList ? json(list->front()) : json(*list);
+  }
+  return json(sstr(t.trimmed()));
 }
 
 }  // namespace
@@ -43,86 +69,115 @@ QWidget* KwargsForm::editor(const QString& key) const {
   return it == editors_.end() ? nullptr : it->second;
 }
 
-void KwargsForm::set_arguments(const json& defaults, const json& values) {
-  json keys_before = json::array(), keys_after = json::array();
-  for (auto it = defaults_.begin(); it != defaults_.end(); ++it) keys_before.push_back(it.key());
-  json all = defaults.is_object() ? defaults : json::object();
-  for (auto it = values.begin(); values.is_object() && it != values.end(); ++it)
-    if (it.key() != "type" && !all.contains(it.key())) all[it.key()] = it.value();
-  for (auto it = all.begin(); it != all.end(); ++it) keys_after.push_back(it.key());
-  defaults_ = all;
-  values_ = all;
-  for (auto it = values.begin(); values.is_object() && it != values.end(); ++it)
-    if (it.key() != "type") values_[it.key()] = it.value();
-  if (keys_before != keys_after) rebuild();
+json KwargsForm::spec_of(const std::string& type, const std::vector<ArgSpec>& args,
+                         const json& previous, const json& values) {
+  json spec = {{"type", type}};
+  for (const ArgSpec& a : args) {
+    auto v = values.find(a.name);
+    if (v == values.end()) continue;
+    if (a.required || (previous.is_object() && previous.contains(a.name)) || *v != a.default_value)
+      spec[a.name] = *v;
+  }
+  return spec;
+}
+
+void KwargsForm::set_arguments(const std::vector<ArgSpec>& args, const json& spec) {
+  auto names = [](const std::vector<ArgSpec>& list) {
+    std::vector<std::string> out;
+    for (const ArgSpec& a : list) out.push_back(a.name);
+    return out;
+  };
+  const bool same = names(args) == names(args_);
+  args_ = args;
+  values_ = json::object();
+  for (const ArgSpec& a : args_) {
+    if (spec.is_object() && spec.contains(a.name))
+      values_[a.name] = spec[a.name];
+    else if (!a.default_value.is_null())
+      values_[a.name] = a.default_value;
+  }
+  if (!same) rebuild();
   show_values();
 }
 
 void KwargsForm::rebuild() {
   while (form_->rowCount() > 0) form_->removeRow(0);
   editors_.clear();
-  for (const std::string& key : ordered_keys(defaults_)) {
-    const json& d = defaults_[key];
-    const QString name = where_ + QLatin1Char('.') + qstr(key);
-    QWidget* editor = nullptr;
-    if (d.is_boolean()) {
-      auto* box = new QCheckBox(this);
-      connect(box, &QCheckBox::toggled, this, [this, key](bool on) { commit(key, on); });
-      editor = box;
-    } else if (d.is_number_integer()) {
-      auto* spin = new NullableSpinBox(this);
-      spin->setRange(d.get<int64_t>() < 0 ? -1000000 : 0, 1000000000);
-      connect(spin, &QSpinBox::valueChanged, this, [this, key, spin](int v) {
-        spin->clear_typed();
-        commit(key, v);
-      });
-      editor = spin;
-    } else {
-      auto* line = new CheckedLineEdit(this);
-      if (d.is_number()) {
-        auto* v = new QDoubleValidator(line);
-        v->setNotation(QDoubleValidator::ScientificNotation);
-        v->setLocale(QLocale::c());
-        line->setValidator(v);
-      } else if (d.is_array()) {
-        line->set_empty_allowed(d.empty());  // class weights: empty is none
-        line->setValidator(new QRegularExpressionValidator(
-            QRegularExpression(QStringLiteral(R"(\s*[-+0-9.eE]+(\s*[,\s]\s*[-+0-9.eE]+)*\s*)")),
-            line));
-      }
-      connect(line, &CheckedLineEdit::committed, this, [this, key, line, d](const QString& t) {
-        json v;
-        if (d.is_number()) {
-          v = QLocale::c().toDouble(t);
-        } else if (d.is_array() && t.trimmed().isEmpty()) {
-          v = json::array();
-        } else if (d.is_array()) {
-          auto list = parse_number_list(t);
-          if (!list) {
-            line->revert_to(value_text(values_[key]));
-            return;
-          }
-          v = *list;
-        } else {
-          v = sstr(t.trimmed());
-        }
-        commit(key, v);
-      });
-      editor = line;
-    }
-    editor->setObjectName(name);
-    editor->setToolTip(tr("default: %1").arg(value_text(d)));
-    form_->addRow(qstr(key), editor);
-    editors_[key] = editor;
+  for (const ArgSpec& a : args_) {
+    QWidget* editor = make_editor(a);
+    editor->setObjectName(where_ + QLatin1Char('.') + qstr(a.name));
+    QString tip = QCoreApplication::translate("catalog", a.description.c_str());
+    if (!a.default_value.is_null())
+      tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) +
+             tr("default: %1").arg(value_text(a.default_value));
+    editor->setToolTip(tip);
+    form_->addRow(qstr(a.name), editor);
+    editors_[a.name] = editor;
   }
+}
+
+QWidget* KwargsForm::make_editor(const ArgSpec& a) {
+  const std::string key = a.name;
+  if (a.kind == ArgKind::Bool) {
+    auto* box = new QCheckBox(this);
+    connect(box, &QCheckBox::toggled, this, [this, key](bool on) { commit(key, on); });
+    return box;
+  }
+  if (!a.choices.empty() && (a.kind == ArgKind::Choice || a.kind == ArgKind::Int)) {
+    // The spec knows every allowed word: nothing else can be picked.
+    auto* combo = new QComboBox(this);
+    for (const std::string& c : a.choices) combo->addItem(qstr(c), qstr(c));
+    const bool number = a.kind == ArgKind::Int;
+    connect(combo, &QComboBox::activated, this, [this, key, combo, number](int i) {
+      const QString c = combo->itemData(i).toString();
+      commit(key, number ? json(c.toLongLong()) : json(sstr(c)));
+    });
+    return combo;
+  }
+  if (a.kind == ArgKind::Int) {
+    auto* spin = new NullableSpinBox(this);
+    spin->setRange(std::isfinite(a.min) ? int(std::max(a.min, -1e9)) : -1000000,
+                   std::isfinite(a.max) ? int(std::min(a.max, 1e9)) : 1000000000);
+    connect(spin, &QSpinBox::valueChanged, this, [this, key, spin](int v) {
+      spin->clear_typed();
+      commit(key, v);
+    });
+    return spin;
+  }
+  auto* line = new CheckedLineEdit(this);
+  if (a.kind == ArgKind::Float || a.kind == ArgKind::OptionalFloat) {
+    auto* v = new QDoubleValidator(line);
+    v->setNotation(QDoubleValidator::ScientificNotation);
+    v->setLocale(QLocale::c());
+    line->setValidator(v);
+    line->set_empty_allowed(a.kind == ArgKind::OptionalFloat);
+  } else if (is_list(a.kind)) {
+    // Class weights: empty is none. Optional lists without a default: empty leaves them out.
+    line->set_empty_allowed(a.kind == ArgKind::FloatList ||
+                            (!a.required && a.default_value.is_null()));
+    line->setValidator(new QRegularExpressionValidator(
+        QRegularExpression(QStringLiteral(R"(\s*[-+0-9.eE]+(\s*[,\s]\s*[-+0-9.eE]+)*\s*)")), line));
+  }
+  connect(line, &CheckedLineEdit::committed, this, [this, key, line, a](const QString& t) {
+    auto v = parse_value(a, t);
+    if (!v) {
+      line->revert_to(value_text(values_.value(key, json())));
+      return;
+    }
+    commit(key, *v);
+  });
+  return line;
 }
 
 void KwargsForm::show_values() {
   for (auto& [key, editor] : editors_) {
-    const json& v = values_[key];
+    const json v = values_.value(key, json());
     QSignalBlocker block(editor);
     if (auto* box = qobject_cast<QCheckBox*>(editor)) {
       box->setChecked(v.is_boolean() && v.get<bool>());
+    } else if (auto* combo = qobject_cast<QComboBox*>(editor)) {
+      combo->setCurrentIndex(
+          combo->findData(v.is_number() ? QString::number(v.get<int64_t>()) : value_text(v)));
     } else if (auto* spin = qobject_cast<NullableSpinBox*>(editor)) {
       if (!user_typing(spin)) v.is_number() ? spin->show_int(v.get<int>()) : spin->show_null({});
     } else if (auto* line = qobject_cast<CheckedLineEdit*>(editor)) {
@@ -132,8 +187,11 @@ void KwargsForm::show_values() {
 }
 
 void KwargsForm::commit(const std::string& key, const json& value) {
-  if (values_[key] == value) return;
-  values_[key] = value;
+  if (values_.value(key, json()) == value) return;
+  if (value.is_null())
+    values_.erase(key);
+  else
+    values_[key] = value;
   emit edited(qstr(key), values_);
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // The optimizer (type and hyperparameters) and the learning-rate scheduler (none, or type and
-// arguments) of the training settings. The optimizer's hyperparameters and their defaults come
-// from core's optimizer itself, so a new one appears here without a change; a spec keeps only
-// lr and the arguments that differ from their defaults, as a person would write it.
+// arguments) of the training settings. The names, the arguments and their defaults come from
+// core's catalog (io::optimizers(), io::schedulers()), so a new one appears here without a
+// change; a spec keeps only lr and the arguments set or differing from their defaults, as a
+// person would write it.
 #include <QComboBox>
 #include <QWidget>
 
@@ -23,11 +24,6 @@ class OptimizerEditor : public QWidget {
   QComboBox* scheduler_box() const { return scheduler_; }
   KwargsForm* optimizer_form() const { return optimizer_form_; }
   KwargsForm* scheduler_form() const { return scheduler_form_; }
-
-  // Every hyperparameter of optimizer `type` with its default ({} for an unknown type).
-  static nlohmann::json optimizer_defaults(const std::string& type);
-  // The arguments a new `type` scheduler starts with.
-  static nlohmann::json scheduler_starter(const std::string& type);
 
  signals:
   void optimizerEdited(const nlohmann::json& spec);

@@ -60,6 +60,8 @@ ParamEditor* make_param_editor(const graph::ParamSpec& spec, QWidget* parent) {
       return new OptionalFloatEditor(spec, parent);
     case ParamKind::Padding:
       return new PaddingEditor(spec, parent);
+    default:  // the training kinds' argument kinds: Registry::add refuses them on layers
+      break;
   }
   return new IntEditor(spec, parent);
 }

@@ -1,5 +1,6 @@
 #include "inspector/training_editor.h"
 
+#include <QCoreApplication>
 #include <QDoubleValidator>
 #include <QLocale>
 #include <QRegularExpressionValidator>
@@ -9,10 +10,20 @@
 #include <climits>
 
 #include "inspector/inspector_style.h"
+#include "io/catalog.h"
 
 namespace nw::gui {
 
 using json = nlohmann::json;
+
+namespace {
+
+std::vector<catalog::ArgSpec> loss_args(const std::string& type) {
+  const io::LossEntry* e = io::losses().find(type);
+  return e ? e->args : std::vector<catalog::ArgSpec>{};
+}
+
+}  // namespace
 
 TrainingEditor::TrainingEditor(QWidget* parent)
     : QWidget(parent),
@@ -25,8 +36,13 @@ TrainingEditor::TrainingEditor(QWidget* parent)
 
   QFormLayout* loss_form = make_form();
   loss_->setObjectName(QStringLiteral("training.loss.type"));
-  for (const std::string& t : io::loss_types()) loss_->addItem(qstr(t), qstr(t));
-  loss_->setToolTip(tr("What training minimizes; CrossEntropyLoss for classifiers"));
+  for (const io::LossEntry* e : io::losses().entries()) {
+    loss_->addItem(qstr(e->name), qstr(e->name));
+    loss_->setItemData(loss_->count() - 1,
+                       QCoreApplication::translate("catalog", e->description.c_str()),
+                       Qt::ToolTipRole);
+  }
+  loss_->setToolTip(tr("What training minimizes"));
   loss_form->addRow(tr("Loss"), loss_);
   auto* objective = new QVBoxLayout;
   objective->addLayout(loss_form);
@@ -47,13 +63,8 @@ TrainingEditor::TrainingEditor(QWidget* parent)
   // Written back: what the user set before, and what differs from PyTorch's default.
   connect(loss_form_, &KwargsForm::edited, this, [this](const QString&, const json& values) {
     const std::string type = config_.loss.value("type", std::string());
-    const json defaults = io::loss_defaults(type);
-    json spec = {{"type", type}};
-    for (auto it = values.begin(); it != values.end(); ++it)
-      if (config_.loss.contains(it.key()) || defaults.value(it.key(), json()) != it.value())
-        spec[it.key()] = it.value();
     io::TrainingConfig next = config_;
-    next.loss = spec;
+    next.loss = KwargsForm::spec_of(type, loss_args(type), config_.loss, values);
     propose(next);
   });
   connect(optimizer_, &OptimizerEditor::optimizerEdited, this, [this](const json& spec) {
@@ -210,7 +221,7 @@ void TrainingEditor::set_config(const io::TrainingConfig& c) {
   };
   const std::string loss = c.loss.value("type", std::string());
   set_combo(loss_, qstr(loss));
-  loss_form_->set_arguments(io::loss_defaults(loss), c.loss);
+  loss_form_->set_arguments(loss_args(loss), c.loss);
   optimizer_->set_specs(c.optimizer, c.scheduler);
   set_spin(batch_size_, c.batch_size);
   set_spin(epochs_, c.epochs);

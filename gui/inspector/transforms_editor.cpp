@@ -1,11 +1,13 @@
 #include "inspector/transforms_editor.h"
 
+#include <QCoreApplication>
 #include <QHBoxLayout>
 #include <QMenu>
 #include <QRegularExpression>
 #include <QToolButton>
 
 #include "inspector/inspector_style.h"
+#include "io/catalog.h"
 
 namespace nw::gui {
 
@@ -13,16 +15,10 @@ using json = nlohmann::json;
 
 namespace {
 
-// The transforms core knows (config_data.cpp) and the arguments a new one starts with.
-// TODO: take the names from core once it exposes its transform table.
-const std::vector<std::pair<QString, json>>& starters() {
-  static const std::vector<std::pair<QString, json>> s = {
-      {"normalize", {{"mean", {0.5}}, {"std", {0.5}}}},
-      {"scale", {{"max_value", 255.0}}},
-      {"random_horizontal_flip", {{"p", 0.5}}},
-      {"random_crop", {{"size", 28}, {"padding", 2}}},
-  };
-  return s;
+// What a new transform of this entry starts with: its required arguments' starters and every
+// default, so that the row shows what it will do.
+json starter(const io::TransformEntry& e) {
+  return io::complete_spec(io::starter_spec(e), e);
 }
 
 }  // namespace
@@ -38,8 +34,12 @@ TransformsEditor::TransformsEditor(QWidget* parent)
   add_button->setText(tr("Add transform"));
   add_button->setPopupMode(QToolButton::InstantPopup);
   auto* menu = new QMenu(add_button);
-  for (const auto& [type, args] : starters())
-    menu->addAction(type, this, [this, type = type] { add(type); });
+  menu->setToolTipsVisible(true);
+  for (const io::TransformEntry* e : io::transforms().entries()) {
+    QAction* action =
+        menu->addAction(qstr(e->name), this, [this, type = qstr(e->name)] { add(type); });
+    action->setToolTip(QCoreApplication::translate("catalog", e->description.c_str()));
+  }
   add_button->setMenu(menu);
   column->addWidget(add_button, 0, Qt::AlignLeft);
   column->addWidget(error_);
@@ -122,13 +122,13 @@ void TransformsEditor::rebuild() {
     h->setContentsMargins(0, 0, 0, 0);
     const QString type = qstr(list_[i].value("type", std::string("?")));
     auto* label = new QLabel(type, row);
-    label->setMinimumWidth(label->fontMetrics().horizontalAdvance(QStringLiteral("normalize  ")));
+    label->setMinimumWidth(label->fontMetrics().horizontalAdvance(QStringLiteral("MMMMMMMMM")));
     auto* args = new CheckedLineEdit(row);
     args->setObjectName(QStringLiteral("data.transforms[%1]").arg(i));
     args->set_empty_allowed(true);
     args->setToolTip(tr("Arguments as key=value, separated by commas: mean=[0.286], std=[0.353]"));
     args->set_committed_text(arguments_text(list_[i]));
-    // Order matters (normalize after to_tensor-like steps, augmentations before it).
+    // Order matters (augmentations before normalizing, normalizing after scaling).
     auto* up = new QToolButton(row);
     up->setText(QStringLiteral("\u2191"));
     up->setToolTip(tr("Apply this transform one step earlier"));
@@ -184,14 +184,11 @@ void TransformsEditor::move(size_t from, size_t to) {
 }
 
 void TransformsEditor::add(const QString& type) {
-  for (const auto& [name, args] : starters()) {
-    if (name != type) continue;
-    json item = {{"type", sstr(type)}};
-    item.update(args);
-    json next = list_;
-    next.push_back(item);
-    emit edited(next);
-  }
+  const io::TransformEntry* e = io::transforms().find(sstr(type));
+  if (!e) return;
+  json next = list_;
+  next.push_back(starter(*e));
+  emit edited(next);
 }
 
 }  // namespace nw::gui

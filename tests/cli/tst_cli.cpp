@@ -41,6 +41,27 @@ class TestCli : public QObject {
     QVERIFY(nlohmann::json::parse(j.out).size() > 20);
   }
 
+  // `catalog` lists every kind from core's catalog; --json gives each entry's arguments.
+  void catalogListsEveryKind() {
+    const CliRun r = run_cli({"catalog"});
+    QCOMPARE(r.code, 0);
+    for (const char* name : {"layers", "Conv2d", "CrossEntropyLoss", "AdamW", "StepLR",
+                             "random_crop", "fashion-mnist", "reduction: choice (mean, sum, none)"})
+      QVERIFY2(r.out.find(name) != std::string::npos, name);
+    const CliRun j = run_cli({"catalog", "optimizers", "--json"});
+    QCOMPARE(j.code, 0);
+    const nlohmann::json listing = nlohmann::json::parse(j.out);
+    QCOMPARE(listing.size(), size_t(1));
+    const nlohmann::json& adam = listing.at("optimizers").at(1);
+    QCOMPARE(adam.at("name"), nlohmann::json("Adam"));
+    QCOMPARE(adam.at("args").at(0).at("name"), nlohmann::json("lr"));
+    QCOMPARE(adam.at("args").at(0).at("default"), nlohmann::json(0.001));
+    QCOMPARE(adam.at("args").at(1).at("default"), nlohmann::json({0.9, 0.999}));
+    const CliRun bad = run_cli({"catalog", "optimisers"});
+    QCOMPARE(bad.code, 2);
+    QVERIFY2(bad.err.find("did you mean \"optimizers\"") != std::string::npos, bad.err.c_str());
+  }
+
   void summaryCountsParameters() {
     const CliRun r = run_cli({"summary", project_});
     QCOMPARE(r.code, 0);

@@ -215,8 +215,9 @@ class TestConfig : public QObject {
     QTest::newRow("scheduler required")
         << R"({"scheduler": {"type": "CosineAnnealingLR"}})"
         << "training.scheduler.T_max: missing; CosineAnnealingLR needs T_max";
-    QTest::newRow("scheduler kind") << R"({"scheduler": {"type": "MultiStepLR", "milestones": 3}})"
-                                    << "training.scheduler.milestones: expected a list of integers";
+    QTest::newRow("scheduler kind")
+        << R"({"scheduler": {"type": "MultiStepLR", "milestones": 3}})"
+        << "training.scheduler.milestones: expected a list of non-negative integers";
     QTest::newRow("scheduler range")
         << R"({"scheduler": {"type": "ReduceLROnPlateau", "factor": 1.0}})"
         << "training.scheduler: factor must be < 1";
