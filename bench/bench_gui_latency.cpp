@@ -91,7 +91,8 @@ nw::io::Project blobs_project(long samples) {
     },
     "data": {
       "train": {"source": "synthetic", "kind": "blobs", "shape": [8], "classes": 4,
-                "count": )" + std::to_string(samples) +
+                "count": )" +
+                           std::to_string(samples) +
                            R"(, "seed": 1},
       "validation_fraction": 0.1
     },
@@ -138,9 +139,10 @@ int main(int argc, char** argv) {
                  static_cast<long long>(kTimeoutMs / 1000));
     return 1;
   }
-  std::printf("GUI thread: a 1 ms timer with the training dashboard shown (%ld samples x 3 "
-              "epochs)\n",
-              samples);
+  std::printf(
+      "GUI thread: a 1 ms timer with the training dashboard shown (%ld samples x 3 "
+      "epochs)\n",
+      samples);
   print("idle", idle);
   print("run", busy);
   const bool ok = busy.p99 < kBudgetMs;

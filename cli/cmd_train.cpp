@@ -46,10 +46,9 @@ int run_train(const TrainArgs& a) {
   if (o.out_dir.empty()) o.out_dir = train::default_run_dir(project);
   // Messages before the progress display exists: what the session loaded, graph warnings.
   std::vector<std::pair<train::MessageLevel, std::string>> early;
-  auto session = train::open_session(std::move(project), o,
-                                     [&](train::MessageLevel level, const std::string& text) {
-                                       early.emplace_back(level, text);
-                                     });
+  auto session = train::open_session(
+      std::move(project), o,
+      [&](train::MessageLevel level, const std::string& text) { early.emplace_back(level, text); });
   train::Trainer& trainer = *session->trainer;
   const io::Datasets& data = session->data;
   Progress progress(session->project.training.epochs, a.quiet);

@@ -22,8 +22,7 @@ std::shared_ptr<const data::Dataset> split_dataset(const io::Datasets& d,
 }
 
 // (N, C) probabilities, row-major, for one batch of network outputs.
-std::vector<float> probabilities(Task task, bool logits, const Tensor& out,
-                                 int64_t& classes) {
+std::vector<float> probabilities(Task task, bool logits, const Tensor& out, int64_t& classes) {
   if (task == Task::Classification) {
     if (out.dim() != 2)
       throw Error("predictions: expected a (N, classes) output, got " + std::to_string(out.dim()) +

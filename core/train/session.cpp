@@ -52,8 +52,8 @@ void initialize(Session& s, const SessionOptions& o, const SessionMessage& say) 
                        "checkpoint " + path +
                            " does not exist; train the base project first or pass --init "
                            "(Import Weights in the application) with another checkpoint");
-  const InitReport r = init_from_checkpoint(*s.net, io::read_checkpoint(spec.checkpoint),
-                                            spec.nodes);
+  const InitReport r =
+      init_from_checkpoint(*s.net, io::read_checkpoint(spec.checkpoint), spec.nodes);
   if (r.loaded.empty())
     throw SessionError(overridden ? "--init" : "init.checkpoint",
                        "nothing in " + path +
@@ -93,7 +93,7 @@ const std::string& Session::loss_type() const {
   static const std::string kDefault = "CrossEntropyLoss";
   const auto it = project.training.loss.find("type");
   return it != project.training.loss.end() && it->is_string() ? it->get_ref<const std::string&>()
-                                                               : kDefault;
+                                                              : kDefault;
 }
 
 InitSpec init_spec(const io::Project& project) {
@@ -101,8 +101,9 @@ InitSpec init_spec(const io::Project& project) {
   const auto it = project.extra.find("init");
   if (it == project.extra.end() || it->is_null()) return spec;
   if (!it->is_object())
-    throw SessionError("init", "expected an object such as {\"checkpoint\": \"base.h5\", "
-                               "\"nodes\": [\"conv1\"]}");
+    throw SessionError("init",
+                       "expected an object such as {\"checkpoint\": \"base.h5\", "
+                       "\"nodes\": [\"conv1\"]}");
   if (const auto c = it->find("checkpoint"); c != it->end()) {
     if (!c->is_string() || c->get_ref<const std::string&>().empty())
       throw SessionError("init.checkpoint", "expected the path of a checkpoint file (.h5)");

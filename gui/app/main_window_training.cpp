@@ -16,9 +16,9 @@
 #include "app/training_settings_dialog.h"
 #include "app/training_status.h"
 #include "document/project_document.h"
+#include "train/session.h"
 #include "training/training_controller.h"
 #include "training/training_dashboard.h"
-#include "train/session.h"
 
 namespace nw::gui {
 namespace {

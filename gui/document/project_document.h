@@ -118,7 +118,7 @@ class ProjectDocument : public QObject {
   QString path_;
   int listener_ = 0;
   QString edit_failure_;  // set by edit_failed() during push_edit's push
-  bool mute_ = false;  // while restoring a snapshot: one Reset instead of the graph's own
+  bool mute_ = false;     // while restoring a snapshot: one Reset instead of the graph's own
 };
 
 }  // namespace nw::gui

@@ -163,8 +163,8 @@ void TrainingWorker::evaluate_checkpoint(const io::Project& project, const QStri
   try {
     train::SessionOptions options;
     options.weights = path.toStdString();
-    session = train::open_session(project, options,
-                            [this](train::MessageLevel l, const std::string& t) { say(l, t); });
+    session = train::open_session(
+        project, options, [this](train::MessageLevel l, const std::string& t) { say(l, t); });
   } catch (const std::exception& e) {
     say(train::MessageLevel::Error, "cannot evaluate " + path.toStdString() + ": " + e.what());
     return;

@@ -1,6 +1,7 @@
 #pragma once
 // The training side of the GUI adapter: a QObject that lives on the training thread, opens the
-// core's training session (train/session.h) on a project snapshot, runs the trainer and turns its callbacks into queued signals.
+// core's training session (train/session.h) on a project snapshot, runs the trainer and turns its
+// callbacks into queued signals.
 //
 // Batch boundaries are where the GUI's requests take effect. After every batch the worker
 // (1) appends the point to the shared BatchBuffer (no signal: the controller collects once per

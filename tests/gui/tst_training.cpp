@@ -3,8 +3,8 @@
 // start/stop cycles. (The GUI thread's latency during a run is bench/bench_gui_latency: under load
 // it measures the load, so it is a benchmark, not a test.)
 #include <QDir>
-#include <QFile>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -51,8 +51,7 @@ int threads_named(const QString& prefix) {
   const QDir tasks(QStringLiteral("/proc/self/task"));
   for (const QString& id : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
     QFile comm(tasks.filePath(id + "/comm"));
-    if (comm.open(QIODevice::ReadOnly) && QString::fromUtf8(comm.readAll()).startsWith(prefix))
-      ++n;
+    if (comm.open(QIODevice::ReadOnly) && QString::fromUtf8(comm.readAll()).startsWith(prefix)) ++n;
   }
   return n;
 }
