@@ -57,13 +57,9 @@ struct Said {
   }
 };
 
-const Tensor& param(train::Session& s, const std::string& key) {
-  static Tensor none;
+Tensor param(train::Session& s, const std::string& key) {
   for (const auto& [k, v] : s.net->state_dict())
-    if (k == key) {
-      none = v;
-      return none;
-    }
+    if (k == key) return v;
   qFatal("no parameter %s", key.c_str());
 }
 
