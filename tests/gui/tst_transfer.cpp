@@ -150,8 +150,8 @@ class TestTransfer : public QObject {
       QVERIFY2(identical(value, tensor(cli_state, QString::fromStdString(key))), key.c_str());
     QVERIFY(gui_state.optimizer && cli_state.optimizer);
     QCOMPARE(cli_state.optimizer->state.size(), gui_state.optimizer->state.size());
-    for (const auto& [index, slots] : gui_state.optimizer->state)
-      for (const auto& [name, value] : slots)
+    for (const auto& [index, entries] : gui_state.optimizer->state)
+      for (const auto& [name, value] : entries)
         QVERIFY2(identical(value, cli_state.optimizer->state.at(index).at(name)), name.c_str());
   }
 };

@@ -208,7 +208,7 @@ class TestSession : public QObject {
       QCOMPARE(p.top_k(row, 1).front().first, p.samples[row].predicted);
     }
     QVERIFY(s->net->is_training());  // the mode comes back
-    QVERIFY_EXCEPTION_THROWN(train::predict_split(*s, "holdout"), Error);
+    QVERIFY_THROWS_EXCEPTION(Error, train::predict_split(*s, "holdout"));
   }
 };
 
