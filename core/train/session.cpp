@@ -130,6 +130,8 @@ std::unique_ptr<Session> open_session(io::Project project, const SessionOptions&
   manual_seed(config.seed);  // before compiling: the initial weights depend on the seed alone
   s->net = graph::compile(project.graph);
   s->data = io::open_datasets(project.data, project.base_dir(), config.seed, options.limit);
+  // NOTE: whether the data's sample shape fits the Input node is io's validation (the project
+  // loader and `validate`), so that both find it before a run starts.
 
   TrainerOptions topt;
   topt.out_dir = options.out_dir;
