@@ -85,12 +85,13 @@ class TestTraining : public QObject {
     QSignalSpy batches(&controller, &TrainingController::batchesArrived);
     QSignalSpy epochs(&controller, &TrainingController::epochEnded);
     QSignalSpy finished(&controller, &TrainingController::runFinished);
-    // Every epoch's batches must have arrived before its epochEnded.
-    int64_t points_at_epoch_end = 0, batches_per_epoch = 0;
+    // Every epoch's batches must have arrived before its epochEnded. The next epoch's first
+    // points may come before it too: the frame timer collects whatever the worker has pushed, and
+    // on a busy machine the worker is into epoch e + 1 before the GUI thread hears epoch e end.
+    int64_t batches_per_epoch = 0;
     bool ordered = true;
     connect(&controller, &TrainingController::epochEnded, this, [&](const train::EpochStats& e) {
-      points_at_epoch_end = total_points(batches);
-      ordered = ordered && points_at_epoch_end == e.epoch * batches_per_epoch;
+      ordered = ordered && total_points(batches) >= e.epoch * batches_per_epoch;
     });
     batches_per_epoch = (1800 + 31) / 32;  // 2000 samples, a tenth held out for validation
     QElapsedTimer clock;
