@@ -4,10 +4,9 @@
 
 #include "commands.h"
 #include "cpu/threads.h"
-#include "io/checkpoint.h"
 #include "report.h"
 #include "session.h"
-#include "train/trainer.h"
+#include "train/session.h"
 
 namespace nw::cli {
 
@@ -21,16 +20,18 @@ struct EvalArgs {
 };
 
 int run_eval(const EvalArgs& a) {
-  io::Project project = load_project(a.project);
-  if (!a.device.empty()) project.training.device = a.device;
   if (a.threads > 0) set_num_threads(a.threads);
-  require_valid(project);
-  auto net = build_network(project, project.training.seed);
-  const io::Checkpoint ckpt = io::read_checkpoint(a.checkpoint);
-  io::load_model_state(ckpt, *net, a.checkpoint);
-  io::Datasets data = io::open_datasets(project.data, project.base_dir(), project.training.seed,
-                                        a.limit.value_or(0));
-  train::Trainer trainer(net, data, project.training);
+  train::SessionOptions o;
+  o.weights = a.checkpoint;
+  o.device = a.device;
+  o.limit = a.limit.value_or(0);
+  auto session = train::open_session(load_project(a.project), o,
+                                     [](train::MessageLevel level, const std::string& text) {
+                                       if (level != train::MessageLevel::Info)
+                                         std::cerr << "warning: " << text << "\n";
+                                     });
+  train::Trainer& trainer = *session->trainer;
+  const io::Datasets& data = session->data;
   const train::EvalResult r = trainer.evaluate(a.split);
   if (a.json) {
     nlohmann::json j = eval_json(r, data.class_names);

@@ -2,7 +2,6 @@
 // folder and ends with a summary of the metrics.
 #include <atomic>
 #include <csignal>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 
@@ -10,11 +9,10 @@
 
 #include "commands.h"
 #include "cpu/threads.h"
-#include "io/checkpoint.h"
 #include "progress.h"
 #include "report.h"
 #include "session.h"
-#include "train/trainer.h"
+#include "train/session.h"
 
 namespace nw::cli {
 
@@ -25,22 +23,6 @@ extern "C" void on_interrupt(int) {
   g_interrupts.fetch_add(1);
 }
 
-std::string timestamp() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
-  return buf;
-}
-
-std::string folder_name(const std::string& name) {
-  std::string out;
-  for (char c : name)
-    out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '-';
-  return out.empty() ? "project" : out;
-}
-
 struct TrainArgs {
   std::string project, device, out, init, resume, metrics;
   std::optional<int64_t> epochs, limit;
@@ -49,62 +31,35 @@ struct TrainArgs {
   int threads = 0, workers = 0;
 };
 
-// The transfer-learning form: {"init": {"checkpoint": "base.h5", "nodes": ["conv1", "conv2"]}}
-// at the project's top level; --init overrides the checkpoint.
-void initialize(train::Trainer& trainer, const io::Project& project, const std::string& cli_init,
-                Progress& progress) {
-  std::filesystem::path path = cli_init;
-  std::vector<std::string> nodes;
-  const auto it = project.extra.find("init");
-  if (it != project.extra.end() && it->is_object()) {
-    if (path.empty() && it->contains("checkpoint")) {
-      path = (*it)["checkpoint"].get<std::string>();
-      if (path.is_relative()) path = project.base_dir() / path;
-    }
-    if (it->contains("nodes"))
-      for (const auto& n : (*it)["nodes"]) nodes.push_back(n.get<std::string>());
-  }
-  if (path.empty()) return;
-  if (!std::filesystem::exists(path))
-    throw CliError(kInvalidInput, "init: checkpoint " + path.string() +
-                                      " does not exist; train the base project first or pass "
-                                      "--init with a checkpoint");
-  const io::Checkpoint ckpt = io::read_checkpoint(path);
-  const train::InitReport r = train::init_from_checkpoint(trainer.net(), ckpt, nodes);
-  progress.message("initialized from " + path.string() + ": " + r.to_string());
-  if (r.loaded.empty())
-    throw CliError(kInvalidInput,
-                   "init: nothing in " + path.string() + " matches the network's names and shapes");
-}
-
 int run_train(const TrainArgs& a) {
-  io::Project project = load_project(a.project);
-  if (a.epochs) project.training.epochs = *a.epochs;
-  if (!a.device.empty()) project.training.device = a.device;
-  if (a.seed) project.training.seed = *a.seed;
   if (a.threads > 0) set_num_threads(a.threads);
-  require_valid(project);
-  auto net = build_network(project, project.training.seed);
-  io::Datasets data = io::open_datasets(project.data, project.base_dir(), project.training.seed,
-                                        a.limit.value_or(0));
-
-  std::filesystem::path out = a.out;
-  if (out.empty()) out = project.base_dir() / "runs" / folder_name(project.name) / timestamp();
-  std::filesystem::create_directories(out);
-
-  train::TrainerOptions options;
-  options.out_dir = out;
-  options.project_json = io::to_string(project);
-  options.num_workers = a.workers;
-  train::Trainer trainer(net, data, project.training, options);
-  Progress progress(project.training.epochs, a.quiet);
-
-  if (!a.resume.empty()) {
-    trainer.restore(io::read_checkpoint(a.resume), a.resume);
-    progress.message("resuming " + a.resume);
-  } else {
-    initialize(trainer, project, a.init, progress);
-  }
+  train::SessionOptions o;
+  o.out_dir = a.out;
+  o.limit = a.limit.value_or(0);
+  o.num_workers = a.workers;
+  o.resume = a.resume;
+  o.init = a.init;
+  o.epochs = a.epochs;
+  o.seed = a.seed;
+  o.device = a.device;
+  io::Project project = load_project(a.project);
+  if (o.out_dir.empty()) o.out_dir = train::default_run_dir(project);
+  // Messages before the progress display exists: what the session loaded, graph warnings.
+  std::vector<std::pair<train::MessageLevel, std::string>> early;
+  auto session = train::open_session(
+      std::move(project), o,
+      [&](train::MessageLevel level, const std::string& text) { early.emplace_back(level, text); });
+  train::Trainer& trainer = *session->trainer;
+  const io::Datasets& data = session->data;
+  Progress progress(session->project.training.epochs, a.quiet);
+  auto say = [&](train::MessageLevel level, const std::string& text) {
+    if (level == train::MessageLevel::Info)
+      progress.message(text);
+    else
+      std::cerr << (level == train::MessageLevel::Warning ? "warning: " : "error: ") << text
+                << "\n";
+  };
+  for (const auto& [level, text] : early) say(level, text);
 
   std::ofstream metrics;
   if (!a.metrics.empty()) {
@@ -121,16 +76,11 @@ int run_train(const TrainArgs& a) {
     progress.epoch(e);
     if (metrics.is_open()) metrics << epoch_json(e).dump() << "\n" << std::flush;
   };
-  cb.on_message = [&](train::MessageLevel level, const std::string& text) {
-    if (level == train::MessageLevel::Info)
-      progress.message(text);
-    else
-      std::cerr << (level == train::MessageLevel::Warning ? "warning: " : "error: ") << text
-                << "\n";
-  };
+  cb.on_message = say;
 
-  progress.message("training " + project.name + " for " + std::to_string(project.training.epochs) +
-                   " epochs; checkpoints in " + out.string());
+  progress.message("training " + session->project.name + " for " +
+                   std::to_string(session->project.training.epochs) + " epochs; checkpoints in " +
+                   o.out_dir.string());
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   const train::RunResult r = trainer.run();

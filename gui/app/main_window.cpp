@@ -44,6 +44,10 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent)
   connect(document_, &ProjectDocument::modifiedChanged, this, [this] { update_title(); });
   connect(document_, &ProjectDocument::pathChanged, this, [this] { update_title(); });
   connect(document_, &ProjectDocument::configChanged, this, [this] { update_title(); });
+  connect(document_, &ProjectDocument::editFailed, this, [this](const QString& message) {
+    messages_->add_log(MessagesPanel::Level::Error, message);
+    statusBar()->showMessage(message, 10000);
+  });
   connect(document_, &ProjectDocument::analysisChanged, this,
           [this] { messages_->set_diagnostics(document_->analysis(), document_->graph()); });
   messages_->set_diagnostics(document_->analysis(), document_->graph());

@@ -25,6 +25,10 @@ class QLabel;
 class QMenu;
 class QTimer;
 
+namespace nw::train {
+struct SessionOptions;
+}
+
 namespace nw::gui {
 
 class EvaluationWidget;
@@ -36,7 +40,7 @@ class ProjectDocument;
 class TrainingController;
 class TrainingDashboard;
 class TrainingStatus;
-struct TrainingOptions;
+using TrainingOptions = train::SessionOptions;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT

@@ -1,7 +1,6 @@
 // MainWindow: the training controls (TrainingController), the device selector and the status bar.
 #include <QApplication>
 #include <QComboBox>
-#include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
@@ -17,6 +16,7 @@
 #include "app/training_settings_dialog.h"
 #include "app/training_status.h"
 #include "document/project_document.h"
+#include "train/session.h"
 #include "training/training_controller.h"
 #include "training/training_dashboard.h"
 
@@ -37,16 +37,6 @@ MessagesPanel::Level panel_level(train::MessageLevel level) {
 
 QString percent(const std::optional<double>& fraction) {
   return fraction ? QStringLiteral("%1%").arg(*fraction * 100.0, 0, 'f', 1) : QStringLiteral("-");
-}
-
-// The CLI's convention: runs/<project name>/<time>/ beside the project.
-QString run_folder(const io::Project& project) {
-  QString name;
-  for (const QChar c : QString::fromStdString(project.name))
-    name += c.isLetterOrNumber() || c == '-' || c == '_' ? c : QChar('-');
-  if (name.isEmpty()) name = "project";
-  return QDir(QString::fromStdString(project.base_dir().string()))
-      .filePath("runs/" + name + "/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
 }
 
 }  // namespace
@@ -206,13 +196,15 @@ bool MainWindow::start_run(const TrainingOptions& options, int epochs) {
   if (epochs > 0) project.training.epochs = epochs;
   run_batch_size_ = project.training.batch_size;
   training_status_->clear();
-  return training_->start(project, options);
+  TrainingOptions with_limit = options;
+  with_limit.limit = hooks_.sample_limit;
+  return training_->start(project, with_limit);
 }
 
 void MainWindow::start_training() {
   TrainingOptions options;
-  options.init_checkpoint = init_checkpoint_;
-  options.out_dir = run_folder(document_->project());
+  options.init = init_checkpoint_.toStdString();  // else the project's "init" block, if any
+  options.out_dir = train::default_run_dir(document_->project());
   start_run(options);
 }
 
@@ -251,8 +243,8 @@ void MainWindow::resume_from_checkpoint() {
                                          tr("Checkpoints (*.h5);;All files (*)"));
   if (path.isEmpty()) return;
   TrainingOptions options;
-  options.resume_checkpoint = path;
-  options.out_dir = QFileInfo(path).absolutePath();  // the run goes on where it was
+  options.resume = path.toStdString();
+  options.out_dir = QFileInfo(path).absolutePath().toStdString();  // the run goes on where it was
   start_run(options);
 }
 

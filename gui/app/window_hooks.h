@@ -4,6 +4,7 @@
 // defaults show the real dialogs.
 #include <QString>
 
+#include <cstdint>
 #include <functional>
 
 class QWidget;
@@ -42,6 +43,9 @@ struct WindowHooks {
   // How often unsaved work is copied to the recovery file. A minute loses little work yet keeps
   // the disk quiet; a test that kills the process shortens it to see autosaves within seconds.
   int autosave_ms = 60'000;
+  // > 0: every run uses only the first `sample_limit` samples of each split, as the CLI's
+  // --limit does (quick trials, tests that click Train on a full-size project).
+  int64_t sample_limit = 0;
 };
 
 }  // namespace nw::gui

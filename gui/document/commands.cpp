@@ -17,14 +17,22 @@ void GraphCommand::redo() {
   applied_once_ = true;
   graph::Graph& live = doc_->project_->graph;
   before_ = live;
+  QString failure;
   try {
     edit_(live);
+  } catch (const std::exception& e) {
+    failure = QString::fromUtf8(e.what());
   } catch (...) {
-    // NOTE: the document tried the edit on a copy before pushing, so this cannot happen unless
-    // a listener throws; restore the state rather than keep half an edit.
+    failure = QObject::tr("an unknown error");
+  }
+  if (!failure.isNull()) {
+    // NOTE: the document tried the edit on a copy before pushing, so this happens only when a
+    // listener (a view) throws: restore the state rather than keep half an edit, and tell the
+    // document, whose push_edit() then refuses the edit with the reason.
     doc_->restore_graph(before_);
-    setObsolete(true);
+    setObsolete(true);  // QUndoStack::push deletes it: no undo step for an edit that never was
     after_ = before_;
+    doc_->edit_failed(text(), failure);
     return;
   }
   after_ = live;

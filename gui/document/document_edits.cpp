@@ -53,8 +53,15 @@ bool ProjectDocument::push_edit(const QString& text, std::function<void(graph::G
   } catch (const std::exception& e) {
     return refuse(why, QString::fromUtf8(e.what()));
   }
+  edit_failure_.clear();
   undo_.push(new GraphCommand(this, text, std::move(edit), analyze));
+  if (!edit_failure_.isEmpty()) return refuse(why, edit_failure_);
   return true;
+}
+
+void ProjectDocument::edit_failed(const QString& edit, const QString& reason) {
+  edit_failure_ = tr("%1 failed and was undone: %2").arg(edit, reason);
+  emit editFailed(edit_failure_);
 }
 
 QString ProjectDocument::add_node(const QString& type, QPointF pos, const graph::ParamMap& params,

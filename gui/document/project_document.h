@@ -93,6 +93,9 @@ class ProjectDocument : public QObject {
   void configChanged();  // name, data or training settings
   void modifiedChanged(bool modified);
   void pathChanged(const QString& path);
+  // An edit that passed its trial failed on the live graph (a view threw) and was rolled back:
+  // "Add Linear failed and was undone: <reason>". The push that caused it also returns false.
+  void editFailed(const QString& message);
 
  private:
   friend class GraphCommand;
@@ -104,6 +107,8 @@ class ProjectDocument : public QObject {
                  QString* why = nullptr, bool analyze = true);
   // Snapshot restores (undo, redo): the whole graph at once, announced as Reset.
   void restore_graph(const graph::Graph& snapshot);
+  // GraphCommand::redo's report of an edit rolled back: push_edit refuses it, editFailed says so.
+  void edit_failed(const QString& edit, const QString& reason);
   // Checks that do not need the shapes: ports exist, not one node, input free, no cycle.
   bool check_connection(const graph::PortRef& from, const graph::PortRef& to, QString* why) const;
 
@@ -112,7 +117,8 @@ class ProjectDocument : public QObject {
   QUndoStack undo_;
   QString path_;
   int listener_ = 0;
-  bool mute_ = false;  // while restoring a snapshot: one Reset instead of the graph's own
+  QString edit_failure_;  // set by edit_failed() during push_edit's push
+  bool mute_ = false;     // while restoring a snapshot: one Reset instead of the graph's own
 };
 
 }  // namespace nw::gui

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "io/checkpoint.h"
-#include "training/split_predictions.h"
+#include "train/predictions.h"
 
 namespace nw::gui {
 
@@ -105,13 +105,13 @@ void TrainingWorker::run(const io::Project& project, const TrainingOptions& opti
   try {
     // The previous run's network and data go before the new ones load, freed outside the lock
     // so that the GUI thread's pause or stop never waits for it.
-    std::unique_ptr<TrainingSession> previous;
+    std::unique_ptr<train::Session> previous;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       previous = std::move(session_);
     }
     previous.reset();
-    auto session = build_session(
+    auto session = train::open_session(
         project, options, [this](train::MessageLevel l, const std::string& t) { say(l, t); });
     hook(*session->trainer);
     bool stopped = false;
@@ -148,7 +148,7 @@ void TrainingWorker::evaluate(const std::string& split) {
   emit phaseChanged(TrainingState::Evaluating);
   try {
     const train::EvalResult result = session_->trainer->evaluate(split);
-    SplitPredictions predictions = predict_split(*session_, split);
+    SplitPredictions predictions = train::predict_split(*session_, split);
     emit predictionsReady(predictions);
     emit evaluationReady(result);
   } catch (const std::exception& e) {
@@ -159,18 +159,18 @@ void TrainingWorker::evaluate(const std::string& split) {
 
 void TrainingWorker::evaluate_checkpoint(const io::Project& project, const QString& path,
                                          const std::string& split) {
-  std::unique_ptr<TrainingSession> session;
+  std::unique_ptr<train::Session> session;
   try {
-    TrainingOptions options;
-    options.weights_checkpoint = path;
-    session = build_session(project, options,
-                            [this](train::MessageLevel l, const std::string& t) { say(l, t); });
+    train::SessionOptions options;
+    options.weights = path.toStdString();
+    session = train::open_session(
+        project, options, [this](train::MessageLevel l, const std::string& t) { say(l, t); });
   } catch (const std::exception& e) {
     say(train::MessageLevel::Error, "cannot evaluate " + path.toStdString() + ": " + e.what());
     return;
   }
   hook(*session->trainer);
-  std::unique_ptr<TrainingSession> previous;
+  std::unique_ptr<train::Session> previous;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     previous = std::exchange(session_, std::move(session));

@@ -1,6 +1,7 @@
 #pragma once
-// The training side of the GUI adapter: a QObject that lives on the training thread, builds a
-// session from a project snapshot, runs the trainer and turns its callbacks into queued signals.
+// The training side of the GUI adapter: a QObject that lives on the training thread, opens the
+// core's training session (train/session.h) on a project snapshot, runs the trainer and turns its
+// callbacks into queued signals.
 //
 // Batch boundaries are where the GUI's requests take effect. After every batch the worker
 // (1) appends the point to the shared BatchBuffer (no signal: the controller collects once per
@@ -18,8 +19,8 @@
 #include <mutex>
 
 #include "io/project.h"
+#include "train/session.h"
 #include "training/batch_buffer.h"
-#include "training/training_session.h"
 #include "training/training_types.h"
 
 namespace nw::gui {
@@ -73,7 +74,7 @@ class TrainingWorker : public QObject {
   std::deque<std::function<void()>> tasks_;
   bool stop_ = false;
   bool paused_ = false;
-  std::unique_ptr<TrainingSession> session_;  // replaced only on the training thread, locked
+  std::unique_ptr<train::Session> session_;  // replaced only on the training thread, locked
 
   // Training thread only.
   TrainingState resting_ = TrainingState::Idle;  // Running, Paused or Idle: where a task returns to

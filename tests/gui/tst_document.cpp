@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include <functional>
+#include <stdexcept>
 
 #include "document/project_document.h"
 #include "editor/auto_layout.h"
@@ -180,6 +181,35 @@ class TestDocument : public QObject {
     QCOMPARE(doc.undo_stack()->count(), 0);
     QCOMPARE(text_of(doc), before);
     QVERIFY(!doc.is_modified());
+  }
+
+  // An edit that passes its trial on a copy but fails on the live graph (here: a view that
+  // throws on hearing it) is rolled back, leaves no undo step, and is reported: the call returns
+  // false with the reason, and editFailed carries it to the window's Messages dock.
+  void anEditThatFailsLiveIsReportedAndRolledBack() {
+    ProjectDocument doc;
+    open_mlp(doc);
+    const std::string before = text_of(doc);
+    QSignalSpy failed(&doc, &ProjectDocument::editFailed);
+    // The live graph is the document's own; only its listeners are touched here.
+    auto& live = const_cast<graph::Graph&>(doc.graph());
+    bool armed = true;
+    const int token = live.subscribe([&armed](const graph::GraphChange&) {
+      if (armed) {
+        armed = false;  // once: the rollback's own notifications must get through
+        throw std::runtime_error("the view could not draw the node");
+      }
+    });
+    QString why;
+    QVERIFY(doc.add_node("Linear", {}, {}, "fc9", &why).isEmpty());
+    live.unsubscribe(token);
+    QVERIFY2(why.contains("Add Linear failed and was undone: the view could not draw the node"),
+             qPrintable(why));
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(failed.first().first().toString(), why);
+    QCOMPARE(doc.undo_stack()->count(), 0);
+    QCOMPARE(text_of(doc), before);
+    QVERIFY(!doc.graph().find("fc9"));
   }
 
   void canConnectTriesTheShapesWithoutChangingAnything() {

@@ -1,4 +1,4 @@
-#include "training/split_predictions.h"
+#include "train/predictions.h"
 
 #include <algorithm>
 #include <numeric>
@@ -7,7 +7,7 @@
 #include "nn/functional/activation.h"
 #include "train/metrics.h"
 
-namespace nw::gui {
+namespace nw::train {
 
 namespace {
 
@@ -22,9 +22,8 @@ std::shared_ptr<const data::Dataset> split_dataset(const io::Datasets& d,
 }
 
 // (N, C) probabilities, row-major, for one batch of network outputs.
-std::vector<float> probabilities(train::Task task, bool logits, const Tensor& out,
-                                 int64_t& classes) {
-  if (task == train::Task::Classification) {
+std::vector<float> probabilities(Task task, bool logits, const Tensor& out, int64_t& classes) {
+  if (task == Task::Classification) {
     if (out.dim() != 2)
       throw Error("predictions: expected a (N, classes) output, got " + std::to_string(out.dim()) +
                   " dimensions");
@@ -44,13 +43,27 @@ std::vector<float> probabilities(train::Task task, bool logits, const Tensor& ou
 
 }  // namespace
 
-SplitPredictions predict_split(TrainingSession& session, const std::string& split) {
+std::vector<std::pair<int64_t, float>> SplitPredictions::top_k(size_t row, int k) const {
+  const auto n = static_cast<size_t>(num_classes);
+  if (row >= samples.size() || probabilities.size() < (row + 1) * n) return {};
+  const float* p = probabilities.data() + row * n;
+  std::vector<int64_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  const auto keep = std::min<size_t>(n, static_cast<size_t>(std::max(k, 0)));
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
+                    [p](int64_t a, int64_t b) { return p[a] > p[b]; });
+  std::vector<std::pair<int64_t, float>> out;
+  for (size_t i = 0; i < keep; ++i) out.emplace_back(order[i], p[order[i]]);
+  return out;
+}
+
+SplitPredictions predict_split(Session& session, const std::string& split) {
   SplitPredictions r;
   r.split = split;
   r.dataset = split_dataset(session.data, split);
   if (!r.dataset) throw Error("the project has no " + split + " data");
-  const train::Task task = train::task_for_loss(session.loss_type);
-  if (task == train::Task::Regression) return r;
+  const Task task = task_for_loss(session.loss_type());
+  if (task == Task::Regression) return r;
 
   graph::GraphModule& net = *session.net;
   const std::vector<Tensor> params = net.parameters();
@@ -67,7 +80,7 @@ SplitPredictions predict_split(TrainingSession& session, const std::string& spli
       const data::Example ex = r.dataset->get_batch(idx);
       const Tensor out = net(ex.data.to(device));
       std::vector<float> p =
-          probabilities(task, session.loss_type == "BCEWithLogitsLoss", out, r.num_classes);
+          probabilities(task, session.loss_type() == "BCEWithLogitsLoss", out, r.num_classes);
       const std::vector<int64_t> target =
           ex.target.reshape({-1}).to(DType::Int64).cpu().to_vector<int64_t>();
       const auto c = static_cast<size_t>(r.num_classes);
@@ -89,4 +102,4 @@ SplitPredictions predict_split(TrainingSession& session, const std::string& spli
   return r;
 }
 
-}  // namespace nw::gui
+}  // namespace nw::train
