@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "cpu/threads.h"
 #include "io/checkpoint.h"
+#include "io/data_shapes.h"
 #include "progress.h"
 #include "report.h"
 #include "session.h"
@@ -87,6 +88,7 @@ int run_train(const TrainArgs& a) {
   auto net = build_network(project, project.training.seed);
   io::Datasets data = io::open_datasets(project.data, project.base_dir(), project.training.seed,
                                         a.limit.value_or(0));
+  io::require_sample_shapes(data, project);
 
   std::filesystem::path out = a.out;
   if (out.empty()) out = project.base_dir() / "runs" / folder_name(project.name) / timestamp();

@@ -41,6 +41,30 @@ void expect_clean_failure(const CliRun& r, const std::string& what, const std::s
            (what + ": the message does not name '" + expected + "':\n" + r.err).c_str());
 }
 
+// A project like the corpus' base with `inner` in place of the Input node's shape list.
+std::string project_with_input_shape(const std::string& inner) {
+  return R"({"netwright": 1, "graph": {"nodes": [{"id": "input", "type": "Input", "params": )"
+         R"({"shape": )" + inner + R"(}}], "edges": []}})";
+}
+
+// Inputs too large to commit, written at test time: each must be refused before it is parsed.
+std::vector<std::pair<std::string, std::string>> generated_cases() {
+  const std::string bytes_2mib(size_t(2) << 20, 'a');
+  std::string long_list = "[1";
+  for (int i = 0; i < 10'000'000; ++i) long_list += ",1";
+  long_list += "]";
+  return {
+      // nlohmann's parser (and the destructor of what it builds) recurse once per level.
+      {std::string(100'000, '['), "line 1, column 65: JSON nested deeper than 64 levels"},
+      {R"({"netwright": 1, "extra": )" + std::string(100'000, '{') + "}",
+       "line 1, column 90: JSON nested deeper than 64 levels"},
+      {project_with_input_shape(long_list), "a list or object of more than 1000000 items"},
+      {R"({"netwright": 1, "name": ")" + bytes_2mib + ""}", "a string of 2.00 MiB"},
+      {R"({"netwright": 1, "name": ")" + std::string(size_t(100) << 20, 'a') + ""}",
+       "the file is 100 MiB; Netwright reads JSON files of at most 64 MiB"},
+  };
+}
+
 }  // namespace
 
 class TestCliCorpus : public QObject {
@@ -64,6 +88,33 @@ class TestCliCorpus : public QObject {
     expect_clean_failure(t, "train " + file.toStdString(), expected.toStdString());
     const CliRun v = run_cli({"validate", path});
     QVERIFY2(!v.crashed && v.code != 0 && v.code != 2, (file.toStdString() + ": validate\n" + v.all()).c_str());
+  }
+
+  // Both `validate` and `train` refuse them with exit code 1 and the limit named.
+  void generatedProjects() {
+    int index = 0;
+    for (const auto& [text, expected] : generated_cases()) {
+      const QString path = tmp_.filePath(QString("generated-%1.nwproj").arg(index++));
+      {
+        std::ofstream f(path.toStdString(), std::ios::binary);
+        f << text;
+      }
+      const CliRun v = run_cli({"validate", path});
+      expect_clean_failure(v, "validate " + path.toStdString(), expected);
+      const CliRun t =
+          run_cli({"train", path, "--epochs", "1", "--quiet", "--out", tmp_.path() + "/run"});
+      expect_clean_failure(t, "train " + path.toStdString(), expected);
+      QFile::remove(path);
+    }
+  }
+
+  // validate opens the data (its first sample) and finds what only training found before.
+  void validateFindsTheDataShape() {
+    const CliRun v =
+        run_cli({"validate", src_path("tests/corpus/projects/data-shape-mismatch.nwproj")});
+    expect_clean_failure(
+        v, "validate data-shape-mismatch",
+        "data.train: samples are (1, 28, 28) but node 'input' (Input) expects (784)");
   }
 
   void corpusIsLargeEnough() { QVERIFY(project_cases().size() >= 30); }
