@@ -92,9 +92,28 @@ std::string check_pair(const ParamSpec& s, const ParamValue& v) {
   return {};
 }
 
+// Integer parameters are sizes, counts, dims and indices; beyond 2^31 - 1 they are mistakes
+// (18446744073709551615 would wrap to -1), and the shape and parameter-count rules multiply them,
+// which must not overflow int64.
+constexpr double kMaxIntParam = 2147483647.0;
+
+bool beyond_int_limit(const ParamValue& v) {
+  if (v.is_array()) {
+    for (const auto& e : v)
+      if (beyond_int_limit(e)) return true;
+    return false;
+  }
+  return v.is_number() && std::fabs(v.get<double>()) > kMaxIntParam;
+}
+
 }  // namespace
 
 std::string check_param(const ParamSpec& s, const ParamValue& v) {
+  const bool integers = s.kind == ParamKind::Int || s.kind == ParamKind::IntPair ||
+                        s.kind == ParamKind::Padding || s.kind == ParamKind::IntList;
+  if (integers && beyond_int_limit(v))
+    return "expected " + (s.kind == ParamKind::Int ? int_wanted(s) : ints_wanted(s)) +
+           " of at most 2147483647, " + got(v);
   switch (s.kind) {
     case ParamKind::Int: return check_int(s, v);
     case ParamKind::Float:
