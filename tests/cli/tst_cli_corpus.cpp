@@ -59,8 +59,8 @@ std::vector<std::pair<std::string, std::string>> generated_cases() {
       {R"({"netwright": 1, "extra": )" + std::string(100'000, '{') + "}",
        "line 1, column 90: JSON nested deeper than 64 levels"},
       {project_with_input_shape(long_list), "a list or object of more than 1000000 items"},
-      {R"({"netwright": 1, "name": ")" + bytes_2mib + ""}", "a string of 2.00 MiB"},
-      {R"({"netwright": 1, "name": ")" + std::string(size_t(100) << 20, 'a') + ""}",
+      {R"({"netwright": 1, "name": ")" + bytes_2mib + R"("})", "a string of 2.00 MiB"},
+      {R"({"netwright": 1, "name": ")" + std::string(size_t(100) << 20, 'a') + R"("})",
        "the file is 100 MiB; Netwright reads JSON files of at most 64 MiB"},
   };
 }
