@@ -5,6 +5,8 @@
 // at a random moment; the other half as soon as a temporary checkpoint file shows a write in
 // progress. A temporary file still there after the kill proves that the kill landed mid-write,
 // and at least one round must show it: otherwise the test would not test what it claims.
+#include <QElapsedTimer>
+#include <QThread>
 #include <QtTest>
 
 #include <signal.h>
