@@ -114,7 +114,7 @@ class TestCliCorpus : public QObject {
         run_cli({"validate", src_path("tests/corpus/projects/data-shape-mismatch.nwproj")});
     expect_clean_failure(
         v, "validate data-shape-mismatch",
-        "data.train: samples are (1, 28, 28) but node 'input' (Input) expects (784)");
+        "data.train: samples are (1, 28, 28) but node 'input' (Input) expects (784,)");
   }
 
   void corpusIsLargeEnough() { QVERIFY(project_cases().size() >= 30); }
