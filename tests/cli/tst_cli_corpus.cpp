@@ -54,10 +54,14 @@ std::vector<std::pair<std::string, std::string>> generated_cases() {
   for (int i = 0; i < 10'000'000; ++i) long_list += ",1";
   long_list += "]";
   return {
-      // nlohmann's parser (and the destructor of what it builds) recurse once per level.
-      {std::string(100'000, '['), "line 1, column 65: JSON nested deeper than 64 levels"},
-      {R"({"netwright": 1, "extra": )" + std::string(100'000, '{') + "}",
+      // Valid JSON: the destructor of the document nlohmann builds recurses once per level, and
+      // 100,000 levels overflowed the stack (a segmentation fault before the limit).
+      {std::string(100'000, '[') + std::string(100'000, ']'),
+       "line 1, column 65: JSON nested deeper than 64 levels"},
+      {R"({"netwright": 1, "extra": )" + std::string(100'000, '[') + std::string(100'000, ']') +
+           "}",
        "line 1, column 90: JSON nested deeper than 64 levels"},
+      {std::string(100'000, '['), "line 1, column 65: JSON nested deeper than 64 levels"},
       {project_with_input_shape(long_list), "a list or object of more than 1000000 items"},
       {R"({"netwright": 1, "name": ")" + bytes_2mib + R"("})", "a string of 2.00 MiB"},
       {R"({"netwright": 1, "name": ")" + std::string(size_t(100) << 20, 'a') + R"("})",
