@@ -52,6 +52,7 @@ nw_fuzz() {
     [[ -d "$NW_ROOT/fuzz/regressions/$target" ]] && inputs+=("$NW_ROOT/fuzz/regressions/$target")
     mkdir -p "$dir/corpus/$target" "$dir/crashes"
     nw_log "fuzz_$target for ${seconds} s"
+    LSAN_OPTIONS="suppressions=$NW_ROOT/fuzz/lsan.supp" \
     "$dir/bin/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$dir/crashes/$target-" "${inputs[@]}"
   done
