@@ -121,6 +121,16 @@ class TestCliCorpus : public QObject {
         "data.train: samples are (1, 28, 28) but node 'input' (Input) expects (784,)");
   }
 
+  // Found by fuzz/fuzz_checkpoint: a global heap object declaring more bytes than its collection
+  // holds made libhdf5 copy past its buffer (a segmentation fault in `checkpoint` and `eval`).
+  void fuzzRegressionCheckpoints() {
+    const QString path =
+        src_path("fuzz/regressions/checkpoint/global-heap-object-overruns-collection.h5");
+    QVERIFY(QFile::exists(path));
+    expect_clean_failure(run_cli({"checkpoint", path}), "checkpoint " + path.toStdString(),
+                         "the HDF5 file is damaged (a global heap object at byte");
+  }
+
   void corpusIsLargeEnough() { QVERIFY(project_cases().size() >= 30); }
 
   void malformedCheckpoints() {
