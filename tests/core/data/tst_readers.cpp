@@ -307,7 +307,8 @@ class TestReaders : public QObject {
     QCOMPARE(bytes.front(), 'H');
     std::ofstream(path("declares-too-much.h5"), std::ios::binary) << bytes.substr(1);
     const QString msg = message_of([&] { read_hdf5(path("declares-too-much.h5")); });
-    QVERIFY2(msg.contains("declares-too-much.h5") && msg.contains("bytes for it; the file is damaged"),
+    QVERIFY2(msg.contains("declares-too-much.h5") &&
+                 msg.contains("bytes for it; the file is damaged"),
              qPrintable(msg));
   }
 
