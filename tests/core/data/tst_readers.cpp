@@ -156,6 +156,10 @@ class TestReaders : public QObject {
     QTest::newRow("trailing bytes")
         << "long.idx" << bytes(idx(0x08, {2}, {1, 2, 3}))
         << QStringList{"long.idx", "trailing bytes", "10 bytes in all", "holds 11 bytes"};
+    // Found by fuzz/fuzz_data: a zero size let the sizes after it grow past int64 unchecked.
+    QTest::newRow("zero then huge sizes")
+        << "zero.idx" << bytes({0, 0, 8, 4, 0, 0, 0, 0, 0x40, 0, 0, 0, 0x40, 0, 0, 0, 0x40, 0, 0, 0})
+        << QStringList{"zero.idx", "implausible size 1073741824 for dimension 3"};
     QTest::newRow("missing file") << "missing.idx" << QByteArray()
                                   << QStringList{"missing.idx", "cannot open", "No such file"};
   }
