@@ -32,13 +32,17 @@ std::string check_collection(std::ifstream& in, uint64_t at, uint64_t file_size)
   std::vector<unsigned char> c(size);
   in.seekg(std::streamoff(at));
   if (!in.read(reinterpret_cast<char*>(c.data()), std::streamsize(size))) return {};
+  // libhdf5 walks the objects as below: a size that overruns the collection makes it copy past
+  // its buffer, and a free-space object (index 0) of size 0 never moves it on (it hangs).
   for (uint64_t p = 16; p + 16 <= size;) {
-    if (little_endian(&c[p], 2) == 0) break;  // the free space: the rest of the collection
+    const bool free_space = little_endian(&c[p], 2) == 0;
     const uint64_t object = little_endian(&c[p + 8], 8);
-    if (object > size - p - 16)
-      return "a global heap object at byte " + std::to_string(at + p) + " declares " +
-             std::to_string(object) + " bytes in a collection of " + std::to_string(size);
-    p += 16 + (object + 7) / 8 * 8;
+    const uint64_t room = size - p;
+    if (free_space ? object < 16 || object > room : object > room - 16)
+      return std::string("a global heap ") + (free_space ? "free-space record" : "object") +
+             " at byte " + std::to_string(at + p) + " declares " + std::to_string(object) +
+             " bytes in a collection of " + std::to_string(size);
+    p += free_space ? object : 16 + (object + 7) / 8 * 8;
   }
   return {};
 }

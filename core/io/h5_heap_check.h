@@ -2,8 +2,9 @@
 // A check of an HDF5 file's global heap collections before libhdf5 reads them. Strings written by
 // h5py (and any variable-length value) live in such collections. NOTE: Debian's libhdf5 1.10.8
 // trusts the size each heap object declares and copies that many bytes when the value is read,
-// so a damaged size crashes the reader (found by fuzz/fuzz_checkpoint). The check refuses such a
-// file first.
+// so a damaged size crashes the reader, and it walks a collection by those sizes, so a free-space
+// record of size 0 hangs it (both found by fuzz/fuzz_checkpoint). The check refuses such a file
+// first.
 #include <filesystem>
 #include <string>
 

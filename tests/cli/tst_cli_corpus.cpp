@@ -122,13 +122,24 @@ class TestCliCorpus : public QObject {
   }
 
   // Found by fuzz/fuzz_checkpoint: a global heap object declaring more bytes than its collection
-  // holds made libhdf5 copy past its buffer (a segmentation fault in `checkpoint` and `eval`).
+  // holds made libhdf5 copy past its buffer (a segmentation fault in `checkpoint` and `eval`),
+  // and a free-space record of size 0 made it loop for ever.
+  void fuzzRegressionCheckpoints_data() {
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("object overruns") << "global-heap-object-overruns-collection.h5"
+                                     << "the HDF5 file is damaged (a global heap object at byte";
+    QTest::newRow("free space of 0 bytes")
+        << "global-heap-free-space-of-0-bytes.h5"
+        << "the HDF5 file is damaged (a global heap free-space record at byte";
+  }
   void fuzzRegressionCheckpoints() {
-    const QString path =
-        src_path("fuzz/regressions/checkpoint/global-heap-object-overruns-collection.h5");
+    QFETCH(QString, file);
+    QFETCH(QString, expected);
+    const QString path = src_path("fuzz/regressions/checkpoint/") + file;
     QVERIFY(QFile::exists(path));
-    expect_clean_failure(run_cli({"checkpoint", path}), "checkpoint " + path.toStdString(),
-                         "the HDF5 file is damaged (a global heap object at byte");
+    expect_clean_failure(run_cli({"checkpoint", path}, 60000), "checkpoint " + file.toStdString(),
+                         expected.toStdString());
   }
 
   void corpusIsLargeEnough() { QVERIFY(project_cases().size() >= 30); }
