@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "support/bad_checkpoints.h"
 #include "cli_runner.h"
 #include "io/checkpoint.h"
+#include "support/bad_checkpoints.h"
 
 namespace fs = std::filesystem;
 
@@ -34,9 +34,11 @@ std::vector<Case> project_cases() {
 void expect_clean_failure(const CliRun& r, const std::string& what, const std::string& expected) {
   const std::string all = r.all();
   QVERIFY2(!r.crashed, (what + ": crashed\n" + all).c_str());
-  QVERIFY2(all.find("Sanitizer") == std::string::npos && all.find("runtime error") == std::string::npos,
-           (what + ": sanitizer report\n" + all).c_str());
-  QVERIFY2(r.code == 1, (what + ": exit code " + std::to_string(r.code) + ", expected 1\n" + all).c_str());
+  QVERIFY2(
+      all.find("Sanitizer") == std::string::npos && all.find("runtime error") == std::string::npos,
+      (what + ": sanitizer report\n" + all).c_str());
+  QVERIFY2(r.code == 1,
+           (what + ": exit code " + std::to_string(r.code) + ", expected 1\n" + all).c_str());
   QVERIFY2(r.err.find(expected) != std::string::npos,
            (what + ": the message does not name '" + expected + "':\n" + r.err).c_str());
 }
@@ -44,7 +46,8 @@ void expect_clean_failure(const CliRun& r, const std::string& what, const std::s
 // A project like the corpus' base with `inner` in place of the Input node's shape list.
 std::string project_with_input_shape(const std::string& inner) {
   return R"({"netwright": 1, "graph": {"nodes": [{"id": "input", "type": "Input", "params": )"
-         R"({"shape": )" + inner + R"(}}], "edges": []}})";
+         R"({"shape": )" +
+         inner + R"(}}], "edges": []}})";
 }
 
 // Inputs too large to commit, written at test time: each must be refused before it is parsed.
@@ -80,7 +83,8 @@ class TestCliCorpus : public QObject {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("expected");
     for (const Case& c : project_cases())
-      QTest::newRow(c.file.c_str()) << QString::fromStdString(c.file) << QString::fromStdString(c.expected);
+      QTest::newRow(c.file.c_str())
+          << QString::fromStdString(c.file) << QString::fromStdString(c.expected);
   }
   // `train` goes furthest (load, validate, open the data); `validate` must refuse them too,
   // except for problems only opening the data finds.
@@ -88,10 +92,12 @@ class TestCliCorpus : public QObject {
     QFETCH(QString, file);
     QFETCH(QString, expected);
     const QString path = src_path("tests/corpus/projects/") + file;
-    const CliRun t = run_cli({"train", path, "--epochs", "1", "--limit", "8", "--quiet", "--out", tmp_.path() + "/run"});
+    const CliRun t = run_cli(
+        {"train", path, "--epochs", "1", "--limit", "8", "--quiet", "--out", tmp_.path() + "/run"});
     expect_clean_failure(t, "train " + file.toStdString(), expected.toStdString());
     const CliRun v = run_cli({"validate", path});
-    QVERIFY2(!v.crashed && v.code != 0 && v.code != 2, (file.toStdString() + ": validate\n" + v.all()).c_str());
+    QVERIFY2(!v.crashed && v.code != 0 && v.code != 2,
+             (file.toStdString() + ": validate\n" + v.all()).c_str());
   }
 
   // Both `validate` and `train` refuse them with exit code 1 and the limit named.
@@ -164,7 +170,8 @@ class TestCliCorpus : public QObject {
       expect_clean_failure(r, "train --resume " + c.file, c.expected);
     }
     // The good one loads: the corpus fails for its faults, not for the setup.
-    r = run_cli({"eval", project, "--checkpoint", QString::fromStdString((dir / "good.h5").string()), "--limit", "8"});
+    r = run_cli({"eval", project, "--checkpoint",
+                 QString::fromStdString((dir / "good.h5").string()), "--limit", "8"});
     QVERIFY2(r.code == 0, r.all().c_str());
   }
 };

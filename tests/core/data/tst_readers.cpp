@@ -158,7 +158,8 @@ class TestReaders : public QObject {
         << QStringList{"long.idx", "trailing bytes", "10 bytes in all", "holds 11 bytes"};
     // Found by fuzz/fuzz_data: a zero size let the sizes after it grow past int64 unchecked.
     QTest::newRow("zero then huge sizes")
-        << "zero.idx" << bytes({0, 0, 8, 4, 0, 0, 0, 0, 0x40, 0, 0, 0, 0x40, 0, 0, 0, 0x40, 0, 0, 0})
+        << "zero.idx"
+        << bytes({0, 0, 8, 4, 0, 0, 0, 0, 0x40, 0, 0, 0, 0x40, 0, 0, 0, 0x40, 0, 0, 0})
         << QStringList{"zero.idx", "implausible size 1073741824 for dimension 2"};
     QTest::newRow("missing file") << "missing.idx" << QByteArray()
                                   << QStringList{"missing.idx", "cannot open", "No such file"};
@@ -311,9 +312,9 @@ class TestReaders : public QObject {
     QCOMPARE(bytes.front(), 'H');
     std::ofstream(path("declares-too-much.h5"), std::ios::binary) << bytes.substr(1);
     const QString msg = message_of([&] { read_hdf5(path("declares-too-much.h5")); });
-    QVERIFY2(msg.contains("declares-too-much.h5") &&
-                 msg.contains("bytes for it; the file is damaged"),
-             qPrintable(msg));
+    QVERIFY2(
+        msg.contains("declares-too-much.h5") && msg.contains("bytes for it; the file is damaged"),
+        qPrintable(msg));
   }
 
   void hdf5ErrorsNameFileAndDataset() {
