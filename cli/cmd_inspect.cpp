@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "graph/registry.h"
 #include "io/checkpoint.h"
+#include "io/data_shapes.h"
 #include "session.h"
 
 namespace nw::cli {
@@ -60,8 +61,10 @@ int run_validate(const std::string& path) {
   const io::Project project = load_project(path);
   const graph::Analysis a = graph::analyze(project.graph);
   int errors = 0;
-  // Data files are checked for existence only: validate never reads a dataset.
-  for (const io::Problem& p : io::check_data_files(project.data, project.base_dir())) {
+  std::vector<io::Problem> data_problems = io::check_data_files(project.data, project.base_dir());
+  // The first sample's shape, when the files exist and the graph is sound enough to know its input.
+  if (data_problems.empty() && a.ok()) data_problems = io::check_project_sample_shapes(project, a);
+  for (const io::Problem& p : data_problems) {
     ++errors;
     std::cerr << "error: " << path << ": " << p.to_string() << "\n";
   }

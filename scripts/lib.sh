@@ -5,8 +5,8 @@
 #   NETWRIGHT_BUILD_DIR  build folder (default: <repo>/build)
 #   NETWRIGHT_CUDA       auto (default) | on | off
 #   CI=true              print how long each phase took
-# NW_PACKAGES has no Python or PyTorch: the tests read committed fixtures. Only bench.sh asks for
-# python3-torch, for its reference side.
+# The C++ tests read committed fixtures; Debian's PyTorch (python3-torch and friends, for
+# /usr/bin/python3) is here for the checkpoint round trips of tests/torch and for bench.sh.
 
 NW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NW_BUILD_DIR="${NETWRIGHT_BUILD_DIR:-$NW_ROOT/build}"
@@ -23,6 +23,8 @@ NW_PACKAGES=(
   libgtest-dev libbenchmark-dev
   xvfb xauth
   dataset-fashion-mnist  # the bundled real dataset (training examples, benchmarks)
+  clang libclang-rt-14-dev libomp-dev  # the libFuzzer targets (fuzz/, built by scripts/test.sh)
+  python3-torch python3-torchvision python3-h5py  # tests/torch: round trips with PyTorch
 )
 
 nw_log() { printf '==> %s\n' "$*"; }

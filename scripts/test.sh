@@ -31,3 +31,32 @@ nw_sanitized_corpus() {
 if [[ "${NETWRIGHT_SANITIZE_CORPUS:-1}" != 0 ]]; then
   nw_phase sanitized-corpus nw_sanitized_corpus
 fi
+
+# The libFuzzer targets (fuzz/): a clang build of the core with AddressSanitizer,
+# UndefinedBehaviorSanitizer and coverage, seeded from the malformed corpus and the regression
+# inputs of crashes found before (fuzz/regressions), each run for NETWRIGHT_FUZZ_SECONDS (60).
+# A crash, a sanitizer report, an uncaught exception, a leak, a timeout or an allocation past the
+# limit fails the phase and leaves the input in <build>-fuzz/crashes.
+nw_fuzz() {
+  local dir="${NW_BUILD_DIR}-fuzz" seconds="${NETWRIGHT_FUZZ_SECONDS:-60}"
+  local args=(-S "$NW_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETWRIGHT_FUZZ=ON
+              -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DNETWRIGHT_WITH_CUDA=OFF
+              -DNETWRIGHT_BUILD_TESTS=OFF -DNETWRIGHT_BUILD_BENCH=OFF -DNETWRIGHT_BUILD_GUI=OFF)
+  [[ -f "$dir/CMakeCache.txt" ]] || args+=(-G Ninja)
+  cmake "${args[@]}" >/dev/null
+  cmake --build "$dir" -j "$NW_JOBS" --target fuzz_project fuzz_checkpoint fuzz_data make_seeds
+  "$dir/bin/make_seeds" "$NW_ROOT" "$dir/seeds"
+  local target
+  for target in project checkpoint data; do
+    local inputs=("$dir/corpus/$target" "$dir/seeds/$target")
+    [[ -d "$NW_ROOT/fuzz/regressions/$target" ]] && inputs+=("$NW_ROOT/fuzz/regressions/$target")
+    mkdir -p "$dir/corpus/$target" "$dir/crashes"
+    nw_log "fuzz_$target for ${seconds} s"
+    LSAN_OPTIONS="suppressions=$NW_ROOT/fuzz/lsan.supp" \
+    "$dir/bin/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="$dir/crashes/$target-" "${inputs[@]}"
+  done
+}
+if [[ "${NETWRIGHT_FUZZ_SECONDS:-60}" != 0 ]]; then
+  nw_phase fuzz nw_fuzz
+fi

@@ -173,7 +173,10 @@ CsvData read_csv(const std::string& path, const CsvOptions& options) {
     throw DataError(where + "is empty; expected an optional header row and rows of numbers");
   const int64_t ncols = int64_t(row.size());
 
-  const auto [label_col, header] = layout_of(row, line, options, where);
+  // Plain variables, not a structured binding: clang 14 (the fuzz build) cannot capture one.
+  const Layout layout = layout_of(row, line, options, where);
+  const int64_t label_col = layout.label_col;
+  const bool header = layout.header;
   if (ncols - (label_col >= 0 ? 1 : 0) < 1)
     throw DataError(where + "has only the label column; it needs at least one feature column");
 

@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "data/data_error.h"
 #include "tensor/creation.h"
@@ -80,6 +81,26 @@ std::string listing(const std::vector<std::string>& names) {
   return s;
 }
 
+// The shape a file declares must not decide on its own how much is allocated: a damaged header
+// may declare 2^60 values. Contiguous data is stored whole and deflate packs at most about
+// 1000:1, so a dataset declaring far more bytes than the file stores for it is damaged.
+void check_declared_size(hid_t ds, hid_t type, const std::vector<hsize_t>& dims, int ndims,
+                         const std::string& where) {
+  uint64_t values = 1, bytes = 0;
+  bool overflow = false;
+  for (int i = 0; i < ndims; ++i)
+    overflow = overflow || __builtin_mul_overflow(values, dims[size_t(i)], &values);
+  overflow = overflow || __builtin_mul_overflow(values, uint64_t(H5Tget_size(type)), &bytes) ||
+             values > uint64_t(INT64_MAX);
+  const uint64_t stored = H5Dget_storage_size(ds);
+  if (overflow || bytes / 1100 > stored + (uint64_t(1) << 20) / 1100)
+    throw DataError(
+        where + "declares " +
+        (overflow ? "more values than fit in memory"
+                  : std::to_string(values) + " values (" + std::to_string(bytes) + " bytes)") +
+        " but the file stores " + std::to_string(stored) + " bytes for it; the file is damaged");
+}
+
 Tensor read_dataset(hid_t file, const std::string& path, const std::string& name,
                     bool keep_double) {
   const std::string where = "read_hdf5: '" + path + "' dataset '" + name + "' ";
@@ -113,6 +134,7 @@ Tensor read_dataset(hid_t file, const std::string& path, const std::string& name
     dtype = is_double ? kFloat64 : kFloat32;
     mem = is_double ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
   }
+  check_declared_size(ds.get(), type.get(), dims, ndims, where);
   Tensor t = empty(shape, dtype);
   if (t.numel() > 0 && H5Dread(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.raw_data()) < 0)
     throw DataError(where + "of shape " + shape_str(shape) +

@@ -70,14 +70,17 @@ IdxView parse(const FileBytes& file, const std::string& path) {
                     " dimensions need " + std::to_string(header) + " bytes, the file has " +
                     std::to_string(b.size()));
   IdxView v{type, {}, b.data() + header};
-  uint64_t count = 1;
+  // `span` leaves out zero sizes: a zero must not let the later sizes grow without bound, as
+  // the strides of the (empty) tensor still multiply them.
+  uint64_t count = 1, span = 1;
   for (size_t d = 0; d < ndims; ++d) {
     const uint64_t n = big_endian(&b[4 + 4 * d], 4);
-    if (n > (uint64_t(1) << 31) || (n && count > (uint64_t(1) << 40) / n))
+    if (n > (uint64_t(1) << 31) || (n && span > (uint64_t(1) << 40) / n))
       throw DataError(where + "declares an implausible size " + std::to_string(n) +
                       " for dimension " + std::to_string(d) + " (byte offset " +
                       std::to_string(4 + 4 * d) + "); the file is corrupt");
     count *= n;
+    span *= n ? n : 1;
     v.dims.push_back(int64_t(n));
   }
   const uint64_t expected = header + count * type->size;

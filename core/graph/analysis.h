@@ -41,6 +41,9 @@ struct Analysis {
   std::vector<Diagnostic> for_node(const std::string& id) const;
 };
 
+// The most values one sample may have at any node's output (2^31: 8 GiB of float32 per sample).
+inline constexpr int64_t kMaxSampleValues = int64_t(1) << 31;
+
 Analysis analyze(const Graph& graph);
 
 }  // namespace nw::graph

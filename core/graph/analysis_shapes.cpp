@@ -47,6 +47,21 @@ ParamMap complete_params(Work& w, int i, std::vector<std::string>& pinned) {
   return params;
 }
 
+// A sample of more than kMaxSampleValues values is a mistake (an Input shape of
+// [1000000000, 1000000000]); refusing it here also keeps the products the next rules take
+// (Flatten, Linear's in_features x out_features) inside int64.
+std::string too_large(const std::vector<SampleShape>& outputs) {
+  for (size_t port = 0; port < outputs.size(); ++port) {
+    int64_t values = 1;
+    for (int64_t d : outputs[port])
+      if (d > 0 && (__builtin_mul_overflow(values, d, &values) || values > kMaxSampleValues))
+        return "output " + std::to_string(port) + " " + format_shape(outputs[port]) +
+               " has more than " + std::to_string(kMaxSampleValues) +
+               " values per sample, the most Netwright handles; use smaller sizes";
+  }
+  return {};
+}
+
 }  // namespace
 
 void infer_shapes(Work& w) {
@@ -91,6 +106,10 @@ void infer_shapes(Work& w) {
               "the shape rule of " + t->name + " gives " + std::to_string(out.size()) +
                   " shapes for " + std::to_string(t->outputs.size()) +
                   " output ports; this is a bug in its registry entry, please report it");
+      continue;
+    }
+    if (const std::string big = too_large(out); !big.empty()) {
+      w.error(i, -1, big);
       continue;
     }
     outputs[ui] = std::move(out);

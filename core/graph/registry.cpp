@@ -28,6 +28,32 @@ const ParamSpec* LayerType::param(const std::string& n) const {
   return nullptr;
 }
 
+// ---- values
+
+namespace {
+
+constexpr double kMaxIntParam = 2147483647.0;
+
+bool beyond_int_limit(const ParamValue& v) {
+  if (v.is_array()) {
+    for (const auto& e : v)
+      if (beyond_int_limit(e)) return true;
+    return false;
+  }
+  return v.is_number() && std::fabs(v.get<double>()) > kMaxIntParam;
+}
+
+}  // namespace
+
+std::string check_param(const ParamSpec& s, const ParamValue& v) {
+  const bool integers = s.kind == ParamKind::Int || s.kind == ParamKind::IntPair ||
+                        s.kind == ParamKind::Padding || s.kind == ParamKind::IntList;
+  if (integers && beyond_int_limit(v))
+    return "expected " + catalog::expected_text(s) + " of at most 2147483647, got " +
+           catalog::shown(v);
+  return catalog::check_arg(s, v);
+}
+
 // ---- the shape context
 
 bool ShapeContext::is_pinned(const std::string& name) const {

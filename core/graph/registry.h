@@ -120,8 +120,8 @@ class Registry {
 
 // Checks one value against its spec; returns an empty string when valid, otherwise what is wrong
 // ("expected a positive integer or a pair of them, got \"3x3\""). See catalog::check_arg.
-inline std::string check_param(const ParamSpec& spec, const ParamValue& value) {
-  return catalog::check_arg(spec, value);
-}
+// Layers also refuse integers beyond 2^31 - 1: they are sizes, counts and dims that the shape and
+// parameter-count rules multiply, which must not overflow int64.
+std::string check_param(const ParamSpec& spec, const ParamValue& value);
 
 }  // namespace nw::graph

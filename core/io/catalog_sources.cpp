@@ -100,10 +100,29 @@ std::vector<catalog::ArgSpec> synthetic_args() {
            .label = "Class separation"}};
 }
 
+// Synthetic data is made whole in memory: count x shape values, refused before they are made.
+void check_synthetic_size(ObjectReader& r, const json* shape, std::optional<int64_t> count,
+                          std::vector<Problem>& problems) {
+  constexpr int64_t kMaxValues = int64_t(1) << 31;  // 8 GiB of float32
+  if (!count || !shape || !shape->is_array()) return;
+  int64_t values = *count;
+  for (const json& e : *shape)
+    if (!detail::is_integer(e) || e.get<double>() < 1 ||
+        __builtin_mul_overflow(values, e.get<int64_t>(), &values) || values > kMaxValues) {
+      if (detail::is_integer(e) && e.get<double>() >= 1)
+        problems.push_back({r.at("count"), "count x shape is more than " +
+                                               std::to_string(kMaxValues) +
+                                               " values, the most synthetic data holds; use a "
+                                               "smaller count or shape"});
+      return;
+    }
+}
+
 void check_synthetic(ObjectReader& r, std::vector<Problem>& problems) {
   const auto kind =
       detail::read_choice(r.take("kind"), r.at("kind"), {"random", "blobs"}, problems);
-  if (const json* s = r.require("shape", "give the sample shape, e.g. \"shape\": [20]")) {
+  const json* s = r.require("shape", "give the sample shape, e.g. \"shape\": [20]");
+  if (s) {
     bool ok = s->is_array() && !s->empty();
     if (ok)
       for (const json& e : *s) ok = ok && detail::is_integer(e) && e.get<double>() >= 1;
@@ -112,7 +131,8 @@ void check_synthetic(ObjectReader& r, std::vector<Problem>& problems) {
                                              detail::shown(*s)});
   }
   const auto classes = detail::read_int(r.take("classes"), r.at("classes"), 1, problems);
-  detail::read_int(r.take("count"), r.at("count"), 1, problems);
+  const auto count = detail::read_int(r.take("count"), r.at("count"), 1, problems);
+  check_synthetic_size(r, s, count, problems);
   detail::read_int(r.take("seed"), r.at("seed"), 0, problems);
   if (auto b = detail::read_bool(r.take("binary"), r.at("binary"), problems);
       b && *b && classes.value_or(2) != 2)

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "io/checkpoint.h"
+#include "io/h5_heap_check.h"
 #include "io/h5_util.h"
 
 namespace nw::io {
@@ -48,6 +49,8 @@ class Reader {
            " is not an HDF5 file (it may be truncated or another format); pass a "
            "checkpoint written by Netwright, or convert a PyTorch file with "
            "tools/torch_to_netwright.py");
+    if (const std::string heap = h5::damaged_global_heap(path); !heap.empty())
+      fail("the HDF5 file is damaged (" + heap + "); use an earlier checkpoint");
     h5::Id f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!f.ok())
       fail(

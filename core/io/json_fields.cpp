@@ -84,9 +84,11 @@ std::string suggestion(const std::string& name, const std::vector<std::string>& 
 }
 
 bool is_integer(const json& v) {
-  if (v.is_number_integer()) return true;
-  if (!v.is_number_float()) return false;
+  if (!v.is_number()) return false;
+  // Beyond 9e15 a double no longer holds every integer, and an unsigned value above 2^63 would
+  // wrap to a negative int64: no setting needs such numbers.
   const double d = v.get<double>();
+  if (v.is_number_integer()) return std::fabs(d) < 9e15;
   return std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e15;
 }
 

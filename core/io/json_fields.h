@@ -35,7 +35,8 @@ std::vector<std::string> close_names(const std::string& name,
 std::string suggestion(const std::string& name, const std::vector<std::string>& candidates,
                        const std::string& known_label = "known");
 
-// Whole numbers, also when written as 3.0 by a tool that only knows doubles.
+// Whole numbers below 9e15 in magnitude, also when written as 3.0 by a tool that only knows
+// doubles.
 bool is_integer(const json& v);
 
 // Each returns nullopt (and records a problem) when the value has the wrong type or range.

@@ -1,11 +1,9 @@
 #include "io/project.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "io/atomic_file.h"
 #include "io/config_checks.h"
 #include "io/json_fields.h"
+#include "io/json_read.h"
 #include "io/project_graph.h"
 
 namespace nw::io {
@@ -20,29 +18,6 @@ fs::path Project::base_dir() const {
 }
 
 namespace {
-
-// nlohmann reports the byte offset of the last character read; people want line and column.
-std::string line_column(const std::string& text, size_t byte) {
-  const size_t end = std::min(byte == 0 ? 0 : byte - 1, text.size());
-  size_t line = 1, column = 1;
-  for (size_t i = 0; i < end; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
-// "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error while parsing
-// object - ..." -> "syntax error while parsing object - ...": the location is given separately.
-std::string syntax_message(const std::string& what) {
-  const size_t colon = what.find(": ");
-  std::string m = colon == std::string::npos ? what : what.substr(colon + 2);
-  return "JSON " + m;
-}
 
 void read_version(const json& j, std::vector<Problem>& problems, const std::string& file) {
   auto it = j.find("netwright");
@@ -101,25 +76,22 @@ Project project_from_json(const json& j, const fs::path& base_dir, const std::st
 Project parse_project(const std::string& text, const fs::path& base_dir, const std::string& file) {
   json j;
   try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw ProjectError(file, {{line_column(text, e.byte), syntax_message(e.what())}});
+    j = parse_json(text, file);
+  } catch (const JsonError& e) {
+    throw ProjectError(e.file, e.problems);
   }
   return project_from_json(j, base_dir, file);
 }
 
 Project load_project(const fs::path& path) {
   const fs::path abs = fs::absolute(path).lexically_normal();
-  std::error_code ec;
-  if (!fs::is_regular_file(abs, ec))
-    throw ProjectError(path.string(), {{"", fs::exists(abs, ec) ? "not a file; open a .nwproj file"
-                                                                : "no such file; check the path"}});
-  std::ifstream in(abs, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in.good() && !in.eof())
-    throw ProjectError(path.string(), {{"", "cannot read the file; check its permissions"}});
-  Project p = parse_project(text.str(), abs.parent_path(), path.string());
+  std::string text;
+  try {
+    text = read_json_file(abs, path.string());
+  } catch (const JsonError& e) {
+    throw ProjectError(e.file, e.problems);
+  }
+  Project p = parse_project(text, abs.parent_path(), path.string());
   p.path = abs;
   return p;
 }

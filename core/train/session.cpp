@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "io/checkpoint.h"
+#include "io/data_shapes.h"
 #include "tensor/generator.h"
 
 namespace nw::train {
@@ -130,8 +131,9 @@ std::unique_ptr<Session> open_session(io::Project project, const SessionOptions&
   manual_seed(config.seed);  // before compiling: the initial weights depend on the seed alone
   s->net = graph::compile(project.graph);
   s->data = io::open_datasets(project.data, project.base_dir(), config.seed, options.limit);
-  // NOTE: whether the data's sample shape fits the Input node is io's validation (the project
-  // loader and `validate`), so that both find it before a run starts.
+  // The data's samples must fit the Input node: found here, at the start, rather than as a
+  // training failure when the first batch reaches the network.
+  io::require_sample_shapes(s->data, project);
 
   TrainerOptions topt;
   topt.out_dir = options.out_dir;

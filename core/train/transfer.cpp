@@ -37,7 +37,9 @@ InitReport init_from_checkpoint(graph::GraphModule& net, const io::Checkpoint& c
   nn::StateDict take;
   const nn::StateDict mine = net.state_dict();
   for (const auto& [key, value] : ckpt.model) {
-    auto it = std::find_if(mine.begin(), mine.end(), [&](const auto& e) { return e.first == key; });
+    // An init-capture: clang 14 (the fuzz build) cannot capture a structured binding.
+    auto it =
+        std::find_if(mine.begin(), mine.end(), [&k = key](const auto& e) { return e.first == k; });
     if (it == mine.end() || !belongs_to(key, only_nodes)) {
       report.skipped.push_back(key);
       continue;

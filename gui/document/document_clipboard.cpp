@@ -4,6 +4,7 @@
 #include <set>
 
 #include "document/project_document.h"
+#include "io/json_read.h"
 #include "io/project_graph.h"
 
 namespace nw::gui {
@@ -21,10 +22,11 @@ QString ProjectDocument::copy_nodes(const QStringList& ids) const {
 }
 
 QStringList ProjectDocument::paste_nodes(const QString& json, QPointF offset) {
-  nlohmann::json j = nlohmann::json::parse(json.toStdString(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return {};
+  // Text that is not a graph (or too deep to read safely) pastes nothing.
+  const std::optional<nlohmann::json> j = io::try_parse_json(json.toStdString());
+  if (!j || !j->is_object()) return {};
   std::vector<io::Problem> problems;
-  const graph::Graph pasted = io::detail::parse_graph(j, "clipboard", problems);
+  const graph::Graph pasted = io::detail::parse_graph(*j, "clipboard", problems);
   if (pasted.nodes().empty()) return {};
 
   // Fresh ids: taken ones get a suffix ("fc1" -> "fc1_2"), also avoiding each other.

@@ -8,6 +8,7 @@
 
 #include "inspector/inspector_style.h"
 #include "io/catalog.h"
+#include "io/json_read.h"
 
 namespace nw::gui {
 
@@ -80,12 +81,12 @@ std::optional<json> TransformsEditor::parse_arguments(const QString& text) {
     const qsizetype end = i + 1 < keys.size() ? starts[i + 1] : t.size();
     const QString value = t.mid(keys[i].second, end - keys[i].second).trimmed();
     if (value.isEmpty()) return std::nullopt;
-    json v = json::parse(sstr(value), nullptr, false);
-    if (v.is_discarded()) {
+    std::optional<json> v = io::try_parse_json(sstr(value));
+    if (!v) {
       if (value.contains(QLatin1Char(',')) || value.contains(QLatin1Char('['))) return std::nullopt;
       v = sstr(value);
     }
-    out[sstr(keys[i].first)] = v;
+    out[sstr(keys[i].first)] = *v;
   }
   return out;
 }

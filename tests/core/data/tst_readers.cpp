@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <functional>
+#include <iterator>
 
 #include "data/csv.h"
 #include "data/data_error.h"
@@ -155,6 +156,11 @@ class TestReaders : public QObject {
     QTest::newRow("trailing bytes")
         << "long.idx" << bytes(idx(0x08, {2}, {1, 2, 3}))
         << QStringList{"long.idx", "trailing bytes", "10 bytes in all", "holds 11 bytes"};
+    // Found by fuzz/fuzz_data: a zero size let the sizes after it grow past int64 unchecked.
+    QTest::newRow("zero then huge sizes")
+        << "zero.idx"
+        << bytes({0, 0, 8, 4, 0, 0, 0, 0, 0x40, 0, 0, 0, 0x40, 0, 0, 0, 0x40, 0, 0, 0})
+        << QStringList{"zero.idx", "implausible size 1073741824 for dimension 2"};
     QTest::newRow("missing file") << "missing.idx" << QByteArray()
                                   << QStringList{"missing.idx", "cannot open", "No such file"};
   }
@@ -294,6 +300,21 @@ class TestReaders : public QObject {
     QCOMPARE(read_hdf5_tensor(path("data.h5"), "features", true).dtype(), kFloat64);
     QCOMPARE(hdf5_dataset_names(path("data.h5")),
              (std::vector<std::string>{"/features", "/labels", "/train/y"}));
+  }
+
+  // Found by fuzz/fuzz_data: a damaged header declared about 2^58 bytes, and the reader tried
+  // to allocate them. The fuzzer's input is the file behind one byte that picks the reader.
+  void hdf5DeclaringMoreThanTheFileHoldsIsRefused() {
+    std::ifstream in(NW_FIXTURE_DIR "/../../fuzz/regressions/data/hdf5-declares-2-pow-58-bytes",
+                     std::ios::binary);
+    QVERIFY(in.good());
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    QCOMPARE(bytes.front(), 'H');
+    std::ofstream(path("declares-too-much.h5"), std::ios::binary) << bytes.substr(1);
+    const QString msg = message_of([&] { read_hdf5(path("declares-too-much.h5")); });
+    QVERIFY2(
+        msg.contains("declares-too-much.h5") && msg.contains("bytes for it; the file is damaged"),
+        qPrintable(msg));
   }
 
   void hdf5ErrorsNameFileAndDataset() {

@@ -9,6 +9,7 @@
 
 #include "graph/analysis.h"
 #include "io/atomic_file.h"
+#include "io/data_shapes.h"
 #include "io/project.h"
 
 using namespace nw;
@@ -467,10 +468,14 @@ class TestProject : public QObject {
       std::string output;
       try {
         const Project p = load_project(dir / file);
-        for (const auto& d : graph::analyze(p.graph).errors())
-          output += d.to_string(p.graph) + "\n";
+        const graph::Analysis a = graph::analyze(p.graph);
+        for (const auto& d : a.errors()) output += d.to_string(p.graph) + "\n";
         for (const auto& problem : check_data_files(p.data, p.base_dir()))
           output += problem.to_string() + "\n";
+        // What `validate` does last: the first sample against the Input node.
+        if (output.empty())
+          for (const auto& problem : check_project_sample_shapes(p, a))
+            output += problem.to_string() + "\n";
       } catch (const ProjectError& e) {
         ++load_errors;
         output = e.what();
