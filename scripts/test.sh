@@ -39,7 +39,9 @@ fi
 # limit fails the phase and leaves the input in <build>-fuzz/crashes.
 nw_fuzz() {
   local dir="${NW_BUILD_DIR}-fuzz" seconds="${NETWRIGHT_FUZZ_SECONDS:-60}"
-  local args=(-S "$NW_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETWRIGHT_FUZZ=ON
+  # -O1 with line tables only: stack traces name the line, and the cold build stays short on 2 cores.
+  local args=(-S "$NW_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release
+              "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -gline-tables-only" -DNETWRIGHT_FUZZ=ON
               -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DNETWRIGHT_WITH_CUDA=OFF
               -DNETWRIGHT_BUILD_TESTS=OFF -DNETWRIGHT_BUILD_BENCH=OFF -DNETWRIGHT_BUILD_GUI=OFF)
   [[ -f "$dir/CMakeCache.txt" ]] || args+=(-G Ninja)
@@ -52,7 +54,8 @@ nw_fuzz() {
     [[ -d "$NW_ROOT/fuzz/regressions/$target" ]] && inputs+=("$NW_ROOT/fuzz/regressions/$target")
     mkdir -p "$dir/corpus/$target" "$dir/crashes"
     nw_log "fuzz_$target for ${seconds} s"
-    LSAN_OPTIONS="suppressions=$NW_ROOT/fuzz/lsan.supp" \
+    # The HDF5 part of fuzz_data is left out until fuzz/open's libhdf5 crash is fixed (fuzz/README.md).
+    NW_FUZZ_DATA_SKIP_HDF5=1 LSAN_OPTIONS="suppressions=$NW_ROOT/fuzz/lsan.supp" \
     "$dir/bin/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$dir/crashes/$target-" "${inputs[@]}"
   done
