@@ -93,8 +93,13 @@ void OptimizerEditor::set_specs(const json& optimizer, const json& scheduler) {
 void OptimizerEditor::optimizer_chosen(int index) {
   const std::string type = sstr(optimizer_->itemData(index).toString());
   if (type == optimizer_spec_.value("type", std::string())) return;
-  // The learning rate carries over (SGD has no default one); the rest start at the defaults.
-  json spec = {{"type", type}, {"lr", optimizer_spec_.value("lr", json(0.001))}};
+  // The learning rate carries over (SGD has no default one); the rest start at the catalog's
+  // starters and defaults.
+  const io::OptimizerEntry* e = io::optimizers().find(type);
+  if (!e) return;
+  json spec = io::starter_spec(*e);
+  if (optimizer_spec_.is_object() && optimizer_spec_.contains("lr"))
+    spec["lr"] = optimizer_spec_["lr"];
   emit optimizerEdited(spec);
 }
 
