@@ -199,6 +199,7 @@ class TestCatalog : public QObject {
   void a_data_source_added_at_run_time_opens() {
     io::data_sources().add(constant_source());
     const json project = {
+        {"netwright", 1},
         {"name", "constant data"},
         {"data",
          {{"train", {{"source", "constant"}, {"value", 2.5}, {"count", 6}, {"limit", 5}}},
