@@ -6,6 +6,7 @@
 // `netwright-cli catalog` all read these tables, so adding one means adding one entry:
 //
 //   io::optimizers().add(io::optimizer_entry("Lion", "Adaptive", "sign momentum", make_lion));
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/entry.h"
+#include "data/dataset.h"
 #include "data/transforms.h"
 #include "io/config.h"
 #include "nn/module.h"
@@ -56,10 +58,49 @@ struct TransformEntry : catalog::EntryInfo {
       check;
 };
 
-// A data source kind ({"source": "csv", "path": ...}): its keys besides "source" are its args;
-// `check` reads them (json_fields' ObjectReader) with messages of their own.
+// A data source, opened: the samples, and what they say about their classes.
+struct OpenedSource {
+  std::shared_ptr<const data::Dataset> dataset;
+  std::vector<std::string> class_names;  // when the source names its classes
+  int64_t num_classes = 0;               // 0: unknown or not classification
+};
+
+// What a data source's factory is given: its spec (checked, and completed with its entry's
+// defaults) and where it stands, to find its files and to place its errors.
+class SourceContext {
+ public:
+  SourceContext(nlohmann::json spec, std::string where, std::filesystem::path base_dir);
+  const nlohmann::json& spec() const { return spec_; }
+  const std::string& where() const { return where_; }  // "data.train"
+  // spec()[key] resolved against the project file's folder, absolute and normal.
+  std::filesystem::path path(const std::string& key) const;
+  // The same, but throws ProjectError at "where.key" when it names no file (no folder), saying
+  // where it looked.
+  std::filesystem::path file(const std::string& key) const;
+  std::filesystem::path folder(const std::string& key) const;
+  // Throws ProjectError at "where.key" (an empty key: at where), e.g. for a column not in a table.
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+
+ private:
+  nlohmann::json spec_;
+  std::string where_;
+  std::filesystem::path base_dir_;
+};
+
+// A data source kind ({"source": "csv", "path": ...}): its keys besides "source" are its args.
+// Opening one checks the spec, then that every file or folder its Path arguments name exists
+// (all missing ones reported at once), then `check_files`, and only then calls `open`; a
+// data::DataError that `open` throws is reported at the source's location.
 struct DataSourceEntry : catalog::EntryInfo {
+  // Reads the keys (json_fields' ObjectReader) with messages of their own; when null, each
+  // argument is checked against its spec (catalog::check_arg).
   std::function<void(detail::ObjectReader& r, std::vector<Problem>& problems)> check;
+  std::function<OpenedSource(const SourceContext& source)> open;
+  // What must exist besides the Path arguments' files (Fashion-MNIST's installed copy), without
+  // reading data; may be null.
+  std::function<void(const SourceContext& source, std::vector<Problem>& problems)> check_files;
+  // Whether the common "classes" key filters the samples by class (synthetic's is a count).
+  bool filters_classes = true;
 };
 
 catalog::Table<LossEntry>& losses();

@@ -1,8 +1,10 @@
 // The data source kinds ({"source": "csv", "path": ...}): one catalog entry each, with its keys
-// as arguments (labels, pickers and placeholders for the GUI's form) and a check of its own.
+// as arguments (labels, pickers and placeholders for the GUI's form), a check of its own and its
+// factory (source_openers.cpp).
 #include "io/catalog.h"
 #include "io/json_fields.h"
 #include "io/kwargs.h"
+#include "io/source_openers.h"
 
 namespace nw::io {
 
@@ -178,76 +180,83 @@ std::vector<ArgSpec> with_common(std::vector<ArgSpec> args, bool filter = true) 
   return args;
 }
 
+// `filters_classes`: the source takes the common "classes" filter (synthetic's is a count).
 DataSourceEntry source(std::string name, std::string title, std::string description,
                        std::vector<ArgSpec> args,
-                       std::function<void(ObjectReader&, std::vector<Problem>&)> check) {
+                       std::function<void(ObjectReader&, std::vector<Problem>&)> check,
+                       std::function<OpenedSource(const SourceContext&)> open,
+                       bool filters_classes = true) {
   DataSourceEntry e;
   e.name = std::move(name);
   e.category = std::move(title);  // the kind's title in menus: "CSV table"
   e.description = std::move(description);
-  e.args = std::move(args);
+  e.args = with_common(std::move(args), filters_classes);
   e.check = std::move(check);
+  e.open = std::move(open);
+  e.filters_classes = filters_classes;
   return e;
 }
 
 void add_builtin_sources(catalog::Table<DataSourceEntry>& t) {
   const std::string any = ";;All files (*)";
-  t.add(
-      source("fashion-mnist", "Fashion-MNIST",
-             "Zalando's 28x28 grey clothing images, 10 classes (Debian: dataset-fashion-mnist)",
-             with_common({{.name = "split",
-                           .kind = ArgKind::Choice,
-                           .description = "the 60,000 training or the 10,000 test images",
-                           .choices = {"train", "test"},
-                           .required = true,
-                           .starter = "train",
-                           .label = "Split"},
-                          {.name = "root",
-                           .kind = ArgKind::Path,
-                           .description = "folder holding the IDX files; empty: the installed copy",
-                           .label = "Folder",
-                           .placeholder = "the installed copy",
-                           .path = PathKind::Folder}}),
-             [](ObjectReader& r, std::vector<Problem>& p) {
-               detail::read_choice(r.require("split", "choose \"train\" or \"test\""),
-                                   r.at("split"), {"train", "test"}, p);
-               detail::read_string(r.take("root"), r.at("root"), p);
-             }));
-  t.add(source("idx", "IDX files", "an image file and a label file in the IDX format (MNIST's)",
-               with_common({file("images", "IDX image file, e.g. train-images-idx3-ubyte.gz",
-                                 "Images", "IDX files (*idx3-ubyte *idx3-ubyte.gz)" + any),
-                            file("labels", "IDX label file, e.g. train-labels-idx1-ubyte.gz",
-                                 "Labels", "IDX files (*idx1-ubyte *idx1-ubyte.gz)" + any)}),
-               [](ObjectReader& r, std::vector<Problem>& p) {
-                 require_path(r, "images", "train-images-idx3-ubyte.gz", p);
-                 require_path(r, "labels", "train-labels-idx1-ubyte.gz", p);
-               }));
+  DataSourceEntry fashion_mnist = source(
+      "fashion-mnist", "Fashion-MNIST",
+      "Zalando's 28x28 grey clothing images, 10 classes (Debian: dataset-fashion-mnist)",
+      {{.name = "split",
+        .kind = ArgKind::Choice,
+        .description = "the 60,000 training or the 10,000 test images",
+        .choices = {"train", "test"},
+        .required = true,
+        .starter = "train",
+        .label = "Split"},
+       {.name = "root",
+        .kind = ArgKind::Path,
+        .description = "folder holding the IDX files; empty: the installed copy",
+        .label = "Folder",
+        .placeholder = "the installed copy",
+        .path = PathKind::Folder}},
+      [](ObjectReader& r, std::vector<Problem>& p) {
+        detail::read_choice(r.require("split", "choose \"train\" or \"test\""), r.at("split"),
+                            {"train", "test"}, p);
+        detail::read_string(r.take("root"), r.at("root"), p);
+      },
+      detail::open_fashion_mnist);
+  fashion_mnist.check_files = detail::check_fashion_mnist_files;
+  t.add(std::move(fashion_mnist));
+  t.add(source(
+      "idx", "IDX files", "an image file and a label file in the IDX format (MNIST's)",
+      {file("images", "IDX image file, e.g. train-images-idx3-ubyte.gz", "Images",
+            "IDX files (*idx3-ubyte *idx3-ubyte.gz)" + any),
+       file("labels", "IDX label file, e.g. train-labels-idx1-ubyte.gz", "Labels",
+            "IDX files (*idx1-ubyte *idx1-ubyte.gz)" + any)},
+      [](ObjectReader& r, std::vector<Problem>& p) {
+        require_path(r, "images", "train-images-idx3-ubyte.gz", p);
+        require_path(r, "labels", "train-labels-idx1-ubyte.gz", p);
+      },
+      detail::open_idx));
   t.add(source(
       "csv", "CSV table", "a table with one sample per row",
-      with_common(
-          {file("path", "CSV file, one sample per row", "File",
-                "CSV files (*.csv *.tsv *.txt)" + any),
-           optional_arg("label", ArgKind::Column, "column name or index; empty: the last column",
-                        "Label column", "the last column"),
-           optional_arg("features", ArgKind::ColumnList,
-                        "names or indices, separated by commas; empty: every other column",
-                        "Feature columns", "every other column"),
-           optional_arg("delimiter", ArgKind::Text, "one character; empty: a comma", "Delimiter",
-                        ","),
-           optional_arg("header", ArgKind::Bool, "the first row names the columns", "Header row",
-                        "detect")}),
-      check_csv));
+      {file("path", "CSV file, one sample per row", "File", "CSV files (*.csv *.tsv *.txt)" + any),
+       optional_arg("label", ArgKind::Column, "column name or index; empty: the last column",
+                    "Label column", "the last column"),
+       optional_arg("features", ArgKind::ColumnList,
+                    "names or indices, separated by commas; empty: every other column",
+                    "Feature columns", "every other column"),
+       optional_arg("delimiter", ArgKind::Text, "one character; empty: a comma", "Delimiter", ","),
+       optional_arg("header", ArgKind::Bool, "the first row names the columns", "Header row",
+                    "detect")},
+      check_csv, detail::open_csv));
   t.add(source(
       "hdf5", "HDF5 file", "two datasets of an HDF5 file: the samples and the targets",
-      with_common(
-          {file("path", "HDF5 file", "File", "HDF5 files (*.h5 *.hdf5)" + any),
-           optional_arg("x", ArgKind::Text, "dataset of the samples", "Features", "features"),
-           optional_arg("y", ArgKind::Text, "dataset of the targets", "Labels", "labels")}),
+      {file("path", "HDF5 file", "File", "HDF5 files (*.h5 *.hdf5)" + any),
+       optional_arg("x", ArgKind::Text, "dataset of the samples", "Features", "features"),
+       optional_arg("y", ArgKind::Text, "dataset of the targets", "Labels", "labels")},
       [](ObjectReader& r, std::vector<Problem>& p) {
         require_path(r, "path", "data.h5", p);
         detail::read_string(r.take("x"), r.at("x"), p);
         detail::read_string(r.take("y"), r.at("y"), p);
-      }));
+      },
+      detail::open_hdf5));
   ArgSpec folder{.name = "path",
                  .kind = ArgKind::Path,
                  .description = "one sub-folder of images per class",
@@ -265,9 +274,10 @@ void add_builtin_sources(catalog::Table<DataSourceEntry>& t) {
                    .choices = {"1", "3", "4"},
                    .label = "Channels"};
   t.add(source("image-folder", "Image folder", "PNG/JPEG images, one sub-folder per class",
-               with_common({folder, size, channels}), check_image_folder));
+               {folder, size, channels}, check_image_folder, detail::open_image_folder));
   t.add(source("synthetic", "Synthetic", "generated samples, for trying a network out",
-               with_common(synthetic_args(), false), check_synthetic));
+               synthetic_args(), check_synthetic, detail::open_synthetic,
+               /*filters_classes=*/false));
 }
 
 }  // namespace

@@ -16,9 +16,10 @@ namespace {
 using detail::ObjectReader;
 using json = nlohmann::json;
 
-// Keys every source takes.
-void check_common(ObjectReader& r, bool synthetic, std::vector<Problem>& problems) {
-  if (const json* c = r.take("classes"); c && !synthetic) {
+// Keys every source takes; `classes_is_own` when the source's "classes" means something else
+// (synthetic's count), which its own check reads.
+void check_common(ObjectReader& r, bool classes_is_own, std::vector<Problem>& problems) {
+  if (const json* c = r.take("classes"); c && !classes_is_own) {
     bool ok = c->is_array() && !c->empty();
     std::set<int64_t> seen;
     if (ok)
@@ -31,6 +32,19 @@ void check_common(ObjectReader& r, bool synthetic, std::vector<Problem>& problem
                                 detail::shown(*c)});
   }
   detail::read_int(r.take("limit"), r.at("limit"), 1, problems);
+}
+
+// A source without a check of its own: each argument against its spec. The common keys are
+// check_common's.
+void check_args(ObjectReader& r, const DataSourceEntry& source, std::vector<Problem>& problems) {
+  for (const catalog::ArgSpec& a : source.args) {
+    if (a.name == "limit" || (a.name == "classes" && source.filters_classes)) continue;
+    const json* v =
+        a.required ? r.require(a.name, "the " + source.name + " source needs it") : r.take(a.name);
+    if (!v) continue;
+    if (std::string wrong = catalog::check_arg(a, *v); !wrong.empty())
+      problems.push_back({r.at(a.name), wrong});
+  }
 }
 
 }  // namespace
@@ -59,8 +73,11 @@ void check_source(const json& spec, const std::string& where, std::vector<Proble
                                             suggestion(kind, names, "known ones are")});
     return;
   }
-  k->check(r, problems);
-  check_common(r, kind == "synthetic", problems);
+  if (k->check)
+    k->check(r, problems);
+  else
+    check_args(r, *k, problems);
+  check_common(r, !k->filters_classes, problems);
   std::vector<std::string> known = {"source"};
   for (const catalog::ArgSpec& a : k->args) known.push_back(a.name);
   r.refuse_unknown("a " + kind + " source", known);

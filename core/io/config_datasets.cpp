@@ -66,9 +66,8 @@ Datasets open_datasets(const DataConfig& c, const std::filesystem::path& base_di
   if (!problems.empty()) detail::throw_problems(std::move(problems));
 
   // Both splits are tried, so that a missing train file and a missing test file show together.
-  detail::OpenedSource train, test;
-  auto open = [&](const std::optional<DataSource>& s, const char* where,
-                  detail::OpenedSource& out) {
+  OpenedSource train, test;
+  auto open = [&](const std::optional<DataSource>& s, const char* where, OpenedSource& out) {
     if (!s) return;
     try {
       out = detail::open_source(*s, where, base_dir);
@@ -81,7 +80,7 @@ Datasets open_datasets(const DataConfig& c, const std::filesystem::path& base_di
   if (!problems.empty()) detail::throw_problems(std::move(problems));
 
   Datasets out;
-  const detail::OpenedSource& named = train.dataset ? train : test;
+  const OpenedSource& named = train.dataset ? train : test;
   out.class_names = named.class_names;
   out.num_classes = named.num_classes;
 

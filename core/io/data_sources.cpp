@@ -1,21 +1,18 @@
+// Opening a project's data source through its catalog entry: the checks that come first (the spec,
+// then every file it names), the entry's factory, then the common "classes" and "limit" keys.
 #include "io/data_sources.h"
 
 #include <algorithm>
 #include <map>
 
-#include "data/csv.h"
 #include "data/data_error.h"
-#include "data/fashion_mnist.h"
-#include "data/hdf5_reader.h"
-#include "data/idx.h"
 #include "data/image_folder.h"
 #include "data/subset.h"
-#include "data/synthetic.h"
+#include "io/catalog.h"
 #include "io/config_checks.h"
 #include "io/json_fields.h"
 #include "io/kwargs.h"
 #include "tensor/creation.h"
-#include "tensor/shape.h"
 
 namespace nw::io::detail {
 
@@ -52,127 +49,6 @@ std::string missing(const json& spec, const std::string& key, const fs::path& ba
     msg += " (looked in " + folder.string() + ")";
   }
   return msg + "; check the path, which is relative to the project file's folder";
-}
-
-// The file named by spec[key], which must exist.
-fs::path existing(const json& spec, const std::string& key, const std::string& where,
-                  const fs::path& base_dir, bool folder = false) {
-  const std::string why = missing(spec, key, base_dir, folder);
-  if (!why.empty()) fail(child(where, key), why);
-  return resolve_path(spec.at(key).get<std::string>(), base_dir);
-}
-
-std::string fashion_mnist_missing(bool train, const std::string& root) {
-  const std::string dir = root.empty() ? data::kFashionMnistDir : root;
-  const std::string stem = train ? "train" : "t10k";
-  return "the Fashion-MNIST " + std::string(train ? "training" : "test") + " files are not in " +
-         dir + " (" + stem + "-images-idx3-ubyte and " + stem +
-         "-labels-idx1-ubyte, optionally .gz); install them with `apt install "
-         "dataset-fashion-mnist`, or set \"root\" to a folder holding them";
-}
-
-// Labels that are class indices (int64): their count, or 0.
-int64_t count_classes(const Tensor& targets) {
-  if (!targets.defined() || targets.dtype() != kInt64 || targets.numel() == 0) return 0;
-  const std::vector<int64_t> v = targets.to_vector<int64_t>();
-  return *std::max_element(v.begin(), v.end()) + 1;
-}
-
-OpenedSource from_tensors(TensorDataset ds, std::vector<std::string> names = {}) {
-  OpenedSource out;
-  out.num_classes = names.empty() ? count_classes(ds.targets()) : int64_t(names.size());
-  out.class_names = std::move(names);
-  out.dataset = std::make_shared<TensorDataset>(std::move(ds));
-  return out;
-}
-
-OpenedSource open_fashion_mnist(const json& s, const std::string& where, const fs::path& base_dir) {
-  const bool train = s.at("split") == "train";
-  const data::Split split = train ? data::Split::Train : data::Split::Test;
-  std::string root;
-  if (s.contains("root")) root = existing(s, "root", where, base_dir, true).string();
-  if (!data::fashion_mnist_available(split, root))
-    fail(s.contains("root") ? child(where, "root") : where, fashion_mnist_missing(train, root));
-  return from_tensors(data::fashion_mnist(split, root), data::fashion_mnist_classes());
-}
-
-OpenedSource open_csv(const json& s, const std::string& where, const fs::path& base_dir) {
-  const fs::path path = existing(s, "path", where, base_dir);
-  data::CsvOptions o;
-  if (s.contains("label")) {
-    const json& l = s["label"];
-    o = l.is_string() ? o.label_column(l.get<std::string>())
-                      : o.label_column(int_or(s, "label", -1));
-  }
-  if (s.contains("delimiter")) o = o.delimiter(s["delimiter"].get<std::string>()[0]);
-  if (s.contains("header")) o = o.header(s["header"].get<bool>());
-  data::CsvData csv = data::read_csv(path.string(), o);
-  if (s.contains("features")) {
-    std::vector<int64_t> columns;
-    for (const json& f : s["features"]) {
-      int64_t c = -1;
-      if (f.is_string()) {
-        auto it =
-            std::find(csv.feature_names.begin(), csv.feature_names.end(), f.get<std::string>());
-        if (it != csv.feature_names.end()) c = it - csv.feature_names.begin();
-      } else if (f.get<double>() >= 0 && f.get<double>() < double(csv.feature_names.size())) {
-        c = int64_t(f.get<double>());
-      }
-      if (c < 0)
-        fail(child(where, "features"), "no feature column " + f.dump() + " in " + path.string() +
-                                           "; its feature columns are: " + join(csv.feature_names));
-      columns.push_back(c);
-    }
-    csv.features =
-        csv.features.index_select(1, from_vector(columns, {int64_t(columns.size())}, kInt64));
-  }
-  return from_tensors(csv.dataset(), csv.class_names);
-}
-
-OpenedSource open_synthetic(const json& s) {
-  std::vector<int64_t> shape = ints_or(s, "shape", {});
-  const int64_t classes = int_or(s, "classes", 2), count = int_or(s, "count", 1000);
-  const uint64_t seed = uint64_t(int_or(s, "seed", 0));
-  const int64_t features = numel_of(shape);
-  TensorDataset flat =
-      word_or(s, "kind", "random") == "blobs"
-          ? data::make_blobs(count, features, classes, seed, number_or(s, "class_sep", 2.0))
-          : data::random_classification(count, features, classes, seed,
-                                        flag_or(s, "binary", false));
-  shape.insert(shape.begin(), count);
-  OpenedSource out;
-  out.num_classes = classes;
-  out.dataset = std::make_shared<TensorDataset>(flat.data().reshape(shape), flat.targets());
-  return out;
-}
-
-OpenedSource open_kind(const json& s, const std::string& where, const fs::path& base_dir) {
-  const std::string kind = s.at("source").get<std::string>();
-  if (kind == "fashion-mnist") return open_fashion_mnist(s, where, base_dir);
-  if (kind == "idx")
-    return from_tensors(data::read_idx_dataset(existing(s, "images", where, base_dir).string(),
-                                               existing(s, "labels", where, base_dir).string()));
-  if (kind == "csv") return open_csv(s, where, base_dir);
-  if (kind == "hdf5")
-    return from_tensors(data::read_hdf5(existing(s, "path", where, base_dir).string(),
-                                        word_or(s, "x", "features"), word_or(s, "y", "labels")));
-  if (kind == "image-folder") {
-    data::ImageFolderOptions o;
-    if (s.contains("size")) {
-      const json& z = s["size"];
-      o = z.is_array() ? o.size(z[0].get<int64_t>(), z[1].get<int64_t>())
-                       : o.size(z.get<int64_t>(), z.get<int64_t>());
-    }
-    o = o.channels(int(int_or(s, "channels", 3)));
-    auto folder =
-        std::make_shared<data::ImageFolder>(existing(s, "path", where, base_dir, true).string(), o);
-    OpenedSource out;
-    out.class_names = folder->classes();
-    out.num_classes = int64_t(out.class_names.size());
-    out.dataset = folder;
-    return out;
-  }
-  return open_synthetic(s);
 }
 
 // Sample i's class label, read without decoding images where the dataset allows.
@@ -251,6 +127,11 @@ void apply_class_filter(OpenedSource& s, const json& classes, const std::string&
   s.dataset = std::make_shared<ClassFilter>(s.dataset, std::move(keep), std::move(relabelled));
 }
 
+// The entry of a source that passed check_source.
+const DataSourceEntry& entry_of(const DataSource& source) {
+  return *data_sources().find(source.kind());
+}
+
 }  // namespace
 
 OpenedSource open_source(const DataSource& source, const std::string& where,
@@ -262,14 +143,19 @@ OpenedSource open_source(const DataSource& source, const std::string& where,
   // Every missing file at once, rather than the first one the reader meets.
   problems = check_files(source, where, base_dir);
   if (!problems.empty()) throw_problems(std::move(problems));
+  const DataSourceEntry& entry = entry_of(source);
+  if (!entry.open)
+    fail(where, "the " + in_quotes(entry.name) +
+                    " data source cannot be opened: its catalog entry has no open factory");
   OpenedSource out;
   try {
-    out = open_kind(source.spec, where, base_dir);
-    if (source.spec.contains("classes") && source.kind() != "synthetic")
+    out = entry.open(SourceContext(complete_spec(source.spec, entry), where, base_dir));
+    if (source.spec.contains("classes") && entry.filters_classes)
       apply_class_filter(out, source.spec["classes"], where);
   } catch (const data::DataError& e) {
     fail(where, e.what());
   }
+  if (!out.dataset) fail(where, "the " + in_quotes(entry.name) + " data source gave no dataset");
   if (source.spec.contains("limit")) {
     const int64_t n = std::min(out.dataset->size(), int_or(source.spec, "limit", 0));
     std::vector<int64_t> first(static_cast<size_t>(n));
@@ -284,23 +170,43 @@ std::vector<Problem> check_files(const DataSource& source, const std::string& wh
   std::vector<Problem> problems;
   check_source(source.spec, where, problems);
   if (!problems.empty()) return problems;  // a broken spec names no file to look for
-  const json& s = source.spec;
-  const std::string kind = source.kind();
-  for (const char* key : {"path", "images", "labels", "root"}) {
-    if (!s.contains(key)) continue;
-    const bool folder = std::string(key) == "root" || kind == "image-folder";
-    const std::string why = missing(s, key, base_dir, folder);
-    if (!why.empty()) problems.push_back({child(where, key), why});
+  const DataSourceEntry& entry = entry_of(source);
+  for (const catalog::ArgSpec& a : entry.args) {
+    if (a.kind != catalog::ArgKind::Path || !source.spec.contains(a.name)) continue;
+    const std::string why =
+        missing(source.spec, a.name, base_dir, a.path == catalog::PathKind::Folder);
+    if (!why.empty()) problems.push_back({child(where, a.name), why});
   }
-  if (kind == "fashion-mnist" && problems.empty()) {
-    const bool train = s.at("split") == "train";
-    const std::string root =
-        s.contains("root") ? resolve_path(s["root"].get<std::string>(), base_dir).string() : "";
-    if (!data::fashion_mnist_available(train ? data::Split::Train : data::Split::Test, root))
-      problems.push_back(
-          {s.contains("root") ? child(where, "root") : where, fashion_mnist_missing(train, root)});
-  }
+  if (entry.check_files && problems.empty())
+    entry.check_files(SourceContext(complete_spec(source.spec, entry), where, base_dir), problems);
   return problems;
 }
 
 }  // namespace nw::io::detail
+
+namespace nw::io {
+
+SourceContext::SourceContext(nlohmann::json spec, std::string where, std::filesystem::path base_dir)
+    : spec_(std::move(spec)), where_(std::move(where)), base_dir_(std::move(base_dir)) {}
+
+std::filesystem::path SourceContext::path(const std::string& key) const {
+  return detail::resolve_path(spec_.at(key).get<std::string>(), base_dir_);
+}
+
+std::filesystem::path SourceContext::file(const std::string& key) const {
+  const std::string why = detail::missing(spec_, key, base_dir_, false);
+  if (!why.empty()) fail(key, why);
+  return path(key);
+}
+
+std::filesystem::path SourceContext::folder(const std::string& key) const {
+  const std::string why = detail::missing(spec_, key, base_dir_, true);
+  if (!why.empty()) fail(key, why);
+  return path(key);
+}
+
+void SourceContext::fail(const std::string& key, const std::string& message) const {
+  detail::throw_problems({{key.empty() ? where_ : detail::child(where_, key), message}});
+}
+
+}  // namespace nw::io

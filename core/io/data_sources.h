@@ -1,22 +1,17 @@
 #pragma once
 // Internal to core/io: opening one data source of a project ({"source": "csv", "path": ...}) as a
 // dataset, with its "classes" filter and "limit" applied. Problems become a ProjectError at the
-// source's JSON location ("data.train.path: no such file ...").
+// source's JSON location ("data.train.path: no such file ..."). Each kind is opened by its
+// catalog entry (io::data_sources()).
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "data/dataset.h"
+#include "io/catalog.h"
 #include "io/config.h"
 
 namespace nw::io::detail {
-
-struct OpenedSource {
-  std::shared_ptr<const data::Dataset> dataset;
-  std::vector<std::string> class_names;  // when the source names its classes
-  int64_t num_classes = 0;               // 0: unknown or not classification
-};
 
 // `where` is the source's location ("data.train"); relative paths resolve against base_dir.
 OpenedSource open_source(const DataSource& source, const std::string& where,

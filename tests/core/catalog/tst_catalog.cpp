@@ -1,14 +1,18 @@
 // The catalog: every configurable kind has entries, every entry's defaults and starters pass its
 // own argument specs, names are unique, words come with their choices, a spec built from the
 // entries alone is accepted by the loader and built by the builders, and misspelt names get
-// "did you mean".
+// "did you mean". A data source added at run time is checked, opened and filtered through its
+// entry alone.
 #include <QtTest>
 
+#include <filesystem>
 #include <set>
 
 #include "catalog/listing.h"
+#include "data/tensor_dataset.h"
 #include "io/catalog.h"
 #include "io/config.h"
+#include "io/project.h"
 #include "tensor/creation.h"
 #include "tensor/errors.h"
 
@@ -24,6 +28,42 @@ QString problems_of(const json& training, const json& data = nullptr) {
   QString out;
   for (const io::Problem& p : problems) out += QString::fromStdString(p.to_string()) + "\n";
   return out;
+}
+
+// A made-up data source: `count` samples of two features, each equal to `value`, labelled
+// 0, 1, 0, 1, ...
+io::DataSourceEntry constant_source() {
+  using catalog::ArgKind;
+  io::DataSourceEntry e;
+  e.name = "constant";
+  e.category = "Constant";
+  e.description = "samples of two equal features, labels alternating 0, 1";
+  e.args = {{.name = "value",
+             .kind = ArgKind::Float,
+             .description = "every feature's value",
+             .required = true,
+             .starter = 1.0},
+            {.name = "count",
+             .kind = ArgKind::Int,
+             .default_value = 4,
+             .description = "number of samples",
+             .min = 1},
+            {.name = "classes",
+             .kind = ArgKind::IntList,
+             .description = "keep only these classes",
+             .min = 0},
+            {.name = "limit", .kind = ArgKind::Int, .description = "first N samples", .min = 1}};
+  e.open = [](const io::SourceContext& source) {
+    const int64_t n = source.spec().at("count").get<int64_t>();
+    std::vector<int64_t> labels;
+    for (int64_t i = 0; i < n; ++i) labels.push_back(i % 2);
+    io::OpenedSource out;
+    out.dataset = std::make_shared<data::TensorDataset>(
+        full({n, 2}, source.spec().at("value").get<double>()), from_vector(labels, {n}, kInt64));
+    out.num_classes = 2;
+    return out;
+  };
+  return e;
 }
 
 }  // namespace
@@ -150,6 +190,44 @@ class TestCatalog : public QObject {
     copy.args[0].default_value = "average";  // not one of its choices
     QVERIFY_THROWS_EXCEPTION(Error, io::losses().add(copy));
     QVERIFY(!io::losses().find("BrokenLoss"));
+  }
+
+  // A data source is one entry: registered at run time, a project's data section names it, the
+  // loader checks its keys against the entry's arguments (it has no check of its own), and
+  // open_datasets opens it through the entry's factory, with its defaults and the common
+  // "classes" filter and "limit".
+  void a_data_source_added_at_run_time_opens() {
+    io::data_sources().add(constant_source());
+    const json project = {
+        {"netwright", 1},
+        {"name", "constant data"},
+        {"data",
+         {{"train", {{"source", "constant"}, {"value", 2.5}, {"count", 6}, {"limit", 5}}},
+          {"test", {{"source", "constant"}, {"value", -1.0}, {"classes", json::array({1})}}}}}};
+    const io::Project p = io::project_from_json(project, std::filesystem::temp_directory_path());
+    const io::Datasets d = io::open_datasets(p.data, p.base_dir(), 0);
+    QCOMPARE(d.num_classes, int64_t(2));
+    QCOMPARE(d.train->size(), int64_t(5));  // 6 made, the first 5 kept
+    const data::Example last = d.train->get(4);
+    QCOMPARE(last.data.to_vector<float>(), (std::vector<float>{2.5f, 2.5f}));
+    QCOMPARE(last.target.item<int64_t>(), int64_t(0));
+    // count defaults to the entry's 4; class 1 keeps samples 1 and 3, relabelled 0.
+    QCOMPARE(d.test->size(), int64_t(2));
+    const data::Example second = d.test->get(1);
+    QCOMPARE(second.data.to_vector<float>(), (std::vector<float>{-1.0f, -1.0f}));
+    QCOMPARE(second.target.item<int64_t>(), int64_t(0));
+
+    QCOMPARE(problems_of(json::object(), {{"train", {{"source", "constant"}, {"value", "high"}}}}),
+             QString("data.train.value: expected a number, got \"high\"\n"));
+    QCOMPARE(problems_of(json::object(), {{"train", {{"source", "constant"}, {"count", 3}}}}),
+             QString("data.train.value: missing; the constant source needs it\n"));
+    QVERIFY(problems_of(json::object(),
+                        {{"train", {{"source", "constant"}, {"value", 1}, {"cont", 3}}}})
+                .contains(
+                    "data.train.cont: unknown key for a constant source; did you mean \"count\""));
+    QVERIFY(problems_of(json::object(), {{"train", {{"source", "constnt"}, {"value", 1}}}})
+                .contains("did you mean \"constant\""));
+    QVERIFY(io::catalog_text("data-sources").find("constant") != std::string::npos);
   }
 
   void listing_holds_every_argument() {
