@@ -55,7 +55,7 @@ class TestCliKill : public QObject {
     const QString project = src_path("tests/cli/projects/blobs-mlp.nwproj");
     std::mt19937 rng(20261125);
     std::uniform_int_distribution<int> delay_ms(150, 900);
-    constexpr int kRounds = 20;
+    constexpr int kRounds = 12;
     int with_checkpoints = 0, mid_write = 0;
     fs::path resume;
     for (int round = 0; round < kRounds; ++round) {
