@@ -81,6 +81,21 @@ class Reader {
     return c;
   }
 
+  // The header, trainer state and history only: no tensor besides the history is read.
+  Checkpoint read_summary(hid_t root) {
+    Checkpoint c;
+    check_format(root);
+    c.epoch = integer(root, "epoch", "/").value_or(0);
+    c.batch = integer(root, "batch", "/").value_or(0);
+    c.loss = number(root, "loss", "/").value_or(0.0);
+    c.created = word(root, "created", "/").value_or("");
+    if (h5::Id g = h5::open_group(root, "trainer_state"); g.ok())
+      c.trainer = values(g.get(), "/trainer_state", {});
+    history(root, c);
+    if (!problems_.empty()) throw CheckpointError(file_, problems_);
+    return c;
+  }
+
  private:
   void problem(const std::string& where, const std::string& message) {
     problems_.push_back(Problem{where, message});
@@ -318,6 +333,13 @@ Checkpoint read_checkpoint(const fs::path& path) {
   Reader reader(path.string());
   h5::Id f = reader.open(path);
   return reader.read(f.get());
+}
+
+Checkpoint read_checkpoint_summary(const fs::path& path) {
+  h5::QuietErrors quiet;
+  Reader reader(path.string());
+  h5::Id f = reader.open(path);
+  return reader.read_summary(f.get());
 }
 
 }  // namespace nw::io
