@@ -8,12 +8,14 @@
 // The body is split by concern: main_window.cpp (docks, title, settings, closing),
 // main_window_actions.cpp (actions, menus, toolbars), main_window_files.cpp (files, recent,
 // templates, autosave and recovery), main_window_training.cpp (training controls, status bar),
-// main_window_export.cpp (checkpoint, weights and plot exports).
+// main_window_export.cpp (checkpoint, weights and plot exports), main_window_runs.cpp (the
+// project's runs on disk: the dashboard on opening, what Evaluate and Export act on).
 #include <QMainWindow>
 #include <QPointer>
 
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "app/recovery_file.h"
 #include "app/theme.h"
@@ -26,8 +28,9 @@ class QMenu;
 class QTimer;
 
 namespace nw::train {
+struct RunInfo;
 struct SessionOptions;
-}
+}  // namespace nw::train
 
 namespace nw::gui {
 
@@ -122,6 +125,8 @@ class MainWindow : public QMainWindow {
   void make_train_menu();
   void make_help_menu();
   void make_toolbars();
+  // "Train (F5)": the tooltip names the shortcut, and follows the action's text.
+  static void show_shortcut_in_tooltip(QAction* a);
   void find_layer();
   void show_layer_reference();
   void show_about();
@@ -148,13 +153,31 @@ class MainWindow : public QMainWindow {
   void start_training();
   void toggle_pause();
   void resume_from_checkpoint();
-  void evaluate();
+  void evaluate();             // the latest run's best weights (else the weights in memory)
+  void evaluate_last();        // the latest run's last checkpoint (else the weights in memory)
+  void evaluate_live();        // the network the worker holds: the run going on, or the last one
   void evaluate_checkpoint();  // asks for a checkpoint of this project and evaluates it
+  void evaluate_file(const QString& checkpoint);
+  // Points at the node a failed run names (or the first node with an error): selected, with
+  // the reason in the status bar.
+  void show_failure_on_node(const QString& reason);
   void export_checkpoint();
   void export_weights();
   void finish_weights_export();  // the full checkpoint has arrived: keep only the model
   void export_plots();
   void edit_training_settings();
+
+  // ---- runs on disk (main_window_runs.cpp)
+  // This project's runs on disk, newest first (train/run_index.h); for an untitled project only
+  // those this window started for it, since another untitled project's runs are not its own.
+  std::vector<train::RunInfo> disk_runs() const;
+  void show_disk_runs();  // the dashboard: the latest runs' curves, or an empty one
+  // A run of the project being replaced is stopped (it writes its checkpoint) before the next
+  // project shows, so nothing of it reaches the new project's dashboard.
+  void end_run_for_switch();
+  // "best.h5 of run 20261207-041106 (epoch 7, val accuracy 87.85%)"
+  QString describe_weights(const QString& checkpoint) const;
+  QString project_stem() const;  // for file names: "fashion-mnist-mlp"
 
   WindowHooks hooks_;
   ProjectDocument* document_;
@@ -167,7 +190,9 @@ class MainWindow : public QMainWindow {
   QString init_checkpoint_;  // Import weights...: the next run starts from these
 
   TrainingController* training_ = nullptr;
-  bool has_run_ = false;  // a run was started: evaluate and export have a network
+  bool has_run_ = false;     // a run was started: evaluate and export have a network
+  QStringList own_runs_;     // run folders this window started for the open project
+  QString pending_weights_;  // what the evaluation under way evaluates (describe_weights)
   qint64 run_batch_size_ = 0;
   std::pair<QString, QString> weights_export_;  // (full checkpoint, weights file) while exporting
 

@@ -78,7 +78,12 @@ void MainWindow::make_edit_menu() {
   QAction* redo = document_->undo_stack()->createRedoAction(this, tr("&Redo"));
   redo->setObjectName("redo");
   redo->setIcon(QIcon(":/icons/redo.svg"));
-  redo->setShortcuts(QKeySequence::Redo);  // Ctrl+Shift+Z and Ctrl+Y
+  // The platform's redo keys (Ctrl+Shift+Z on Linux) and Ctrl+Y, redo on Windows and in many
+  // Linux tools.
+  QList<QKeySequence> redo_keys = QKeySequence::keyBindings(QKeySequence::Redo);
+  if (!redo_keys.contains(QKeySequence(Qt::CTRL | Qt::Key_Y)))
+    redo_keys << QKeySequence(Qt::CTRL | Qt::Key_Y);
+  redo->setShortcuts(redo_keys);
   menu->addActions({undo, redo});
   menu->addSeparator();
   const struct {
@@ -164,7 +169,13 @@ void MainWindow::make_train_menu() {
   a = make_action("pauseResume", tr("Pause"), "pause");
   connect(a, &QAction::triggered, this, &MainWindow::toggle_pause);
   a = make_action("evaluate", tr("&Evaluate"), "evaluate", QKeySequence(Qt::Key_F7));
+  a->setStatusTip(tr("Evaluate the latest run's best weights on the test split"));
   connect(a, &QAction::triggered, this, &MainWindow::evaluate);
+  menu->addAction(a);
+  a = make_action("evaluateLast", tr("Evaluate &Last Weights"), {},
+                  QKeySequence(Qt::SHIFT | Qt::Key_F7));
+  a->setStatusTip(tr("Evaluate the latest run's last checkpoint on the test split"));
+  connect(a, &QAction::triggered, this, &MainWindow::evaluate_last);
   menu->addAction(a);
   menu->addSeparator();
   a = make_action("resumeFromCheckpoint", tr("Resume from &Checkpoint..."));
@@ -206,6 +217,30 @@ void MainWindow::make_toolbars() {
   train->addActions({action("train"), action("pauseResume"), action("stop"), action("evaluate")});
   train->addSeparator();
   train->addWidget(make_device_selector());
+  for (QToolBar* bar : {file, edit, view, train})
+    for (QAction* a : bar->actions()) show_shortcut_in_tooltip(a);
+  // Wide enough for "Resume" as for "Pause", so the buttons after it never move.
+  QAction* toggle = action("pauseResume");
+  if (QWidget* button = train->widgetForAction(toggle)) {
+    int width = 0;
+    for (const QString& text : {tr("Resume"), tr("Pause")}) {
+      toggle->setText(text);
+      width = std::max(width, button->sizeHint().width());
+    }
+    button->setFixedWidth(width);
+  }
+}
+
+void MainWindow::show_shortcut_in_tooltip(QAction* a) {
+  // Kept up when the action's text changes (Undo's "Undo add Linear").
+  const auto update = [a] {
+    if (a->shortcut().isEmpty()) return;
+    const QString tip = tr("%1 (%2)").arg(QString(a->text()).remove('&'),
+                                          a->shortcut().toString(QKeySequence::NativeText));
+    if (a->toolTip() != tip) a->setToolTip(tip);
+  };
+  update();
+  connect(a, &QAction::changed, a, update);
 }
 
 void MainWindow::find_layer() {

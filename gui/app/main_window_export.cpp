@@ -6,18 +6,62 @@
 #include "app/main_window.h"
 #include "document/project_document.h"
 #include "io/checkpoint.h"
+#include "train/run_index.h"
 #include "training/training_controller.h"
 #include "training/training_dashboard.h"
 
 namespace nw::gui {
 
 void MainWindow::export_checkpoint() {
+  // The runs on disk, newest first, each best first; then the weights a run of this window left
+  // in memory (a run without a folder, a checkpoint evaluated from elsewhere).
+  const std::vector<train::RunInfo> runs = disk_runs();
+  QVector<CheckpointChoice> choices;
+  std::vector<std::pair<size_t, size_t>> where;  // (run, checkpoint) of each choice on disk
+  int preselected = -1;
+  for (size_t r = 0; r < runs.size(); ++r)
+    for (size_t c = 0; c < runs[r].checkpoints.size(); ++c) {
+      const train::RunCheckpoint& ckpt = runs[r].checkpoints[c];
+      if (r == 0 && ckpt.kind == train::RunCheckpoint::Kind::Best) preselected = choices.size();
+      choices.push_back({QString::fromStdString(runs[r].name), QString::fromStdString(ckpt.label()),
+                         QString::fromStdString(ckpt.path.string())});
+      where.emplace_back(r, c);
+    }
+  if (has_run_) choices.push_back({{}, tr("current weights"), {}});
+  if (choices.isEmpty()) {  // the action is disabled then; a shortcut or a script may still ask
+    hooks_.questions.error(this, tr("Export checkpoint"),
+                           tr("No runs on disk for this project yet; train first."));
+    return;
+  }
+  // One thing to export needs no question.
+  const int chosen =
+      choices.size() == 1 ? 0 : hooks_.choose_checkpoint(this, choices, std::max(preselected, 0));
+  if (chosen < 0 || chosen >= choices.size()) return;
+
+  const bool in_memory = size_t(chosen) >= where.size();
+  QString name = project_stem() + "-current.h5";
+  if (!in_memory) {
+    const auto [r, c] = where[size_t(chosen)];
+    name = QString::fromStdString(train::export_file_name(project_stem().toStdString(), runs[r],
+                                                          runs[r].checkpoints[c], r == 0));
+  }
   const QString dir =
-      QFileInfo(document_->path()).absolutePath() + "/" + document_->display_name() + ".h5";
-  const QString path =
-      hooks_.files.save(this, tr("Export checkpoint"), dir, tr("Checkpoints (*.h5)"));
+      document_->path().isEmpty() ? QDir::homePath() : QFileInfo(document_->path()).absolutePath();
+  QString path =
+      hooks_.files.save(this, tr("Export checkpoint"), dir + "/" + name, tr("Checkpoints (*.h5)"));
   if (path.isEmpty()) return;
-  training_->export_checkpoint(QFileInfo(path).suffix().isEmpty() ? path + ".h5" : path);
+  if (QFileInfo(path).suffix().isEmpty()) path += ".h5";
+  if (in_memory) {
+    training_->export_checkpoint(path);  // written atomically by the worker
+    return;
+  }
+  try {
+    train::copy_checkpoint(choices[chosen].path.toStdString(), path.toStdString());
+    log(tr("Exported %1 to %2")
+            .arg(describe_weights(choices[chosen].path), QDir::toNativeSeparators(path)));
+  } catch (const std::exception& e) {
+    hooks_.questions.error(this, tr("Export checkpoint"), QString::fromUtf8(e.what()));
+  }
 }
 
 void MainWindow::export_weights() {

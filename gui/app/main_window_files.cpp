@@ -8,9 +8,12 @@
 #include "app/main_window.h"
 #include "app/messages_panel.h"
 #include "app/recent_files.h"
+#include "app/training_status.h"
 #include "document/project_document.h"
 #include "editor/graph_editor.h"
+#include "evaluation/evaluation_widget.h"
 #include "io/checkpoint.h"
+#include "training/training_controller.h"
 
 namespace nw::gui {
 namespace {
@@ -137,11 +140,13 @@ bool MainWindow::save_to(const QString& path) {
   if (recovery_mine_) recovery_.remove();
   add_recent_file(path);
   update_title();
+  update_training_actions();  // saved elsewhere: the runs beside the new file count now
   log(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
   return true;
 }
 
 void MainWindow::project_replaced(const QString& path) {
+  end_run_for_switch();
   restored_ = false;
   // After the event loop has laid the window out: at start-up the view has no size yet.
   QTimer::singleShot(0, editor_, &GraphEditor::show_graph);
@@ -151,6 +156,15 @@ void MainWindow::project_replaced(const QString& path) {
   log(path.isEmpty()
           ? tr("New project: %1").arg(document_->display_name())
           : tr("Opened %1").arg(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())));
+  // Nothing of the previous project stays: its network (Evaluate, Export), its progress, its
+  // evaluation; the dashboard shows this project's own runs.
+  has_run_ = false;
+  own_runs_.clear();
+  pending_weights_.clear();
+  training_status_->clear();
+  evaluation_->clear();
+  show_disk_runs();
+  update_training_actions();
 }
 
 void MainWindow::rebuild_recent_menu() {

@@ -16,6 +16,9 @@
 #include "app/training_settings_dialog.h"
 #include "app/training_status.h"
 #include "document/project_document.h"
+#include "editor/graph_editor.h"
+#include "evaluation/evaluation_widget.h"
+#include "train/run_index.h"
 #include "train/session.h"
 #include "training/training_controller.h"
 #include "training/training_dashboard.h"
@@ -71,8 +74,9 @@ void MainWindow::make_training_controller() {
           [this](const train::EvalResult& r) {
             has_run_ = true;  // a network is loaded: Evaluate and Export act on it
             update_training_actions();
-            log(tr("Evaluation on %1 (%2 samples): loss %3, accuracy %4")
-                    .arg(QString::fromStdString(r.split))
+            evaluation_->set_weights(pending_weights_);
+            log(tr("Evaluated %1 on the %2 split (%3 samples): loss %4, accuracy %5")
+                    .arg(pending_weights_, QString::fromStdString(r.split))
                     .arg(r.samples)
                     .arg(r.loss, 0, 'f', 4)
                     .arg(percent(r.accuracy)));
@@ -97,6 +101,8 @@ void MainWindow::make_training_controller() {
         level, r.reason.empty()
                    ? tr("Training %1").arg(state.toLower())
                    : tr("Training %1: %2").arg(state.toLower(), QString::fromStdString(r.reason)));
+    if (r.state == train::RunState::Failed) show_failure_on_node(QString::fromStdString(r.reason));
+    update_training_actions();  // the run's checkpoints are on disk now
   });
 }
 
@@ -175,9 +181,19 @@ void MainWindow::update_training_actions() {
   action("pause")->setEnabled(running);
   action("resume")->setEnabled(paused);
   action("stop")->setEnabled(running || paused);
-  action("evaluate")->setEnabled(has_run_ && (idle || running || paused));
-  action("exportCheckpoint")->setEnabled(has_run_ && s != TrainingState::Stopping);
-  action("exportPlots")->setEnabled(has_run_);
+  // Something to evaluate or export: the network of a run in this window, or runs on disk.
+  const bool on_disk = !disk_runs().empty();
+  const bool weights = has_run_ || on_disk;
+  action("evaluate")->setEnabled(weights && (idle || running || paused));
+  action("evaluateLast")->setEnabled(weights && (idle || running || paused));
+  QAction* export_ckpt = action("exportCheckpoint");
+  export_ckpt->setEnabled(weights && s != TrainingState::Stopping);
+  const QString why = weights ? tr("Copy a checkpoint of one of this project's runs: best, last "
+                                   "or any numbered one")
+                              : tr("No runs on disk for this project yet; train first");
+  export_ckpt->setToolTip(why);
+  export_ckpt->setStatusTip(why);
+  action("exportPlots")->setEnabled(has_run_ || !dashboard_->runs().empty());
   action("exportWeights")->setEnabled(has_run_ && s != TrainingState::Stopping);
   // The toolbar's one Pause/Resume button.
   QAction* toggle = action("pauseResume");
@@ -205,7 +221,7 @@ void MainWindow::start_training() {
   TrainingOptions options;
   options.init = init_checkpoint_.toStdString();  // else the project's "init" block, if any
   options.out_dir = train::default_run_dir(document_->project());
-  start_run(options);
+  if (start_run(options)) own_runs_ << QString::fromStdString(options.out_dir.string());
 }
 
 bool MainWindow::train_epochs(int epochs, QString* why) {
@@ -249,6 +265,28 @@ void MainWindow::resume_from_checkpoint() {
 }
 
 void MainWindow::evaluate() {
+  // A checkpoint loads only between runs; during one, the weights it has reached.
+  if (training_->state() == TrainingState::Idle)
+    if (const auto runs = disk_runs(); !runs.empty()) {
+      const train::RunCheckpoint* best = runs.front().best();
+      evaluate_file(QString::fromStdString((best ? best : runs.front().last())->path.string()));
+      return;
+    }
+  evaluate_live();
+}
+
+void MainWindow::evaluate_last() {
+  if (training_->state() == TrainingState::Idle)
+    if (const auto runs = disk_runs(); !runs.empty() && runs.front().last()) {
+      evaluate_file(QString::fromStdString(runs.front().last()->path.string()));
+      return;
+    }
+  evaluate_live();
+}
+
+void MainWindow::evaluate_live() {
+  pending_weights_ = training_->run_active() ? tr("the current weights of the run in progress")
+                                             : tr("the weights in memory");
   training_->evaluate("test");
 }
 
@@ -256,9 +294,35 @@ void MainWindow::evaluate_checkpoint() {
   const QString path = hooks_.files.open(this, tr("Evaluate checkpoint"),
                                          QFileInfo(document_->path()).absolutePath(),
                                          tr("Checkpoints (*.h5);;All files (*)"));
-  if (path.isEmpty()) return;
+  if (!path.isEmpty()) evaluate_file(path);
+}
+
+void MainWindow::evaluate_file(const QString& path) {
+  pending_weights_ = describe_weights(path);
   if (training_->evaluate_checkpoint(document_->project(), path))
-    log(tr("Evaluating %1 on the test split").arg(QDir::toNativeSeparators(path)));
+    log(tr("Evaluating %1 on the test split").arg(pending_weights_));
+}
+
+void MainWindow::show_failure_on_node(const QString& reason) {
+  // The node the reason quotes ("node 'fc2' (Linear): ..."), else the first the analysis faults.
+  QString id;
+  qsizetype first = reason.size();
+  for (const auto& node : document_->graph().nodes()) {
+    const QString quoted = QStringLiteral("'%1'").arg(QString::fromStdString(node.id));
+    if (const qsizetype at = reason.indexOf(quoted); at >= 0 && at < first) {
+      first = at;
+      id = QString::fromStdString(node.id);
+    }
+  }
+  if (id.isEmpty())
+    for (const auto& d : document_->analysis().diagnostics)
+      if (d.severity == graph::Diagnostic::Severity::Error && !d.node.empty()) {
+        id = QString::fromStdString(d.node);
+        break;
+      }
+  if (id.isEmpty()) return;
+  editor_->select_node(id);
+  statusBar()->showMessage(tr("Cannot train: %1").arg(reason.simplified()), 15000);
 }
 
 void MainWindow::edit_training_settings() {

@@ -3,6 +3,7 @@
 // file dialogs and the questions programmatically instead of blocking in a modal dialog. The
 // defaults show the real dialogs.
 #include <QString>
+#include <QVector>
 
 #include <cstdint>
 #include <functional>
@@ -33,9 +34,23 @@ struct Questions {
   static Questions interactive();  // QMessageBox
 };
 
+// One checkpoint File > Export Checkpoint offers: a file of a run on disk, or the weights the
+// window holds in memory (`path` empty).
+struct CheckpointChoice {
+  QString run;    // the run's folder name, "20261207-041106"; empty for the weights in memory
+  QString which;  // "best", "epoch 3", "epoch 3, batch 120", "current weights"
+  QString path;   // the checkpoint file; empty for the weights in memory
+};
+// Returns the chosen index into `choices`, or -1 when the user cancelled; `preselected` is the
+// default (the latest run's best).
+using ChooseCheckpoint =
+    std::function<int(QWidget* parent, const QVector<CheckpointChoice>& choices, int preselected)>;
+ChooseCheckpoint checkpoint_chooser();  // CheckpointChooser, the real dialog
+
 struct WindowHooks {
   FileDialogs files = FileDialogs::native();
   Questions questions = Questions::interactive();
+  ChooseCheckpoint choose_checkpoint = checkpoint_chooser();
   // false: a recovery file found at start is neither offered nor removed (--no-restore).
   bool offer_recovery = true;
   // false: the default window layout instead of the saved geometry and docks (screenshots).

@@ -11,8 +11,17 @@
 
 namespace nw::gui {
 
+namespace {
+const char* const kNoEvaluation =
+    QT_TRANSLATE_NOOP("EvaluationWidget", "No evaluation yet: train, then Train > Evaluate.");
+}  // namespace
+
 EvaluationWidget::EvaluationWidget(QWidget* parent) : QWidget(parent) {
-  summary_ = new QLabel(tr("No evaluation yet: train, then Train > Evaluate."));
+  weights_ = new QLabel;
+  weights_->setObjectName("evaluationWeights");
+  weights_->setWordWrap(true);
+  weights_->hide();
+  summary_ = new QLabel(tr(kNoEvaluation));
   summary_->setObjectName("evaluationSummary");
   matrix_ = new ConfusionMatrixPlot;
   matrix_->setMinimumSize(280, 280);
@@ -35,6 +44,7 @@ EvaluationWidget::EvaluationWidget(QWidget* parent) : QWidget(parent) {
   split->setSizes({540, 360});
 
   auto* layout = new QVBoxLayout(this);
+  layout->addWidget(weights_);
   layout->addWidget(summary_);
   layout->addWidget(split, 1);
   connect(matrix_, &ConfusionMatrixPlot::cellClicked, this, &EvaluationWidget::show_cell);
@@ -75,8 +85,28 @@ void EvaluationWidget::show_cell(int true_class, int predicted) {
       tr("true %1, predicted %2: %n sample(s)", nullptr, n).arg(name(true_class), name(predicted)));
 }
 
+void EvaluationWidget::set_weights(const QString& text) {
+  weights_->setText(tr("Weights: %1").arg(text));
+  weights_->setVisible(!text.isEmpty());
+}
+
+void EvaluationWidget::clear() {
+  names_.clear();
+  weights_->clear();
+  weights_->hide();
+  summary_->setText(tr(kNoEvaluation));
+  matrix_->set_matrix({}, {});
+  table_->show_result({}, {});
+  samples_->set_predictions({});
+  cell_title_->setText(tr("Click a cell of the matrix to list its samples."));
+}
+
 QString EvaluationWidget::summary_text() const {
   return summary_->text();
+}
+
+QString EvaluationWidget::weights_text() const {
+  return weights_->isHidden() ? QString() : weights_->text();
 }
 
 }  // namespace nw::gui

@@ -30,11 +30,17 @@ class EvaluationWidget : public QWidget {
   // Predictions (class names, per-sample results) may come first; the matrix uses their names.
   void show_predictions(const SplitPredictions& predictions);
   void show_evaluation(const train::EvalResult& result);
+  // Which weights the next result comes from: "best.h5 of run 20261207-041106 (epoch 7, val
+  // accuracy 87.85%)"; shown above the figures.
+  void set_weights(const QString& text);
+  // Nothing evaluated (another project was opened): the figures go, the hint comes back.
+  void clear();
 
   ConfusionMatrixPlot* matrix() const { return matrix_; }
   ClassMetricsTable* class_table() const { return table_; }
   MisclassifiedList* samples() const { return samples_; }
   QString summary_text() const;
+  QString weights_text() const;
 
  signals:
   void cellClicked(int true_class, int predicted);
@@ -42,6 +48,7 @@ class EvaluationWidget : public QWidget {
  private:
   void show_cell(int true_class, int predicted);
 
+  QLabel* weights_;
   QLabel* summary_;
   ConfusionMatrixPlot* matrix_;
   ClassMetricsTable* table_;

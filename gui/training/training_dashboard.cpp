@@ -79,8 +79,10 @@ QWidget* TrainingDashboard::make_toolbar() {
 }
 
 void TrainingDashboard::begin_run(const QString& name) {
-  // A run that never produced a batch is not worth keeping as an overlay.
-  if (!runs_.empty() && runs_.back()->loss.empty()) runs_.pop_back();
+  // A run that never produced a batch is not worth keeping as an overlay (a run read from disk
+  // has epochs only).
+  if (!runs_.empty() && runs_.back()->loss.empty() && runs_.back()->epochs.empty())
+    runs_.pop_back();
   auto run = std::make_shared<RunHistory>();
   run->name = name;
   run->total_epochs = controller_->total_epochs();
@@ -117,6 +119,18 @@ void TrainingDashboard::show_runs() {
 
 void TrainingDashboard::clear_overlays() {
   if (runs_.size() > 1) runs_.erase(runs_.begin(), runs_.end() - 1);
+  show_runs();
+}
+
+void TrainingDashboard::show_saved_runs(std::vector<std::shared_ptr<RunHistory>> runs) {
+  runs_ = std::move(runs);
+  if (int(runs_.size()) > max_overlays_ + 1)
+    runs_.erase(runs_.begin(), runs_.end() - (max_overlays_ + 1));
+  for (const auto& run : runs_) run->set_smoothing(smoothing_weight_);
+  header_->show_saved(runs_.empty() ? tr("no runs yet")
+                                    : tr("run %1, from disk").arg(runs_.back()->name));
+  if (!runs_.empty())
+    for (const auto& e : runs_.back()->epochs) header_->show_epoch(e);
   show_runs();
 }
 

@@ -34,6 +34,9 @@ class TrainingDashboard : public QWidget {
   // Oldest first; the last is the current (or latest) run. Empty before the first run.
   const std::vector<std::shared_ptr<RunHistory>>& runs() const { return runs_; }
   void clear_overlays();
+  // Runs read back from disk (oldest first; none: an empty dashboard), in place of whatever was
+  // shown: a project opened shows its own runs, never the previous project's.
+  void show_saved_runs(std::vector<std::shared_ptr<RunHistory>> runs);
   void set_max_overlays(int n);
   void set_smoothing(double weight);  // 0 to 0.999, TensorBoard's slider
 

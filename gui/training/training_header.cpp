@@ -47,6 +47,12 @@ void TrainingHeader::start(int64_t total_epochs) {
   best_->clear();
 }
 
+void TrainingHeader::show_saved(const QString& text) {
+  start(0);
+  bar_->setFormat(text);
+  state_->setText(QString::fromUtf8(to_string(TrainingState::Idle)));
+}
+
 void TrainingHeader::show_batch(const BatchPoint& p) {
   if (!first_) first_ = p;
   const int64_t total_steps = std::max<int64_t>(total_epochs_, p.epoch) * p.batches;

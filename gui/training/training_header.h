@@ -20,6 +20,8 @@ class TrainingHeader : public QWidget {
   explicit TrainingHeader(QWidget* parent = nullptr);
 
   void start(int64_t total_epochs);
+  // No run going: `text` in the bar ("no runs yet", a run read from disk), nothing else.
+  void show_saved(const QString& text);
   void show_batch(const BatchPoint& point);
   void show_epoch(const train::EpochStats& stats);
   void show_state(TrainingState state);

@@ -1,0 +1,111 @@
+// MainWindow: the open project's runs on disk (train/run_index.h). Opening a project shows its
+// latest runs on the dashboard, or an empty one; Evaluate and Export act on these runs.
+#include <QDir>
+#include <QEventLoop>
+#include <QFileInfo>
+
+#include "app/main_window.h"
+#include "app/messages_panel.h"
+#include "document/project_document.h"
+#include "plots/run_history.h"
+#include "train/run_index.h"
+#include "training/training_controller.h"
+#include "training/training_dashboard.h"
+
+namespace nw::gui {
+namespace {
+
+std::optional<double> at(const std::map<std::string, std::vector<double>>& history,
+                         const char* metric, size_t i) {
+  const auto it = history.find(metric);
+  if (it == history.end() || i >= it->second.size()) return std::nullopt;
+  return it->second[i];
+}
+
+// A run read back as the dashboard keeps a live one: its per-epoch figures (the batches are not
+// stored), with the learning rate at each epoch's end.
+std::shared_ptr<RunHistory> run_history(const train::RunInfo& run,
+                                        const std::map<std::string, std::vector<double>>& h) {
+  auto out = std::make_shared<RunHistory>();
+  out->name = QString::fromStdString(run.name);
+  const auto loss = h.find("train_loss");
+  const size_t epochs = loss == h.end() ? 0 : loss->second.size();
+  out->total_epochs = int64_t(epochs);
+  for (size_t i = 0; i < epochs; ++i) {
+    train::EpochStats e;
+    e.epoch = int64_t(i + 1);
+    e.train_loss = loss->second[i];
+    e.train_accuracy = at(h, "train_accuracy", i);
+    e.val_loss = at(h, "val_loss", i);
+    e.val_accuracy = at(h, "val_accuracy", i);
+    e.lr = at(h, "lr", i).value_or(0.0);
+    e.seconds = at(h, "seconds", i).value_or(0.0);
+    if (at(h, "lr", i)) out->lr.append(double(e.epoch), e.lr);
+    out->add(e);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<train::RunInfo> MainWindow::disk_runs() const {
+  std::vector<train::RunInfo> runs = train::list_runs(document_->project());
+  if (document_->path().isEmpty())
+    std::erase_if(runs, [this](const train::RunInfo& r) {
+      return !own_runs_.contains(QString::fromStdString(r.dir.string()));
+    });
+  return runs;
+}
+
+void MainWindow::show_disk_runs() {
+  const std::vector<train::RunInfo> runs = disk_runs();
+  // The latest run and as many earlier ones as the dashboard overlays, oldest first.
+  std::vector<std::shared_ptr<RunHistory>> shown;
+  for (size_t i = std::min<size_t>(runs.size(), 3); i-- > 0;) {
+    std::string problem;
+    const auto history = train::read_run_history(runs[i], &problem);
+    if (!problem.empty())
+      messages_->add_log(
+          MessagesPanel::Level::Warning,
+          tr("Run %1: %2")
+              .arg(QString::fromStdString(runs[i].name), QString::fromStdString(problem)));
+    if (!history.empty()) shown.push_back(run_history(runs[i], history));
+  }
+  dashboard_->show_saved_runs(std::move(shown));
+  if (!runs.empty())
+    log(tr("%n run(s) of this project on disk; the latest: %1", nullptr, int(runs.size()))
+            .arg(QDir::toNativeSeparators(QString::fromStdString(runs.front().dir.string()))));
+}
+
+void MainWindow::end_run_for_switch() {
+  if (!training_->run_active()) return;
+  log(tr("Stopping the run of the previous project: another project is open now"));
+  QEventLoop loop;
+  connect(training_, &TrainingController::runFinished, &loop, &QEventLoop::quit);
+  training_->stop();
+  if (training_->run_active()) loop.exec();  // one batch at most
+}
+
+QString MainWindow::describe_weights(const QString& checkpoint) const {
+  const QFileInfo file(checkpoint);
+  QString text = file.fileName();
+  if (train::parse_run_checkpoint(checkpoint.toStdString()))
+    text += tr(" of run %1").arg(file.dir().dirName());
+  try {
+    const train::CheckpointInfo info = train::read_checkpoint_info(checkpoint.toStdString());
+    text += QStringLiteral(" (%1)").arg(QString::fromStdString(info.describe()));
+  } catch (const std::exception&) {
+    // Named by its file alone: evaluating it reports why it cannot be read.
+  }
+  return text;
+}
+
+QString MainWindow::project_stem() const {
+  if (!document_->path().isEmpty()) return QFileInfo(document_->path()).completeBaseName();
+  // The run folder's spelling of the name (runs/<name>/): safe in a file name.
+  const QString name =
+      QString::fromStdString(train::runs_folder(document_->project()).filename().string());
+  return name.isEmpty() ? QStringLiteral("untitled") : name;
+}
+
+}  // namespace nw::gui
