@@ -15,5 +15,6 @@ void add_catalog_command(CLI::App& app, int& result);
 void add_init_command(CLI::App& app, int& result);
 void add_checkpoint_command(CLI::App& app, int& result);
 void add_devices_command(CLI::App& app, int& result);
+void add_runs_command(CLI::App& app, int& result);
 
 }  // namespace nw::cli

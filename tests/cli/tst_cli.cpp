@@ -150,6 +150,31 @@ class TestCli : public QObject {
     QCOMPARE(c3.history.at("train_loss").size(), size_t(3));
   }
 
+  // `runs` lists what `train` wrote into its default folder (runs/<name>/<stamp>/ beside the
+  // project), as the application's Export Checkpoint offers it.
+  void runsListsWhatTrainWrote() {
+    fs::create_directories(dir("listed").toStdString());
+    fs::create_directories(dir("unlisted").toStdString());
+    const QString copy = dir("listed/blobs.nwproj"), fresh = dir("unlisted/blobs.nwproj");
+    QVERIFY(QFile::copy(project_, copy) && QFile::copy(project_, fresh));
+    CliRun r = run_cli({"train", copy, "--epochs", "2", "--limit", "256", "--quiet"});
+    QVERIFY2(r.code == 0, r.all().c_str());
+    r = run_cli({"runs", copy, "--json"});
+    QVERIFY2(r.code == 0, r.all().c_str());
+    const auto runs = nlohmann::json::parse(r.out);
+    QCOMPARE(runs.size(), size_t(1));
+    QVERIFY(runs[0]["dir"].get<std::string>().starts_with(dir("listed/runs/").toStdString()));
+    QStringList which;
+    for (const auto& c : runs[0]["checkpoints"]) which << QString::fromStdString(c["which"]);
+    QCOMPARE(which, QStringList({"best", "epoch 2", "epoch 1"}));
+    QVERIFY2(runs[0]["checkpoints"][1]["about"].get<std::string>().starts_with("epoch 2, val "),
+             r.out.c_str());
+    r = run_cli({"runs", fresh});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.starts_with("no runs under " + dir("unlisted/runs/").toStdString()),
+             r.out.c_str());
+  }
+
   void initWritesALoadableCheckpoint() {
     const QString out = dir("init.h5");
     CliRun r = run_cli({"init", project_, "--out", out, "--seed", "5"});
