@@ -27,7 +27,7 @@ void MainWindow::export_checkpoint() {
                          QString::fromStdString(ckpt.path.string())});
       where.emplace_back(r, c);
     }
-  if (has_run_) choices.push_back({{}, tr("current weights"), {}});
+  if (has_run_) choices.push_back({{}, tr("weights in memory"), {}});
   if (choices.isEmpty()) {  // the action is disabled then; a shortcut or a script may still ask
     hooks_.questions.error(this, tr("Export checkpoint"),
                            tr("No runs on disk for this project yet; train first."));

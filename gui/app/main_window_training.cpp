@@ -199,6 +199,9 @@ void MainWindow::update_training_actions() {
   QAction* toggle = action("pauseResume");
   toggle->setEnabled(running || paused);
   toggle->setText(paused ? tr("Resume") : tr("Pause"));
+  const QAction* twin = action(paused ? "resume" : "pause");
+  toggle->setToolTip(
+      tr("%1 (%2)").arg(toggle->text(), twin->shortcut().toString(QKeySequence::NativeText)));
   toggle->setIcon(QIcon(paused ? ":/icons/train.svg" : ":/icons/pause.svg"));
   device_combo_->setEnabled(idle);
   if (paused) training_status_->set_state(tr("Paused"));

@@ -38,7 +38,7 @@ struct Questions {
 // window holds in memory (`path` empty).
 struct CheckpointChoice {
   QString run;    // the run's folder name, "20261207-041106"; empty for the weights in memory
-  QString which;  // "best", "epoch 3", "epoch 3, batch 120", "current weights"
+  QString which;  // "best", "epoch 3", "epoch 3, batch 120", "weights in memory"
   QString path;   // the checkpoint file; empty for the weights in memory
 };
 // Returns the chosen index into `choices`, or -1 when the user cancelled; `preselected` is the

@@ -3,6 +3,7 @@
 // the project, the run and the checkpoint) and copies the chosen file exactly; it is disabled,
 // saying why, for a project without runs. Evaluate uses the latest run's best weights and says
 // which; Evaluate Last Weights the latest numbered checkpoint.
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QSignalSpy>
@@ -13,6 +14,7 @@
 
 #include <optional>
 
+#include "app/checkpoint_chooser.h"
 #include "app/main_window.h"
 #include "app/messages_panel.h"
 #include "evaluation/evaluation_widget.h"
@@ -70,13 +72,6 @@ QString messages_text(MessagesPanel* panel) {
   for (int i = 0; i < panel->topLevelItemCount(); ++i)
     for (int c = 0; c < panel->columnCount(); ++c) all += panel->topLevelItem(i)->text(c) + "\n";
   return all;
-}
-
-int index_of(const QVector<CheckpointChoice>& choices, const std::string& run,
-             const QString& which) {
-  for (int i = 0; i < choices.size(); ++i)
-    if (choices[i].run == QString::fromStdString(run) && choices[i].which == which) return i;
-  return -1;
 }
 
 }  // namespace
@@ -156,6 +151,30 @@ class TestExportRuns : public QObject {
     QCOMPARE(asked.chooser, 2);
     QCOMPARE(asked.saves, 1);
     QVERIFY(!QFileInfo::exists(asked.save_to));
+  }
+
+  // The real dialog: the runs in a list, the chosen run's checkpoints in another.
+  void the_chooser_dialog_lists_runs_and_their_checkpoints() {
+    const QVector<CheckpointChoice> choices = {{"r2", "best", "/r2/best.h5"},
+                                               {"r2", "epoch 2", "/r2/epoch_0002.h5"},
+                                               {"r1", "best", "/r1/best.h5"},
+                                               {"r1", "epoch 3", "/r1/epoch_0003.h5"},
+                                               {{}, "weights in memory", {}}};
+    CheckpointChooser dialog(choices, 1);
+    auto* run = dialog.findChild<QComboBox*>("checkpointRun");
+    auto* which = dialog.findChild<QComboBox*>("checkpointWhich");
+    QVERIFY(run && which);
+    QCOMPARE(run->count(), 3);
+    QCOMPARE(run->currentText(), QStringLiteral("r2"));
+    QCOMPARE(which->currentText(), QStringLiteral("epoch 2"));
+    QCOMPARE(dialog.chosen(), 1);
+    run->setCurrentIndex(1);
+    QCOMPARE(which->count(), 2);
+    QCOMPARE(dialog.chosen(), 2);  // r1's best
+    which->setCurrentIndex(1);
+    QCOMPARE(dialog.chosen(), 3);
+    run->setCurrentIndex(2);
+    QCOMPARE(dialog.chosen(), 4);
   }
 
   void export_is_disabled_without_runs() {

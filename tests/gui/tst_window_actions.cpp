@@ -93,11 +93,13 @@ class TestWindowActions : public QObject {
     w.action("train")->trigger();
     QVERIFY(batches.wait(20000));
     QCOMPARE(w.action("pauseResume")->text(), QStringLiteral("Pause"));
+    QCOMPARE(w.action("pauseResume")->toolTip(), QStringLiteral("Pause (F6)"));
     const int width = toggle->width();
     const QPoint stop_at = stop->pos();
     w.action("pauseResume")->trigger();
     QTRY_COMPARE(w.action("pauseResume")->text(), QStringLiteral("Resume"));
     QCoreApplication::processEvents();
+    QCOMPARE(w.action("pauseResume")->toolTip(), QStringLiteral("Resume (Shift+F6)"));
     QCOMPARE(toggle->width(), width);
     QCOMPARE(stop->pos(), stop_at);
     w.action("stop")->trigger();
