@@ -153,8 +153,10 @@ class MainWindow : public QMainWindow {
   void start_training();
   void toggle_pause();
   void resume_from_checkpoint();
-  void evaluate();             // the latest run's best weights (else the weights in memory)
-  void evaluate_last();        // the latest run's last checkpoint (else the weights in memory)
+  void evaluate();       // the latest run's best weights (else the weights in memory)
+  void evaluate_last();  // the latest run's last checkpoint (else the weights in memory)
+  // The latest run's best (or last) checkpoint on disk; else the network of this window's run.
+  void evaluate_run(bool best);
   void evaluate_live();        // the network the worker holds: the run going on, or the last one
   void evaluate_checkpoint();  // asks for a checkpoint of this project and evaluates it
   void evaluate_file(const QString& checkpoint);

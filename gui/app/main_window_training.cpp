@@ -268,23 +268,25 @@ void MainWindow::resume_from_checkpoint() {
 }
 
 void MainWindow::evaluate() {
-  // A checkpoint loads only between runs; during one, the weights it has reached.
-  if (training_->state() == TrainingState::Idle)
-    if (const auto runs = disk_runs(); !runs.empty()) {
-      const train::RunCheckpoint* best = runs.front().best();
-      evaluate_file(QString::fromStdString((best ? best : runs.front().last())->path.string()));
-      return;
-    }
-  evaluate_live();
+  evaluate_run(true);
 }
 
 void MainWindow::evaluate_last() {
+  evaluate_run(false);
+}
+
+void MainWindow::evaluate_run(bool best) {
+  // A checkpoint loads only between runs; during one, the weights it has reached. Never the
+  // network of another project: has_run_ is cleared when a project opens.
   if (training_->state() == TrainingState::Idle)
-    if (const auto runs = disk_runs(); !runs.empty() && runs.front().last()) {
-      evaluate_file(QString::fromStdString(runs.front().last()->path.string()));
+    if (const auto runs = disk_runs(); !runs.empty()) {
+      const train::RunCheckpoint* b = runs.front().best();
+      const train::RunCheckpoint* l = runs.front().last();
+      const train::RunCheckpoint* pick = best ? (b ? b : l) : (l ? l : b);
+      evaluate_file(QString::fromStdString(pick->path.string()));
       return;
     }
-  evaluate_live();
+  if (has_run_) evaluate_live();
 }
 
 void MainWindow::evaluate_live() {
