@@ -9,7 +9,7 @@
 // main_window_actions.cpp (actions, menus, toolbars), main_window_files.cpp (files, recent,
 // templates, autosave and recovery), main_window_training.cpp (training controls, status bar),
 // main_window_export.cpp (checkpoint, weights and plot exports), main_window_runs.cpp (the
-// project's runs on disk: the dashboard on opening, what Evaluate and Export act on).
+// project's runs on disk: the dashboard on opening, Evaluate and what Export offers).
 #include <QMainWindow>
 #include <QPointer>
 

@@ -1,5 +1,6 @@
 // MainWindow: the open project's runs on disk (train/run_index.h). Opening a project shows its
-// latest runs on the dashboard, or an empty one; Evaluate and Export act on these runs.
+// latest runs on the dashboard, or an empty one; Evaluate (the best weights by default) and
+// Export act on these runs, and the evaluation says which weights it used.
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
@@ -7,6 +8,7 @@
 #include "app/main_window.h"
 #include "app/messages_panel.h"
 #include "document/project_document.h"
+#include "evaluation/evaluation_widget.h"
 #include "plots/run_history.h"
 #include "train/run_index.h"
 #include "training/training_controller.h"
@@ -84,6 +86,47 @@ void MainWindow::end_run_for_switch() {
   connect(training_, &TrainingController::runFinished, &loop, &QEventLoop::quit);
   training_->stop();
   if (training_->run_active()) loop.exec();  // one batch at most
+}
+
+void MainWindow::evaluate() {
+  evaluate_run(true);
+}
+
+void MainWindow::evaluate_last() {
+  evaluate_run(false);
+}
+
+void MainWindow::evaluate_run(bool best) {
+  // A checkpoint loads only between runs; during one, the weights it has reached. Never the
+  // network of another project: has_run_ is cleared when a project opens.
+  if (training_->state() == TrainingState::Idle)
+    if (const auto runs = disk_runs(); !runs.empty()) {
+      const train::RunCheckpoint* b = runs.front().best();
+      const train::RunCheckpoint* l = runs.front().last();
+      const train::RunCheckpoint* pick = best ? (b ? b : l) : (l ? l : b);
+      evaluate_file(QString::fromStdString(pick->path.string()));
+      return;
+    }
+  if (has_run_) evaluate_live();
+}
+
+void MainWindow::evaluate_live() {
+  pending_weights_ = training_->run_active() ? tr("the current weights of the run in progress")
+                                             : tr("the weights in memory");
+  training_->evaluate("test");
+}
+
+void MainWindow::evaluate_checkpoint() {
+  const QString path = hooks_.files.open(this, tr("Evaluate checkpoint"),
+                                         QFileInfo(document_->path()).absolutePath(),
+                                         tr("Checkpoints (*.h5);;All files (*)"));
+  if (!path.isEmpty()) evaluate_file(path);
+}
+
+void MainWindow::evaluate_file(const QString& path) {
+  pending_weights_ = describe_weights(path);
+  if (training_->evaluate_checkpoint(document_->project(), path))
+    log(tr("Evaluating %1 on the test split").arg(pending_weights_));
 }
 
 QString MainWindow::describe_weights(const QString& checkpoint) const {

@@ -267,47 +267,6 @@ void MainWindow::resume_from_checkpoint() {
   start_run(options);
 }
 
-void MainWindow::evaluate() {
-  evaluate_run(true);
-}
-
-void MainWindow::evaluate_last() {
-  evaluate_run(false);
-}
-
-void MainWindow::evaluate_run(bool best) {
-  // A checkpoint loads only between runs; during one, the weights it has reached. Never the
-  // network of another project: has_run_ is cleared when a project opens.
-  if (training_->state() == TrainingState::Idle)
-    if (const auto runs = disk_runs(); !runs.empty()) {
-      const train::RunCheckpoint* b = runs.front().best();
-      const train::RunCheckpoint* l = runs.front().last();
-      const train::RunCheckpoint* pick = best ? (b ? b : l) : (l ? l : b);
-      evaluate_file(QString::fromStdString(pick->path.string()));
-      return;
-    }
-  if (has_run_) evaluate_live();
-}
-
-void MainWindow::evaluate_live() {
-  pending_weights_ = training_->run_active() ? tr("the current weights of the run in progress")
-                                             : tr("the weights in memory");
-  training_->evaluate("test");
-}
-
-void MainWindow::evaluate_checkpoint() {
-  const QString path = hooks_.files.open(this, tr("Evaluate checkpoint"),
-                                         QFileInfo(document_->path()).absolutePath(),
-                                         tr("Checkpoints (*.h5);;All files (*)"));
-  if (!path.isEmpty()) evaluate_file(path);
-}
-
-void MainWindow::evaluate_file(const QString& path) {
-  pending_weights_ = describe_weights(path);
-  if (training_->evaluate_checkpoint(document_->project(), path))
-    log(tr("Evaluating %1 on the test split").arg(pending_weights_));
-}
-
 void MainWindow::show_failure_on_node(const QString& reason) {
   // The node the reason quotes ("node 'fc2' (Linear): ..."), else the first the analysis faults.
   QString id;
