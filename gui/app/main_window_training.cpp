@@ -48,6 +48,8 @@ void MainWindow::make_training_controller() {
   training_ = new TrainingController(this);
   connect(training_, &TrainingController::stateChanged, this,
           [this] { update_training_actions(); });
+  // A renamed project has its runs under another runs/<name>/ folder.
+  connect(document_, &ProjectDocument::configChanged, this, [this] { update_training_actions(); });
   connect(training_, &TrainingController::runStarted, this, [this](const QString& name) {
     has_run_ = true;
     update_training_actions();
