@@ -179,7 +179,8 @@ class MainWindow : public QMainWindow {
   void end_run_for_switch();
   // "best.h5 of run 20261207-041106 (epoch 7, val accuracy 87.85%)"
   QString describe_weights(const QString& checkpoint) const;
-  QString project_stem() const;  // for file names: "fashion-mnist-mlp"
+  QString project_stem() const;   // for file names: "fashion-mnist-mlp", never "x.nwproj"
+  QString export_folder() const;  // where export dialogs start: the project's folder, else home
 
   WindowHooks hooks_;
   ProjectDocument* document_;

@@ -45,10 +45,8 @@ void MainWindow::export_checkpoint() {
     name = QString::fromStdString(train::export_file_name(project_stem().toStdString(), runs[r],
                                                           runs[r].checkpoints[c], r == 0));
   }
-  const QString dir =
-      document_->path().isEmpty() ? QDir::homePath() : QFileInfo(document_->path()).absolutePath();
-  QString path =
-      hooks_.files.save(this, tr("Export checkpoint"), dir + "/" + name, tr("Checkpoints (*.h5)"));
+  QString path = hooks_.files.save(this, tr("Export checkpoint"), export_folder() + "/" + name,
+                                   tr("Checkpoints (*.h5)"));
   if (path.isEmpty()) return;
   if (QFileInfo(path).suffix().isEmpty()) path += ".h5";
   if (in_memory) {
@@ -65,9 +63,8 @@ void MainWindow::export_checkpoint() {
 }
 
 void MainWindow::export_weights() {
-  const QString dir =
-      QFileInfo(document_->path()).absolutePath() + "/" + document_->display_name() + "-weights.h5";
-  QString path = hooks_.files.save(this, tr("Export weights"), dir, tr("Checkpoints (*.h5)"));
+  const QString suggested = export_folder() + "/" + project_stem() + "-weights.h5";
+  QString path = hooks_.files.save(this, tr("Export weights"), suggested, tr("Checkpoints (*.h5)"));
   if (path.isEmpty()) return;
   if (QFileInfo(path).suffix().isEmpty()) path += ".h5";
   // The controller exports whole checkpoints (the network lives on the training thread); the
@@ -95,9 +92,8 @@ void MainWindow::finish_weights_export() {
 }
 
 void MainWindow::export_plots() {
-  const QString dir =
-      QFileInfo(document_->path()).absolutePath() + "/" + document_->display_name() + ".png";
-  QString path = hooks_.files.save(this, tr("Export plots (one file per plot)"), dir,
+  const QString suggested = export_folder() + "/" + project_stem() + ".png";
+  QString path = hooks_.files.save(this, tr("Export plots (one file per plot)"), suggested,
                                    tr("PNG images (*.png);;PDF documents (*.pdf)"));
   if (path.isEmpty()) return;
   // "run.pdf" becomes run-loss.pdf, run-accuracy.pdf and run-lr.pdf.

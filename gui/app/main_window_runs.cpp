@@ -151,4 +151,9 @@ QString MainWindow::project_stem() const {
   return name.isEmpty() ? QStringLiteral("untitled") : name;
 }
 
+QString MainWindow::export_folder() const {
+  return document_->path().isEmpty() ? QDir::homePath()
+                                     : QFileInfo(document_->path()).absolutePath();
+}
+
 }  // namespace nw::gui

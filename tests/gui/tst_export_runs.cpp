@@ -225,6 +225,13 @@ class TestExportRuns : public QObject {
     QVERIFY2(w.evaluation()->weights_text().startsWith(
                  "Weights: epoch_0002.h5 of run 20260102-090000 (epoch 2, val accuracy "),
              qPrintable(w.evaluation()->weights_text()));
+
+    // The network now in memory exports too, under the project's stem: never "x.nwproj.h5".
+    QTRY_COMPARE(w.training()->state(), TrainingState::Idle);
+    asked.save_to = tmp_.filePath("weights.h5");
+    w.action("exportWeights")->trigger();
+    QCOMPARE(QFileInfo(asked.suggested).fileName(), QStringLiteral("blobs-weights.h5"));
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(asked.save_to), 10000);
   }
 };
 
