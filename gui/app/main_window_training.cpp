@@ -76,6 +76,7 @@ void MainWindow::make_training_controller() {
           [this](const train::EvalResult& r) {
             has_run_ = true;  // a network is loaded: Evaluate and Export act on it
             update_training_actions();
+            if (pending_weights_.isEmpty()) pending_weights_ = tr("the weights in memory");
             evaluation_->set_weights(pending_weights_);
             log(tr("Evaluated %1 on the %2 split (%3 samples): loss %4, accuracy %5")
                     .arg(pending_weights_, QString::fromStdString(r.split))
