@@ -61,7 +61,8 @@ std::vector<train::RunInfo> MainWindow::disk_runs() const {
 
 void MainWindow::show_disk_runs() {
   const std::vector<train::RunInfo> runs = disk_runs();
-  // The latest run and as many earlier ones as the dashboard overlays, oldest first.
+  // The latest run and two earlier ones (the dashboard's default overlays; it trims to its own
+  // setting), oldest first: reading every run's history would cost a file read per run.
   std::vector<std::shared_ptr<RunHistory>> shown;
   for (size_t i = std::min<size_t>(runs.size(), 3); i-- > 0;) {
     std::string problem;
