@@ -4,6 +4,7 @@
 // not known yet, is shown this way instead of as a made-up number.
 #include <QFocusEvent>
 #include <QLineEdit>
+#include <QShowEvent>
 #include <QSpinBox>
 
 namespace nw::gui {
@@ -35,6 +36,11 @@ class NullableSpinBox : public QSpinBox {
   void clear_typed() { lineEdit()->setModified(false); }
 
  protected:
+  // NOTE: QAbstractSpinBox writes the value's text on show: an empty field would read "1".
+  void showEvent(QShowEvent* event) override {
+    QSpinBox::showEvent(event);
+    if (null_ && !typed()) lineEdit()->clear();
+  }
   void focusOutEvent(QFocusEvent* event) override {
     const bool keep_empty = null_ && !typed();
     QSpinBox::focusOutEvent(event);

@@ -7,6 +7,7 @@
 #include <QComboBox>
 #include <QGroupBox>
 #include <QLineEdit>
+#include <QLocale>
 #include <QSpinBox>
 #include <QToolButton>
 
@@ -68,6 +69,8 @@ class TestInspector : public QObject {
   void inferred_stride_shows_kernel_size();
   void editing_out_features_changes_node_and_shape();
   void inferred_in_features_pin_and_unpin();
+  void new_linear_shows_inferred_values();
+  void diagnostics_are_sentences_naming_the_node();
   void refused_value_reverts_with_reason();
   void refused_rename_reverts_with_reason();
   void trainable_switch_changes_node();
@@ -322,6 +325,61 @@ void TestInspector::inferred_in_features_pin_and_unpin() {
   QCOMPARE(e->spin_box()->value(), 784);
   QVERIFY(!e->isEnabled());
   QVERIFY(!inspector.diagnostics_label()->isVisibleTo(&inspector));
+}
+
+// A new Linear after Flatten, out_features not set yet: in_features is the 784 the input gives
+// (it once read 1, the spin box's minimum, written on show), out_features is empty and
+// "required", and the count waits for out_features, not for the input shape it already has.
+void TestInspector::new_linear_shows_inferred_values() {
+  ProjectDocument doc;
+  const QString id = add_fed(doc, "Linear", {}, "Flatten");
+  NodeInspector inspector(&doc);
+  inspector.set_node(id);
+  inspector.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&inspector));
+  auto* in = qobject_cast<IntEditor*>(inspector.field("in_features")->editor());
+  auto* out = qobject_cast<IntEditor*>(inspector.field("out_features")->editor());
+  QVERIFY(in && out);
+  QCOMPARE(in->spin_box()->text(), QString("784"));
+  QVERIFY(inspector.field("in_features")->inferred_mark()->isVisibleTo(&inspector));
+  QCOMPARE(out->spin_box()->text(), QString());
+  QCOMPARE(out->spin_box()->findChild<QLineEdit*>()->placeholderText(), QString("required"));
+  QCOMPARE(inspector.count_label()->text(), QString("\u2014 (known once out_features is set)"));
+  QCOMPARE(inspector.input_label()->text(), QString("(N, 784)"));
+  QCOMPARE(inspector.output_label()->text(), QString("\u2014"));
+
+  type_into(out->spin_box(), "10");
+  QCOMPARE(node(doc, id).params.at("out_features"), json(10));
+  QCOMPARE(out->spin_box()->text(), QString("10"));
+  QCOMPARE(in->spin_box()->text(), QString("784"));
+  QCOMPARE(inspector.count_label()->text(),
+           QString("%1 (all trainable)").arg(QLocale().toString(784LL * 10 + 10)));
+  QCOMPARE(inspector.output_label()->text(), QString("(N, 10)"));
+
+  // No input at all: nothing is inferred, and the count says it waits for the shape.
+  const QString lone = doc.add_node("Linear", {300, 0}, {{"out_features", 4}});
+  inspector.set_node(lone);
+  QCOMPARE(in->spin_box()->text(), QString());
+  QCOMPARE(inspector.count_label()->text(), QString("\u2014 (known once the input shape is)"));
+}
+
+// The inspector's problems read as sentences that say which node they are about.
+void TestInspector::diagnostics_are_sentences_naming_the_node() {
+  ProjectDocument doc;
+  const QString add = doc.add_node("Add", {0, 200});
+  doc.connect_ports({"input", 0}, {add.toStdString(), 0});
+  const QString lone = doc.add_node("Linear", {300, 0}, {{"out_features", 4}});
+  NodeInspector inspector(&doc);
+  inspector.set_node(add);
+  const QString error = inspector.diagnostics_label()->text();
+  QVERIFY2(error.startsWith("Input 1 of Add '" + add + "' is not connected; connect an output"),
+           qPrintable(error));
+  QVERIFY2(error.endsWith('.'), qPrintable(error));
+  inspector.set_node(lone);
+  const QString warning = inspector.warnings_label()->text();
+  QVERIFY2(warning.startsWith("Linear '" + lone + "' is not connected to the network"),
+           qPrintable(warning));
+  QVERIFY2(warning.endsWith('.'), qPrintable(warning));
 }
 
 void TestInspector::refused_value_reverts_with_reason() {
