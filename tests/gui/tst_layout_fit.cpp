@@ -7,9 +7,12 @@
 #include <QtTest>
 
 #include <qcustomplot.h>
+#include <QAbstractSpinBox>
 #include <QAction>
+#include <QComboBox>
 #include <QDir>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPointer>
 #include <QScreen>
 #include <QScrollArea>
@@ -280,6 +283,27 @@ class TestLayoutFit : public QObject {
       QWidget* content = area ? area->widget() : dialog;
       QWidget* viewport = area ? area->viewport() : dialog;
       problems << overhangs(content, viewport, "settings", &worst_overhang_);
+      // The Inspector's own form, in the same words and number formats (the dialog once showed
+      // "0.001000" and "auto" beside the Inspector's "0.001" and "Automatic (CUDA when ...)").
+      QWidget* inspector = window_->inspector();
+      for (const char* name : {"training.optimizer.lr", "training.device", "training.epochs",
+                               "training.batch_size", "training.loss.type"}) {
+        auto* mine = dialog->findChild<QWidget*>(name);
+        auto* theirs = inspector->findChild<QWidget*>(name);
+        if (!mine || !theirs) {
+          problems << QString("%1 missing from the dialog or the Inspector").arg(name);
+          continue;
+        }
+        auto text = [](QWidget* w) {
+          if (auto* c = qobject_cast<QComboBox*>(w)) return c->currentText();
+          if (auto* e = qobject_cast<QLineEdit*>(w)) return e->text();
+          if (auto* b = qobject_cast<QAbstractSpinBox*>(w)) return b->text();
+          return QString();
+        };
+        if (text(mine).isEmpty() || text(mine) != text(theirs))
+          problems << QString("%1: \"%2\" in the dialog, \"%3\" in the Inspector")
+                          .arg(name, text(mine), text(theirs));
+      }
       dialog->reject();
     });
     settings->trigger();
