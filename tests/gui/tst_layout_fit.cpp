@@ -48,6 +48,9 @@ using namespace nw::gui;
 namespace {
 
 constexpr QSize kScreen(1600, 1000);  // device pixels, as in the report
+// False under another platform (xcb, say), whose screen is what it is: the checks run on it, but
+// "the MLP has room at 100%" holds only for the 1600x1000 screen.
+bool g_own_screen = false;
 
 WindowHooks quiet_hooks(bool restore_layout) {
   WindowHooks h;
@@ -179,9 +182,12 @@ class TestLayoutFit : public QObject {
     QSettings().clear();
     const QSize screen = QGuiApplication::primaryScreen()->size() *
                          QGuiApplication::primaryScreen()->devicePixelRatio();
-    QVERIFY2(std::abs(screen.width() - kScreen.width()) <= 2 &&
-                 std::abs(screen.height() - kScreen.height()) <= 2,
-             "the offscreen screen is not 1600x1000 device pixels");
+    if (g_own_screen)
+      QVERIFY2(std::abs(screen.width() - kScreen.width()) <= 2 &&
+                   std::abs(screen.height() - kScreen.height()) <= 2,
+               "the offscreen screen is not 1600x1000 device pixels");
+    else
+      qInfo("checking on this platform's own %dx%d screen", screen.width(), screen.height());
     // The first start: no saved geometry.
     window_ = std::make_unique<MainWindow>(quiet_hooks(true));
     window_->show();
@@ -361,7 +367,7 @@ class TestLayoutFit : public QObject {
     qInfo("scale %s: the editor shows %dx%d px, the MLP needs %.0fx%.0f at a readable zoom",
           qPrintable(scale_name()), view->viewport()->width(), view->viewport()->height(),
           needed.width(), needed.height());
-    if (scale_name() == "1") QVERIFY2(fits, "no room for the MLP at 100%");
+    if (g_own_screen && scale_name() == "1") QVERIFY2(fits, "no room for the MLP at 100%");
     QVERIFY2(view->zoom() >= GraphView::kReadableZoom, qPrintable(QString::number(view->zoom())));
     const QRectF visible = view->mapToScene(view->viewport()->rect()).boundingRect();
     QStringList cut;
@@ -433,6 +439,7 @@ int main(int argc, char** argv) {
                      .toUtf8());
     config.close();
     qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + config.fileName().toLocal8Bit());
+    g_own_screen = true;
   }
   QApplication app(argc, argv);
   TestLayoutFit test;
