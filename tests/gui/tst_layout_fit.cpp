@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include <qcustomplot.h>
+#include <QAbstractItemView>
 #include <QAbstractSpinBox>
 #include <QAction>
 #include <QComboBox>
@@ -35,6 +36,7 @@
 #include "editor/node_item.h"
 #include "inspector/data_source_editor.h"
 #include "inspector/data_source_fields.h"
+#include "inspector/inspector_style.h"
 #include "inspector/inspector_widget.h"
 #include "inspector/project_inspector.h"
 #include "plots/accuracy_plot.h"
@@ -408,6 +410,27 @@ class TestLayoutFit : public QObject {
     }
     QVERIFY(found);
     doc->undo_stack()->undo();
+  }
+
+  // A combo box narrower than its longest entry elides it closed, and shows it whole in its list.
+  void narrow_combo_lists_whole_entries() {
+    QWidget form;
+    QComboBox* combo = make_combo(&form);
+    const QString longest = "From the metric (loss: min, accuracy: max)";
+    combo->addItems({"min", longest});
+    form.resize(combo->minimumSizeHint().width() + 10, 40);
+    form.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&form));
+    const int needed = combo->fontMetrics().horizontalAdvance(longest);
+    QVERIFY2(combo->width() < needed, "the combo box is not narrower than its entry");
+    combo->showPopup();
+    settle();
+    QAbstractItemView* list = combo->view();
+    QVERIFY2(list->viewport()->width() >= list->fontMetrics().horizontalAdvance(longest),
+             qPrintable(QString("the list is %1 px for %2 px of text")
+                            .arg(list->viewport()->width())
+                            .arg(list->fontMetrics().horizontalAdvance(longest))));
+    combo->hidePopup();
   }
 
   // Last: the picture for docs/, the MLP's project page and its plots.
