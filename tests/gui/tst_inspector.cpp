@@ -11,6 +11,7 @@
 #include <QSpinBox>
 #include <QToolButton>
 
+#include "app/training_settings_dialog.h"
 #include "document/project_document.h"
 #include "inspector/data_source_fields.h"
 #include "inspector/inspector_widget.h"
@@ -78,6 +79,7 @@ class TestInspector : public QObject {
   void refresh_keeps_typing();
   void project_training_settings_follow();
   void refused_training_value_reverts();
+  void settings_dialog_edits_a_copy();
   void loss_arguments_are_editable();
   void file_picker_sets_csv_path();
   void cancelled_picker_keeps_source();
@@ -563,6 +565,33 @@ void TestInspector::refused_training_value_reverts() {
   for (QLabel* l : labels)
     shown = shown || (l->isVisibleTo(&inspector) && l->text().contains("betas"));
   QVERIFY(shown);
+}
+
+// Train > Settings is the same form on a copy: edits reach config(), refused ones revert with
+// the reason, and the settings passed in are never touched.
+void TestInspector::settings_dialog_edits_a_copy() {
+  ProjectDocument doc;
+  const io::TrainingConfig original = doc.project().training;
+  TrainingSettingsDialog dialog(original);
+  QVERIFY(dialog.editor());
+  auto* epochs = dialog.findChild<QSpinBox*>("training.epochs");
+  auto* betas = dialog.findChild<QLineEdit*>("training.optimizer.betas");
+  auto* lr = dialog.findChild<QLineEdit*>("training.optimizer.lr");
+  QVERIFY(epochs && betas && lr);
+  // The Inspector's number format: 0.001, not the old dialog's 0.001000.
+  QCOMPARE(lr->text(), QString("0.001"));
+  type_into(epochs, "7");
+  QCOMPARE(dialog.config().epochs, int64_t(7));
+  type_into(lr, "0.02");
+  QCOMPARE(dialog.config().optimizer.at("lr"), json(0.02));
+  type_into(betas, "1.5, 0.999");
+  QVERIFY(!dialog.config().optimizer.contains("betas"));
+  QCOMPARE(betas->text(), QString("0.9, 0.999"));
+  bool shown = false;
+  for (QLabel* l : dialog.findChildren<QLabel*>())
+    shown = shown || (l->isVisibleTo(&dialog) && l->text().contains("betas"));
+  QVERIFY(shown);
+  QCOMPARE(io::to_json(doc.project().training), io::to_json(original));
 }
 
 // The loss's arguments in the project inspector: label smoothing and class weights are set,
