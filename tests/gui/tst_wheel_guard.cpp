@@ -56,14 +56,19 @@ WindowHooks recording_hooks(Requests* r) {
 
 // A real notch as the window system delivers it: spontaneous, so QApplication gives focus by
 // policy and offers an ignored wheel to the parents, as it does for a user's mouse.
+// It goes to the widget under the pointer: a spin box's line edit, which passes it on.
 void wheel(QWidget* w, int notches) {
-  const QPointF at = QRectF(w->rect()).center();
+  const QPoint centre = w->rect().center();
+  QWidget* under = w->childAt(centre);
+  QPointer<QWidget> target = under ? under : w;
+  const QPointF at = target->mapFrom(w, centre);
   for (int i = 0; i < std::abs(notches); ++i) {
-    QWheelEvent e(at, w->mapToGlobal(at), QPoint(), QPoint(0, notches > 0 ? 120 : -120),
+    if (!target) break;
+    QWheelEvent e(at, target->mapToGlobal(at), QPoint(), QPoint(0, notches > 0 ? 120 : -120),
                   Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
     // NOTE: sendEvent() would clear the flag; QTest's own key and mouse events go this way too.
     QSpontaneKeyEvent::setSpontaneous(&e);
-    qApp->notify(w, &e);
+    qApp->notify(target, &e);
   }
   QCoreApplication::processEvents();
 }
