@@ -12,6 +12,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
@@ -410,6 +411,30 @@ class TestLayoutFit : public QObject {
     }
     QVERIFY(found);
     doc->undo_stack()->undo();
+  }
+
+  // A dock narrower than the narrowest form scrolls sideways instead of cutting the fields off.
+  void too_narrow_dock_scrolls_sideways() {
+    window_->inspector()->set_selection({});
+    auto* dock = qobject_cast<QDockWidget*>(window_->inspector()->parentWidget());
+    QVERIFY(dock);
+    const int before = dock->width();
+    window_->resizeDocks({dock}, {dock->minimumSizeHint().width()}, Qt::Horizontal);
+    settle();
+    QScrollArea* area = inspector_area();
+    QVERIFY2(area->viewport()->width() < area->widget()->minimumSizeHint().width(),
+             qPrintable(QString("the dock is still %1 px wide").arg(area->viewport()->width())));
+    QVERIFY(area->horizontalScrollBar()->isVisible());
+    QVERIFY(area->horizontalScrollBar()->maximum() > 0);
+    // The content keeps its narrowest width: scrolled to the right end, its right edge shows.
+    QVERIFY(area->widget()->width() >= area->widget()->minimumSizeHint().width());
+    area->horizontalScrollBar()->setValue(area->horizontalScrollBar()->maximum());
+    settle();
+    QCOMPARE(area->widget()->mapTo(area->viewport(), QPoint(area->widget()->width(), 0)).x(),
+             area->viewport()->width());
+    area->horizontalScrollBar()->setValue(0);
+    window_->resizeDocks({dock}, {before}, Qt::Horizontal);
+    settle();
   }
 
   // A combo box narrower than its longest entry elides it closed, and shows it whole in its list.
