@@ -76,10 +76,13 @@ void infer_shapes(Work& w) {
   for (int i : w.order) {
     const auto ui = static_cast<size_t>(i);
     const LayerType* t = w.types[ui];
-    if (!t || w.role[ui] != Role::Member || w.failed[ui]) continue;
+    if (!t || w.role[ui] != Role::Member) continue;
+    const bool failed = w.failed[ui];
     ShapeContext ctx;
     for (const auto& port : w.in[ui]) {
-      const Source& s = port.front();  // check_ports made sure there is exactly one
+      // check_ports made sure there is exactly one, unless it failed the node.
+      if (port.size() != 1) break;
+      const Source& s = port.front();
       if (!known[static_cast<size_t>(s.node)]) break;
       ctx.inputs.push_back(outputs[static_cast<size_t>(s.node)][static_cast<size_t>(s.port)]);
     }
@@ -89,6 +92,16 @@ void infer_shapes(Work& w) {
     }
     ctx.params = params[ui];
     ctx.pinned = pinned[ui];
+    if (failed) {
+      // Already reported (a required parameter without a value, say): no output shape, but
+      // what the input tells is still known, and shown (a new Linear's in_features, 784).
+      try {
+        t->shape(ctx);
+      } catch (const std::exception&) {  // the reason is in the diagnostics already
+      }
+      params[ui] = std::move(ctx.params);
+      continue;
+    }
     std::vector<SampleShape> out;
     try {
       out = t->shape(ctx);

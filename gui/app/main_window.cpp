@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include "app/messages_panel.h"
+#include "app/window_fit.h"
 #include "document/project_document.h"
 #include "editor/graph_editor.h"
 #include "editor/graph_scene.h"
@@ -157,8 +158,12 @@ void MainWindow::update_title() {
 
 void MainWindow::restore_window_state() {
   QSettings settings;
-  if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1400, 900);
+  // A first start gets the screen's available area (up to a limit), centred; a geometry saved
+  // on a larger screen, or at another scale, is fitted. Either way the frame stays on screen.
+  const bool restored = restoreGeometry(settings.value("window/geometry").toByteArray());
+  if (!restored) resize(first_start_size(this));
   restoreState(settings.value("window/state").toByteArray());
+  fit_to_screen(this, !restored);
 }
 
 void MainWindow::save_window_state() {

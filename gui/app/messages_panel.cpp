@@ -25,15 +25,15 @@ QString level_text(MessagesPanel::Level level) {
 
 MessagesPanel::MessagesPanel(QWidget* parent) : QTreeWidget(parent) {
   setObjectName("messagesPanel");
-  setColumnCount(3);
-  setHeaderLabels({tr("Level"), tr("Where"), tr("Message")});
+  setColumnCount(kColumns);
+  setHeaderLabels({tr("Level"), tr("Time"), tr("Where"), tr("Message")});
   setRootIsDecorated(false);
   setUniformRowHeights(true);
   setAlternatingRowColors(true);
   setWordWrap(false);
   header()->setStretchLastSection(true);
-  header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-  header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+  for (int c : {kLevelColumn, kTimeColumn, kWhereColumn})
+    header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
   // A single click selects the node: diagnostics are read, then acted upon, one at a time.
   connect(this, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) {
     const QString id = item->data(0, kNodeRole).toString();
@@ -45,14 +45,14 @@ MessagesPanel::MessagesPanel(QWidget* parent) : QTreeWidget(parent) {
   });
 }
 
-QTreeWidgetItem* MessagesPanel::make_item(Level level, const QString& where,
+QTreeWidgetItem* MessagesPanel::make_item(Level level, const QString& time, const QString& where,
                                           const QString& text) const {
-  auto* item = new QTreeWidgetItem({level_text(level), where, text});
+  auto* item = new QTreeWidgetItem({level_text(level), time, where, text});
   const auto icon = level == Level::Error     ? QStyle::SP_MessageBoxCritical
                     : level == Level::Warning ? QStyle::SP_MessageBoxWarning
                                               : QStyle::SP_MessageBoxInformation;
   item->setIcon(0, style()->standardIcon(icon));
-  item->setToolTip(2, text);
+  item->setToolTip(kMessageColumn, text);
   return item;
 }
 
@@ -64,9 +64,10 @@ void MessagesPanel::set_diagnostics(const graph::Analysis& analysis, const graph
         d.severity == graph::Diagnostic::Severity::Error ? Level::Error : Level::Warning;
     QString where = QString::fromStdString(d.node);
     if (!where.isEmpty() && d.port >= 0) where += tr(", input %1").arg(d.port);
-    auto* item = make_item(level, where, QString::fromStdString(d.message));
+    // Diagnostics describe the graph as it is now: no time, a place.
+    auto* item = make_item(level, QString(), where, QString::fromStdString(d.message));
     item->setData(0, kNodeRole, QString::fromStdString(d.node));
-    item->setToolTip(2, QString::fromStdString(d.to_string(graph)));
+    item->setToolTip(kMessageColumn, QString::fromStdString(d.to_string(graph)));
     items.append(item);
   }
   insertTopLevelItems(0, items);
@@ -75,7 +76,8 @@ void MessagesPanel::set_diagnostics(const graph::Analysis& analysis, const graph
 
 void MessagesPanel::add_log(Level level, const QString& text) {
   const QString when = QTime::currentTime().toString("HH:mm:ss");
-  addTopLevelItem(make_item(level, when, text));
+  // A log line says when; the place, where it has one, is in its text.
+  addTopLevelItem(make_item(level, when, QString(), text));
   while (topLevelItemCount() - diagnostics_ > kMaxLogLines) delete takeTopLevelItem(diagnostics_);
   scrollToItem(topLevelItem(topLevelItemCount() - 1));
 }

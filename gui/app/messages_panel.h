@@ -14,6 +14,7 @@ class MessagesPanel : public QTreeWidget {
  public:
   enum class Level { Info, Warning, Error };
   static constexpr int kMaxLogLines = 500;
+  enum Column { kLevelColumn, kTimeColumn, kWhereColumn, kMessageColumn, kColumns };
 
   explicit MessagesPanel(QWidget* parent = nullptr);
 
@@ -25,7 +26,8 @@ class MessagesPanel : public QTreeWidget {
   void nodeActivated(const QString& id);
 
  private:
-  QTreeWidgetItem* make_item(Level level, const QString& where, const QString& text) const;
+  QTreeWidgetItem* make_item(Level level, const QString& time, const QString& where,
+                             const QString& text) const;
   int diagnostics_ = 0;  // the first diagnostics_ top-level items; the log follows
 };
 

@@ -1,78 +1,54 @@
 #include "app/training_settings_dialog.h"
 
-#include <QCheckBox>
-#include <QComboBox>
 #include <QDialogButtonBox>
-#include <QDoubleSpinBox>
-#include <QFormLayout>
-#include <QSpinBox>
+#include <QScreen>
+#include <QScrollArea>
+#include <QStyle>
+#include <QVBoxLayout>
 
-#include <algorithm>
-#include <limits>
+#include "inspector/config_validation.h"
+#include "inspector/training_editor.h"
+#include "inspector/wheel_guard.h"
 
 namespace nw::gui {
-namespace {
-
-QSpinBox* spin(int lo, int hi, qint64 value) {
-  auto* s = new QSpinBox;
-  s->setRange(lo, hi);
-  s->setValue(int(std::clamp<qint64>(value, lo, hi)));
-  return s;
-}
-
-}  // namespace
 
 TrainingSettingsDialog::TrainingSettingsDialog(const io::TrainingConfig& config, QWidget* parent)
-    : QDialog(parent), config_(config) {
+    : QDialog(parent), config_(config), editor_(new TrainingEditor) {
   setWindowTitle(tr("Training settings"));
-  epochs_ = spin(1, 100000, config.epochs);
-  batch_size_ = spin(1, 1 << 20, config.batch_size);
-  seed_ = spin(0, std::numeric_limits<int>::max(), qint64(config.seed));
-  shuffle_ = new QCheckBox(tr("Shuffle the training set every epoch"));
-  shuffle_->setChecked(config.shuffle);
-  device_ = new QComboBox;
-  device_->addItems({"auto", "cpu", "cuda"});
-  device_->setCurrentText(QString::fromStdString(config.device));
-  lr_ = new QDoubleSpinBox;
-  lr_->setDecimals(6);
-  lr_->setRange(1e-6, 10.0);
-  lr_->setSingleStep(1e-4);
-  const auto lr = config.optimizer.find("lr");
-  lr_->setEnabled(lr != config.optimizer.end() && lr->is_number());
-  if (lr_->isEnabled()) lr_->setValue(lr->get<double>());
-  shown_lr_ = lr_->value();
-  checkpoint_every_ = spin(0, 100000, config.checkpoint_every);
-  checkpoint_every_->setSpecialValueText(tr("only when stopped and at the end"));
-  keep_last_ = spin(0, 100000, config.keep_last);
-  keep_last_->setSpecialValueText(tr("keep all"));
+  editor_->set_config(config_);
+  connect(editor_, &TrainingEditor::edited, this, &TrainingSettingsDialog::propose);
 
-  auto* form = new QFormLayout(this);
-  form->addRow(tr("Epochs:"), epochs_);
-  form->addRow(tr("Batch size:"), batch_size_);
-  form->addRow(tr("Learning rate:"), lr_);
-  form->addRow(tr("Seed:"), seed_);
-  form->addRow(QString(), shuffle_);
-  form->addRow(tr("Device:"), device_);
-  form->addRow(tr("Checkpoint every (epochs):"), checkpoint_every_);
-  form->addRow(tr("Checkpoints kept:"), keep_last_);
+  // The editor's sections are long (objective, run, early stopping): they scroll within a
+  // dialog that fits the screen, as they do in the Inspector's dock.
+  auto* area = new QScrollArea;
+  area->setWidgetResizable(true);
+  area->setFrameShape(QFrame::NoFrame);
+  area->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+  area->setWidget(editor_);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
   connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-  form->addRow(buttons);
+  auto* column = new QVBoxLayout(this);
+  column->addWidget(area, 1);
+  column->addWidget(buttons);
+  protect_from_wheel(this);
+
+  // Wide enough for the form without a sideways scroll bar, as tall as the screen allows.
+  const QSize content = editor_->sizeHint();
+  const int scroll_bar = style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+  QSize wanted(content.width() + scroll_bar + 2 * style()->pixelMetric(QStyle::PM_LayoutLeftMargin),
+               content.height() + buttons->sizeHint().height() +
+                   3 * style()->pixelMetric(QStyle::PM_LayoutTopMargin));
+  if (const QScreen* s = parent ? parent->screen() : screen())
+    wanted = wanted.boundedTo(s->availableGeometry().size() * 9 / 10);
+  resize(wanted);
 }
 
-io::TrainingConfig TrainingSettingsDialog::config() const {
-  io::TrainingConfig c = config_;
-  c.epochs = epochs_->value();
-  c.batch_size = batch_size_->value();
-  c.seed = uint64_t(seed_->value());
-  c.shuffle = shuffle_->isChecked();
-  c.device = device_->currentText().toStdString();
-  // The spin box rounds to 6 decimals: write only a value the user changed.
-  if (lr_->isEnabled() && lr_->value() != shown_lr_) c.optimizer["lr"] = lr_->value();
-  c.checkpoint_every = checkpoint_every_->value();
-  c.keep_last = keep_last_->value();
-  return c;
+void TrainingSettingsDialog::propose(const io::TrainingConfig& next) {
+  const QString problems = training_config_problems(next);
+  editor_->show_error(problems);
+  if (problems.isEmpty()) config_ = next;
+  editor_->set_config(config_);  // a refused value goes back to the one in force
 }
 
 }  // namespace nw::gui

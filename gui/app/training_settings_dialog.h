@@ -1,38 +1,29 @@
 #pragma once
-// Train > Settings...: the run settings of the project's training section (epochs, batch size,
-// seed, shuffle, device, learning rate, checkpoints). Loss, optimizer type and scheduler stay in
-// the inspector's project view (or the project file); this dialog covers what one changes
-// between runs.
+// Train > Settings...: the project's training settings in the same form as the Inspector's
+// project page (TrainingEditor: the same fields, words and number formats), on a copy. Each
+// edit is checked with the loader's rules as the Inspector does; OK hands the copy back.
 #include <QDialog>
 
 #include "io/config.h"
 
-class QCheckBox;
-class QComboBox;
-class QDoubleSpinBox;
-class QSpinBox;
-
 namespace nw::gui {
+
+class TrainingEditor;
 
 class TrainingSettingsDialog : public QDialog {
   Q_OBJECT
 
  public:
   explicit TrainingSettingsDialog(const io::TrainingConfig& config, QWidget* parent = nullptr);
-  // The configuration passed in, with the dialog's fields applied.
-  io::TrainingConfig config() const;
+  // The configuration passed in, with the dialog's edits applied.
+  io::TrainingConfig config() const { return config_; }
+  TrainingEditor* editor() const { return editor_; }
 
  private:
+  void propose(const io::TrainingConfig& next);
+
   io::TrainingConfig config_;
-  QSpinBox* epochs_;
-  QSpinBox* batch_size_;
-  QSpinBox* seed_;
-  QCheckBox* shuffle_;
-  QComboBox* device_;
-  QDoubleSpinBox* lr_;  // disabled when the optimizer has no "lr"
-  double shown_lr_ = 0.0;
-  QSpinBox* checkpoint_every_;
-  QSpinBox* keep_last_;
+  TrainingEditor* editor_;
 };
 
 }  // namespace nw::gui

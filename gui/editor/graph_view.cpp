@@ -70,6 +70,16 @@ void GraphView::show_graph() {
   fit();
   const QRectF r = scene_->nodes_rect();
   if (r.isEmpty() || zoom() >= kReadableZoom) return;
+  // fit()'s margins cost a small graph its last node (the MLP's fc3): whole and readable with
+  // a narrow margin beats a part of it.
+  const QRectF tight = r.adjusted(-kTightMargin, -kTightMargin, kTightMargin, kTightMargin);
+  const double whole =
+      std::min(viewport()->width() / tight.width(), viewport()->height() / tight.height());
+  if (whole >= kReadableZoom) {
+    setTransform(QTransform::fromScale(whole, whole));
+    centerOn(r.center());
+    return;
+  }
   setTransform(QTransform::fromScale(kReadableZoom, kReadableZoom));
   const double visible_height = viewport()->height() / kReadableZoom;
   centerOn(r.center().x(), r.top() - 40 + visible_height / 2);

@@ -29,6 +29,7 @@ class GraphView : public QGraphicsView {
   static constexpr double kMinZoom = 0.1;
   static constexpr double kMaxZoom = 4.0;
   static constexpr double kReadableZoom = 0.7;  // node text stays legible at 100% screen scale
+  static constexpr double kTightMargin = 12;    // scene units around a graph shown whole
 
  signals:
   // A palette type was dropped at `scene_pos` (the point under the cursor).

@@ -48,7 +48,7 @@ QValidator* validator_for(SourceFieldKind kind, QObject* parent) {
 DataSourceEditor::DataSourceEditor(const QString& where, bool optional, QWidget* parent)
     : QWidget(parent),
       where_(where),
-      kind_(new QComboBox(this)),
+      kind_(make_combo(this)),
       error_(make_error_label(this)),
       warning_(make_warning_label(this)) {
   auto* column = new QVBoxLayout(this);
@@ -88,7 +88,7 @@ QWidget* DataSourceEditor::build_page(const SourceKind& kind) {
     std::function<void(const json&)> show;
     if (f.kind == SourceFieldKind::Bool || f.kind == SourceFieldKind::Choice) {
       // A combo box for switches too: unset ("detect", "no") differs from an explicit value.
-      auto* combo = new QComboBox(page);
+      auto* combo = make_combo(page);
       if (!f.required)
         combo->addItem(
             f.placeholder.isEmpty() ? tr("(default)") : QStringLiteral("(%1)").arg(f.placeholder),

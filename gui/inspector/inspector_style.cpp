@@ -13,9 +13,17 @@ QFormLayout* make_form() {
   auto* form = new QFormLayout;
   // Fields take the full width on every platform style, so that rows line up between sections.
   form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-  form->setRowWrapPolicy(QFormLayout::DontWrapRows);
+  // A field too wide beside its label goes below it: the form fits a narrow dock.
+  form->setRowWrapPolicy(QFormLayout::WrapLongRows);
   form->setLabelAlignment(Qt::AlignLeft | Qt::AlignVCenter);
   return form;
+}
+
+QComboBox* make_combo(QWidget* parent) {
+  auto* combo = new QComboBox(parent);
+  combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  combo->setMinimumContentsLength(8);
+  return combo;
 }
 
 QGroupBox* make_section(const QString& title, QLayout* content, QWidget* parent) {

@@ -2,6 +2,7 @@
 // The shared look and wording of the inspector panels: form layouts, section boxes, the red
 // reason under a refused editor, muted hints, and the text forms of numbers and lists, so that
 // every panel spaces and words things the same way.
+#include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
@@ -24,9 +25,14 @@ inline std::string sstr(const QString& s) {
   return s.toStdString();
 }
 
-// A form with the inspector's spacing: labels left of their fields, fields growing to the width.
+// A form with the inspector's spacing: labels left of their fields (above them where the dock is
+// too narrow), fields growing to the width.
 QFormLayout* make_form();
 // A titled group holding `form`.
+// A combo box that may be narrower than its longest entry (the closed box elides it; the list
+// shows it whole), so that a form fits a narrow dock.
+QComboBox* make_combo(QWidget* parent);
+
 QGroupBox* make_section(const QString& title, QLayout* content, QWidget* parent = nullptr);
 
 // Red, word-wrapped, hidden while empty: why an edit was refused or what is wrong.

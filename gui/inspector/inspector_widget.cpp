@@ -5,6 +5,7 @@
 
 #include "inspector/node_inspector.h"
 #include "inspector/project_inspector.h"
+#include "inspector/wheel_guard.h"
 
 namespace nw::gui {
 
@@ -13,7 +14,9 @@ QScrollArea* scrolling(QWidget* content, QWidget* parent) {
   auto* area = new QScrollArea(parent);
   area->setWidgetResizable(true);
   area->setFrameShape(QFrame::NoFrame);
-  area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // forms wrap, never scroll sideways
+  // Forms wrap to the dock's width; a dock narrower than the narrowest form scrolls sideways
+  // rather than cutting the fields off.
+  area->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
   // The style's own margins: right for the platform, and in device-independent pixels.
   const int margin = area->style()->pixelMetric(QStyle::PM_LayoutLeftMargin);
   content->setContentsMargins(margin, margin, margin, margin);
@@ -33,6 +36,7 @@ InspectorWidget::InspectorWidget(ProjectDocument* document, QWidget* parent)
   addWidget(project_page_);
   addWidget(node_page_);
   setCurrentWidget(project_page_);
+  protect_from_wheel(this);
   // A node deleted (or gone with an undo) while shown: back to the project.
   connect(node_, &NodeInspector::nodeLost, this, [this] { setCurrentWidget(project_page_); });
 }

@@ -125,7 +125,7 @@ QWidget* KwargsForm::make_editor(const ArgSpec& a) {
   }
   if (!a.choices.empty() && (a.kind == ArgKind::Choice || a.kind == ArgKind::Int)) {
     // The spec knows every allowed word: nothing else can be picked.
-    auto* combo = new QComboBox(this);
+    auto* combo = make_combo(this);
     for (const std::string& c : a.choices) combo->addItem(qstr(c), qstr(c));
     const bool number = a.kind == ArgKind::Int;
     connect(combo, &QComboBox::activated, this, [this, key, combo, number](int i) {

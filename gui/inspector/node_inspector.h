@@ -42,6 +42,7 @@ class NodeInspector : public QWidget {
   QLabel* output_label() const { return outputs_; }
   QLabel* count_label() const { return count_; }
   QLabel* diagnostics_label() const { return errors_; }
+  QLabel* warnings_label() const { return warnings_; }
 
  signals:
   // The node shown is gone (deleted, or renamed away by an undo): the owner shows something else.

@@ -1,6 +1,7 @@
 // NodeInspector's read-only parts: the shapes on its ports, its parameter count and the
 // analysis' diagnostics for it.
 #include <QLocale>
+#include <QRegularExpression>
 
 #include "graph/param_count.h"
 #include "inspector/inspector_style.h"
@@ -23,6 +24,45 @@ QString ports_text(const std::vector<graph::PortSpec>& ports,
   return parts.join(QLatin1Char('\n'));
 }
 
+// Why the parameter count is not known: the required parameters still without a value, else
+// the inferred ones the input shape has not given yet.
+QString count_unknown_reason(const graph::LayerType& type, const graph::NodeInfo* info) {
+  QStringList unset, uninferred;
+  for (const graph::ParamSpec& p : type.params) {
+    const auto it = info ? info->params.find(p.name) : graph::ParamMap::const_iterator();
+    const bool has = info && it != info->params.end() && !it->second.is_null();
+    if (has || p.kind == graph::ParamKind::OptionalFloat) continue;
+    (p.inferred ? uninferred : unset) << qstr(p.name);
+  }
+  if (!unset.isEmpty())
+    return QObject::tr("known once %1 %2 set")
+        .arg(unset.join(QStringLiteral(", ")),
+             unset.size() == 1 ? QObject::tr("is") : QObject::tr("are"));
+  if (!uninferred.isEmpty() || !info || !info->shapes_known)
+    return QObject::tr("known once the input shape is");
+  return QObject::tr("the values do not give a whole count");
+}
+
+// A diagnostic as a whole sentence that names the node: the core's messages are predicates
+// ("is not connected to the network ...") or clauses ("padding 3 is more than ...") about it.
+QString diagnostic_sentence(const graph::Diagnostic& d, const graph::Node& node) {
+  QString text = qstr(d.message).trimmed();
+  const QString who = QStringLiteral("%1 '%2'").arg(qstr(node.type), qstr(node.id));
+  static const QRegularExpression port(QStringLiteral(R"(^input (\d+) )"));
+  static const QRegularExpression predicate(QStringLiteral(
+      R"(^(is|are|has|have|expects|gets|needs|takes|uses|cannot|must|would|was|should)\b)"));
+  if (const auto m = port.match(text); m.hasMatch())
+    text = QObject::tr("Input %1 of %2 %3").arg(m.captured(1), who, text.mid(m.capturedLength()));
+  else if (d.port >= 0)
+    text = QObject::tr("Input %1 of %2: %3").arg(d.port).arg(who, text);
+  else if (predicate.match(text).hasMatch())
+    text = who + QLatin1Char(' ') + text;
+  else
+    text = who + QStringLiteral(": ") + text;
+  if (!text.endsWith(QLatin1Char('.'))) text += QLatin1Char('.');
+  return text;
+}
+
 }  // namespace
 
 void NodeInspector::refresh_shapes(const graph::Node& node, const graph::NodeInfo* info) {
@@ -36,7 +76,7 @@ void NodeInspector::refresh_shapes(const graph::Node& node, const graph::NodeInf
   }
   const auto count = info ? graph::parameter_count(node.type, info->params) : std::nullopt;
   if (!count) {
-    count_->setText(tr("\u2014 (known once the input shape is)"));
+    count_->setText(tr("\u2014 (%1)").arg(count_unknown_reason(type, info)));
     return;
   }
   const QString total = QLocale().toString(static_cast<qlonglong>(*count));
@@ -50,9 +90,10 @@ void NodeInspector::refresh_shapes(const graph::Node& node, const graph::NodeInf
 
 void NodeInspector::refresh_diagnostics() {
   QStringList errors, warnings;
+  const graph::Node* node = document_->graph().find(sstr(id_));
+  if (!node) return;
   for (const graph::Diagnostic& d : document_->analysis().for_node(sstr(id_))) {
-    QString text = qstr(d.message);
-    if (d.port >= 0) text = tr("input %1: %2").arg(d.port).arg(text);
+    const QString text = diagnostic_sentence(d, *node);
     (d.severity == graph::Diagnostic::Severity::Error ? errors : warnings) << text;
   }
   show_message(errors_, errors.join(QLatin1Char('\n')));

@@ -3,8 +3,12 @@
 // "unknown"). A required parameter without a value, or an inferred one whose input shape is
 // not known yet, is shown this way instead of as a made-up number.
 #include <QFocusEvent>
+#include <QFontMetrics>
 #include <QLineEdit>
+#include <QShowEvent>
 #include <QSpinBox>
+
+#include <algorithm>
 
 namespace nw::gui {
 
@@ -34,7 +38,24 @@ class NullableSpinBox : public QSpinBox {
   // The typed text was taken: later refreshes may show new values again.
   void clear_typed() { lineEdit()->setModified(false); }
 
+  // Room for five digits, not for the range's widest number (int_max, 10 digits): a pair of
+  // them with a label once made a kernel size wider than the dock. Wider fields still grow.
+  QSize minimumSizeHint() const override {
+    QSize size = QSpinBox::minimumSizeHint();
+    const QFontMetrics metrics(font());
+    const int widest = std::max(metrics.horizontalAdvance(textFromValue(minimum())),
+                                metrics.horizontalAdvance(textFromValue(maximum())));
+    const int excess = widest - metrics.horizontalAdvance(QStringLiteral("99999"));
+    if (excess > 0) size.rwidth() -= excess;
+    return size;
+  }
+
  protected:
+  // NOTE: QAbstractSpinBox writes the value's text on show: an empty field would read "1".
+  void showEvent(QShowEvent* event) override {
+    QSpinBox::showEvent(event);
+    if (null_ && !typed()) lineEdit()->clear();
+  }
   void focusOutEvent(QFocusEvent* event) override {
     const bool keep_empty = null_ && !typed();
     QSpinBox::focusOutEvent(event);

@@ -35,9 +35,9 @@ void add_entry(QComboBox* box, const catalog::EntryInfo& e) {
 
 OptimizerEditor::OptimizerEditor(QWidget* parent)
     : QWidget(parent),
-      optimizer_(new QComboBox(this)),
+      optimizer_(make_combo(this)),
       optimizer_form_(new KwargsForm(QStringLiteral("training.optimizer"), this)),
-      scheduler_(new QComboBox(this)),
+      scheduler_(make_combo(this)),
       scheduler_form_(new KwargsForm(QStringLiteral("training.scheduler"), this)) {
   auto* column = new QVBoxLayout(this);
   column->setContentsMargins(0, 0, 0, 0);

@@ -116,7 +116,7 @@ void BoolEditor::show_value(const graph::ParamValue& value) {
 // ---- Choice
 
 ChoiceEditor::ChoiceEditor(const graph::ParamSpec& spec, QWidget* parent)
-    : ParamEditor(spec, parent), combo_(new QComboBox(this)) {
+    : ParamEditor(spec, parent), combo_(make_combo(this)) {
   bare_row(this)->addWidget(combo_);
   for (const std::string& c : spec.choices) combo_->addItem(qstr(c));
   connect(combo_, &QComboBox::activated, this,
@@ -183,7 +183,7 @@ void OptionalFloatEditor::show_value(const graph::ParamValue& value) {
 // ---- Padding
 
 PaddingEditor::PaddingEditor(const graph::ParamSpec& spec, QWidget* parent)
-    : ParamEditor(spec, parent), mode_(new QComboBox(this)), pair_(new PairEditor(spec, this)) {
+    : ParamEditor(spec, parent), mode_(make_combo(this)), pair_(new PairEditor(spec, this)) {
   QHBoxLayout* row = bare_row(this);
   mode_->addItem(tr("int"), QStringLiteral("int"));
   mode_->addItem(tr("pair"), QStringLiteral("pair"));

@@ -27,7 +27,7 @@ std::vector<catalog::ArgSpec> loss_args(const std::string& type) {
 
 TrainingEditor::TrainingEditor(QWidget* parent)
     : QWidget(parent),
-      loss_(new QComboBox(this)),
+      loss_(make_combo(this)),
       loss_form_(new KwargsForm(QStringLiteral("training.loss"), this)),
       optimizer_(new OptimizerEditor(this)),
       error_(make_error_label(this)) {
@@ -110,7 +110,7 @@ QWidget* TrainingEditor::build_run_section() {
          "seed gives the same run"));
   shuffle_ = new QCheckBox(tr("Shuffle the training samples each epoch"), this);
   shuffle_->setObjectName(QStringLiteral("training.shuffle"));
-  device_ = new QComboBox(this);
+  device_ = make_combo(this);
   device_->setObjectName(QStringLiteral("training.device"));
   device_->addItem(tr("Automatic (CUDA when available)"), QStringLiteral("auto"));
   device_->addItem(tr("CPU"), QStringLiteral("cpu"));
@@ -156,7 +156,7 @@ QGroupBox* TrainingEditor::build_stopping_section() {
   stopping_->setObjectName(QStringLiteral("training.early_stopping"));
   stopping_->setCheckable(true);
   stopping_->setToolTip(tr("Stop when the watched metric has not improved for a while"));
-  monitor_ = new QComboBox(stopping_);
+  monitor_ = make_combo(stopping_);
   monitor_->setObjectName(QStringLiteral("training.early_stopping.monitor"));
   for (const char* m : {"val_loss", "val_accuracy", "train_loss", "train_accuracy"})
     monitor_->addItem(QLatin1String(m), QLatin1String(m));
@@ -172,7 +172,7 @@ QGroupBox* TrainingEditor::build_stopping_section() {
   v->setLocale(QLocale::c());
   min_delta_->setValidator(v);
   min_delta_->setToolTip(tr("Smallest change that counts as an improvement"));
-  mode_ = new QComboBox(stopping_);
+  mode_ = make_combo(stopping_);
   mode_->setObjectName(QStringLiteral("training.early_stopping.mode"));
   mode_->addItem(tr("From the metric (loss: min, accuracy: max)"), QString());
   mode_->addItem(tr("min"), QStringLiteral("min"));

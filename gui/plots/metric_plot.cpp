@@ -27,7 +27,10 @@ MetricPlot::MetricPlot(QWidget* parent) : QCustomPlot(parent) {
   // otherwise cost tens of milliseconds per replot.
   setPlottingHint(QCP::phFastPolylines, true);
   // The legend in one row above the axes, never over the curves or the best-epoch label.
-  legend->setFont(QFont(font().family(), 8));
+  // The widget's font, a little smaller: the same font the items are measured and drawn with.
+  QFont legend_font = font();
+  legend_font.setPointSizeF(legend_font.pointSizeF() * 0.85);
+  legend->setFont(legend_font);
   legend->setFillOrder(QCPLegend::foColumnsFirst);
   legend->setBorderPen(Qt::NoPen);
   legend->setBrush(Qt::NoBrush);
@@ -104,6 +107,29 @@ void MetricPlot::place_legend(bool shown) {
     plotLayout()->simplify();
   }
   legend->setVisible(shown);
+  fit_legend_columns();
+}
+
+// As many columns as the widest entry allows across the plot, the rest in further rows: one
+// row squeezed into a narrow plot cut its entries short ("train accura").
+void MetricPlot::fit_legend_columns() {
+  const int count = legend->itemCount();
+  if (count == 0) return;
+  int widest = 0;
+  for (int i = 0; i < count; ++i)
+    widest = std::max(widest, legend->item(i)->minimumOuterSizeHint().width());
+  const QMargins m = legend->margins();
+  const int room = std::max(kMinPixels, width()) - m.left() - m.right();
+  const int spacing = legend->columnSpacing();
+  const int columns = std::clamp((room + spacing) / (widest + spacing), 1, count);
+  if (columns == legend->wrap() && legend->columnCount() == columns) return;
+  legend->setWrap(columns);
+  legend->setFillOrder(QCPLegend::foColumnsFirst, true);  // rearranges the entries
+}
+
+void MetricPlot::resizeEvent(QResizeEvent* event) {
+  QCustomPlot::resizeEvent(event);
+  fit_legend_columns();
 }
 
 void MetricPlot::rebuild() {

@@ -39,7 +39,8 @@ class MetricPlot : public QCustomPlot {
   void redraw_now();
 
  protected:
-  void changeEvent(QEvent* event) override;  // the light or dark palette
+  void changeEvent(QEvent* event) override;        // the light or dark palette
+  void resizeEvent(QResizeEvent* event) override;  // the legend wraps to the width
 
   struct BatchLayer {
     QString name;
@@ -76,6 +77,7 @@ class MetricPlot : public QCustomPlot {
   void follow_data();
   void fit_values();
   void place_legend(bool shown);
+  void fit_legend_columns();
   QCPGraph* new_graph(QColor color, double width, bool current);
 
   std::vector<BatchLayer> batch_layers_;

@@ -7,9 +7,11 @@
 #include <QComboBox>
 #include <QGroupBox>
 #include <QLineEdit>
+#include <QLocale>
 #include <QSpinBox>
 #include <QToolButton>
 
+#include "app/training_settings_dialog.h"
 #include "document/project_document.h"
 #include "inspector/data_source_fields.h"
 #include "inspector/inspector_widget.h"
@@ -68,6 +70,8 @@ class TestInspector : public QObject {
   void inferred_stride_shows_kernel_size();
   void editing_out_features_changes_node_and_shape();
   void inferred_in_features_pin_and_unpin();
+  void new_linear_shows_inferred_values();
+  void diagnostics_are_sentences_naming_the_node();
   void refused_value_reverts_with_reason();
   void refused_rename_reverts_with_reason();
   void trainable_switch_changes_node();
@@ -75,6 +79,7 @@ class TestInspector : public QObject {
   void refresh_keeps_typing();
   void project_training_settings_follow();
   void refused_training_value_reverts();
+  void settings_dialog_edits_a_copy();
   void loss_arguments_are_editable();
   void file_picker_sets_csv_path();
   void cancelled_picker_keeps_source();
@@ -324,6 +329,61 @@ void TestInspector::inferred_in_features_pin_and_unpin() {
   QVERIFY(!inspector.diagnostics_label()->isVisibleTo(&inspector));
 }
 
+// A new Linear after Flatten, out_features not set yet: in_features is the 784 the input gives
+// (it once read 1, the spin box's minimum, written on show), out_features is empty and
+// "required", and the count waits for out_features, not for the input shape it already has.
+void TestInspector::new_linear_shows_inferred_values() {
+  ProjectDocument doc;
+  const QString id = add_fed(doc, "Linear", {}, "Flatten");
+  NodeInspector inspector(&doc);
+  inspector.set_node(id);
+  inspector.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&inspector));
+  auto* in = qobject_cast<IntEditor*>(inspector.field("in_features")->editor());
+  auto* out = qobject_cast<IntEditor*>(inspector.field("out_features")->editor());
+  QVERIFY(in && out);
+  QCOMPARE(in->spin_box()->text(), QString("784"));
+  QVERIFY(inspector.field("in_features")->inferred_mark()->isVisibleTo(&inspector));
+  QCOMPARE(out->spin_box()->text(), QString());
+  QCOMPARE(out->spin_box()->findChild<QLineEdit*>()->placeholderText(), QString("required"));
+  QCOMPARE(inspector.count_label()->text(), QString("\u2014 (known once out_features is set)"));
+  QCOMPARE(inspector.input_label()->text(), QString("(N, 784)"));
+  QCOMPARE(inspector.output_label()->text(), QString("\u2014"));
+
+  type_into(out->spin_box(), "10");
+  QCOMPARE(node(doc, id).params.at("out_features"), json(10));
+  QCOMPARE(out->spin_box()->text(), QString("10"));
+  QCOMPARE(in->spin_box()->text(), QString("784"));
+  QCOMPARE(inspector.count_label()->text(),
+           QString("%1 (all trainable)").arg(QLocale().toString(784LL * 10 + 10)));
+  QCOMPARE(inspector.output_label()->text(), QString("(N, 10)"));
+
+  // No input at all: nothing is inferred, and the count says it waits for the shape.
+  const QString lone = doc.add_node("Linear", {300, 0}, {{"out_features", 4}});
+  inspector.set_node(lone);
+  QCOMPARE(in->spin_box()->text(), QString());
+  QCOMPARE(inspector.count_label()->text(), QString("\u2014 (known once the input shape is)"));
+}
+
+// The inspector's problems read as sentences that say which node they are about.
+void TestInspector::diagnostics_are_sentences_naming_the_node() {
+  ProjectDocument doc;
+  const QString add = doc.add_node("Add", {0, 200});
+  doc.connect_ports({"input", 0}, {add.toStdString(), 0});
+  const QString lone = doc.add_node("Linear", {300, 0}, {{"out_features", 4}});
+  NodeInspector inspector(&doc);
+  inspector.set_node(add);
+  const QString error = inspector.diagnostics_label()->text();
+  QVERIFY2(error.startsWith("Input 1 of Add '" + add + "' is not connected; connect an output"),
+           qPrintable(error));
+  QVERIFY2(error.endsWith('.'), qPrintable(error));
+  inspector.set_node(lone);
+  const QString warning = inspector.warnings_label()->text();
+  QVERIFY2(warning.startsWith("Linear '" + lone + "' is not connected to the network"),
+           qPrintable(warning));
+  QVERIFY2(warning.endsWith('.'), qPrintable(warning));
+}
+
 void TestInspector::refused_value_reverts_with_reason() {
   ProjectDocument doc;
   NodeInspector inspector(&doc);
@@ -505,6 +565,33 @@ void TestInspector::refused_training_value_reverts() {
   for (QLabel* l : labels)
     shown = shown || (l->isVisibleTo(&inspector) && l->text().contains("betas"));
   QVERIFY(shown);
+}
+
+// Train > Settings is the same form on a copy: edits reach config(), refused ones revert with
+// the reason, and the settings passed in are never touched.
+void TestInspector::settings_dialog_edits_a_copy() {
+  ProjectDocument doc;
+  const io::TrainingConfig original = doc.project().training;
+  TrainingSettingsDialog dialog(original);
+  QVERIFY(dialog.editor());
+  auto* epochs = dialog.findChild<QSpinBox*>("training.epochs");
+  auto* betas = dialog.findChild<QLineEdit*>("training.optimizer.betas");
+  auto* lr = dialog.findChild<QLineEdit*>("training.optimizer.lr");
+  QVERIFY(epochs && betas && lr);
+  // The Inspector's number format: 0.001, not the old dialog's 0.001000.
+  QCOMPARE(lr->text(), QString("0.001"));
+  type_into(epochs, "7");
+  QCOMPARE(dialog.config().epochs, int64_t(7));
+  type_into(lr, "0.02");
+  QCOMPARE(dialog.config().optimizer.at("lr"), json(0.02));
+  type_into(betas, "1.5, 0.999");
+  QVERIFY(!dialog.config().optimizer.contains("betas"));
+  QCOMPARE(betas->text(), QString("0.9, 0.999"));
+  bool shown = false;
+  for (QLabel* l : dialog.findChildren<QLabel*>())
+    shown = shown || (l->isVisibleTo(&dialog) && l->text().contains("betas"));
+  QVERIFY(shown);
+  QCOMPARE(io::to_json(doc.project().training), io::to_json(original));
 }
 
 // The loss's arguments in the project inspector: label smoothing and class weights are set,

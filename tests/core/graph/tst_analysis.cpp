@@ -141,6 +141,10 @@ class TestAnalysis : public QObject {
              d.message.c_str());
     QVERIFY(!a.nodes.at("fc2").shapes_known);
     QVERIFY(a.output == "fc2");
+    // What the input tells is still inferred (the inspector shows it): in_features 512.
+    QVERIFY(a.nodes.at("fc2").params.at("in_features") == 512);
+    QVERIFY((a.nodes.at("fc2").inputs == std::vector<SampleShape>{{512}}));
+    QVERIFY(a.nodes.at("fc2").outputs.empty());
   }
 
   void shapeErrorNamesNodeAndFixAndSilencesDownstream() {
