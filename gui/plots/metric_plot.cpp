@@ -4,12 +4,12 @@
 #include <cmath>
 
 #include "plots/plot_palette.h"
+#include "training/frame_rate.h"
 
 namespace nw::gui {
 
 namespace {
 
-constexpr int kFrameMs = 16;
 constexpr int kMinPixels = 100;  // a plot not laid out yet still gets a sensible view
 
 QColor faded(QColor c, int alpha) {
@@ -41,7 +41,7 @@ MetricPlot::MetricPlot(QWidget* parent) : QCustomPlot(parent) {
   xAxis->setRange(0, 1);
 
   frame_.setSingleShot(true);
-  frame_.setInterval(kFrameMs);
+  frame_.setInterval(frame_interval_ms(this));
   connect(&frame_, &QTimer::timeout, this, &MetricPlot::redraw_now);
   // A pan or zoom changes what is visible: recompute the buckets for the new range.
   connect(xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] {
@@ -161,7 +161,16 @@ void MetricPlot::rebuild() {
 }
 
 void MetricPlot::refresh() {
+  if (!on_screen(this)) {
+    stale_ = true;  // drawn by showEvent
+    return;
+  }
   if (!frame_.isActive()) frame_.start();
+}
+
+void MetricPlot::showEvent(QShowEvent* event) {
+  QCustomPlot::showEvent(event);
+  if (stale_) refresh();
 }
 
 void MetricPlot::set_log_scale(bool on) {
@@ -284,6 +293,7 @@ void MetricPlot::fit_values() {
 
 void MetricPlot::redraw_now() {
   frame_.stop();
+  stale_ = false;
   redrawing_ = true;
   if (follow_) follow_data();
   const int pixels = std::max(axisRect()->width(), kMinPixels);

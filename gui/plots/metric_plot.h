@@ -33,13 +33,16 @@ class MetricPlot : public QCustomPlot {
   bool export_pdf(const QString& path, int width = 0, int height = 0);
 
  public slots:
-  void refresh();  // the data changed: redraw at the next frame
+  // The data changed: redraw at the next frame, or when next shown while the plot is hidden or
+  // its window minimised.
+  void refresh();
   void set_log_scale(bool on);
   void reset_view();
   void redraw_now();
 
  protected:
   void changeEvent(QEvent* event) override;  // the light or dark palette
+  void showEvent(QShowEvent* event) override;
 
   struct BatchLayer {
     QString name;
@@ -91,6 +94,7 @@ class MetricPlot : public QCustomPlot {
   bool follow_ = true;
   bool log_scale_ = false;
   bool redrawing_ = false;
+  bool stale_ = false;  // data arrived while nobody could see it
   int redraws_ = 0;
 };
 

@@ -157,12 +157,31 @@ class TestPlots : public QObject {
 
   void redraws_are_coalesced_to_one_per_frame() {
     AccuracyPlot plot;
+    plot.show();
     plot.set_runs({sample_run(2, 100)});
-    QTest::qWait(50);
+    QTRY_COMPARE(plot.redraw_count(), 1);
     const int before = plot.redraw_count();
     for (int i = 0; i < 1000; ++i) plot.refresh();
-    QTest::qWait(60);
+    QTest::qWait(100);  // three frames at 30 Hz
     QCOMPARE(plot.redraw_count(), before + 1);
+  }
+
+  // Nobody sees a hidden plot: data only marks it stale, and it draws once when shown.
+  void hidden_plots_draw_when_shown() {
+    AccuracyPlot plot;
+    plot.set_runs({sample_run(2, 100)});
+    for (int i = 0; i < 100; ++i) plot.refresh();
+    QTest::qWait(100);
+    QCOMPARE(plot.redraw_count(), 0);
+    plot.show();
+    QTRY_COMPARE(plot.redraw_count(), 1);
+    QTest::qWait(100);
+    QCOMPARE(plot.redraw_count(), 1);
+    plot.showMinimized();
+    QTRY_VERIFY(plot.isMinimized());
+    for (int i = 0; i < 100; ++i) plot.refresh();
+    QTest::qWait(100);
+    QCOMPARE(plot.redraw_count(), 1);
   }
 
   void zoom_stops_following_until_reset() {
