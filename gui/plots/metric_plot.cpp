@@ -12,6 +12,15 @@ namespace {
 
 constexpr int kMinPixels = 100;  // a plot not laid out yet still gets a sensible view
 
+// `x` rounded up to two significant digits (3.09 -> 3.1, 41.2 -> 42): while a run grows, the
+// axis moves a few times an epoch instead of on every frame, so the curves do not shift under
+// the eye and each series' bucketed view carries over from frame to frame.
+double step_up(double x) {
+  if (x <= 0.0) return x;
+  const double step = std::pow(10.0, std::floor(std::log10(x)) - 1.0);
+  return std::ceil(x / step - 1e-9) * step;
+}
+
 QColor faded(QColor c, int alpha) {
   c.setAlpha(alpha);
   return c;
@@ -196,7 +205,7 @@ void MetricPlot::follow_data() {
     if (!run->epochs.empty()) right = std::max(right, double(run->epochs.back().epoch));
   }
   // A little room on the right: the last epoch's markers and the best-epoch star sit there.
-  xAxis->setRange(0.0, right * 1.03);
+  xAxis->setRange(0.0, step_up(right * 1.03));
 }
 
 void MetricPlot::draw_run(const RunHistory& run, RunGraphs& graphs, int pixels) {
