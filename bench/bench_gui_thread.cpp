@@ -4,7 +4,7 @@
 // Prints the GUI thread's CPU time as a share of the wall time (target < 15%) and the app's
 // samples/s against the CLI's (target: within 10%).
 //
-//   bench_gui_thread [--seconds S] [--threads N] [--project P]
+//   bench_gui_thread [--seconds S] [--threads N] [--rounds R] [--project P]
 //
 // Fair to both sides: the same project copy (its epochs raised so that neither run ends within
 // the time), the same thread count, and the CLI at the app's training-thread priority (nice
@@ -73,17 +73,18 @@ double thread_cpu_seconds(long tid) {
   return (std::stod(fields[11]) + std::stod(fields[12])) / ticks;
 }
 
+double median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
 // The per-epoch samples/s the trainer reported at the last batch of each epoch that ended.
 struct Rates {
   std::vector<double> epoch_ends;
   double last = 0.0;
   int64_t samples = 0;
-  double figure() const {
-    if (epoch_ends.empty()) return last;
-    std::vector<double> v = epoch_ends;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  }
+  double figure() const { return epoch_ends.empty() ? last : median(epoch_ends); }
 };
 
 void note_batch(Rates& r, int64_t batch, int64_t batches, double rate, int64_t samples) {
@@ -163,6 +164,7 @@ bool run_app(const QString& project, double seconds, AppFigures& out) {
 }
 
 bool run_cli(const QString& project, double seconds, int threads, const QString& work, Rates& out) {
+  QDir().mkpath(work);
   const QString metrics = work + "/cli-metrics.jsonl";
   QProcess cli;
   cli.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -198,17 +200,21 @@ bool run_cli(const QString& project, double seconds, int threads, const QString&
 
 int main(int argc, char** argv) {
   double seconds = 20.0;
-  int threads = 0;
+  int threads = 0, rounds = 1;
   QString project = QStringLiteral(NW_PROJECTS_DIR "/fashion-mnist-mlp.nwproj");
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) {
       seconds = std::max(1.0, std::atof(argv[++i]));
     } else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) {
       threads = std::max(1, std::atoi(argv[++i]));
+    } else if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc) {
+      rounds = std::max(1, std::atoi(argv[++i]));
     } else if (!std::strcmp(argv[i], "--project") && i + 1 < argc) {
       project = QString::fromLocal8Bit(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: bench_gui_thread [--seconds S] [--threads N] [--project P]\n");
+      std::fprintf(
+          stderr,
+          "usage: bench_gui_thread [--seconds S] [--threads N] [--rounds R] [--project P]\n");
       return 2;
     }
   }
@@ -228,31 +234,42 @@ int main(int argc, char** argv) {
   const QString copy = work.path() + "/" + QFileInfo(project).fileName();
   if (!copy_with_epochs(project, copy, kEpochs)) return 1;
 
-  AppFigures a;
-  if (!run_app(copy, seconds, a)) {
-    std::fprintf(stderr, "bench_gui_thread: the app's run did not end\n");
-    return 1;
-  }
-  Rates cli;
-  if (!run_cli(copy, seconds, threads, work.path(), cli)) {
-    std::fprintf(stderr, "bench_gui_thread: the CLI reported no batch\n");
-    return 1;
+  // Rounds alternate which side goes first (app-cli, cli-app, ...), so a machine that grows
+  // busier or quieter meanwhile favours neither; each figure is the median over the rounds.
+  std::vector<double> shares, app_rates, cli_rates;
+  std::printf("%s, %d thread%s, %.0f s each, %d round%s\n",
+              qPrintable(QFileInfo(project).fileName()), threads, threads == 1 ? "" : "s", seconds,
+              rounds, rounds == 1 ? "" : "s");
+  for (int r = 0; r < rounds; ++r) {
+    AppFigures a;
+    Rates cli;
+    const QString out = work.path() + "/round" + QString::number(r + 1);
+    const auto app_side = [&] { return run_app(copy, seconds, a); };
+    const auto cli_side = [&] { return run_cli(copy, seconds, threads, out, cli); };
+    const bool ok = r % 2 == 0 ? app_side() && cli_side() : cli_side() && app_side();
+    if (!ok) {
+      std::fprintf(stderr, "bench_gui_thread: round %d failed (see above)\n", r + 1);
+      return 1;
+    }
+    shares.push_back(a.wall > 0 ? a.gui_cpu / a.wall : 0.0);
+    app_rates.push_back(a.rates.figure());
+    cli_rates.push_back(cli.figure());
+    std::printf(
+        "round %d: GUI thread %.2f s CPU over %.2f s = %.1f%%; app %.0f samples/s (%zu epochs, "
+        "status bar \"%s\"); cli %.0f samples/s (%zu epochs)\n",
+        r + 1, a.gui_cpu, a.wall, 100.0 * shares.back(), app_rates.back(),
+        a.rates.epoch_ends.size(), qPrintable(a.status_speed), cli_rates.back(),
+        cli.epoch_ends.size());
   }
 
-  const double share = a.wall > 0 ? a.gui_cpu / a.wall : 0.0;
-  const double ratio = cli.figure() > 0 ? a.rates.figure() / cli.figure() : 0.0;
+  const double share = median(shares);
+  const double app_rate = median(app_rates), cli_rate = median(cli_rates);
+  const double ratio = cli_rate > 0 ? app_rate / cli_rate : 0.0;
   const bool gui_ok = share < kGuiBudget;
   const bool speed_ok = std::abs(ratio - 1.0) <= kSpeedTolerance;
-  std::printf("%s, %d thread%s, %.0f s each\n", qPrintable(QFileInfo(project).fileName()), threads,
-              threads == 1 ? "" : "s", seconds);
-  std::printf("GUI thread CPU: %.2f s over %.2f s wall = %.1f%% (target < %.0f%%: %s)\n", a.gui_cpu,
-              a.wall, 100.0 * share, 100.0 * kGuiBudget, gui_ok ? "ok" : "OVER");
-  std::printf("app: %.0f samples/s (%zu epochs ended, %lld samples; status bar \"%s\")\n",
-              a.rates.figure(), a.rates.epoch_ends.size(), static_cast<long long>(a.rates.samples),
-              qPrintable(a.status_speed));
-  std::printf("cli: %.0f samples/s (%zu epochs ended, %lld samples)\n", cli.figure(),
-              cli.epoch_ends.size(), static_cast<long long>(cli.samples));
-  std::printf("app/cli = %.3f (target within %.0f%%: %s)\n", ratio, 100.0 * kSpeedTolerance,
-              speed_ok ? "ok" : "OUTSIDE");
+  std::printf("GUI thread CPU / wall: %.1f%% (target < %.0f%%: %s)\n", 100.0 * share,
+              100.0 * kGuiBudget, gui_ok ? "ok" : "OVER");
+  std::printf("samples/s: app %.0f, cli %.0f, app/cli = %.3f (target within %.0f%%: %s)\n",
+              app_rate, cli_rate, ratio, 100.0 * kSpeedTolerance, speed_ok ? "ok" : "OUTSIDE");
   return gui_ok && speed_ok ? 0 : 1;
 }
