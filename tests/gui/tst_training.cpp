@@ -16,6 +16,7 @@
 #include "io/project.h"
 #include "tensor/creation.h"
 #include "training/epoch_rate.h"
+#include "training/frame_rate.h"
 #include "training/training_controller.h"
 #include "training/training_dashboard.h"
 #include "training/training_header.h"
@@ -172,6 +173,26 @@ class TestTraining : public QObject {
     QVERIFY(wait_finished(finished));
     QCOMPARE(finished.at(0).at(0).value<train::RunResult>().state, train::RunState::Stopped);
     QCOMPARE(controller.state(), TrainingState::Idle);
+  }
+
+  // Points come at the screen's frame rate (30 Hz at most) while the dashboard can be seen, and
+  // twice a second while it is hidden or its window minimised.
+  void deliveries_slow_down_while_nobody_looks() {
+    TrainingController controller;
+    TrainingDashboard dashboard(&controller);
+    QVERIFY(frame_interval_ms() >= 1000 / kMaxFrameRate);
+    QCOMPARE(controller.frame_interval(), frame_interval_ms());
+    QSignalSpy finished(&controller, &TrainingController::runFinished);
+    QVERIFY(controller.start(blobs_project(300000)));
+    QTRY_COMPARE_WITH_TIMEOUT(controller.frame_interval(), kHiddenIntervalMs, 10000);
+    dashboard.show();
+    QTRY_COMPARE(controller.frame_interval(), frame_interval_ms(&dashboard));
+    dashboard.showMinimized();
+    QTRY_COMPARE(controller.frame_interval(), kHiddenIntervalMs);
+    dashboard.showNormal();
+    QTRY_COMPARE(controller.frame_interval(), frame_interval_ms(&dashboard));
+    controller.stop();
+    QVERIFY(wait_finished(finished));
   }
 
   // The status bar's samples/s after a pause: the paused time is not training time. Fed a
