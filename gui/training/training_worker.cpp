@@ -93,11 +93,11 @@ void TrainingWorker::on_batch(const train::BatchStats& stats) {
   last_step_ = point.step;
   buffer_.push(point);
   // Whatever happens below (a pause, an evaluation, an export) is not training time.
-  struct Held {
+  struct HoldClock {
     EpochRate& rate;
     double from;
-    ~Held() { rate.held(steady_seconds() - from); }
-  } held_time{rate_, now};
+    ~HoldClock() { rate.held(steady_seconds() - from); }
+  } hold_clock{rate_, now};
   bool held = false;
   for (;;) {
     run_tasks();
