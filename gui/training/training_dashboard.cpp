@@ -105,8 +105,9 @@ void TrainingDashboard::add_batches(const QVector<BatchPoint>& points) {
   if (runs_.empty() || points.isEmpty()) return;
   runs_.back()->add(points);
   header_->show_batch(points.back());
+  // Only the plots whose data grew: a regression run has no batch accuracy.
   loss_->refresh();
-  accuracy_->refresh();
+  if (points.back().has_accuracy) accuracy_->refresh();
   lr_->refresh();
 }
 
