@@ -195,6 +195,26 @@ class TestTraining : public QObject {
     QVERIFY(wait_finished(finished));
   }
 
+  // The header's and status bar's figures: the first request at once, later ones gathered into
+  // one, and the latest never lost. A long interval, so nothing here waits on the clock.
+  void throttle_applies_the_latest_request_once() {
+    int applied = 0;
+    Throttle throttle(60'000, [&] { ++applied; });
+    throttle.request();
+    QCOMPARE(applied, 1);  // nothing ran before: at once
+    throttle.request();
+    throttle.request();
+    QCOMPARE(applied, 1);  // gathered for the end of the interval
+    throttle.flush();
+    QCOMPARE(applied, 2);
+    throttle.flush();
+    QCOMPARE(applied, 2);  // nothing was pending
+    throttle.request();
+    throttle.cancel();
+    throttle.flush();
+    QCOMPARE(applied, 2);
+  }
+
   // The status bar's samples/s after a pause: the paused time is not training time. Fed a
   // made-up clock, so the figures are exact whatever the machine's load.
   void samples_per_second_leave_out_held_time() {
