@@ -53,7 +53,7 @@ void MainWindow::make_training_controller() {
   connect(training_, &TrainingController::runStarted, this, [this](const QString& name) {
     has_run_ = true;
     update_training_actions();
-    log(tr("Training %1 on %2").arg(name, device_label_->text()));
+    log(run_started_text(name, device_label_->text()));
   });
   connect(training_, &TrainingController::batchesArrived, this,
           [this](const QVector<BatchPoint>& points) {
@@ -95,9 +95,8 @@ void MainWindow::make_training_controller() {
       log(tr("Checkpoint written: %1").arg(QDir::toNativeSeparators(path)));
   });
   connect(training_, &TrainingController::runFinished, this, [this](const train::RunResult& r) {
-    QString state = QString::fromUtf8(train::to_string(r.state));
-    if (!state.isEmpty()) state[0] = state[0].toUpper();
-    training_status_->set_state(tr("%1 after %2 epochs").arg(state).arg(r.epochs_done));
+    const QString state = QString::fromUtf8(train::to_string(r.state));
+    training_status_->set_state(run_ended_text(state, r.epochs_done));
     const auto level = r.state == train::RunState::Failed ? MessagesPanel::Level::Error
                                                           : MessagesPanel::Level::Info;
     messages_->add_log(

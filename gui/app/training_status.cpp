@@ -18,8 +18,22 @@ QString format_duration(double seconds) {
   return QStringLiteral("%1:%2").arg(m).arg(sec, 2, 10, QChar('0'));
 }
 
+QString run_started_text(const QString& name, const QString& device) {
+  const QString trimmed = name.trimmed();
+  return trimmed.isEmpty() ? TrainingStatus::tr("Training on %1").arg(device)
+                           : TrainingStatus::tr("Training %1 on %2").arg(trimmed, device);
+}
+
+QString run_ended_text(const QString& state, qint64 epochs) {
+  QString text = state;
+  if (!text.isEmpty()) text[0] = text[0].toUpper();
+  return epochs == 1 ? TrainingStatus::tr("%1 after 1 epoch").arg(text)
+                     : TrainingStatus::tr("%1 after %2 epochs").arg(text).arg(epochs);
+}
+
 TrainingStatus::TrainingStatus(QWidget* parent)
     : QWidget(parent),
+      throttle_(kTextIntervalMs, [this] { write_progress(); }),
       progress_(new QLabel),
       bar_(new QProgressBar),
       speed_(new QLabel),
@@ -38,6 +52,12 @@ TrainingStatus::TrainingStatus(QWidget* parent)
 
 void TrainingStatus::set_progress(qint64 epoch, qint64 epochs, qint64 batch, qint64 batches,
                                   double samples_per_second, qint64 batch_size) {
+  latest_ = {epoch, epochs, batch, batches, batch_size, samples_per_second};
+  throttle_.request();
+}
+
+void TrainingStatus::write_progress() {
+  const auto [epoch, epochs, batch, batches, batch_size, samples_per_second] = latest_;
   progress_->setText(
       tr("Epoch %1/%2 · batch %3/%4").arg(epoch).arg(epochs).arg(batch).arg(batches));
   const qint64 total = std::max<qint64>(1, epochs * batches);
@@ -54,12 +74,14 @@ void TrainingStatus::set_progress(qint64 epoch, qint64 epochs, qint64 batch, qin
 }
 
 void TrainingStatus::set_state(const QString& text) {
+  throttle_.flush();  // the last speed stays beside the state
   progress_->setText(text);
   bar_->hide();
   eta_->clear();
 }
 
 void TrainingStatus::clear() {
+  throttle_.cancel();
   progress_->setText(tr("Not training"));
   bar_->hide();
   bar_->setValue(0);

@@ -4,13 +4,22 @@
 #include <cmath>
 
 #include "plots/plot_palette.h"
+#include "training/frame_rate.h"
 
 namespace nw::gui {
 
 namespace {
 
-constexpr int kFrameMs = 16;
 constexpr int kMinPixels = 100;  // a plot not laid out yet still gets a sensible view
+
+// `x` rounded up to two significant digits (3.09 -> 3.1, 41.2 -> 42): while a run grows, the
+// axis moves a few times an epoch instead of on every frame, so the curves do not shift under
+// the eye and each series' bucketed view carries over from frame to frame.
+double step_up(double x) {
+  if (x <= 0.0) return x;
+  const double step = std::pow(10.0, std::floor(std::log10(x)) - 1.0);
+  return std::ceil(x / step - 1e-9) * step;
+}
 
 QColor faded(QColor c, int alpha) {
   c.setAlpha(alpha);
@@ -44,7 +53,7 @@ MetricPlot::MetricPlot(QWidget* parent) : QCustomPlot(parent) {
   xAxis->setRange(0, 1);
 
   frame_.setSingleShot(true);
-  frame_.setInterval(kFrameMs);
+  frame_.setInterval(frame_interval_ms(this));
   connect(&frame_, &QTimer::timeout, this, &MetricPlot::redraw_now);
   // A pan or zoom changes what is visible: recompute the buckets for the new range.
   connect(xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] {
@@ -187,7 +196,16 @@ void MetricPlot::rebuild() {
 }
 
 void MetricPlot::refresh() {
+  if (!on_screen(this)) {
+    stale_ = true;  // drawn by showEvent
+    return;
+  }
   if (!frame_.isActive()) frame_.start();
+}
+
+void MetricPlot::showEvent(QShowEvent* event) {
+  QCustomPlot::showEvent(event);
+  if (stale_) refresh();
 }
 
 void MetricPlot::set_log_scale(bool on) {
@@ -213,7 +231,7 @@ void MetricPlot::follow_data() {
     if (!run->epochs.empty()) right = std::max(right, double(run->epochs.back().epoch));
   }
   // A little room on the right: the last epoch's markers and the best-epoch star sit there.
-  xAxis->setRange(0.0, right * 1.03);
+  xAxis->setRange(0.0, step_up(right * 1.03));
 }
 
 void MetricPlot::draw_run(const RunHistory& run, RunGraphs& graphs, int pixels) {
@@ -310,6 +328,7 @@ void MetricPlot::fit_values() {
 
 void MetricPlot::redraw_now() {
   frame_.stop();
+  stale_ = false;
   redrawing_ = true;
   if (follow_) follow_data();
   const int pixels = std::max(axisRect()->width(), kMinPixels);

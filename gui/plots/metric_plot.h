@@ -33,7 +33,9 @@ class MetricPlot : public QCustomPlot {
   bool export_pdf(const QString& path, int width = 0, int height = 0);
 
  public slots:
-  void refresh();  // the data changed: redraw at the next frame
+  // The data changed: redraw at the next frame, or when next shown while the plot is hidden or
+  // its window minimised.
+  void refresh();
   void set_log_scale(bool on);
   void reset_view();
   void redraw_now();
@@ -41,6 +43,7 @@ class MetricPlot : public QCustomPlot {
  protected:
   void changeEvent(QEvent* event) override;        // the light or dark palette
   void resizeEvent(QResizeEvent* event) override;  // the legend wraps to the width
+  void showEvent(QShowEvent* event) override;      // draws what changed while hidden
 
   struct BatchLayer {
     QString name;
@@ -93,6 +96,7 @@ class MetricPlot : public QCustomPlot {
   bool follow_ = true;
   bool log_scale_ = false;
   bool redrawing_ = false;
+  bool stale_ = false;  // data arrived while nobody could see it
   int redraws_ = 0;
 };
 

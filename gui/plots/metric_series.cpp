@@ -35,6 +35,7 @@ void MetricSeries::append(double x, double y) {
 }
 
 void MetricSeries::clear() {
+  cursor_ = Cursor();
   x_.clear();
   y_.clear();
   smoothed_.clear();
@@ -45,6 +46,7 @@ void MetricSeries::clear() {
 
 void MetricSeries::set_smoothing(double weight) {
   weight_ = std::clamp(weight, 0.0, 0.999999);
+  cursor_ = Cursor();  // its buckets hold smoothed values
   smoothed_.clear();
   ema_ = 0.0;
   decay_ = 1.0;
@@ -80,45 +82,63 @@ MetricSeries::View MetricSeries::view(double x_from, double x_to, int pixels) co
     return v;
   }
 
-  v.bucketed = true;
-  const double width = x_to > x_from ? (x_to - x_from) / pixels : 1.0;
+  Cursor& c = cursor_;
+  const bool same = c.valid && c.x_from == x_from && c.x_to == x_to && c.pixels == pixels &&
+                    c.lo == lo && c.next <= hi;
+  if (!same) {
+    c = Cursor();
+    c.valid = true;
+    c.x_from = x_from;
+    c.x_to = x_to;
+    c.pixels = pixels;
+    c.lo = c.next = c.last = lo;
+    c.closed.bucketed = true;
+  }
+  fold(hi);
+  v = c.closed;
+  close_bucket(v);  // the open bucket, on a copy: later points may still join it
+  return v;
+}
+
+void MetricSeries::fold(size_t hi) const {
+  Cursor& c = cursor_;
+  const double width = c.x_to > c.x_from ? (c.x_to - c.x_from) / c.pixels : 1.0;
   // Bucket -1 and `pixels` hold the points just outside the range.
   const auto bucket_of = [&](double x) {
-    return std::clamp(static_cast<long>(std::floor((x - x_from) / width)), -1L, long(pixels));
+    return std::clamp(static_cast<long>(std::floor((x - c.x_from) / width)), -1L, long(c.pixels));
   };
-  long bucket = bucket_of(x_[lo]);
-  double sx = 0, sy = 0, low = 0, high = 0;
-  size_t n = 0, finite = 0, last = lo;
-  const auto close_bucket = [&] {
-    if (finite == 0) return;
-    v.x.push_back(sx / double(n));
-    v.low.push_back(low);
-    v.high.push_back(high);
-    v.mean.push_back(sy / double(finite));
-    v.smooth_x.push_back(x_[last]);
-    v.smooth_y.push_back(smoothed_[last]);
-    v.smooth_index.push_back(last);
-  };
-  for (size_t i = lo; i < hi; ++i) {
+  if (c.next == c.lo && c.n == 0) c.bucket = bucket_of(x_[c.lo]);
+  for (size_t i = c.next; i < hi; ++i) {
     const long b = bucket_of(x_[i]);
-    if (b != bucket) {
-      close_bucket();
-      bucket = b;
-      sx = sy = 0;
-      n = finite = 0;
+    if (b != c.bucket) {
+      close_bucket(c.closed);
+      c.bucket = b;
+      c.sx = c.sy = 0;
+      c.n = c.finite = 0;
     }
-    sx += x_[i];
-    ++n;
-    last = i;
+    c.sx += x_[i];
+    ++c.n;
+    c.last = i;
     const double y = y_[i];
     if (!std::isfinite(y)) continue;
-    low = finite ? std::min(low, y) : y;
-    high = finite ? std::max(high, y) : y;
-    sy += y;
-    ++finite;
+    c.low = c.finite ? std::min(c.low, y) : y;
+    c.high = c.finite ? std::max(c.high, y) : y;
+    c.sy += y;
+    ++c.finite;
   }
-  close_bucket();
-  return v;
+  c.next = std::max(c.next, hi);
+}
+
+void MetricSeries::close_bucket(View& v) const {
+  const Cursor& c = cursor_;
+  if (c.finite == 0) return;
+  v.x.push_back(c.sx / double(c.n));
+  v.low.push_back(c.low);
+  v.high.push_back(c.high);
+  v.mean.push_back(c.sy / double(c.finite));
+  v.smooth_x.push_back(x_[c.last]);
+  v.smooth_y.push_back(smoothed_[c.last]);
+  v.smooth_index.push_back(c.last);
 }
 
 }  // namespace nw::gui

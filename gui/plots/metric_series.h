@@ -44,14 +44,29 @@ class MetricSeries {
     std::vector<size_t> smooth_index;
   };
   // The points with x in [x_from, x_to], plus one on each side so lines reach the edges, in
-  // about `pixels` buckets (raw points when there are at most 2 per pixel).
+  // about `pixels` buckets (raw points when there are at most 2 per pixel). Asked again for the
+  // same range and pixels after points were appended, it folds in only the new points: a live
+  // plot costs O(new points + pixels) per frame, not O(all points).
   View view(double x_from, double x_to, int pixels) const;
 
   // Smallest and largest finite y over the whole series (false when there is none).
   bool y_bounds(double& low, double& high) const;
 
  private:
+  // Where the last bucketed view stopped: its closed buckets and the sums of the open one.
+  struct Cursor {
+    bool valid = false;
+    double x_from = 0, x_to = 0;
+    int pixels = 0;
+    size_t lo = 0, next = 0;  // the view's first point; the first point not folded in yet
+    long bucket = 0;
+    double sx = 0, sy = 0, low = 0, high = 0;
+    size_t n = 0, finite = 0, last = 0;
+    View closed;
+  };
   void smooth_next(double y);
+  void fold(size_t hi) const;  // the points up to `hi` into cursor_
+  void close_bucket(View& v) const;
 
   double weight_;
   std::vector<double> x_, y_, smoothed_;
@@ -59,6 +74,7 @@ class MetricSeries {
   double decay_ = 1.0;  // w^(finite samples so far)
   double y_min_ = 0.0, y_max_ = 0.0;
   bool has_finite_ = false;
+  mutable Cursor cursor_;
 };
 
 }  // namespace nw::gui

@@ -1,13 +1,12 @@
 #include "training/training_controller.h"
 
+#include "training/frame_rate.h"
 #include "training/thread_priority.h"
 #include "training/training_worker.h"
 
 namespace nw::gui {
 
 namespace {
-
-constexpr int kFrameMs = 16;
 
 void register_types() {
   qRegisterMetaType<BatchPoint>();
@@ -34,7 +33,7 @@ TrainingController::TrainingController(QObject* parent) : QObject(parent) {
   connect(worker_, &TrainingWorker::message, this, &TrainingController::message);
   connect(worker_, &TrainingWorker::checkpointWritten, this,
           &TrainingController::checkpointWritten);
-  frame_.setInterval(kFrameMs);
+  frame_.setInterval(frame_interval_ms());
   connect(&frame_, &QTimer::timeout, this, &TrainingController::flush_batches);
   thread_.setObjectName(QStringLiteral("netwright-training"));
   // Runs on the new thread: under load the scheduler then favours the GUI thread.
@@ -68,6 +67,10 @@ bool TrainingController::start(const io::Project& project, const TrainingOptions
       w, [w, project, options] { w->run(project, options); }, Qt::QueuedConnection);
   frame_.start();
   return true;
+}
+
+void TrainingController::set_frame_interval(int ms) {
+  if (ms > 0 && ms != frame_.interval()) frame_.setInterval(ms);  // a running timer restarts
 }
 
 void TrainingController::pause() {

@@ -1,7 +1,9 @@
 #pragma once
 // The GUI side of training: owns the training thread and its worker, and offers start, pause,
 // resume, stop, evaluate and export as calls that return at once. Results arrive as signals on
-// the GUI thread; batch points come at most once per frame (about 60 Hz), however fast the run.
+// the GUI thread; batch points come at most once per frame (the screen's refresh, 30 Hz at
+// most: training/frame_rate.h), however fast the run, and less often when set_frame_interval
+// says nobody is looking.
 //
 //   TrainingController training;
 //   connect(&training, &TrainingController::batchesArrived, plots, &Plots::append);
@@ -48,6 +50,10 @@ class TrainingController : public QObject {
   // The run's state now as a checkpoint, written atomically: checkpointWritten(path), or an
   // error message.
   void export_checkpoint(const QString& path);
+
+  // How often batch points are delivered during a run, in milliseconds.
+  void set_frame_interval(int ms);
+  int frame_interval() const { return frame_.interval(); }
 
   TrainingState state() const { return state_; }
   bool run_active() const { return run_active_; }

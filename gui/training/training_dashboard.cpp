@@ -11,6 +11,7 @@
 #include "plots/accuracy_plot.h"
 #include "plots/loss_plot.h"
 #include "plots/lr_plot.h"
+#include "training/frame_rate.h"
 #include "training/training_header.h"
 
 namespace nw::gui {
@@ -93,12 +94,22 @@ void TrainingDashboard::begin_run(const QString& name) {
   show_runs();
 }
 
+void TrainingDashboard::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  controller_->set_frame_interval(frame_interval_ms(this));
+  loss_->refresh();
+  accuracy_->refresh();
+  lr_->refresh();
+}
+
 void TrainingDashboard::add_batches(const QVector<BatchPoint>& points) {
+  controller_->set_frame_interval(on_screen(this) ? frame_interval_ms(this) : kHiddenIntervalMs);
   if (runs_.empty() || points.isEmpty()) return;
   runs_.back()->add(points);
   header_->show_batch(points.back());
+  // Only the plots whose data grew: a regression run has no batch accuracy.
   loss_->refresh();
-  accuracy_->refresh();
+  if (points.back().has_accuracy) accuracy_->refresh();
   lr_->refresh();
 }
 

@@ -2,6 +2,8 @@
 // The training view: a header with progress, speed, ETA and the best metric, and the loss,
 // accuracy and learning-rate plots, all fed by a TrainingController's signals. Each run is kept
 // as a RunHistory; the previous runs (up to max_overlays) stay on the plots, lighter, to compare.
+// While its window is hidden or minimised the controller delivers points twice a second and the
+// plots only store them; they draw when they are seen again.
 #include <QWidget>
 
 #include <memory>
@@ -42,6 +44,9 @@ class TrainingDashboard : public QWidget {
 
   // Writes <base>-loss, <base>-accuracy and <base>-lr with `suffix` ".png" or ".pdf".
   bool export_plots(const QString& base, const QString& suffix = QStringLiteral(".png"));
+
+ protected:
+  void showEvent(QShowEvent* event) override;  // back on screen: full frame rate, fresh plots
 
  private:
   void begin_run(const QString& name);

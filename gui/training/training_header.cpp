@@ -16,7 +16,8 @@ QString format_eta(double seconds) {
   return QStringLiteral("%1:%2").arg(m).arg(sec, 2, 10, QChar('0'));
 }
 
-TrainingHeader::TrainingHeader(QWidget* parent) : QWidget(parent) {
+TrainingHeader::TrainingHeader(QWidget* parent)
+    : QWidget(parent), batch_text_(kTextIntervalMs, [this] { write_batch(); }) {
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(4, 2, 4, 2);
   bar_ = new QProgressBar;
@@ -38,6 +39,7 @@ TrainingHeader::TrainingHeader(QWidget* parent) : QWidget(parent) {
 
 void TrainingHeader::start(int64_t total_epochs) {
   total_epochs_ = total_epochs;
+  batch_text_.cancel();
   first_.reset();
   best_value_.reset();
   bar_->setValue(0);
@@ -55,6 +57,12 @@ void TrainingHeader::show_saved(const QString& text) {
 
 void TrainingHeader::show_batch(const BatchPoint& p) {
   if (!first_) first_ = p;
+  latest_ = p;
+  batch_text_.request();
+}
+
+void TrainingHeader::write_batch() {
+  const BatchPoint& p = latest_;
   const int64_t total_steps = std::max<int64_t>(total_epochs_, p.epoch) * p.batches;
   bar_->setValue(total_steps > 0 ? int(1000 * p.step / total_steps) : 0);
   bar_->setFormat(tr("epoch %1/%2 · batch %3/%4")
@@ -95,10 +103,12 @@ void TrainingHeader::show_epoch(const train::EpochStats& e) {
 }
 
 void TrainingHeader::show_state(TrainingState state) {
+  batch_text_.flush();  // a pause shows where the run stopped
   state_->setText(QString::fromUtf8(to_string(state)));
 }
 
 void TrainingHeader::show_finished(const train::RunResult& r) {
+  batch_text_.flush();
   state_->setText(QString::fromUtf8(train::to_string(r.state)));
   if (r.state == train::RunState::Finished) bar_->setValue(bar_->maximum());
   eta_->clear();

@@ -1,11 +1,14 @@
 #pragma once
 // The line above the training plots: progress over the whole run (epoch and batch), speed,
-// estimated time left, the best validation metric so far and the controller's state.
+// estimated time left, the best validation metric so far and the controller's state. The batch
+// figures change a few times a second (frame_rate.h): the eye cannot read more, and every new
+// text costs a layout pass and a repaint.
 #include <QWidget>
 
 #include <optional>
 
 #include "train/trainer.h"
+#include "training/frame_rate.h"
 #include "training/training_types.h"
 
 class QLabel;
@@ -33,6 +36,8 @@ class TrainingHeader : public QWidget {
   QString best_text() const;
 
  private:
+  void write_batch();
+
   QProgressBar* bar_;
   QLabel* state_;
   QLabel* speed_;
@@ -42,6 +47,8 @@ class TrainingHeader : public QWidget {
   std::optional<BatchPoint> first_;  // of this run: samples per batch for the ETA
   std::optional<double> best_value_;
   bool best_is_accuracy_ = false;
+  BatchPoint latest_;
+  Throttle batch_text_;
 };
 
 // "1:05:09", "4:07", "0:09"

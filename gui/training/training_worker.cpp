@@ -1,11 +1,20 @@
 #include "training/training_worker.h"
 
+#include <chrono>
 #include <utility>
 
 #include "io/checkpoint.h"
 #include "train/predictions.h"
 
 namespace nw::gui {
+
+namespace {
+
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
 
 TrainingWorker::TrainingWorker(BatchBuffer& buffer, QObject* parent)
     : QObject(parent), buffer_(buffer) {}
@@ -77,9 +86,18 @@ void TrainingWorker::hook(train::Trainer& trainer) {
 }
 
 void TrainingWorker::on_batch(const train::BatchStats& stats) {
-  const BatchPoint point = BatchPoint::from(stats);
+  const double now = steady_seconds();
+  BatchPoint point = BatchPoint::from(stats);
+  point.samples_per_second =
+      rate_.on_batch(now, point.epoch, point.samples_seen, point.samples_per_second);
   last_step_ = point.step;
   buffer_.push(point);
+  // Whatever happens below (a pause, an evaluation, an export) is not training time.
+  struct HoldClock {
+    EpochRate& rate;
+    double from;
+    ~HoldClock() { rate.held(steady_seconds() - from); }
+  } hold_clock{rate_, now};
   bool held = false;
   for (;;) {
     run_tasks();
@@ -101,6 +119,7 @@ void TrainingWorker::on_batch(const train::BatchStats& stats) {
 void TrainingWorker::run(const io::Project& project, const TrainingOptions& options) {
   set_phase(TrainingState::Running);
   last_step_ = 0;
+  rate_ = EpochRate();
   train::RunResult result;
   try {
     // The previous run's network and data go before the new ones load, freed outside the lock

@@ -21,6 +21,7 @@
 #include "io/project.h"
 #include "train/session.h"
 #include "training/batch_buffer.h"
+#include "training/epoch_rate.h"
 #include "training/training_types.h"
 
 namespace nw::gui {
@@ -79,6 +80,7 @@ class TrainingWorker : public QObject {
   // Training thread only.
   TrainingState resting_ = TrainingState::Idle;  // Running, Paused or Idle: where a task returns to
   int64_t last_step_ = 0;
+  EpochRate rate_;  // the trainer's samples/s less the time on_batch held it
 };
 
 }  // namespace nw::gui

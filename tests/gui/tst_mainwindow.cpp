@@ -18,6 +18,7 @@
 #include "app/main_window.h"
 #include "app/messages_panel.h"
 #include "app/recent_files.h"
+#include "app/training_status.h"
 #include "backend/cuda_plugin.h"
 #include "document/project_document.h"
 #include "io/checkpoint.h"
@@ -358,6 +359,25 @@ class TestMainWindow : public QObject {
     const auto result = finished.first().first().value<nw::train::RunResult>();
     QCOMPARE(result.state, nw::train::RunState::Stopped);
     QCOMPARE(c->state(), TrainingState::Idle);
+  }
+
+  // The status bar and the log in plain words: "1 epoch", and no double space for a project
+  // without a name.
+  void runTextsReadWellForOneEpochAndForUnnamedProjects() {
+    QCOMPARE(run_ended_text("stopped", 1), QString("Stopped after 1 epoch"));
+    QCOMPARE(run_ended_text("finished", 5), QString("Finished after 5 epochs"));
+    QCOMPARE(run_ended_text("stopped", 0), QString("Stopped after 0 epochs"));
+    QCOMPARE(run_started_text("", "CPU"), QString("Training on CPU"));
+    QCOMPARE(run_started_text("  ", "CPU"), QString("Training on CPU"));
+    QCOMPARE(run_started_text("Binary classifier", "CPU"),
+             QString("Training Binary classifier on CPU"));
+
+    Script s;
+    MainWindow w(hooks_for(s));
+    QVERIFY(w.open_project(copy_project("binary-classifier.nwproj")));
+    QString why;
+    QVERIFY2(w.train_epochs(1, &why), qPrintable(why));
+    QCOMPARE(w.training_status()->progress_text(), QString("Finished after 1 epoch"));
   }
 
   void exportCheckpointAsksWhereAndWritesIt() {

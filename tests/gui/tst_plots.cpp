@@ -110,6 +110,42 @@ class TestPlots : public QObject {
     QVERIFY(raw.x.size() >= 100 && raw.x.size() <= 103);
   }
 
+  // A live plot asks for the same range on every frame while points arrive; the view that
+  // folds in only the new points must equal one built from scratch, bucket for bucket.
+  void growing_view_equals_a_fresh_one() {
+    auto same = [](const MetricSeries::View& a, const MetricSeries::View& b) {
+      return a.bucketed == b.bucketed && a.x == b.x && a.low == b.low && a.high == b.high &&
+             a.mean == b.mean && a.smooth_x == b.smooth_x && a.smooth_y == b.smooth_y &&
+             a.smooth_index == b.smooth_index;
+    };
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<double> noise(0.0, 1.0);
+    MetricSeries live;
+    std::vector<std::pair<double, double>> points;
+    int bucketed_frames = 0;
+    for (int frame = 0; frame < 200; ++frame) {
+      for (int k = 0; k < 137; ++k) {
+        const size_t i = points.size();
+        const double y = i % 5000 == 17 ? std::nan("") : noise(rng);  // a NaN now and then
+        points.emplace_back(double(i) / 10000.0, y);
+        live.append(points.back().first, y);
+      }
+      MetricSeries fresh;
+      for (const auto& [x, y] : points) fresh.append(x, y);
+      const MetricSeries::View a = live.view(0.0, 3.1, 300), b = fresh.view(0.0, 3.1, 300);
+      QVERIFY2(same(a, b), qPrintable(QString("frame %1").arg(frame)));
+      bucketed_frames += a.bucketed;
+    }
+    QVERIFY(bucketed_frames > 150);  // most frames went through the incremental path
+    // A new range, or a new smoothing weight, starts over.
+    MetricSeries fresh;
+    for (const auto& [x, y] : points) fresh.append(x, y);
+    QVERIFY(same(live.view(0.5, 1.5, 200), fresh.view(0.5, 1.5, 200)));
+    live.set_smoothing(0.9);
+    fresh.set_smoothing(0.9);
+    QVERIFY(same(live.view(0.5, 1.5, 200), fresh.view(0.5, 1.5, 200)));
+  }
+
   void smoothing_depends_on_the_index_only() {
     std::mt19937 rng(3);
     std::normal_distribution<double> noise(1.0, 0.3);
@@ -157,12 +193,31 @@ class TestPlots : public QObject {
 
   void redraws_are_coalesced_to_one_per_frame() {
     AccuracyPlot plot;
+    plot.show();
     plot.set_runs({sample_run(2, 100)});
-    QTest::qWait(50);
+    QTRY_COMPARE(plot.redraw_count(), 1);
     const int before = plot.redraw_count();
     for (int i = 0; i < 1000; ++i) plot.refresh();
-    QTest::qWait(60);
+    QTest::qWait(100);  // three frames at 30 Hz
     QCOMPARE(plot.redraw_count(), before + 1);
+  }
+
+  // Nobody sees a hidden plot: data only marks it stale, and it draws once when shown.
+  void hidden_plots_draw_when_shown() {
+    AccuracyPlot plot;
+    plot.set_runs({sample_run(2, 100)});
+    for (int i = 0; i < 100; ++i) plot.refresh();
+    QTest::qWait(100);
+    QCOMPARE(plot.redraw_count(), 0);
+    plot.show();
+    QTRY_COMPARE(plot.redraw_count(), 1);
+    QTest::qWait(100);
+    QCOMPARE(plot.redraw_count(), 1);
+    plot.showMinimized();
+    QTRY_VERIFY(plot.isMinimized());
+    for (int i = 0; i < 100; ++i) plot.refresh();
+    QTest::qWait(100);
+    QCOMPARE(plot.redraw_count(), 1);
   }
 
   void zoom_stops_following_until_reset() {

@@ -15,6 +15,8 @@
 #include "io/checkpoint.h"
 #include "io/project.h"
 #include "tensor/creation.h"
+#include "training/epoch_rate.h"
+#include "training/frame_rate.h"
 #include "training/training_controller.h"
 #include "training/training_dashboard.h"
 #include "training/training_header.h"
@@ -171,6 +173,68 @@ class TestTraining : public QObject {
     QVERIFY(wait_finished(finished));
     QCOMPARE(finished.at(0).at(0).value<train::RunResult>().state, train::RunState::Stopped);
     QCOMPARE(controller.state(), TrainingState::Idle);
+  }
+
+  // Points come at the screen's frame rate (30 Hz at most) while the dashboard can be seen, and
+  // twice a second while it is hidden or its window minimised.
+  void deliveries_slow_down_while_nobody_looks() {
+    TrainingController controller;
+    TrainingDashboard dashboard(&controller);
+    QVERIFY(frame_interval_ms() >= 1000 / kMaxFrameRate);
+    QCOMPARE(controller.frame_interval(), frame_interval_ms());
+    QSignalSpy finished(&controller, &TrainingController::runFinished);
+    QVERIFY(controller.start(blobs_project(300000)));
+    QTRY_COMPARE_WITH_TIMEOUT(controller.frame_interval(), kHiddenIntervalMs, 10000);
+    dashboard.show();
+    QTRY_COMPARE(controller.frame_interval(), frame_interval_ms(&dashboard));
+    dashboard.showMinimized();
+    QTRY_COMPARE(controller.frame_interval(), kHiddenIntervalMs);
+    dashboard.showNormal();
+    QTRY_COMPARE(controller.frame_interval(), frame_interval_ms(&dashboard));
+    controller.stop();
+    QVERIFY(wait_finished(finished));
+  }
+
+  // The header's and status bar's figures: the first request at once, later ones gathered into
+  // one, and the latest never lost. A long interval, so nothing here waits on the clock.
+  void throttle_applies_the_latest_request_once() {
+    int applied = 0;
+    Throttle throttle(60'000, [&] { ++applied; });
+    throttle.request();
+    QCOMPARE(applied, 1);  // nothing ran before: at once
+    throttle.request();
+    throttle.request();
+    QCOMPARE(applied, 1);  // gathered for the end of the interval
+    throttle.flush();
+    QCOMPARE(applied, 2);
+    throttle.flush();
+    QCOMPARE(applied, 2);  // nothing was pending
+    throttle.request();
+    throttle.cancel();
+    throttle.flush();
+    QCOMPARE(applied, 2);
+  }
+
+  // The status bar's samples/s after a pause: the paused time is not training time. Fed a
+  // made-up clock, so the figures are exact whatever the machine's load.
+  void samples_per_second_leave_out_held_time() {
+    EpochRate rate;
+    // Epoch 1 of 64-sample batches, one batch every 0.5 s: 128 samples/s.
+    QCOMPARE(rate.on_batch(10.0, 1, 64, 100.0), 100.0);  // the first: the trainer's own figure
+    QCOMPARE(rate.on_batch(10.5, 1, 128, 0.0), 128.0);
+    rate.held(0.0);
+    QCOMPARE(rate.on_batch(11.0, 1, 192, 0.0), 128.0);
+    rate.held(60.0);  // paused for a minute after the third batch
+    QCOMPARE(rate.on_batch(71.5, 1, 256, 0.0), 128.0);
+    rate.held(0.25);  // an evaluation between batches
+    rate.held(0.25);
+    QCOMPARE(rate.on_batch(72.5, 1, 320, 0.0), 128.0);
+    // A new epoch starts over: the held time of the last one no longer counts.
+    QCOMPARE(rate.on_batch(80.0, 2, 384, 90.0), 90.0);
+    QCOMPARE(rate.on_batch(80.25, 2, 448, 0.0), 256.0);
+    // A clock too coarse to tell two batches apart keeps the last figure, never divides by 0.
+    QCOMPARE(rate.on_batch(90.0, 3, 576, 95.0), 95.0);
+    QCOMPARE(rate.on_batch(90.0, 3, 640, 0.0), 95.0);
   }
 
   void stop_while_paused_ends_the_run() {
