@@ -56,6 +56,13 @@ struct TrainingConfig {
   nlohmann::json extra = nlohmann::json::object();
 };
 
+// The words `training.device` takes, with what a form calls them, in the order forms list them.
+struct DeviceChoice {
+  std::string name;   // "auto", "cpu", "cuda"
+  std::string label;  // "Automatic (CUDA when available)"
+};
+const std::vector<DeviceChoice>& device_choices();
+
 // Parse with `where` the JSON location of the section ("data", "training"); problems are appended.
 DataConfig parse_data_config(const nlohmann::json& j, const std::string& where,
                              std::vector<Problem>& problems);

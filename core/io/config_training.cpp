@@ -31,6 +31,12 @@ std::optional<EarlyStopping> parse_early_stopping(const json& j, const std::stri
 
 }  // namespace
 
+const std::vector<DeviceChoice>& device_choices() {
+  static const std::vector<DeviceChoice> choices = {
+      {"auto", "Automatic (CUDA when available)"}, {"cpu", "CPU"}, {"cuda", "CUDA GPU"}};
+  return choices;
+}
+
 TrainingConfig parse_training_config(const json& j, const std::string& where,
                                      std::vector<Problem>& problems) {
   TrainingConfig c;
@@ -54,8 +60,9 @@ TrainingConfig parse_training_config(const json& j, const std::string& where,
   if (auto v = detail::read_int(r.take("epochs"), r.at("epochs"), 1, problems)) c.epochs = *v;
   if (auto v = detail::read_int(r.take("seed"), r.at("seed"), 0, problems)) c.seed = uint64_t(*v);
   if (auto v = detail::read_bool(r.take("shuffle"), r.at("shuffle"), problems)) c.shuffle = *v;
-  if (auto v =
-          detail::read_choice(r.take("device"), r.at("device"), {"auto", "cpu", "cuda"}, problems))
+  std::vector<std::string> devices;
+  for (const DeviceChoice& d : device_choices()) devices.push_back(d.name);
+  if (auto v = detail::read_choice(r.take("device"), r.at("device"), devices, problems))
     c.device = *v;
   if (const json* e = r.take("early_stopping"))
     c.early_stopping = parse_early_stopping(*e, r.at("early_stopping"), problems);

@@ -45,6 +45,9 @@ struct EpochStats {
   std::optional<double> val_loss, val_accuracy;
   double seconds = 0.0;
   double lr = 0.0;
+  // best.h5 holds this epoch's weights: the monitored metric (early stopping's, else val_loss,
+  // else train_loss) improved. What a dashboard headlines as "best" is what Evaluate loads.
+  bool best = false;
 };
 
 struct EvalResult {
@@ -129,7 +132,8 @@ class Trainer {
   // Loss and accuracy over a dataset in eval mode; fills eval's confusion matrix when given.
   Tally run_loss_pass(const data::Dataset& dataset, EvalResult* eval);
   void record_history(const EpochStats& es);
-  void update_best(const EpochStats& es);
+  bool improves_best(const EpochStats& es);  // records the new best; true when it is one
+  void save_best(const EpochStats& es);
   bool early_stop_due(const EpochStats& es);
 
   std::unique_ptr<Impl> impl_;

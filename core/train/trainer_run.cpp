@@ -207,10 +207,11 @@ RunResult Trainer::run() {
       }
       es.lr = group_lr(*optimizer_);
       record_history(es);
+      es.best = improves_best(es);
       if (callbacks_.on_epoch_end) callbacks_.on_epoch_end(es);
       result.last = es;
 
-      update_best(es);
+      if (es.best) save_best(es);
       const bool every = config_.checkpoint_every > 0 && epoch % config_.checkpoint_every == 0;
       if (every || s.epochs_done == config_.epochs) save_numbered();
       if (early_stop_due(es))
@@ -237,18 +238,24 @@ void Trainer::record_history(const EpochStats& es) {
   history_["seconds"].push_back(es.seconds);
 }
 
-void Trainer::update_best(const EpochStats& es) {
+bool Trainer::improves_best(const EpochStats& es) {
   Impl& s = *impl_;
   const auto m = metric_of(es, s.best_monitor);
-  if (!m || !s.files->enabled()) return;
+  if (!m || !s.files->enabled()) return false;
   const bool better = !s.has_best || (s.best_is_max ? *m > s.best : *m < s.best);
-  if (!better) return;
+  if (!better) return false;
   s.has_best = true;
   s.best = *m;
+  return true;
+}
+
+void Trainer::save_best(const EpochStats& es) {
+  Impl& s = *impl_;
   io::write_checkpoint(s.files->best(), snapshot());
   s.best_checkpoint = s.files->best();
-  message(MessageLevel::Info, "best " + s.best_monitor + " so far (" + fixed(*m, 4) + "): saved " +
-                                  s.best_checkpoint.string());
+  message(MessageLevel::Info, "best " + s.best_monitor + " so far (" +
+                                  fixed(*metric_of(es, s.best_monitor), 4) +
+                                  "): saved " + s.best_checkpoint.string());
 }
 
 bool Trainer::early_stop_due(const EpochStats& es) {

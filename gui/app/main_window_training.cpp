@@ -18,6 +18,7 @@
 #include "document/project_document.h"
 #include "editor/graph_editor.h"
 #include "evaluation/evaluation_widget.h"
+#include "io/config.h"
 #include "train/run_index.h"
 #include "train/session.h"
 #include "training/training_controller.h"
@@ -115,11 +116,10 @@ QWidget* MainWindow::make_device_selector() {
   layout->addWidget(new QLabel(tr("Device:")));
   device_combo_ = new QComboBox;
   device_combo_->setObjectName("deviceCombo");
-  device_combo_->addItem(tr("auto"), "auto");
-  device_combo_->addItem(tr("cpu"), "cpu");
-  device_combo_->addItem(tr("cuda"), "cuda");
+  for (const io::DeviceChoice& d : io::device_choices())
+    device_combo_->addItem(QString::fromStdString(d.label), QString::fromStdString(d.name));
   device_combo_->setToolTip(
-      tr("Where the next training run goes: auto picks CUDA when a GPU is "
+      tr("Where the next training run goes: Automatic picks CUDA when a GPU is "
          "usable, else the CPU"));
   // A run-time choice: it does not edit the project (Train > Settings... does).
   connect(device_combo_, &QComboBox::currentIndexChanged, this, [this] { update_device_label(); });
@@ -158,7 +158,8 @@ void MainWindow::update_device_label() {
   if (!cuda_known_) return;  // make_status_bar's thread calls again once it knows
   auto* model = qobject_cast<QStandardItemModel*>(device_combo_->model());
   const QString reason = cuda_unavailable_reason();
-  if (QStandardItem* cuda = model ? model->item(2) : nullptr) {
+  const int cuda_row = device_combo_->findData(QStringLiteral("cuda"));
+  if (QStandardItem* cuda = model && cuda_row >= 0 ? model->item(cuda_row) : nullptr) {
     cuda->setEnabled(reason.isEmpty() || device_choice() == "cuda");
     cuda->setToolTip(reason.isEmpty() ? tr("CUDA is usable") : reason);
   }

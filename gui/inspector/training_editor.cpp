@@ -112,9 +112,8 @@ QWidget* TrainingEditor::build_run_section() {
   shuffle_->setObjectName(QStringLiteral("training.shuffle"));
   device_ = make_combo(this);
   device_->setObjectName(QStringLiteral("training.device"));
-  device_->addItem(tr("Automatic (CUDA when available)"), QStringLiteral("auto"));
-  device_->addItem(tr("CPU"), QStringLiteral("cpu"));
-  device_->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
+  for (const io::DeviceChoice& d : io::device_choices())
+    device_->addItem(QString::fromStdString(d.label), QString::fromStdString(d.name));
   checkpoint_every_ = int_field(QStringLiteral("training.checkpoint_every"), 0, 1000000,
                                 [](io::TrainingConfig& c, int v) { c.checkpoint_every = v; });
   checkpoint_every_->setSpecialValueText(tr("only at the end"));

@@ -42,6 +42,7 @@ void TrainingHeader::start(int64_t total_epochs) {
   batch_text_.cancel();
   first_.reset();
   best_value_.reset();
+  saved_best_ = false;
   bar_->setValue(0);
   bar_->setFormat(tr("starting"));
   speed_->clear();
@@ -80,7 +81,20 @@ void TrainingHeader::write_batch() {
 }
 
 void TrainingHeader::show_epoch(const train::EpochStats& e) {
-  // Validation accuracy when there is one, else validation loss, else the training figures.
+  // When the trainer keeps best.h5 the headline is that epoch, the weights Evaluate loads; once
+  // one epoch was marked, later unmarked ones are not better by the trainer's measure.
+  if (e.best) {
+    saved_best_ = true;
+    best_value_.reset();
+    const QString figure = e.val_accuracy
+                               ? tr("val accuracy %1%").arg(100 * *e.val_accuracy, 0, 'f', 2)
+                           : e.val_loss ? tr("val loss %1").arg(*e.val_loss, 0, 'g', 4)
+                                        : tr("train loss %1").arg(e.train_loss, 0, 'g', 4);
+    best_->setText(tr("best.h5: epoch %1, %2").arg(e.epoch).arg(figure));
+    return;
+  }
+  if (saved_best_) return;
+  // No best.h5: validation accuracy when there is one, else validation loss, else training.
   std::optional<double> value = e.val_accuracy ? e.val_accuracy : e.val_loss;
   bool accuracy = e.val_accuracy.has_value();
   const bool validation = value.has_value();

@@ -47,6 +47,7 @@ class TrainingHeader : public QWidget {
   std::optional<BatchPoint> first_;  // of this run: samples per batch for the ETA
   std::optional<double> best_value_;
   bool best_is_accuracy_ = false;
+  bool saved_best_ = false;  // this run marks the epochs it keeps as best.h5
   BatchPoint latest_;
   Throttle batch_text_;
 };

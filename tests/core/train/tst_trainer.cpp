@@ -3,9 +3,12 @@
 // evaluation counts, binary targets and transfer learning.
 #include <QtTest>
 
+#include <limits>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <numeric>
 #include <thread>
 
@@ -133,6 +136,17 @@ class TestTrainer : public QObject {
     QVERIFY(fs::exists(dir("plain") / "epoch_0003.h5"));
     QVERIFY(fs::exists(dir("plain") / "best.h5"));
     QCOMPARE(r.trainer->history().at("train_loss").size(), size_t(3));
+    // `best` marks exactly the epochs whose val_loss beat every earlier one, and best.h5 holds
+    // the last of them: what the dashboard headlines is what Evaluate loads.
+    double lowest = std::numeric_limits<double>::infinity();
+    int64_t last_marked = 0;
+    for (const train::EpochStats& e : epochs) {
+      QCOMPARE(e.best, *e.val_loss < lowest);
+      if (e.best) last_marked = e.epoch;
+      lowest = std::min(lowest, *e.val_loss);
+    }
+    QVERIFY(epochs.front().best);
+    QCOMPARE(io::read_checkpoint_summary(dir("plain") / "best.h5").epoch, last_marked);
   }
 
   void resumeAfterEpochTwoIsBitIdentical() {
