@@ -122,11 +122,16 @@ void MetricPlot::place_legend(bool shown) {
 // As many columns as the widest entry allows across the plot, the rest in further rows: one
 // row squeezed into a narrow plot cut its entries short ("train accura").
 void MetricPlot::fit_legend_columns() {
-  const int count = legend->itemCount();
+  // itemCount() counts the grid's cells, and a wrapped grid rebuilt with fewer entries has
+  // empty ones: item(i) is null there.
+  int count = 0, widest = 0;
+  for (int i = 0; i < legend->itemCount(); ++i) {
+    if (const QCPAbstractLegendItem* item = legend->item(i)) {
+      ++count;
+      widest = std::max(widest, item->minimumOuterSizeHint().width());
+    }
+  }
   if (count == 0) return;
-  int widest = 0;
-  for (int i = 0; i < count; ++i)
-    widest = std::max(widest, legend->item(i)->minimumOuterSizeHint().width());
   const QMargins m = legend->margins();
   const int room = std::max(kMinPixels, width()) - m.left() - m.right();
   const int spacing = legend->columnSpacing();

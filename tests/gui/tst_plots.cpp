@@ -6,6 +6,7 @@
 #include <QWheelEvent>
 
 #include <random>
+#include <set>
 
 #include "app/theme.h"
 #include "evaluation/confusion_matrix_plot.h"
@@ -191,6 +192,32 @@ class TestPlots : public QObject {
     QCOMPARE(plot.yAxis->scaleType(), QCPAxis::stLinear);
   }
 
+  // A narrow plot wraps its legend into a grid, with empty cells when the entries do not fill
+  // its last row (3 entries in 2 columns); fitting it again (a resize, runs set again for a new
+  // run or another project) once read such a cell as an entry and crashed.
+  void legend_refits_at_every_width() {
+    AccuracyPlot plot;
+    plot.resize(700, 200);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.set_runs({sample_run(2, 50)});
+    std::set<int> columns_seen;
+    for (int width = 700; width >= 160; width -= 20) {
+      plot.resize(width, 200);
+      QCoreApplication::processEvents();
+      plot.set_runs({sample_run(2, 50)});
+      plot.redraw_now();
+      int entries = 0;
+      for (int i = 0; i < plot.legend->itemCount(); ++i) entries += plot.legend->item(i) != nullptr;
+      QCOMPARE(entries, 3);
+      columns_seen.insert(plot.legend->columnCount());
+    }
+    QVERIFY2(columns_seen.count(2) == 1, "no width gave the legend two columns");
+    plot.set_runs({});
+    plot.redraw_now();
+    QVERIFY(!plot.legend->visible());
+  }
+
   void redraws_are_coalesced_to_one_per_frame() {
     AccuracyPlot plot;
     plot.show();
@@ -198,7 +225,8 @@ class TestPlots : public QObject {
     QTRY_COMPARE(plot.redraw_count(), 1);
     const int before = plot.redraw_count();
     for (int i = 0; i < 1000; ++i) plot.refresh();
-    QTest::qWait(100);  // three frames at 30 Hz
+    QTRY_COMPARE(plot.redraw_count(), before + 1);
+    QTest::qWait(100);  // three more frames at 30 Hz: nothing new was asked for
     QCOMPARE(plot.redraw_count(), before + 1);
   }
 
