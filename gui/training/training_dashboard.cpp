@@ -27,7 +27,7 @@ TrainingDashboard::TrainingDashboard(TrainingController* controller, QWidget* pa
   lr_->setObjectName("lrPlot");
   for (QWidget* plot :
        {static_cast<QWidget*>(loss_), static_cast<QWidget*>(accuracy_), static_cast<QWidget*>(lr_)})
-    plot->setMinimumSize(220, 120);  // room for the editor at 1.5x on a laptop screen
+    plot->setMinimumSize(220, 140);  // readable axes, and room for the editor at 1.5x
 
   auto* plots = new QGridLayout;
   plots->addWidget(loss_, 0, 0, 1, 2);

@@ -355,6 +355,12 @@ class TestLayoutFit : public QObject {
   // Last: the picture for docs/, the MLP's project page and its plots.
   void save_screenshot() {
     window_->inspector()->set_selection({});
+    // Opening the MLP above emptied the dashboard (no runs on disk); show the sample run again.
+    const auto run = sample_run();
+    TrainingDashboard* dashboard = window_->dashboard();
+    dashboard->loss_plot()->set_runs({run});
+    dashboard->accuracy_plot()->set_runs({run});
+    dashboard->lr_plot()->set_runs({run});
     settle();
     const QString dir = qEnvironmentVariableIntValue("NW_UPDATE_DOCS") == 1
                             ? QStringLiteral(NW_SOURCE_DIR "/docs/screenshots")
