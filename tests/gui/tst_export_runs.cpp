@@ -21,6 +21,7 @@
 #include "io/checkpoint.h"
 #include "run_fixtures.h"
 #include "training/training_controller.h"
+#include "window_fixtures.h"
 
 using namespace nw;
 using namespace nw::gui;
@@ -65,13 +66,6 @@ WindowHooks hooks_for(Asked& a) {
 QByteArray bytes(const QString& path) {
   QFile f(path);
   return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-QString messages_text(MessagesPanel* panel) {
-  QString all;
-  for (int i = 0; i < panel->topLevelItemCount(); ++i)
-    for (int c = 0; c < panel->columnCount(); ++c) all += panel->topLevelItem(i)->text(c) + "\n";
-  return all;
 }
 
 }  // namespace

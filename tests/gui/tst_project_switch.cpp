@@ -16,23 +16,13 @@
 #include "training/training_controller.h"
 #include "training/training_dashboard.h"
 #include "training/training_header.h"
+#include "window_fixtures.h"
 
 using namespace nw;
 using namespace nw::gui;
 using namespace nw::gui::testing;
 
 namespace {
-
-WindowHooks quiet_hooks() {
-  WindowHooks h;
-  h.restore_layout = false;
-  h.offer_recovery = false;
-  h.questions.unsaved_changes = [](QWidget*, const QString&) { return UnsavedAnswer::Discard; };
-  h.questions.error = [](QWidget*, const QString&, const QString& text) {
-    qFatal("error shown: %s", qPrintable(text));
-  };
-  return h;
-}
 
 // Nothing of any run on view: no curves, no progress, no evaluation, nothing to evaluate.
 void verify_empty(MainWindow& w) {
@@ -66,7 +56,7 @@ class TestProjectSwitch : public QObject {
   }
 
   void opening_b_after_training_a_shows_b_and_evaluates_b() {
-    MainWindow w(quiet_hooks());
+    MainWindow w(strict_hooks());
     QVERIFY(w.open_project(a_));
     verify_empty(w);  // A has not trained yet
     if (QTest::currentTestFailed()) return;
@@ -131,7 +121,7 @@ class TestProjectSwitch : public QObject {
     QDir().mkpath(tmp_.filePath("c"));
     const QString c = save_blobs_project(tmp_.filePath("c"), "c.nwproj", "project-c", 500, 1);
     train_run(c, "20260106-100000", 1);
-    MainWindow w(quiet_hooks());
+    MainWindow w(strict_hooks());
     QVERIFY(w.open_project(long_run));
     QSignalSpy batches(w.training(), &TrainingController::batchesArrived);
     QSignalSpy finished(w.training(), &TrainingController::runFinished);

@@ -24,8 +24,10 @@
 #include "tensor/generator.h"
 #include "training/training_controller.h"
 #include "training_fixtures.h"
+#include "window_fixtures.h"
 
 using namespace nw::gui;
+using nw::gui::testing::messages_text;
 
 namespace {
 
@@ -68,13 +70,6 @@ bool identical(const nw::Tensor& a, const nw::Tensor& b) {
   if (a.dtype() != b.dtype() || a.sizes() != b.sizes()) return false;
   const nw::Tensor ca = a.cpu().contiguous(), cb = b.cpu().contiguous();
   return std::memcmp(ca.raw_data(), cb.raw_data(), size_t(ca.numel()) * ca.element_size()) == 0;
-}
-
-QString messages_text(MessagesPanel* panel) {
-  QString all;
-  for (int i = 0; i < panel->topLevelItemCount(); ++i)
-    for (int c = 0; c < panel->columnCount(); ++c) all += panel->topLevelItem(i)->text(c) + "\n";
-  return all;
 }
 
 }  // namespace

@@ -14,22 +14,11 @@
 #include "editor/graph_editor.h"
 #include "run_fixtures.h"
 #include "training/training_controller.h"
+#include "window_fixtures.h"
 
 using namespace nw;
 using namespace nw::gui;
 using namespace nw::gui::testing;
-
-namespace {
-
-WindowHooks quiet_hooks() {
-  WindowHooks h;
-  h.restore_layout = false;
-  h.offer_recovery = false;
-  h.questions.unsaved_changes = [](QWidget*, const QString&) { return UnsavedAnswer::Discard; };
-  return h;
-}
-
-}  // namespace
 
 class TestWindowActions : public QObject {
   Q_OBJECT
