@@ -115,6 +115,7 @@ bool parse(int argc, char** argv, Args& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nw::start_with_passive_openmp(argv);
   Args a;
   if (!parse(argc, argv, a)) {
     std::fprintf(stderr,

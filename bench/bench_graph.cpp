@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/threads.h"
 #include "graph/analysis.h"
 
 namespace {
@@ -100,6 +101,7 @@ bool report(const char* what, const Stats& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nw::start_with_passive_openmp(argv);
   int runs = 500;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--runs") && i + 1 < argc)

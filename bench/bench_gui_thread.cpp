@@ -200,6 +200,7 @@ bool run_cli(const QString& project, double seconds, int threads, const QString&
 }  // namespace
 
 int main(int argc, char** argv) {
+  nw::start_with_passive_openmp(argv);
   double seconds = 20.0;
   int threads = 0, rounds = 1;
   QString project = QStringLiteral(NW_PROJECTS_DIR "/fashion-mnist-mlp.nwproj");

@@ -44,6 +44,7 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nw::start_with_passive_openmp(argv);
   if (argc < 2 || (std::strcmp(argv[1], "lstm") != 0 && std::strcmp(argv[1], "gru") != 0)) {
     std::fprintf(stderr, "usage: bench_rnn {lstm|gru} [--threads N] [--iters N] [--time-major]\n");
     return 2;

@@ -101,6 +101,7 @@ BENCHMARK(BM_nw_tiny_add_autograd)->Unit(benchmark::kNanosecond)->UseRealTime();
 }  // namespace
 
 int main(int argc, char** argv) {
+  nw::start_with_passive_openmp(argv);
   // One thread for Netwright's kernels and OpenBLAS (nw::set_num_threads sets both), to match
   // PyTorch at torch.set_num_threads(1) with OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1.
   nw::set_num_threads(1);

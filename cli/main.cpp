@@ -5,10 +5,12 @@
 
 #include <iostream>
 
+#include "backend/threads.h"
 #include "commands.h"
 #include "session.h"
 
 int main(int argc, char** argv) {
+  nw::start_with_passive_openmp(argv);
   using namespace nw::cli;
   CLI::App app{"netwright-cli: train and run Netwright projects without a display"};
   app.require_subcommand(1);

@@ -9,8 +9,10 @@
 #include "app/screenshot.h"
 #include "app/startup_clock.h"
 #include "app/theme.h"
+#include "backend/threads.h"
 
 int main(int argc, char** argv) {
+  nw::start_with_passive_openmp(argv);
   nw::gui::mark_main_entered();
   QApplication app(argc, argv);
   QApplication::setOrganizationName("Netwright");
