@@ -26,9 +26,9 @@ namespace nw::io {
 constexpr int kCheckpointFormat = 1;
 
 struct Checkpoint {
-  nn::StateDict model;                          // float32 params/buffers, int64 counters
+  nn::StateDict model;  // float32 params/buffers, int64 counters
   std::optional<optim::OptimizerState> optimizer;
-  std::string optimizer_type;                   // "Adam"; attribute on /optimizer_state_dict
+  std::string optimizer_type;  // "Adam"; attribute on /optimizer_state_dict
   std::optional<optim::ValueMap> scheduler;
   std::string scheduler_type;
   // Random state. `rng_exact` holds the counters that must come back bit for bit: the
@@ -40,11 +40,11 @@ struct Checkpoint {
   std::map<std::string, uint64_t> rng_exact;
   optim::ValueMap rng;
   std::map<std::string, std::vector<double>> history;  // "train_loss" -> per epoch
-  int64_t epoch = 0;   // epochs completed
-  int64_t batch = 0;   // batches of the next epoch already done (a mid-epoch stop)
+  int64_t epoch = 0;                                   // epochs completed
+  int64_t batch = 0;  // batches of the next epoch already done (a mid-epoch stop)
   double loss = 0.0;
-  std::string created;  // ISO 8601; filled on write when empty
-  std::string project;  // the full project JSON
+  std::string created;      // ISO 8601; filled on write when empty
+  std::string project;      // the full project JSON
   optim::ValueMap trainer;  // trainer bookkeeping (best metric, early-stopping count, ...)
 };
 

@@ -59,13 +59,19 @@ class Reader {
     return f;
   }
 
-  Checkpoint read(hid_t root) {
+  // The attributes on /, after the format check: what both readers start from.
+  Checkpoint header(hid_t root) {
     Checkpoint c;
     check_format(root);
     c.epoch = integer(root, "epoch", "/").value_or(0);
     c.batch = integer(root, "batch", "/").value_or(0);
     c.loss = number(root, "loss", "/").value_or(0.0);
     c.created = word(root, "created", "/").value_or("");
+    return c;
+  }
+
+  Checkpoint read(hid_t root) {
+    Checkpoint c = header(root);
     c.project = word(root, "project", "/").value_or("");
     model(root, c);
     optimizer(root, c);
@@ -83,12 +89,7 @@ class Reader {
 
   // The header, trainer state and history only: no tensor besides the history is read.
   Checkpoint read_summary(hid_t root) {
-    Checkpoint c;
-    check_format(root);
-    c.epoch = integer(root, "epoch", "/").value_or(0);
-    c.batch = integer(root, "batch", "/").value_or(0);
-    c.loss = number(root, "loss", "/").value_or(0.0);
-    c.created = word(root, "created", "/").value_or("");
+    Checkpoint c = header(root);
     if (h5::Id g = h5::open_group(root, "trainer_state"); g.ok())
       c.trainer = values(g.get(), "/trainer_state", {});
     history(root, c);

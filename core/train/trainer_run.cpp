@@ -254,8 +254,8 @@ void Trainer::save_best(const EpochStats& es) {
   io::write_checkpoint(s.files->best(), snapshot());
   s.best_checkpoint = s.files->best();
   message(MessageLevel::Info, "best " + s.best_monitor + " so far (" +
-                                  fixed(*metric_of(es, s.best_monitor), 4) +
-                                  "): saved " + s.best_checkpoint.string());
+                                  fixed(*metric_of(es, s.best_monitor), 4) + "): saved " +
+                                  s.best_checkpoint.string());
 }
 
 bool Trainer::early_stop_due(const EpochStats& es) {
