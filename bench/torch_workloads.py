@@ -2,8 +2,9 @@
 """The PyTorch side of the training benchmarks: the tutorial's workloads on Fashion-MNIST.
 
 One run = one child process (so peak RSS is the workload's own) printing one JSON line:
-  {"side": "pytorch", "workload", "device", "device_detail", "batch_size", "threads", "seconds",
-   "samples", "samples_per_s", "test_acc", "peak_rss_mb", "peak_device_mb" (cuda only)}
+  {"side": "pytorch", "workload", "device", "device_detail", "torch_version", "compiled",
+   "batch_size", "threads", "seconds", "samples", "samples_per_s", "test_acc", "peak_rss_mb",
+   "peak_device_mb" (cuda only)}
 Workloads match bench/bench_train.cpp step for step:
   mlp     Flatten-Linear(784,512)-ReLU-Linear(512,10), cross entropy, Adam 1e-3, batch 64, 1 epoch
   cnn     conv(1,32,3)-ReLU-maxpool2-Dropout2d(.25)-conv(32,64,3)-ReLU-maxpool2-Dropout2d(.25)
@@ -19,6 +20,13 @@ script also calls torch.set_num_threads.
 --batch-size overrides the batch size above. --device cuda moves the training set and the model
 to the GPU before the clock starts and cuts batches there; without CUDA it prints "CUDA
 unavailable: <reason>" and exits 3, as bench_train does.
+--compile wraps the model in torch.compile (inductor, default mode, static shapes) and compiles
+it before the clock starts, on the batch shapes the timed loop will see (the full batch and the
+last partial one), with forward and backward but no optimizer step, and with the dropout RNG
+state restored afterwards: the timed epoch then runs the same steps from the same state as
+eager. Where it cannot compile (PyTorch before 2.0, no C++ compiler, no Python headers) it
+prints "compile unavailable: <reason>" and exits 4. Evaluation runs the eager module (the same
+parameters), which is not timed.
 """
 import argparse
 import gzip
@@ -31,6 +39,7 @@ import time
 import numpy as np
 
 DATA = "/usr/share/datasets/fashion-mnist"
+CUDA_UNAVAILABLE, COMPILE_UNAVAILABLE = 3, 4  # exit statuses compare_training.py reads
 MEAN, STD = 0.2860, 0.3530
 
 
@@ -93,7 +102,7 @@ def device_of(torch, name):
                "torch.cuda.is_available() is False (no GPU visible, or the driver is too old "
                f"for CUDA {torch.version.cuda})")
         sys.stderr.write(f"CUDA unavailable: {why}\n")
-        sys.exit(3)
+        sys.exit(CUDA_UNAVAILABLE)
     return torch.device("cuda:0")
 
 
@@ -109,12 +118,37 @@ def describe(torch, dev):
                              f"cuDNN TF32 {tf32(torch.backends.cudnn.allow_tf32)}"}
 
 
+def compile_for(torch, model, dev, batches, step):
+    """torch.compile(model), compiled before it is timed: step(net, n) runs one untimed step at
+    batch n for each n in batches. The parameters' gradients and the RNG states are restored, so
+    the timed run starts where eager would. Exits COMPILE_UNAVAILABLE saying why it cannot."""
+    def unavailable(why):
+        sys.stderr.write(f"compile unavailable: {why}\n")
+        sys.exit(COMPILE_UNAVAILABLE)
+
+    if not hasattr(torch, "compile"):
+        unavailable(f"PyTorch {torch.__version__} has no torch.compile (it came in 2.0)")
+    # Static shapes: one graph per batch size, as a user who compiles for a fixed batch gets.
+    net = torch.compile(model, dynamic=False)
+    with torch.random.fork_rng(devices=[dev] if dev.type == "cuda" else []):
+        try:
+            for n in batches:
+                step(net, n)
+            sync(torch, dev)
+        except Exception as e:  # inductor reports a missing compiler or header this way
+            text = str(e).strip() or type(e).__name__
+            unavailable(f"{type(e).__name__}: {text.splitlines()[0][:300]}\n{text}")
+    for p in model.parameters():
+        p.grad = None
+    return net
+
+
 def sync(torch, dev):
     if dev.type == "cuda":
         torch.cuda.synchronize(dev)
 
 
-def run(workload, threads, device, batch_size):
+def run(workload, threads, device, batch_size, compile_model):
     import torch
     torch.set_num_threads(threads)
     dev = device_of(torch, device)
@@ -131,17 +165,27 @@ def run(workload, threads, device, batch_size):
     if workload != "infer":  # once, before timing (infer times the test set only)
         x, y = x.to(dev), y.to(dev)
     model = build["cnn" if workload == "infer" else workload]().to(dev)
-    result = {"side": "pytorch", "workload": workload, **describe(torch, dev), "batch_size": bs,
+    result = {"side": "pytorch", "workload": workload, **describe(torch, dev),
+              "torch_version": torch.__version__, "compiled": compile_model, "batch_size": bs,
               "threads": threads}
+    # The batch sizes the timed loop runs: full batches and, if the set does not divide, the rest.
+    n = 10000 if workload == "infer" else x.shape[0]
+    batches = [min(bs, n)] + ([n % bs] if n > bs and n % bs else [])
+    net = model
     if workload == "infer":
         xt, yt = (t.to(dev) for t in fashion(torch, "test"))
         model.eval()
+        if compile_model:
+            def warm(net, n):
+                with torch.no_grad():
+                    net(xt[:n])
+            net = compile_for(torch, model, dev, batches, warm)
         sync(torch, dev)
         t = time.perf_counter()
         correct = 0
         with torch.no_grad():
             for i in range(0, xt.shape[0], bs):
-                correct += (model(xt[i:i + bs]).argmax(1) == yt[i:i + bs]).sum().item()
+                correct += (net(xt[i:i + bs]).argmax(1) == yt[i:i + bs]).sum().item()
         sync(torch, dev)
         seconds, samples = time.perf_counter() - t, xt.shape[0]
         result["test_acc"] = correct / xt.shape[0]
@@ -149,6 +193,9 @@ def run(workload, threads, device, batch_size):
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
         gen = torch.Generator(device=dev).manual_seed(1234)
         model.train()
+        if compile_model:
+            net = compile_for(torch, model, dev, batches,
+                              lambda net, n: loss_fn(net(x[:n]), y[:n]).backward())
         sync(torch, dev)
         t = time.perf_counter()
         for _ in range(epochs):
@@ -156,7 +203,7 @@ def run(workload, threads, device, batch_size):
             for i in range(0, x.shape[0], bs):
                 sel = perm[i:i + bs]
                 opt.zero_grad()
-                loss = loss_fn(model(x.index_select(0, sel)), y.index_select(0, sel))
+                loss = loss_fn(net(x.index_select(0, sel)), y.index_select(0, sel))
                 loss.backward()
                 opt.step()
                 loss.item()
@@ -184,5 +231,7 @@ if __name__ == "__main__":
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     p.add_argument("--batch-size", type=int, default=0, help="default: the workload's own")
+    p.add_argument("--compile", action="store_true",
+                   help="time torch.compile(model) (inductor), compiled before the clock starts")
     a = p.parse_args()
-    run(a.workload, a.threads, a.device, a.batch_size)
+    run(a.workload, a.threads, a.device, a.batch_size, a.compile)
