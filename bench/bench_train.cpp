@@ -4,6 +4,7 @@
 //   bench_train {mlp|cnn|lstm|binary|infer} [--threads N] [--device cpu|cuda] [--batch-size N]
 // On CUDA the data set and the model move to the GPU before the clock starts, and batches are
 // cut there; without a usable GPU it prints "CUDA unavailable: <reason>" and exits 3.
+// forward_macs_per_sample lets compare_training.py turn samples/s into GFLOP/s (its roofline).
 #include <sys/resource.h>
 
 #include <chrono>
@@ -90,6 +91,24 @@ nn::ModulePtr build(const std::string& w) {
   return std::make_shared<nn::Sequential>(std::initializer_list<nn::ModulePtr>{
       std::make_shared<Linear>(20, 64), std::make_shared<ReLU>(), std::make_shared<Linear>(64, 32),
       std::make_shared<ReLU>(), std::make_shared<Linear>(32, 1), std::make_shared<nn::Sigmoid>()});
+}
+
+// Forward multiply-accumulates per sample, from the weights' shapes: each weight is applied once
+// per output position, so its MACs are positions x numel (a Linear's in*out once; a conv kernel's
+// out_c*in_c*kh*kw at each of the out_h*out_w pixels; an LSTM layer's 4H*(in+H) at each of the 28
+// time steps). Biases, activations, pooling and the loss are left out, as rooflines do.
+int64_t forward_macs_per_sample(const nn::Module& model) {
+  // The CNN on 28x28: conv1 (3x3, no padding) gives 26x26, max-pool 13x13, conv2 11x11.
+  auto positions = [](const std::string& name) -> int64_t {
+    if (name == "conv1.weight") return 26 * 26;
+    if (name == "conv2.weight") return 11 * 11;
+    if (name.rfind("lstm.weight_", 0) == 0) return 28;  // one image row per step
+    return 1;
+  };
+  int64_t macs = 0;
+  for (const auto& [name, p] : model.named_parameters())
+    if (p.dim() >= 2) macs += positions(name) * p.numel();  // weights; biases are 1-D
+  return macs;
 }
 
 // In place: a normalised copy of the 188 MB training set would double the peak memory.
@@ -210,6 +229,7 @@ int main(int argc, char** argv) {
                                 {"device", bench::device_label(dev)},
                                 {"device_detail", bench::device_detail(dev)},
                                 {"batch_size", bs},
+                                {"forward_macs_per_sample", forward_macs_per_sample(*model)},
                                 {"threads", threads},
                                 {"seconds", seconds},
                                 {"samples", samples},
