@@ -209,7 +209,7 @@ def main():
                                       "--bench-bin")
     p.add_argument("--torch-python", help="a second interpreter with its own PyTorch (a 2.x "
                                           "venv), run as a second PyTorch column")
-    p.add_argument("--compile", action="store_true",
+    p.add_argument("--compile", action=argparse.BooleanOptionalAction, default=False,
                    help="a third PyTorch column: --torch-python's PyTorch under torch.compile")
     p.add_argument("--workloads", nargs="+", choices=list(CPU_GOALS),
                    help="default: mlp cnn lstm binary infer on cpu, mlp cnn lstm on cuda")
