@@ -153,10 +153,10 @@ def verdict(device, w, eager_ratio, compile_ratio):
     if goal is None:
         return "-", "(no goal)", False
     miss = eager_ratio < goal
-    text = f"{goal:g}x"
+    text = f"{goal:.1f}x"
     if device == "cpu" and compile_ratio is not None:
         miss |= compile_ratio < COMPILE_GOAL
-        text += f", {COMPILE_GOAL:g}x compiled"
+        text += f", {COMPILE_GOAL:.1f}x compiled"
     return text, "NOT MET" if miss else "met", miss
 
 
