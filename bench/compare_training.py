@@ -81,8 +81,9 @@ def torch_version(python):
 
 
 def machine_line(versions):
-    model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
-                  if l.startswith("model name")), "unknown CPU")
+    with open("/proc/cpuinfo") as f:
+        model = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")),
+                     "unknown CPU")
     torches = ", ".join(f"PyTorch {v} ({py})" for py, v in versions.items())
     return (f"Machine: {model}, {os.cpu_count()} logical CPUs; "
             f"{datetime.date.today().isoformat()}; {torches}")
