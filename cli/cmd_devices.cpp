@@ -14,7 +14,11 @@ namespace {
 
 int run_devices(const std::string& require) {
   std::cout << "cpu: " << get_num_threads() << " thread" << (get_num_threads() == 1 ? "" : "s")
-            << "\n";
+            << " (" << physical_cores() << " physical core" << (physical_cores() == 1 ? "" : "s")
+            << "; BLAS "
+            << (blas_shares_openmp_pool() ? "shares the OpenMP pool"
+                                          : "keeps its own threads: install libopenblas0-openmp")
+            << ")\n";
   const CudaStatus& st = cuda_status();
   if (st.available) {
     std::cout << "cuda: " << st.device_count << " device" << (st.device_count == 1 ? "" : "s")

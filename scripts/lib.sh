@@ -19,7 +19,7 @@ NW_CUDA_HOME=/usr/local/cuda
 NW_PACKAGES=(
   build-essential g++ cmake ninja-build pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libqcustomplot-dev
-  libhdf5-dev libopenblas-dev libdnnl-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libstb-dev
+  libhdf5-dev libopenblas-dev libopenblas0-openmp libdnnl-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libstb-dev
   libgtest-dev libbenchmark-dev
   xvfb xauth
   dataset-fashion-mnist  # the bundled real dataset (training examples, benchmarks)

@@ -4,7 +4,8 @@
 //
 // How they are fast: the input projections of all T steps are one GEMM, x (T*N, I) @ w_ih^T;
 // each step adds one GEMM h (N, H) @ w_hh^T and runs one fused, vectorised loop over the gates
-// (rnn_math.h). Backward walks the steps in reverse with one GEMM per step for dh; the weight
+// (rnn_math.h), on each thread's own slice of the batch (batch_slices below). Backward walks the
+// steps in reverse with one GEMM per step for dh, sliced the same way; the weight
 // gradients and dx are then single GEMMs over all steps, reading the gate gradients it stored.
 // Nothing is allocated per step, and batch-first sequences are read in place through leading
 // dimensions instead of being transposed.
@@ -65,6 +66,17 @@ inline void prefetch_rows(const T* p, int64_t rows, int64_t len, int64_t ld) {
   constexpr int64_t kLine = 64 / int64_t(sizeof(T));
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t i = 0; i < len; i += kLine) __builtin_prefetch(p + r * ld + i);
+}
+
+// Sequences never meet inside a recurrence, so each thread runs every step of its own slice of
+// the batch, its GEMMs single-threaded: one parallel region per layer and pass, where splitting
+// each step's small GEMM costs two synchronisations per step. A slice keeps at least
+// kRowsPerSlice sequences, below which packing w_hh for the GEMM outweighs its arithmetic.
+inline constexpr int64_t kRowsPerSlice = 8;
+int batch_slices(int64_t batch);
+// The first sequence of slice s (slice_begin(batch, slices, slices) == batch).
+inline int64_t slice_begin(int64_t batch, int slices, int s) {
+  return batch * s / slices;
 }
 
 // Allocates a gradient for `like` when `want`, else returns an undefined tensor.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "backend/threads.h"
 #include "cpu/cpu_rnn.h"
 #include "tensor/creation.h"
 
@@ -105,6 +106,10 @@ void check_kernel_dtype(const Tensor& x, const char* kernel) {
   if (x.dtype() != kFloat32 && x.dtype() != kFloat64)
     throw DTypeError(std::string(kernel) + ": the CPU kernel takes float32 or float64, got " +
                      dtype_name(x.dtype()) + "; convert the input and the weights with to()");
+}
+
+int batch_slices(int64_t batch) {
+  return int(std::clamp<int64_t>(batch / kRowsPerSlice, 1, get_num_threads()));
 }
 
 Tensor grad_buffer(bool want, const Tensor& like) {

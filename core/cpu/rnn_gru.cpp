@@ -8,6 +8,7 @@
 
 #include "cpu/cpu_rnn.h"
 #include "cpu/rnn_math.h"
+#include "cpu/threads.h"
 #include "tensor/creation.h"
 
 namespace nw::cpu {
@@ -152,12 +153,21 @@ Tensor forward(const RnnLayerDesc& d, const RnnForwardArgs& a) {
 
   gemm<T>(false, true, rows, G, I, T(1), a.x.data_ptr<T>(), I, a.w.w_ih.data_ptr<T>(), I, T(0), gx,
           G);
-  for (int64_t t = 0; t < T_; ++t) {
-    const auto [h_prev, h_ld] = previous_hidden<T>(r, t, H, y, a.hx, zero_row.data());
-    if (h_ld != 0) gemm<T>(false, true, N, G, H, T(1), h_prev, h_ld, w_hh, H, T(0), gh, G);
-    gru_step(GruStep<T>{N, H, gx + t * r.step * G, r.batch * G, gh, b_ih.data(), b_hh.data(),
-                        h_prev, h_ld, reserve.data_ptr<T>() + t * N * 4 * H, y + t * r.step * H,
-                        r.batch * H});
+  const int slices = rnn::batch_slices(N);
+  const SerialBlasScope serial_blas(slices > 1);
+#pragma omp parallel for num_threads(slices) schedule(static, 1) if (slices > 1)
+  for (int s = 0; s < slices; ++s) {
+    const int64_t n0 = rnn::slice_begin(N, slices, s), n = rnn::slice_begin(N, slices, s + 1) - n0;
+    const int64_t row0 = n0 * r.batch;  // sequence n0's row at step 0
+    T* gh_s = gh + n0 * G;
+    for (int64_t t = 0; t < T_; ++t) {
+      auto [h_prev, h_ld] = previous_hidden<T>(r, t, H, y, a.hx, zero_row.data());
+      h_prev += n0 * h_ld;
+      if (h_ld != 0) gemm<T>(false, true, n, G, H, T(1), h_prev, h_ld, w_hh, H, T(0), gh_s, G);
+      gru_step(GruStep<T>{n, H, gx + (t * r.step + row0) * G, r.batch * G, gh_s, b_ih.data(),
+                          b_hh.data(), h_prev, h_ld, reserve.data_ptr<T>() + (t * N + n0) * 4 * H,
+                          y + (t * r.step + row0) * H, r.batch * H});
+    }
   }
   rnn::copy_last_step<T>(d, a.y, a.hy);
   return reserve;
@@ -183,17 +193,36 @@ RnnGrads backward(const RnnLayerDesc& d, const RnnBackwardArgs& a) {
   if (a.dhy.defined()) std::copy_n(a.dhy.data_ptr<T>(), N * H, dh.begin());
   const T* w_hh = a.w.w_hh.data_ptr<T>();
 
-  for (int64_t t = T_ - 1; t >= 0; --t) {
-    const auto [h_prev, h_ld] = previous_hidden<T>(r, t, H, y, a.hx, zero_row.data());
-    const int64_t off = t * r.step * G;
-    gru_step_back(GruStepBack<T>{N, H, saved + t * N * 4 * H, h_prev, h_ld, dy + t * dy_step, dy_ld,
-                                 dh.data(), dgx + off, dgh + off, r.batch * G, db_ih.data(),
-                                 db_hh.data()});
-    if (t > 0) rnn::prefetch_rows(saved + (t - 1) * N * 4 * H, 1, N * 4 * H, 0);
-    if (t > 1) rnn::prefetch_rows(y + (t - 2) * r.step * H, N, H, r.batch * H);
-    if (t > 0 || (a.need_dhx && a.hx.defined()))
-      gemm<T>(false, false, N, H, G, T(1), dgh + off, r.batch * G, w_hh, H, T(1), dh.data(), H);
+  const bool last_dh = a.need_dhx && a.hx.defined();
+  const int slices = rnn::batch_slices(N);
+  const SerialBlasScope serial_blas(slices > 1);
+  // Each slice sums its own bias gradients (ih, then hh); adding the slices afterwards keeps the
+  // result independent of scheduling (for a fixed thread count).
+  std::vector<T> db_parts(size_t(slices * 2 * G), T(0));
+#pragma omp parallel for num_threads(slices) schedule(static, 1) if (slices > 1)
+  for (int s = 0; s < slices; ++s) {
+    const int64_t n0 = rnn::slice_begin(N, slices, s), n = rnn::slice_begin(N, slices, s + 1) - n0;
+    const int64_t row0 = n0 * r.batch;
+    T* dh_s = dh.data() + n0 * H;
+    T* db_s = db_parts.data() + s * 2 * G;
+    for (int64_t t = T_ - 1; t >= 0; --t) {
+      auto [h_prev, h_ld] = previous_hidden<T>(r, t, H, y, a.hx, zero_row.data());
+      h_prev += n0 * h_ld;
+      const int64_t off = (t * r.step + row0) * G;
+      gru_step_back(GruStepBack<T>{n, H, saved + (t * N + n0) * 4 * H, h_prev, h_ld,
+                                   dy + t * dy_step + n0 * dy_ld, dy_ld, dh_s, dgx + off, dgh + off,
+                                   r.batch * G, db_s, db_s + G});
+      if (t > 0) rnn::prefetch_rows(saved + ((t - 1) * N + n0) * 4 * H, 1, n * 4 * H, 0);
+      if (t > 1) rnn::prefetch_rows(y + ((t - 2) * r.step + row0) * H, n, H, r.batch * H);
+      if (t > 0 || last_dh)
+        gemm<T>(false, false, n, H, G, T(1), dgh + off, r.batch * G, w_hh, H, T(1), dh_s, H);
+    }
   }
+  for (int s = 0; s < slices; ++s)
+    for (int64_t j = 0; j < G; ++j) {
+      db_ih[size_t(j)] += db_parts[size_t(s * 2 * G + j)];
+      db_hh[size_t(j)] += db_parts[size_t(s * 2 * G + G + j)];
+    }
 
   RnnGrads out;
   if (a.need_dhx && a.hx.defined()) {

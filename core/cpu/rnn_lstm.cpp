@@ -8,6 +8,7 @@
 
 #include "cpu/cpu_rnn.h"
 #include "cpu/rnn_math.h"
+#include "cpu/threads.h"
 #include "tensor/creation.h"
 
 namespace nw::cpu {
@@ -147,14 +148,23 @@ Tensor forward(const RnnLayerDesc& d, const RnnForwardArgs& a) {
 
   gemm<T>(false, true, rows, G, I, T(1), a.x.data_ptr<T>(), I, a.w.w_ih.data_ptr<T>(), I, T(0),
           gates, G);
-  for (int64_t t = 0; t < T_; ++t) {
-    T* g = gates + t * r.step * G;
-    const T* h_prev = t == 0 ? ptr_or<T>(a.hx, nullptr) : y + (t - 1) * r.step * H;
-    const int64_t h_ld = t == 0 ? H : r.batch * H;
-    if (h_prev) gemm<T>(false, true, N, G, H, T(1), h_prev, h_ld, w_hh, H, T(1), g, r.batch * G);
-    const T* c_prev = t == 0 ? ptr_or<T>(a.cx, zeros.data()) : cells + (t - 1) * N * H;
-    lstm_step(LstmStep<T>{N, H, g, r.batch * G, bias.data(), c_prev, cells + t * N * H,
-                          tanh_c + t * N * H, y + t * r.step * H, r.batch * H});
+  const T* hx = ptr_or<T>(a.hx, nullptr);
+  const T* cx = ptr_or<T>(a.cx, zeros.data());
+  const int slices = rnn::batch_slices(N);
+  const SerialBlasScope serial_blas(slices > 1);
+#pragma omp parallel for num_threads(slices) schedule(static, 1) if (slices > 1)
+  for (int s = 0; s < slices; ++s) {
+    const int64_t n0 = rnn::slice_begin(N, slices, s), n = rnn::slice_begin(N, slices, s + 1) - n0;
+    const int64_t row0 = n0 * r.batch;  // sequence n0's row at step 0
+    for (int64_t t = 0; t < T_; ++t) {
+      T* g = gates + (t * r.step + row0) * G;
+      const T* h_prev = t == 0 ? (hx ? hx + n0 * H : nullptr) : y + ((t - 1) * r.step + row0) * H;
+      const int64_t h_ld = t == 0 ? H : r.batch * H;
+      if (h_prev) gemm<T>(false, true, n, G, H, T(1), h_prev, h_ld, w_hh, H, T(1), g, r.batch * G);
+      const T* c_prev = (t == 0 ? cx : cells + (t - 1) * N * H) + n0 * H;
+      lstm_step(LstmStep<T>{n, H, g, r.batch * G, bias.data(), c_prev, cells + (t * N + n0) * H,
+                            tanh_c + (t * N + n0) * H, y + (t * r.step + row0) * H, r.batch * H});
+    }
   }
   rnn::copy_last_step<T>(d, a.y, a.hy);
   if (a.cy.defined())
@@ -183,20 +193,35 @@ RnnGrads backward(const RnnLayerDesc& d, const RnnBackwardArgs& a) {
   if (a.dcy.defined()) std::copy_n(a.dcy.data_ptr<T>(), N * H, dc.begin());
   const T* w_hh = a.w.w_hh.data_ptr<T>();
 
-  for (int64_t t = T_ - 1; t >= 0; --t) {
-    const T* c_prev = t == 0 ? ptr_or<T>(a.cx, zeros.data()) : cells + (t - 1) * N * H;
-    T* dg = dgates + t * r.step * G;
-    lstm_step_back(LstmStepBack<T>{N, H, gates + t * r.step * G, r.batch * G, c_prev,
-                                   tanh_c + t * N * H, dy + t * dy_step, dy_ld, dh.data(),
-                                   dc.data(), dg, dbias.data()});
-    if (t > 0) {
-      rnn::prefetch_rows(gates + (t - 1) * r.step * G, N, G, r.batch * G);
-      rnn::prefetch_rows(tanh_c + (t - 1) * N * H, 1, N * H, 0);
-      if (t > 1) rnn::prefetch_rows(cells + (t - 2) * N * H, 1, N * H, 0);
+  const T* cx = ptr_or<T>(a.cx, zeros.data());
+  const bool last_dh = a.need_dhx && a.hx.defined();
+  const int slices = rnn::batch_slices(N);
+  // Each slice sums its own bias gradients; adding the slices afterwards keeps the result
+  // independent of scheduling (for a fixed thread count).
+  std::vector<T> dbias_parts(size_t(slices * G), T(0));
+#pragma omp parallel for num_threads(slices) schedule(static, 1) if (slices > 1)
+  for (int s = 0; s < slices; ++s) {
+    const int64_t n0 = rnn::slice_begin(N, slices, s), n = rnn::slice_begin(N, slices, s + 1) - n0;
+    const int64_t row0 = n0 * r.batch;
+    T* dh_s = dh.data() + n0 * H;
+    T* dc_s = dc.data() + n0 * H;
+    for (int64_t t = T_ - 1; t >= 0; --t) {
+      const T* c_prev = (t == 0 ? cx : cells + (t - 1) * N * H) + n0 * H;
+      T* dg = dgates + (t * r.step + row0) * G;
+      lstm_step_back(LstmStepBack<T>{n, H, gates + (t * r.step + row0) * G, r.batch * G, c_prev,
+                                     tanh_c + (t * N + n0) * H, dy + t * dy_step + n0 * dy_ld,
+                                     dy_ld, dh_s, dc_s, dg, dbias_parts.data() + s * G});
+      if (t > 0) {
+        rnn::prefetch_rows(gates + ((t - 1) * r.step + row0) * G, n, G, r.batch * G);
+        rnn::prefetch_rows(tanh_c + ((t - 1) * N + n0) * H, 1, n * H, 0);
+        if (t > 1) rnn::prefetch_rows(cells + ((t - 2) * N + n0) * H, 1, n * H, 0);
+      }
+      if (t > 0 || last_dh)
+        gemm<T>(false, false, n, H, G, T(1), dg, r.batch * G, w_hh, H, T(0), dh_s, H);
     }
-    if (t > 0 || (a.need_dhx && a.hx.defined()))
-      gemm<T>(false, false, N, H, G, T(1), dg, r.batch * G, w_hh, H, T(0), dh.data(), H);
   }
+  for (int s = 0; s < slices; ++s)
+    for (int64_t j = 0; j < G; ++j) dbias[size_t(j)] += dbias_parts[size_t(s * G + j)];
 
   RnnGrads out;
   if (a.need_dhx && a.hx.defined()) {

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "backend/threads.h"
 #include "cpu/cpu_rnn.h"
 #include "kernels/generic_rnn_kernels.h"
 #include "support/rnn_cases.h"
@@ -18,11 +19,13 @@ using test::rnn::Case;
 using test::rnn::Inputs;
 
 // Every difference between the generic and the CPU kernels on one case, "" when there is none.
-std::string compare(const Case& c, const Backward& b) {
+std::string compare(const Case& c, const Backward& b, const test::Tolerance& tol) {
   const Inputs in = test::rnn::make_inputs(c, b);
   return test::rnn::compare(test::rnn::run(generic_rnn_kernels(), c.lstm, in, b),
-                            test::rnn::run(cpu::cpu_rnn_kernels(), c.lstm, in, b), "generic",
-                            test::parity_tolerance(c.dtype));
+                            test::rnn::run(cpu::cpu_rnn_kernels(), c.lstm, in, b), "generic", tol);
+}
+std::string compare(const Case& c, const Backward& b) {
+  return compare(c, b, test::parity_tolerance(c.dtype));
 }
 
 }  // namespace
@@ -72,6 +75,44 @@ class TestGenericRnnKernels : public QObject {
     const std::string errors = compare(c, Backward{});
     QVERIFY2(errors.empty(), errors.c_str());
   }
+
+  // With several threads the CPU kernels run each slice of the batch on its own thread
+  // (cpu_rnn.h: batch_slices); 25 sequences on 3 threads make slices of 8, 8 and 9, where every
+  // slice's offsets into x, y, the states, the reserve and the gradients must line up.
+  void sliced_batch_matches_data() {
+    QTest::addColumn<bool>("lstm");
+    QTest::addColumn<bool>("bias");
+    QTest::addColumn<bool>("states");
+    QTest::addColumn<bool>("batch_first");
+    QTest::addColumn<bool>("f64");
+    for (bool lstm : {true, false})
+      for (bool bias : {true, false})
+        for (bool states : {true, false})
+          for (bool bf : {false, true})
+            for (bool f64 : {false, true}) {
+              const std::string name = std::string(lstm ? "lstm" : "gru") +
+                                       (bias ? "" : " no_bias") + (states ? " states" : "") +
+                                       (bf ? " batch_first" : "") + (f64 ? " f64" : " f32");
+              QTest::newRow(name.c_str()) << lstm << bias << states << bf << f64;
+            }
+  }
+  void sliced_batch_matches() {
+    QFETCH(bool, lstm);
+    QFETCH(bool, bias);
+    QFETCH(bool, states);
+    QFETCH(bool, batch_first);
+    QFETCH(bool, f64);
+    QCOMPARE(cpu::rnn::batch_slices(25), 3);  // initTestCase asked for 3 threads
+    const Case c{lstm, bias, states, batch_first, 7, 25, f64 ? kFloat64 : kFloat32};
+    // The weight gradients sum 175 rows, with cancellation, in float32: rounding reaches 2e-6
+    // there (the float64 rows check the slicing itself to 1e-12).
+    const test::Tolerance tol =
+        f64 ? test::parity_tolerance(kFloat64) : test::Tolerance{1e-5, 1e-4};
+    const std::string errors = compare(c, Backward{}, tol);
+    QVERIFY2(errors.empty(), errors.c_str());
+  }
+  void initTestCase() { set_num_threads(3); }
+  void cleanupTestCase() { set_num_threads(0); }
 
   // Upstream gradients may be missing and gradients may go unrequested: the generic kernels must
   // leave the same gradients undefined and agree on the rest.
