@@ -126,7 +126,7 @@ void add_train_command(CLI::App& app, int& result) {
                 "write one JSON object per batch and per epoch to this file");
   c->add_option("--seed", a->seed, "random seed (overrides the project)");
   c->add_option("--threads", a->threads,
-                "CPU threads (default: OMP_NUM_THREADS or half the cores)");
+                "CPU threads (default: OMP_NUM_THREADS or one per physical core)");
   c->add_option("--workers", a->workers, "data-loading threads");
   c->add_option("--limit", a->limit,
                 "use only the first N samples of each split (for quick trials)")
