@@ -72,6 +72,7 @@ inline void prefetch_rows(const T* p, int64_t rows, int64_t len, int64_t ld) {
 // the batch, its GEMMs single-threaded: one parallel region per layer and pass, where splitting
 // each step's small GEMM costs two synchronisations per step. A slice keeps at least
 // kRowsPerSlice sequences, below which packing w_hh for the GEMM outweighs its arithmetic.
+// rnn_slices.h runs the slices.
 inline constexpr int64_t kRowsPerSlice = 8;
 int batch_slices(int64_t batch);
 // The first sequence of slice s (slice_begin(batch, slices, slices) == batch).

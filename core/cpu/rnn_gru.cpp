@@ -8,7 +8,7 @@
 
 #include "cpu/cpu_rnn.h"
 #include "cpu/rnn_math.h"
-#include "cpu/threads.h"
+#include "cpu/rnn_slices.h"
 #include "tensor/creation.h"
 
 namespace nw::cpu {
@@ -154,10 +154,7 @@ Tensor forward(const RnnLayerDesc& d, const RnnForwardArgs& a) {
   gemm<T>(false, true, rows, G, I, T(1), a.x.data_ptr<T>(), I, a.w.w_ih.data_ptr<T>(), I, T(0), gx,
           G);
   const int slices = rnn::batch_slices(N);
-  const SerialBlasScope serial_blas(slices > 1);
-#pragma omp parallel for num_threads(slices) schedule(static, 1) if (slices > 1)
-  for (int s = 0; s < slices; ++s) {
-    const int64_t n0 = rnn::slice_begin(N, slices, s), n = rnn::slice_begin(N, slices, s + 1) - n0;
+  rnn::for_each_slice(N, slices, [&](int, int64_t n0, int64_t n) {
     const int64_t row0 = n0 * r.batch;  // sequence n0's row at step 0
     T* gh_s = gh + n0 * G;
     for (int64_t t = 0; t < T_; ++t) {
@@ -168,7 +165,7 @@ Tensor forward(const RnnLayerDesc& d, const RnnForwardArgs& a) {
                           b_hh.data(), h_prev, h_ld, reserve.data_ptr<T>() + (t * N + n0) * 4 * H,
                           y + (t * r.step + row0) * H, r.batch * H});
     }
-  }
+  });
   rnn::copy_last_step<T>(d, a.y, a.hy);
   return reserve;
 }
@@ -195,13 +192,10 @@ RnnGrads backward(const RnnLayerDesc& d, const RnnBackwardArgs& a) {
 
   const bool last_dh = a.need_dhx && a.hx.defined();
   const int slices = rnn::batch_slices(N);
-  const SerialBlasScope serial_blas(slices > 1);
   // Each slice sums its own bias gradients (ih, then hh); adding the slices afterwards keeps the
   // result independent of scheduling (for a fixed thread count).
   std::vector<T> db_parts(size_t(slices * 2 * G), T(0));
-#pragma omp parallel for num_threads(slices) schedule(static, 1) if (slices > 1)
-  for (int s = 0; s < slices; ++s) {
-    const int64_t n0 = rnn::slice_begin(N, slices, s), n = rnn::slice_begin(N, slices, s + 1) - n0;
+  rnn::for_each_slice(N, slices, [&](int s, int64_t n0, int64_t n) {
     const int64_t row0 = n0 * r.batch;
     T* dh_s = dh.data() + n0 * H;
     T* db_s = db_parts.data() + s * 2 * G;
@@ -217,7 +211,7 @@ RnnGrads backward(const RnnLayerDesc& d, const RnnBackwardArgs& a) {
       if (t > 0 || last_dh)
         gemm<T>(false, false, n, H, G, T(1), dgh + off, r.batch * G, w_hh, H, T(1), dh_s, H);
     }
-  }
+  });
   for (int s = 0; s < slices; ++s)
     for (int64_t j = 0; j < G; ++j) {
       db_ih[size_t(j)] += db_parts[size_t(s * 2 * G + j)];

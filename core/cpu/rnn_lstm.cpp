@@ -8,7 +8,7 @@
 
 #include "cpu/cpu_rnn.h"
 #include "cpu/rnn_math.h"
-#include "cpu/threads.h"
+#include "cpu/rnn_slices.h"
 #include "tensor/creation.h"
 
 namespace nw::cpu {
@@ -151,10 +151,7 @@ Tensor forward(const RnnLayerDesc& d, const RnnForwardArgs& a) {
   const T* hx = ptr_or<T>(a.hx, nullptr);
   const T* cx = ptr_or<T>(a.cx, zeros.data());
   const int slices = rnn::batch_slices(N);
-  const SerialBlasScope serial_blas(slices > 1);
-#pragma omp parallel for num_threads(slices) schedule(static, 1) if (slices > 1)
-  for (int s = 0; s < slices; ++s) {
-    const int64_t n0 = rnn::slice_begin(N, slices, s), n = rnn::slice_begin(N, slices, s + 1) - n0;
+  rnn::for_each_slice(N, slices, [&](int, int64_t n0, int64_t n) {
     const int64_t row0 = n0 * r.batch;  // sequence n0's row at step 0
     for (int64_t t = 0; t < T_; ++t) {
       T* g = gates + (t * r.step + row0) * G;
@@ -165,7 +162,7 @@ Tensor forward(const RnnLayerDesc& d, const RnnForwardArgs& a) {
       lstm_step(LstmStep<T>{n, H, g, r.batch * G, bias.data(), c_prev, cells + (t * N + n0) * H,
                             tanh_c + (t * N + n0) * H, y + (t * r.step + row0) * H, r.batch * H});
     }
-  }
+  });
   rnn::copy_last_step<T>(d, a.y, a.hy);
   if (a.cy.defined())
     std::memcpy(a.cy.data_ptr<T>(), cells + (T_ - 1) * N * H, size_t(N * H) * sizeof(T));
@@ -199,9 +196,7 @@ RnnGrads backward(const RnnLayerDesc& d, const RnnBackwardArgs& a) {
   // Each slice sums its own bias gradients; adding the slices afterwards keeps the result
   // independent of scheduling (for a fixed thread count).
   std::vector<T> dbias_parts(size_t(slices * G), T(0));
-#pragma omp parallel for num_threads(slices) schedule(static, 1) if (slices > 1)
-  for (int s = 0; s < slices; ++s) {
-    const int64_t n0 = rnn::slice_begin(N, slices, s), n = rnn::slice_begin(N, slices, s + 1) - n0;
+  rnn::for_each_slice(N, slices, [&](int s, int64_t n0, int64_t n) {
     const int64_t row0 = n0 * r.batch;
     T* dh_s = dh.data() + n0 * H;
     T* dc_s = dc.data() + n0 * H;
@@ -219,7 +214,7 @@ RnnGrads backward(const RnnLayerDesc& d, const RnnBackwardArgs& a) {
       if (t > 0 || last_dh)
         gemm<T>(false, false, n, H, G, T(1), dg, r.batch * G, w_hh, H, T(0), dh_s, H);
     }
-  }
+  });
   for (int s = 0; s < slices; ++s)
     for (int64_t j = 0; j < G; ++j) dbias[size_t(j)] += dbias_parts[size_t(s * G + j)];
 
