@@ -13,9 +13,9 @@ namespace nw::cli {
 namespace {
 
 int run_devices(const std::string& require) {
-  std::cout << "cpu: " << get_num_threads() << " thread" << (get_num_threads() == 1 ? "" : "s")
-            << " (" << physical_cores() << " physical core" << (physical_cores() == 1 ? "" : "s")
-            << "; BLAS "
+  const int threads = get_num_threads(), cores = physical_cores();
+  std::cout << "cpu: " << threads << " thread" << (threads == 1 ? "" : "s") << " (" << cores
+            << " physical core" << (cores == 1 ? "" : "s") << "; BLAS "
             << (blas_shares_openmp_pool() ? "shares the OpenMP pool"
                                           : "keeps its own threads: install libopenblas0-openmp")
             << ")\n";

@@ -49,30 +49,9 @@ class TestCudaRnnKernels : public QObject {
     if (!st.available) QSKIP(qPrintable("no CUDA device: " + QString::fromStdString(st.reason)));
   }
 
-  void matches_cpu_kernels_data() {
-    QTest::addColumn<bool>("lstm");
-    QTest::addColumn<bool>("bias");
-    QTest::addColumn<bool>("states");
-    QTest::addColumn<bool>("batch_first");
-    QTest::addColumn<bool>("f64");
-    for (bool lstm : {true, false})
-      for (bool bias : {true, false})
-        for (bool states : {true, false})
-          for (bool bf : {false, true})
-            for (bool f64 : {false, true}) {
-              const std::string name = std::string(lstm ? "lstm" : "gru") +
-                                       (bias ? "" : " no_bias") + (states ? " states" : "") +
-                                       (bf ? " batch_first" : "") + (f64 ? " f64" : " f32");
-              QTest::newRow(name.c_str()) << lstm << bias << states << bf << f64;
-            }
-  }
+  void matches_cpu_kernels_data() { nw::test::rnn::add_layer_rows(); }
   void matches_cpu_kernels() {
-    QFETCH(bool, lstm);
-    QFETCH(bool, bias);
-    QFETCH(bool, states);
-    QFETCH(bool, batch_first);
-    QFETCH(bool, f64);
-    const Case c{lstm, bias, states, batch_first, 7, 3, f64 ? kFloat64 : kFloat32};
+    const Case c = nw::test::rnn::layer_row(7, 3);
     const std::string errors = nw::compare(c, Backward{});
     QVERIFY2(errors.empty(), errors.c_str());
   }

@@ -3,6 +3,8 @@
 // generic kernels against the CPU's; tests/gpu/tst_cuda_rnn_kernels.cpp: CUDA's against the
 // CPU's): one layer's inputs from a seed, one forward and backward through a kernel set, and
 // every difference between two runs.
+#include <QtTest>
+
 #include <string>
 
 #include "backend/rnn_kernels.h"
@@ -20,6 +22,36 @@ struct Case {
   int64_t T = 7, N = 3;
   DType dtype = kFloat64;
 };
+
+// The table both comparisons run over: cell x bias x initial states x layout x dtype, as the
+// columns lstm, bias, states, batch_first and f64.
+inline void add_layer_rows() {
+  QTest::addColumn<bool>("lstm");
+  QTest::addColumn<bool>("bias");
+  QTest::addColumn<bool>("states");
+  QTest::addColumn<bool>("batch_first");
+  QTest::addColumn<bool>("f64");
+  for (bool lstm : {true, false})
+    for (bool bias : {true, false})
+      for (bool states : {true, false})
+        for (bool bf : {false, true})
+          for (bool f64 : {false, true}) {
+            const std::string name = std::string(lstm ? "lstm" : "gru") + (bias ? "" : " no_bias") +
+                                     (states ? " states" : "") + (bf ? " batch_first" : "") +
+                                     (f64 ? " f64" : " f32");
+            QTest::newRow(name.c_str()) << lstm << bias << states << bf << f64;
+          }
+}
+
+// The current row of add_layer_rows' table as a Case of T steps and N sequences.
+inline Case layer_row(int64_t T, int64_t N) {
+  QFETCH(bool, lstm);
+  QFETCH(bool, bias);
+  QFETCH(bool, states);
+  QFETCH(bool, batch_first);
+  QFETCH(bool, f64);
+  return Case{lstm, bias, states, batch_first, T, N, f64 ? kFloat64 : kFloat32};
+}
 
 // Which upstream gradients are given and which gradients are asked for.
 struct Backward {

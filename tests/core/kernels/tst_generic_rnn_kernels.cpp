@@ -79,35 +79,14 @@ class TestGenericRnnKernels : public QObject {
   // With several threads the CPU kernels run each slice of the batch on its own thread
   // (cpu_rnn.h: batch_slices); 25 sequences on 3 threads make slices of 8, 8 and 9, where every
   // slice's offsets into x, y, the states, the reserve and the gradients must line up.
-  void sliced_batch_matches_data() {
-    QTest::addColumn<bool>("lstm");
-    QTest::addColumn<bool>("bias");
-    QTest::addColumn<bool>("states");
-    QTest::addColumn<bool>("batch_first");
-    QTest::addColumn<bool>("f64");
-    for (bool lstm : {true, false})
-      for (bool bias : {true, false})
-        for (bool states : {true, false})
-          for (bool bf : {false, true})
-            for (bool f64 : {false, true}) {
-              const std::string name = std::string(lstm ? "lstm" : "gru") +
-                                       (bias ? "" : " no_bias") + (states ? " states" : "") +
-                                       (bf ? " batch_first" : "") + (f64 ? " f64" : " f32");
-              QTest::newRow(name.c_str()) << lstm << bias << states << bf << f64;
-            }
-  }
+  void sliced_batch_matches_data() { test::rnn::add_layer_rows(); }
   void sliced_batch_matches() {
-    QFETCH(bool, lstm);
-    QFETCH(bool, bias);
-    QFETCH(bool, states);
-    QFETCH(bool, batch_first);
-    QFETCH(bool, f64);
     QCOMPARE(cpu::rnn::batch_slices(25), 3);  // initTestCase asked for 3 threads
-    const Case c{lstm, bias, states, batch_first, 7, 25, f64 ? kFloat64 : kFloat32};
+    const Case c = test::rnn::layer_row(7, 25);
     // The weight gradients sum 175 rows, with cancellation, in float32: rounding reaches 2e-6
     // there (the float64 rows check the slicing itself to 1e-12).
     const test::Tolerance tol =
-        f64 ? test::parity_tolerance(kFloat64) : test::Tolerance{1e-5, 1e-4};
+        c.dtype == kFloat64 ? test::parity_tolerance(kFloat64) : test::Tolerance{1e-5, 1e-4};
     const std::string errors = compare(c, Backward{}, tol);
     QVERIFY2(errors.empty(), errors.c_str());
   }
