@@ -82,6 +82,23 @@ using MacsRule =
 // when the parameters give no whole count (groups that do not divide the channels).
 using ParamCountRule = std::function<int64_t(const ParamMap& complete)>;
 
+// How a layer type leaves and enters Netwright: each rule takes one context object, declared
+// in its own header and implemented by core/interop, so that the registry needs no protobuf and
+// a rule's inputs can grow without touching every entry.
+class OnnxExporting;  // graph/onnx_export_rule.h: one node being written as ONNX nodes
+class OnnxImporting;  // graph/onnx_import_rule.h: one ONNX node being read as a layer
+class TorchWriting;   // graph/torch_code_rule.h: one node being written as PyTorch code
+// Writes the ONNX nodes and initializers of one node of this type.
+using OnnxExportRule = std::function<void(OnnxExporting& onnx)>;
+// Tried on each ONNX node whose op type is in `ops`; returns true when it claimed the node (and
+// the rest of its pattern) as one node of this type.
+struct OnnxImportRule {
+  std::vector<std::string> ops;
+  std::function<bool(OnnxImporting& onnx)> claim;
+};
+// Writes the nn.Module constructor and the forward expression of one node of this type.
+using TorchCodeRule = std::function<void(TorchWriting& code)>;
+
 struct LayerType {
   std::string name;         // PyTorch's class name: "Conv2d"; the project file's "type"
   std::string category;     // Input, Linear, Convolution, Pooling, Normalization, Recurrent,
@@ -95,6 +112,12 @@ struct LayerType {
   Runner run;
   MacsRule macs;
   ParamCountRule count;
+  // Interop (core/interop). A type either has an export rule or says in `onnx_unsupported` why
+  // ONNX cannot express it (export reports that, naming the node).
+  OnnxExportRule onnx_export;
+  std::string onnx_unsupported;
+  std::vector<OnnxImportRule> onnx_import;
+  TorchCodeRule torch_code;
 
   const ParamSpec* param(const std::string& name) const;  // nullptr when not declared
 };

@@ -9,7 +9,7 @@
 
 #include "document/commands.h"
 #include "document/project_document.h"
-#include "editor/auto_layout.h"
+#include "graph/layout.h"
 
 namespace nw::gui {
 
@@ -206,11 +206,11 @@ void ProjectDocument::move_nodes(const std::vector<std::pair<QString, QPointF>>&
 }
 
 void ProjectDocument::auto_layout() {
-  const auto positions = layout_graph(graph());
+  const auto positions = graph::layout_graph(graph());
   std::vector<std::pair<std::string, std::array<double, 2>>> moves;
   for (const auto& [id, p] : positions) {
     const graph::Node* n = graph().find(id);
-    if (n && (n->pos[0] != p.x() || n->pos[1] != p.y())) moves.push_back({id, {p.x(), p.y()}});
+    if (n && n->pos != p) moves.push_back({id, p});
   }
   if (moves.empty()) return;
   push_edit(

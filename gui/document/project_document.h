@@ -70,7 +70,7 @@ class ProjectDocument : public QObject {
   void set_label(const QString& id, const QString& label);
   // `drag_id` > 0 merges every move of one drag into a single undo step.
   void move_nodes(const std::vector<std::pair<QString, QPointF>>& moves, int drag_id = 0);
-  // Arranges the graph top to bottom (gui/editor/auto_layout.h), as one undo step.
+  // Arranges the graph top to bottom (core/graph/layout.h), as one undo step.
   void auto_layout();
 
   // The inferred shape of an output port, "N×64×13×13"; empty when unknown.

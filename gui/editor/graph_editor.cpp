@@ -6,7 +6,7 @@
 #include <QVBoxLayout>
 
 #include "document/project_document.h"
-#include "editor/auto_layout.h"
+#include "graph/layout.h"
 #include "editor/edge_item.h"
 #include "editor/editor_style.h"
 #include "editor/graph_scene.h"
@@ -172,7 +172,7 @@ void GraphEditor::set_show_shapes(bool show) {
 // ---- adding layers
 
 QPointF GraphEditor::free_spot(QPointF top_left) const {
-  const LayoutSpacing spacing;
+  const graph::LayoutSpacing spacing;
   for (int tries = 0; tries < 200; ++tries) {
     const QRectF box(top_left, QSizeF(style::kNodeWidth, style::kNodeHeight));
     bool taken = false;

@@ -1,11 +1,11 @@
-#include "editor/auto_layout.h"
+#include "graph/layout.h"
 
 #include <algorithm>
 #include <limits>
 #include <unordered_map>
 #include <vector>
 
-namespace nw::gui {
+namespace nw::graph {
 
 namespace {
 
@@ -49,10 +49,10 @@ std::vector<int> topo_order(const std::vector<std::vector<int>>& succ, std::vect
 
 }  // namespace
 
-std::map<std::string, QPointF> layout_graph(const graph::Graph& g, LayoutSpacing spacing) {
+std::map<std::string, std::array<double, 2>> layout_graph(const Graph& g, LayoutSpacing spacing) {
   const auto& nodes = g.nodes();
   const size_t n = nodes.size();
-  std::map<std::string, QPointF> out;
+  std::map<std::string, std::array<double, 2>> out;
   if (n == 0) return out;
   std::unordered_map<std::string, int> index;
   for (size_t i = 0; i < n; ++i) index[nodes[i].id] = static_cast<int>(i);
@@ -86,7 +86,7 @@ std::map<std::string, QPointF> layout_graph(const graph::Graph& g, LayoutSpacing
   // A source that is no Input (a constant branch, a stray node) sits just above its first use.
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const size_t v = static_cast<size_t>(*it);
-    const graph::LayerType* t = graph::Registry::instance().find(nodes[v].type);
+    const LayerType* t = Registry::instance().find(nodes[v].type);
     if (!in[v].empty() || succ[v].empty() || (t && t->category == "Input")) continue;
     int lowest = std::numeric_limits<int>::max();
     for (int w : succ[v]) lowest = std::min(lowest, row[static_cast<size_t>(w)]);
@@ -153,7 +153,7 @@ std::map<std::string, QPointF> layout_graph(const graph::Graph& g, LayoutSpacing
   for (size_t v = 0; v < n; ++v) left = std::min(left, w.cells[static_cast<size_t>(cell_of[v])].x);
   for (size_t v = 0; v < n; ++v)
     out[nodes[v].id] =
-        QPointF(w.cells[static_cast<size_t>(cell_of[v])].x - left, row[v] * spacing.row);
+        std::array<double, 2>{w.cells[static_cast<size_t>(cell_of[v])].x - left, row[v] * spacing.row};
   return out;
 }
 
