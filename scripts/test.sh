@@ -12,6 +12,23 @@ XDG_RUNTIME_DIR="$(mktemp -d -t netwright-xdg.XXXXXX)"
 export XDG_RUNTIME_DIR
 NW_CLEANUP+=("$XDG_RUNTIME_DIR")
 
+# Issue 16's ONNX check runs each export in onnxruntime from a virtual environment in the build
+# folder (tests/interop/onnx_export reads NETWRIGHT_INTEROP_PYTHON, which defaults to its python),
+# made once and again only when its packages no longer import.
+nw_interop_venv() {
+  local venv="$NW_BUILD_DIR/venv-interop" check="import onnxruntime, onnx, numpy, h5py"
+  if [[ -x "$venv/bin/python" ]] && "$venv/bin/python" -c "$check" 2>/dev/null; then
+    nw_log "interop venv ready: $venv"
+    return 0
+  fi
+  nw_log "creating the interop venv with onnxruntime, onnx, numpy, h5py: $venv"
+  rm -rf "$venv"
+  /usr/bin/python3 -m venv "$venv"
+  "$venv/bin/pip" install -q onnxruntime onnx numpy h5py
+  "$venv/bin/python" -c "$check"
+}
+nw_phase interop-venv nw_interop_venv
+
 nw_phase test ctest --test-dir "$NW_BUILD_DIR" --output-on-failure --no-tests=error -j "$NW_JOBS"
 
 # The malformed-input corpus (bad projects and checkpoints through netwright-cli) again under
