@@ -23,7 +23,7 @@ io::Project one_layer(const std::string& type, const nlohmann::json& params,
        {{"nodes",
          {{{"id", "input"}, {"type", "Input"}, {"params", {{"shape", shape}}}, {"pos", {0, 0}}},
           {{"id", "layer"}, {"type", type}, {"params", params}, {"pos", {0, 80}}}}},
-        {"edges", {{"input", "layer"}}}}},
+        {"edges", nlohmann::json::array({nlohmann::json::array({"input", "layer"})})}}},
       {"training",
        {{"loss", {{"type", "MSELoss"}}}, {"optimizer", {{"type", "SGD"}, {"lr", 0.1}}}}}};
   return io::project_from_json(j, ".");
