@@ -4,12 +4,45 @@
 
 namespace nw::graph::onnx_rules {
 
+namespace {
+
+// Without running statistics PyTorch normalizes with the batch's own mean and (biased) variance
+// even in evaluation, which BatchNormalization's inference form cannot do: the formula instead,
+// over every axis but the channels.
+void batch_norm_with_batch_stats(OnnxExporting& onnx) {
+  const auto rank = static_cast<int64_t>(onnx.input_shapes().at(0).size()) + 1;
+  std::vector<int64_t> axes = {0};
+  for (int64_t a = 2; a < rank; ++a) axes.push_back(a);
+  const OnnxAttributes reduce = {{"axes", axes}, {"keepdims", int64_t(1)}};
+  const std::string x = onnx.input(0);
+  const std::string mean = onnx.add_node("ReduceMean", {x}, reduce);
+  const std::string centered = onnx.add_node("Sub", {x, mean}, {}, "centered");
+  const std::string square = onnx.add_node("Mul", {centered, centered}, {}, "square");
+  const std::string var = onnx.add_node("ReduceMean", {square}, reduce, "variance");
+  const std::string eps = onnx.add_floats("eps", {static_cast<float>(onnx.get_float("eps"))});
+  const std::string std =
+      onnx.add_node("Sqrt", {onnx.add_node("Add", {var, eps}, {}, "plus_eps")}, {}, "std");
+  std::string y = onnx.add_node("Div", {centered, std}, {}, "normalized");
+  if (onnx.get_bool("affine")) {
+    // (C) as (C, 1, ...), to broadcast over the positions.
+    Shape per_channel(static_cast<size_t>(rank - 1), 1);
+    per_channel[0] = onnx.get_int("num_features");
+    y = onnx.add_node("Mul",
+                      {y, onnx.add_tensor("weight", onnx.weight("weight").reshape(per_channel))},
+                      {}, "scale");
+    y = onnx.add_node("Add", {y, onnx.add_tensor("bias", onnx.weight("bias").reshape(per_channel))},
+                      {}, "shift");
+  }
+  onnx.set_output(0, y);
+}
+
+}  // namespace
+
 void batch_norm(OnnxExporting& onnx) {
-  if (!onnx.get_bool("track_running_stats"))
-    throw OnnxExportError(
-        "without track_running_stats it normalizes with each batch's own statistics even in "
-        "evaluation, which ONNX's BatchNormalization does not do; set track_running_stats to true "
-        "and train again");
+  if (!onnx.get_bool("track_running_stats")) {
+    batch_norm_with_batch_stats(onnx);
+    return;
+  }
   const int64_t channels = onnx.get_int("num_features");
   const bool affine = onnx.get_bool("affine");
   const std::string scale =

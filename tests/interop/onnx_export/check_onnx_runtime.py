@@ -139,6 +139,31 @@ def check_case(cli, name, project_file, tmp, rng):
     return error <= tolerance, types
 
 
+def fails(cli, args, expected, where):
+    """Runs netwright-cli expecting exit code 1 and `expected` in its message."""
+    r = subprocess.run([cli] + args, capture_output=True, text=True)
+    if r.returncode != 1 or expected not in r.stderr:
+        raise SystemExit(f"FAIL {where}: expected exit 1 with '{expected}', got "
+                         f"{r.returncode}:\n{r.stdout}{r.stderr}")
+
+
+def check_cli_errors(cli, tmp):
+    """A node ONNX cannot express and a missing checkpoint: exit 1, a message, no file."""
+    path, ckpt, out = (os.path.join(tmp, "uneven" + e) for e in (".nwproj", ".h5", ".onnx"))
+    with open(path, "w") as f:
+        json.dump(onnx_cases.chain("uneven", [2, 4, 4], [
+            ("AdaptiveAvgPool2d", {"output_size": 3})]), f)
+    run(cli, "init", path, "--out", ckpt)
+    fails(cli, ["export", path, "--checkpoint", ckpt, "--output", out],
+          "node 'adaptiveavgpool2d_0' (AdaptiveAvgPool2d): output_size 3x3 does not divide",
+          "export of an uneven AdaptiveAvgPool2d")
+    fails(cli, ["export", path, "--output", out], "pass --checkpoint", "export without runs")
+    if os.path.exists(out):
+        raise SystemExit(f"FAIL: a failed export wrote {out}")
+    print("ok   failed exports exit 1 naming the node (or asking for --checkpoint), "
+          "writing nothing")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cli", required=True, help="path to netwright-cli")
@@ -161,6 +186,7 @@ def main():
         if without:
             raise SystemExit(f"FAIL: no bundled project and no case in onnx_cases.py uses "
                              f"{sorted(without)}; add a case for each")
+        check_cli_errors(args.cli, tmp)
         for layer_type, name, project in cases:
             path = os.path.join(tmp, name + ".nwproj")
             with open(path, "w") as f:

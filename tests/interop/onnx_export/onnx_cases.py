@@ -75,6 +75,11 @@ def cases():
         ("BatchNorm1d", "batchnorm1d-sequence", chain("bn1d", [3, 7], [
             ("BatchNorm1d", {"eps": 0.01})])),
         ("BatchNorm2d", "batchnorm2d", chain("bn2d", [3, 4, 4], [("BatchNorm2d", {})])),
+        ("BatchNorm2d", "batchnorm2d-batch-stats", chain("bn2d", [3, 4, 4], [
+            ("BatchNorm2d", {"track_running_stats": False}),
+            ("BatchNorm2d", {"track_running_stats": False, "affine": False})])),
+        ("BatchNorm1d", "batchnorm1d-batch-stats", chain("bn1d", [5], [
+            ("BatchNorm1d", {"track_running_stats": False, "eps": 0.1})])),
         ("LayerNorm", "layernorm", chain("layernorm", [5, 6], [
             ("LayerNorm", {"normalized_shape": [5, 6]}),
             ("LayerNorm", {"elementwise_affine": False, "eps": 0.001})])),

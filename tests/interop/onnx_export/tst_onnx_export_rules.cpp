@@ -79,10 +79,10 @@ class TestOnnxExportRules : public QObject {
         << R"({"kernel_size": 2, "ceil_mode": true, "divisor_override": 3})"
         << "[2, 5, 5]"
         << "divisor_override with ceil_mode";
-    QTest::newRow("batch norm without running stats") << "BatchNorm2d"
-                                                      << R"({"track_running_stats": false})"
-                                                      << "[2, 4, 4]"
-                                                      << "set track_running_stats to true";
+    QTest::newRow("adaptive pool, uneven width") << "AdaptiveAvgPool2d"
+                                                 << R"({"output_size": [2, 4]})"
+                                                 << "[2, 4, 6]"
+                                                 << "does not divide the input 4x6";
   }
   void inexpressible_params_name_the_node() {
     QFETCH(QString, type);
