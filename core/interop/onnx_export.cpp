@@ -7,6 +7,7 @@
 #include "interop/onnx_node_writer.h"
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
+#include "tensor/generator.h"
 
 namespace nw::interop {
 
@@ -78,10 +79,30 @@ void check(onnx::ModelProto& model) {
   }
 }
 
+// Building the network draws initial weights that the checkpoint then replaces: the default
+// generator is put back as it was, so that exporting does not change a later run's draws.
+class KeepGenerator {
+ public:
+  KeepGenerator() : seed_(default_generator().seed()), offset_(default_generator().offset()) {}
+  ~KeepGenerator() {
+    default_generator().manual_seed(seed_);
+    default_generator().set_offset(offset_);
+  }
+  KeepGenerator(const KeepGenerator&) = delete;
+  KeepGenerator& operator=(const KeepGenerator&) = delete;
+
+ private:
+  uint64_t seed_, offset_;
+};
+
 }  // namespace
 
 std::string onnx_model_bytes(const io::Project& project, const nn::StateDict& weights) {
-  auto net = graph::compile(project.graph);
+  std::shared_ptr<graph::GraphModule> net;
+  {
+    KeepGenerator keep;
+    net = graph::compile(project.graph);
+  }
   net->eval();
   OnnxGraphState state;
   state.weights = loaded_weights(*net, weights);

@@ -8,6 +8,7 @@
 #include "interop/onnx_export.h"
 #include "io/project.h"
 #include "nn/layers/shape.h"
+#include "tensor/generator.h"
 
 using namespace nw;
 
@@ -115,6 +116,16 @@ class TestOnnxExportRules : public QObject {
     QVERIFY2(message.contains("node 'layer' (TestNoOnnx) cannot be exported to ONNX: it draws "
                               "from a random stream in inference"),
              qPrintable(message));
+  }
+
+  void exporting_leaves_the_random_stream_alone() {
+    const io::Project p = one_layer("Linear", {{"out_features", 3}}, {5});
+    const nn::StateDict weights = initial_weights(p);
+    manual_seed(5);
+    default_generator().advance(3);
+    interop::onnx_model_bytes(p, weights);
+    QCOMPARE(default_generator().seed(), uint64_t(5));
+    QCOMPARE(default_generator().offset(), uint64_t(3));
   }
 
   void missing_weights_fail_and_write_nothing() {
