@@ -9,7 +9,8 @@ Three jobs, each a subcommand:
   fixtures OUTDIR CKPT.h5...  the committed PyTorch 2.x fixtures (run with PyTorch 2.x):
                             <stem>.pt and <stem>.h5 per checkpoint, and views-dtypes.pt/.h5
                             (non-contiguous views, shared storages, every dtype the reader
-                            converts, a 0-d num_batches_tracked, an empty tensor).
+                            converts, a 0-d num_batches_tracked, an empty tensor), also as
+                            views-dtypes-p5.pt (pickle protocol 5).
   evil OUTDIR MARKER        pickles whose loading with plain pickle would create MARKER:
                             os.system, builtins.eval, posix.system, a custom class, REDUCE of
                             a global outside the state_dict list; zip and legacy form.
@@ -25,21 +26,47 @@ import io
 import os
 import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 import zipfile
 
-import h5py
 import numpy as np
 
+# h5py comes from Debian's python3-h5py; a PyTorch 2.x venv without it hands the HDF5 work to it.
+DEBIAN_PYTHON = "/usr/bin/python3"
 
-def read_model_state(path):
-    """The model_state_dict of a Netwright checkpoint, in its key order, as torch tensors."""
-    import torch
-    with h5py.File(path, "r") as f:
+
+def have_h5py():
+    try:
+        import h5py  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+def h5_to_npz(ckpt, npz):
+    """The model_state_dict of a Netwright checkpoint, in its key order, as an .npz file."""
+    import h5py
+    with h5py.File(ckpt, "r") as f:
         group = f["model_state_dict"]
         keys = [k.decode() if isinstance(k, bytes) else k for k in group.attrs.get("keys", [])]
         keys += [k for k in group.keys() if k not in keys]
-        return collections.OrderedDict((k, torch.from_numpy(np.array(group[k]))) for k in keys)
+        np.savez(npz, **collections.OrderedDict((k, np.array(group[k])) for k in keys))
+
+
+def read_model_state(ckpt):
+    """The model_state_dict of a Netwright checkpoint, in its key order, as torch tensors."""
+    import torch
+    with tempfile.TemporaryDirectory() as tmp:
+        npz = os.path.join(tmp, "state.npz")
+        if have_h5py():
+            h5_to_npz(ckpt, npz)
+        else:
+            subprocess.run([DEBIAN_PYTHON, __file__, "h5-to-npz", ckpt, npz], check=True)
+        with np.load(npz) as data:
+            return collections.OrderedDict((k, torch.from_numpy(data[k].copy()))
+                                           for k in data.files)
 
 
 def from_h5(ckpt, outdir):
@@ -51,8 +78,11 @@ def from_h5(ckpt, outdir):
                _use_new_zipfile_serialization=False)
 
 
-def write_netwright_h5(path, named):
-    """A minimal Netwright checkpoint holding `named` (key -> numpy array) as model weights."""
+def npz_to_h5(npz, path):
+    """A minimal Netwright checkpoint holding the arrays of `npz` as model weights."""
+    import h5py
+    with np.load(npz) as data:
+        named = collections.OrderedDict((k, data[k]) for k in data.files)
     with h5py.File(path, "w") as f:
         f.attrs["netwright_format"] = np.int64(1)
         g = f.create_group("model_state_dict")
@@ -101,7 +131,16 @@ def fixtures(outdir, ckpts):
         shutil.copyfile(ckpt, os.path.join(outdir, stem + ".h5"))
     state, expected = views_and_dtypes()
     torch.save(state, os.path.join(outdir, "views-dtypes.pt"))
-    write_netwright_h5(os.path.join(outdir, "views-dtypes.h5"), expected)
+    # Protocol 5 (FRAME, MEMOIZE, SHORT_BINUNICODE, ...), which torch.save writes when asked.
+    torch.save(state, os.path.join(outdir, "views-dtypes-p5.pt"), pickle_protocol=5)
+    with tempfile.TemporaryDirectory() as tmp:
+        npz = os.path.join(tmp, "expected.npz")
+        np.savez(npz, **expected)
+        h5 = os.path.join(outdir, "views-dtypes.h5")
+        if have_h5py():
+            npz_to_h5(npz, h5)
+        else:
+            subprocess.run([DEBIAN_PYTHON, __file__, "npz-to-h5", npz, h5], check=True)
 
 
 # ---- hand-written pickles (protocol 2), so each names exactly the global it means to
@@ -230,7 +269,7 @@ def corpus(outdir):
     add_zip("truncated-pickle.pt", "the pickle ends early", tensor_pickle()[:40], {"0": floats})
     add_zip("evil-global.pt", "refuses global os.system",
             state_dict_pickle(call("os", "system", "true")))
-    add_zip("deep-nesting.pt", "nested deeper than", b"\x80\x02" + b"]" * 200000 + b".")
+    add_zip("deep-nesting.pt", "nested deeper than", b"\x80\x02" + b"]" * 100001 + b".")
     add_zip("deep-marks.pt", "nested deeper than", b"\x80\x02" + b"(" * 20000 + b".")
     add_zip("bad-memo.pt", "reads memo entry 7, never stored", b"\x80\x02}h\x07.")
     add_zip("complex-storage.pt", "refuses global torch.ComplexFloatStorage",
@@ -260,6 +299,10 @@ def main(argv):
         evil(argv[1], argv[2])
     elif len(argv) == 2 and argv[0] == "corpus":
         corpus(argv[1])
+    elif len(argv) == 3 and argv[0] == "h5-to-npz":
+        h5_to_npz(argv[1], argv[2])
+    elif len(argv) == 3 and argv[0] == "npz-to-h5":
+        npz_to_h5(argv[1], argv[2])
     else:
         sys.stderr.write(__doc__)
         return 2
