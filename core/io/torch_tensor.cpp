@@ -140,30 +140,37 @@ std::string check_view(const TensorView& v, int64_t storage_numel) {
            std::to_string(v.strides.size()) + " strides";
   if (v.offset < 0) return "has the negative storage offset " + std::to_string(v.offset);
   int64_t numel = 1, last = v.offset;
-  bool overflow = false;
+  bool too_many = false, too_far = false;
   for (size_t d = 0; d < v.sizes.size(); ++d) {
     if (v.sizes[d] < 0 || v.strides[d] < 0)
       return "has a negative size or stride (size " + shape_str(v.sizes) + ", stride " +
              shape_str(v.strides) + ")";
-    overflow = overflow || __builtin_mul_overflow(numel, v.sizes[d], &numel);
-    if (v.sizes[d] > 0) {
+    too_many = too_many || __builtin_mul_overflow(numel, v.sizes[d], &numel);
+    if (v.sizes[d] > 1) {
       int64_t reach = 0;
-      overflow = overflow || __builtin_mul_overflow(v.sizes[d] - 1, v.strides[d], &reach) ||
-                 __builtin_add_overflow(last, reach, &last);
+      too_far = too_far || __builtin_mul_overflow(v.sizes[d] - 1, v.strides[d], &reach) ||
+                __builtin_add_overflow(last, reach, &last);
     }
   }
-  if (overflow || numel > kMaxElements)
+  if (too_many || numel > kMaxElements)
     return "has size " + shape_str(v.sizes) + ", more than " + std::to_string(kMaxElements) +
            " elements";
+  const std::string view = "(size " + shape_str(v.sizes) + ", stride " + shape_str(v.strides) +
+                           ", offset " + std::to_string(v.offset) + ")";
+  if (numel > 0 && too_far) return "reaches past element 2^63 " + view;
   if (numel > 0 && last >= storage_numel)
-    return "reaches element " + std::to_string(last) + " (size " + shape_str(v.sizes) +
-           ", stride " + shape_str(v.strides) + ", offset " + std::to_string(v.offset) +
-           ") of a storage of " + std::to_string(storage_numel) + " elements";
+    return "reaches element " + std::to_string(last) + " " + view + " of a storage of " +
+           std::to_string(storage_numel) + " elements";
   return "";
 }
 
-Tensor copy_view(const TensorView& v, const StorageType& type, std::string_view bytes) {
+Tensor copy_view(const TensorView& view, const StorageType& type, std::string_view bytes) {
   const Entry& e = *find(type.name);
+  // A dimension of size 1 never steps, whatever its stride (which check_view leaves unbounded):
+  // zero it, so the walk's arithmetic stays within the checked reach.
+  TensorView v = view;
+  for (size_t d = 0; d < v.sizes.size(); ++d)
+    if (v.sizes[d] <= 1) v.strides[d] = 0;
   Tensor t = empty(v.sizes, type.loads_as);
   switch (type.loads_as) {
     case DType::Float32:

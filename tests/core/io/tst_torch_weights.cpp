@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <limits>
 
 #include "io/checkpoint.h"
 #include "io/torch_weights.h"
@@ -50,13 +51,40 @@ std::string pstr(const std::string& s) {
 }
 
 // {'weight': <value>}, then a legacy file around it: magic, protocol 1001, system info, the
-// pickle, an empty key list.
-std::string legacy_file(const std::string& value) {
+// pickle, then `storages` (the key list and each storage's count and bytes; none by default).
+std::string legacy_file(const std::string& value,
+                        const std::string& storages = std::string("\x80\x02(l.")) {
   const std::string magic("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.", 15);
   const std::string info =
       std::string("\x80\x02M\xe9\x03.\x80\x02}", 9) + pstr("little_endian") + "\x88s.";
   const std::string state = std::string("\x80\x02}") + pstr("weight") + value + "s.";
-  return magic + info + state + "\x80\x02(l.";
+  return magic + info + state + storages;
+}
+
+std::string int64_le(int64_t v) {
+  std::string out;
+  for (int b = 0; b < 8; ++b) out += char(uint64_t(v) >> (8 * b) & 255);
+  return out;
+}
+
+// torch.save's pickle of a float32 tensor of `sizes` and `strides` over storage "0" of 4 elements.
+std::string tensor_value(const std::vector<int64_t>& sizes, const std::vector<int64_t>& strides) {
+  std::string out = "ctorch._utils\n_rebuild_tensor_v2\n((" + pstr("storage") +
+                    "ctorch\nFloatStorage\n" + pstr("0") + pstr("cpu") + "K\x04tQ" +
+                    std::string("K\0(", 3);  // storage offset 0
+  for (int64_t s : sizes) out += "\x8a\x08" + int64_le(s);
+  out += "t(";
+  for (int64_t s : strides) out += "\x8a\x08" + int64_le(s);
+  return out +
+         "t\x89"
+         "ccollections\nOrderedDict\n)RtR";
+}
+
+// The key list ["0"] and storage "0": four float32 values 1, 2, 3, 4.
+std::string storage_0() {
+  const float values[] = {1, 2, 3, 4};
+  return "\x80\x02(" + pstr("0") + "l." + int64_le(4) +
+         std::string(reinterpret_cast<const char*>(values), sizeof values);
 }
 
 std::string call(const std::string& module, const std::string& name, const std::string& arg) {
@@ -147,6 +175,26 @@ class TestTorchWeights : public QObject {
     QVERIFY2(error.find("refuses global " + global.toStdString() + ":") != std::string::npos,
              error.c_str());
     QVERIFY2(error.find("pickle 4 (the state_dict), byte ") != std::string::npos, error.c_str());
+  }
+
+  // A legacy file made here: strides step through the storage; a dimension of size 1 may carry
+  // any stride (it never steps), and one that would step outside is refused.
+  void legacyStridesFromHere() {
+    const fs::path f =
+        write(tmp_, "strided.pt", legacy_file(tensor_value({2, 2}, {1, 2}), storage_0()));
+    nw::nn::StateDict s = nw::io::read_torch_weights(f);
+    QCOMPARE(s.at(0).second.to_vector<float>(), (std::vector<float>{1, 3, 2, 4}));
+    const int64_t huge = std::numeric_limits<int64_t>::max();
+    const fs::path g =
+        write(tmp_, "size1.pt", legacy_file(tensor_value({1, 4}, {huge, 1}), storage_0()));
+    s = nw::io::read_torch_weights(g);
+    QCOMPARE(s.at(0).second.to_vector<float>(), (std::vector<float>{1, 2, 3, 4}));
+    const fs::path h =
+        write(tmp_, "outside.pt", legacy_file(tensor_value({2, 4}, {huge, 1}), storage_0()));
+    const std::string error = error_of(h);
+    QVERIFY2(error.find("key 'weight': the tensor reaches past element 2^63 (size (2, 4)") !=
+                 std::string::npos,
+             error.c_str());
   }
 
   // By content, not by name: a .pt named .bin is one; an HDF5 checkpoint named .pt is not, and

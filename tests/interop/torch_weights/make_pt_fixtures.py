@@ -110,6 +110,8 @@ def views_and_dtypes():
     state["flags"] = torch.tensor([True, False, True])
     state["bn.num_batches_tracked"] = torch.tensor(12345678901)
     state["empty"] = torch.zeros(0, 3)
+    # state_dict(keep_vars=True) keeps Parameters: pickled through _rebuild_parameter.
+    state["param"] = torch.nn.Parameter(torch.randn(2, 2))
     state._metadata = collections.OrderedDict({"": {"version": 1}, "bn": {"version": 2}})
     # What Netwright keeps: float16 and bfloat16 widen to float32, int8/16/32 to int64.
     expected = collections.OrderedDict()
@@ -118,7 +120,7 @@ def views_and_dtypes():
             v = v.float()
         elif v.dtype in (torch.int32, torch.int8):
             v = v.long()
-        expected[k] = v.contiguous().numpy()
+        expected[k] = v.detach().contiguous().numpy()
     return state, expected
 
 
