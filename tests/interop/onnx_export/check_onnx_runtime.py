@@ -156,7 +156,8 @@ def fails(cli, args, expected, where):
 
 
 def check_cli_errors(cli, tmp):
-    """A node ONNX cannot express and a missing checkpoint: exit 1, a message, no file."""
+    """A node ONNX cannot express and a missing checkpoint: exit 1, a message, no file; the
+    latest run's best.h5 when --checkpoint is left out."""
     path, ckpt, out = (os.path.join(tmp, "uneven" + e) for e in (".nwproj", ".h5", ".onnx"))
     with open(path, "w") as f:
         json.dump(onnx_cases.chain("uneven", [2, 4, 4], [
@@ -168,8 +169,18 @@ def check_cli_errors(cli, tmp):
     fails(cli, ["export", path, "--output", out], "pass --checkpoint", "export without runs")
     if os.path.exists(out):
         raise SystemExit(f"FAIL: a failed export wrote {out}")
-    print("ok   failed exports exit 1 naming the node (or asking for --checkpoint), "
-          "writing nothing")
+    # With a run on disk, the default checkpoint is its best.h5.
+    trained = os.path.join(tmp, "trained.nwproj")
+    with open(os.path.join(ROOT, "projects", "binary-classifier.nwproj")) as f:
+        project = json.load(f)
+    with open(trained, "w") as f:
+        json.dump(project, f)
+    run(cli, "train", trained, "--epochs", "1", "--quiet")
+    r = subprocess.run([cli, "export", trained, "--output", out], capture_output=True, text=True)
+    if r.returncode != 0 or "best.h5" not in r.stderr or not os.path.exists(out):
+        raise SystemExit(f"FAIL: export without --checkpoint after a run:\n{r.stdout}{r.stderr}")
+    print("ok   failed exports exit 1 naming the node (or asking for --checkpoint), writing "
+          "nothing; without --checkpoint the latest run's best.h5 is exported")
 
 
 def main():
