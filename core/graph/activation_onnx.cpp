@@ -3,6 +3,7 @@
 // / 2 and "tanh" as x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 x^3))) / 2, SiLU as
 // x * sigmoid(x).
 #include <cmath>
+#include <numbers>
 
 #include "graph/builtin_onnx_rules.h"
 
@@ -42,7 +43,7 @@ void gelu(OnnxExporting& onnx) {
   const std::string one = onnx.add_floats("one", {1.f}), half = onnx.add_floats("half", {0.5f});
   std::string inner;
   if (onnx.get_string("approximate") == "tanh") {
-    const auto k = static_cast<float>(std::sqrt(2.0 / M_PI));
+    const auto k = static_cast<float>(std::sqrt(2.0 / std::numbers::pi));
     const std::string x2 = onnx.add_node("Mul", {x, x});
     const std::string x3 = onnx.add_node("Mul", {x2, x}, {}, "cube");
     const std::string c =

@@ -1,5 +1,6 @@
-// ONNX export of BatchNorm1d, BatchNorm2d (inference form: the running statistics) and
-// LayerNorm (LayerNormalization, new in opset 17).
+// ONNX export of BatchNorm1d, BatchNorm2d (BatchNormalization's inference form over the running
+// statistics, or the formula over the batch where a layer keeps none) and LayerNorm
+// (LayerNormalization, new in opset 17).
 #include "graph/builtin_onnx_rules.h"
 
 namespace nw::graph::onnx_rules {
@@ -20,9 +21,9 @@ void batch_norm_with_batch_stats(OnnxExporting& onnx) {
   const std::string square = onnx.add_node("Mul", {centered, centered}, {}, "square");
   const std::string var = onnx.add_node("ReduceMean", {square}, reduce, "variance");
   const std::string eps = onnx.add_floats("eps", {static_cast<float>(onnx.get_float("eps"))});
-  const std::string std =
+  const std::string deviation =
       onnx.add_node("Sqrt", {onnx.add_node("Add", {var, eps}, {}, "plus_eps")}, {}, "std");
-  std::string y = onnx.add_node("Div", {centered, std}, {}, "normalized");
+  std::string y = onnx.add_node("Div", {centered, deviation}, {}, "normalized");
   if (onnx.get_bool("affine")) {
     // (C) as (C, 1, ...), to broadcast over the positions.
     Shape per_channel(static_cast<size_t>(rank - 1), 1);

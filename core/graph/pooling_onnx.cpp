@@ -16,7 +16,8 @@ namespace {
 struct Window {
   std::vector<int64_t> kernel, stride, pads, dilation;  // pads: top, left, bottom, right
   bool ceil_mode = false;
-  bool overflows = false;  // a window reaches past the padded input (ceil_mode only)
+  bool overflows = false;   // a window reaches past the padded input (ceil_mode only)
+  bool end_padded = false;  // ceil_mode written as floor mode with more end padding
 };
 
 std::vector<int64_t> pair_of(const OnnxExporting& onnx, const std::string& name) {
@@ -53,6 +54,7 @@ Window window(const OnnxExporting& onnx, std::vector<int64_t> dilation) {
           std::max<int64_t>(0, (out[a + 1] - 1) * w.stride[a] + span - in[a + 1] - pad[a]);
     }
     w.ceil_mode = false;
+    w.end_padded = true;
   }
   return w;
 }
@@ -73,15 +75,16 @@ void max_pool(OnnxExporting& onnx) {
   onnx.set_output(0, onnx.add_node("MaxPool", {onnx.input(0)}, attributes));
 }
 
-// PyTorch divides a window that reaches past the padded input (ceil_mode) by the part inside
-// it; with count_include_pad, ONNX divides by the padding it was given, so such windows are
-// exact only without count_include_pad. divisor_override is a sum over the window divided by a
-// fixed number: an average over the whole kernel scaled by kernel / divisor.
+// A window that reaches past the padded input (ceil_mode) PyTorch divides by its part inside the
+// padded input, as onnxruntime does under ceil_mode; with ceil_mode turned into end padding, a
+// count that includes padding would count that padding too. divisor_override is a sum over the
+// window divided by a fixed number: an average over the whole kernel scaled by kernel / divisor,
+// exact while no window is cut.
 void avg_pool(OnnxExporting& onnx) {
   const Window w = window(onnx, {1, 1});
   const int64_t divisor = onnx.get_int("divisor_override");
   const bool count_pad = onnx.get_bool("count_include_pad") || divisor > 0;
-  if (w.overflows && count_pad)
+  if (w.overflows && (divisor > 0 || (count_pad && w.end_padded)))
     throw OnnxExportError(
         std::string(divisor > 0 ? "divisor_override" : "count_include_pad") +
         " with ceil_mode on this input makes windows past the padded input that ONNX's "

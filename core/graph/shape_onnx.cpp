@@ -29,7 +29,7 @@ void flatten(OnnxExporting& onnx) {
 
 // out[:, -1]: a scalar index drops the time axis.
 void last_step(OnnxExporting& onnx) {
-  onnx.set_output(0, onnx.add_node("Gather", {onnx.input(0), onnx.add_int64s("last", {-1})},
+  onnx.set_output(0, onnx.add_node("Gather", {onnx.input(0), onnx.add_int64s("index", {-1})},
                                    {{"axis", int64_t(1)}}));
 }
 

@@ -120,6 +120,12 @@ std::string onnx_model_bytes(const io::Project& project, const nn::StateDict& we
   state.graph = model.mutable_graph();
   state.graph->set_name(project.name.empty() ? "network" : project.name);
   write_graph(*net, state);
+  // Protobuf cannot serialize a message of 2 GiB or more; ONNX keeps such weights as external
+  // data files, which this exporter does not write.
+  if (model.ByteSizeLong() >= (size_t(1) << 31))
+    throw Error("the network's weights take " + std::to_string(model.ByteSizeLong() >> 20) +
+                " MiB, and an ONNX file holds less than 2 GiB; external weight files are not "
+                "written yet, so export a smaller network");
   check(model);
   return model.SerializeAsString();
 }

@@ -1,7 +1,5 @@
 #include "interop/onnx_node_writer.h"
 
-#include <cstring>
-
 namespace nw::interop {
 
 namespace {

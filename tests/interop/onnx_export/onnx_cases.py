@@ -63,6 +63,8 @@ def cases():
         ("AvgPool2d", "avgpool-ceil-exclude-pad", chain("avg pool", [3, 9, 8], [
             ("AvgPool2d", {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True,
                            "count_include_pad": False})])),
+        ("AvgPool2d", "avgpool-ceil-include-pad", chain("avg pool", [3, 9, 8], [
+            ("AvgPool2d", {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True})])),
         ("AvgPool2d", "avgpool-include-pad", chain("avg pool", [3, 9, 8], [
             ("AvgPool2d", {"kernel_size": [3, 2], "stride": [2, 1], "padding": 1})])),
         ("AvgPool2d", "avgpool-divisor", chain("avg pool", [3, 8, 8], [

@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include "graph/compile.h"
+#include "graph/onnx_export_rule.h"
 #include "interop/onnx_export.h"
 #include "io/project.h"
 #include "nn/layers/shape.h"
@@ -126,6 +127,32 @@ class TestOnnxExportRules : public QObject {
     interop::onnx_model_bytes(p, weights);
     QCOMPARE(default_generator().seed(), uint64_t(5));
     QCOMPARE(default_generator().offset(), uint64_t(3));
+  }
+
+  // A rule whose ONNX disagrees with the layer's shape rule is caught by ONNX's shape inference
+  // against the declared output shape, before anything is written.
+  void shape_inference_catches_a_wrong_rule() {
+    graph::Registry::instance().add({
+        .name = "TestWrongOnnx",
+        .category = "Shape",
+        .description = "doubles its features, while its export rule passes them through",
+        .inputs = {{"input", "(N, F)"}},
+        .outputs = {{"output", "(N, 2 F)"}},
+        .shape =
+            [](graph::ShapeContext& ctx) {
+              return std::vector<graph::SampleShape>{{2 * ctx.inputs[0][0]}};
+            },
+        .make = [](const graph::ParamMap&) -> nn::ModulePtr {
+          return std::make_shared<nn::Identity>();
+        },
+        .onnx_export =
+            [](graph::OnnxExporting& onnx) {
+              onnx.set_output(0, onnx.add_node("Identity", {onnx.input(0)}));
+            },
+    });
+    const io::Project p = one_layer("TestWrongOnnx", nlohmann::json::object(), {4});
+    const QString message = export_error(p, {});
+    QVERIFY2(message.contains("fails ONNX's own checks"), qPrintable(message));
   }
 
   void missing_weights_fail_and_write_nothing() {
