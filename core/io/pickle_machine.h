@@ -118,12 +118,8 @@ class Machine {
   }
   Value* global(const std::string& module, const std::string& name) {
     const std::string full = module + "." + name;
-    if (!hooks_.allows(full))
-      fail("refuses global " + full +
-           ": a PyTorch weight file holds only tensors, their storages, ordered dicts, numbers "
-           "and strings, and loading anything else could run code (as torch.load(..., "
-           "weights_only=True) refuses it). Save only the weights, torch.save(model.state_dict(), "
-           "path), from a source you trust");
+    if (const std::string why = hooks_.refuses(full); !why.empty())
+      fail("refuses global " + full + ": " + why);
     return text(Kind::Global, full);
   }
   Value* sequence(Kind k, std::vector<Value*> items) {

@@ -13,10 +13,21 @@ namespace {
 const char* const kStorage = "a storage";
 const char* const kTensor = "a tensor";
 
-bool allows(const std::string& name) {
-  return name == "collections.OrderedDict" || name == "torch._utils._rebuild_tensor_v2" ||
-         name == "torch._utils._rebuild_parameter" ||
-         name == "torch._utils._rebuild_parameter_with_state" || storage_type(name).has_value();
+// What weights_only=True would also allow, narrowed to what a state_dict of tensors needs.
+std::string refuses(const std::string& name) {
+  if (name == "collections.OrderedDict" || name == "torch._utils._rebuild_tensor_v2" ||
+      name == "torch._utils._rebuild_parameter" ||
+      name == "torch._utils._rebuild_parameter_with_state" || storage_type(name))
+    return "";
+  const std::string suffix = "Storage";
+  if (name.rfind("torch.", 0) == 0 && name.size() > suffix.size() &&
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return "Netwright reads the storage types " + storage_type_list() +
+           "; convert such tensors (tensor.float()) before saving";
+  return "a PyTorch weight file holds only tensors, their storages, ordered dicts, numbers and "
+         "strings, and loading anything else could run code (as torch.load(..., "
+         "weights_only=True) refuses it). Save only the weights, torch.save(model.state_dict(), "
+         "path), from a source you trust";
 }
 
 Value* object(pickle::Arena& a, const char* what, size_t index) {
@@ -51,7 +62,7 @@ void StateDictLoader::fail(const std::string& where, const std::string& message)
 const Value* StateDictLoader::unpickle(std::string_view bytes, size_t& pos,
                                        const std::string& where) {
   const pickle::Hooks hooks{
-      [](const std::string& name) { return allows(name); },
+      [](const std::string& name) { return refuses(name); },
       [this](pickle::Arena& a, const Value& pid) { return persistent_load(a, pid); },
       [this](pickle::Arena& a, const std::string& f, const Value& args) {
         return reduce(a, f, args);
