@@ -26,10 +26,11 @@ projects/binary-classifier.nwproj and projects/fashion-mnist-lstm.nwproj (the sm
 larger ones, ResNet-18 at 45 MB included, are written by PyTorch 1.13 at test time instead):
   netwright-cli init projects/binary-classifier.nwproj --out /tmp/binary-classifier.h5
   netwright-cli init projects/fashion-mnist-lstm.nwproj --out /tmp/fashion-mnist-lstm.h5
-  /work/main/build/venv-torch/bin/python make_pt_fixtures.py fixtures fixtures \
+  /work/main/build/venv-torch/bin/python make_pt_fixtures.py fixtures fixtures \\
       /tmp/binary-classifier.h5 /tmp/fashion-mnist-lstm.h5
   /usr/bin/python3 make_pt_fixtures.py corpus ../../corpus/pt
-"""import collections
+"""
+import collections
 import io
 import os
 import shutil
