@@ -50,8 +50,9 @@ struct PickleError : std::runtime_error {
 };
 
 struct Hooks {
-  // Whether GLOBAL `module.name` may be named at all; refused names end the load at once.
-  std::function<bool(const std::string& name)> allows;
+  // Why GLOBAL `module.name` may not be named, or "" when it may; a refused name ends the load
+  // at once ("refuses global os.system: <why>").
+  std::function<std::string(const std::string& name)> refuses;
   // BINPERSID/PERSID: the persistent id (a tuple) becomes whatever this returns.
   std::function<Value*(Arena&, const Value& pid)> persistent_load;
   // REDUCE of an allowed global with its argument tuple.

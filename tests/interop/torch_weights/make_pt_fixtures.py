@@ -1,24 +1,33 @@
 """PyTorch weight files for Netwright's .pt reader (issue 16, checks 5 and 6).
 
-Three jobs, each a subcommand:
+Four jobs, each a subcommand:
 
   from-h5 CKPT.h5 OUTDIR    the model_state_dict of a Netwright checkpoint as a state_dict
                             written by the running PyTorch: OUTDIR/<stem>-zip.pt and
                             OUTDIR/<stem>-legacy.pt (_use_new_zipfile_serialization=False).
                             The interop test runs it at test time with Debian's PyTorch 1.13.
   fixtures OUTDIR CKPT.h5...  the committed PyTorch 2.x fixtures (run with PyTorch 2.x):
-                            <stem>.pt and <stem>.h5 per checkpoint, and views-dtypes.pt/.h5
-                            (non-contiguous views, shared storages, every dtype the reader
-                            converts, a 0-d num_batches_tracked, an empty tensor), also as
-                            views-dtypes-p5.pt (pickle protocol 5).
-  evil OUTDIR MARKER        pickles whose loading with plain pickle would create MARKER:
-                            os.system, builtins.eval, posix.system, a custom class, REDUCE of
-                            a global outside the state_dict list; zip and legacy form.
-  corpus OUTDIR             the malformed .pt files of tests/corpus/pt (check 6).
+                            <stem>.pt and a copy of <stem>.h5 per checkpoint, and
+                            views-dtypes.pt/.h5 (non-contiguous views, shared storages, every
+                            dtype the reader converts, a Parameter, a 0-d num_batches_tracked,
+                            an empty tensor, _metadata), also as views-dtypes-p5.pt (pickle
+                            protocol 5). A venv without h5py hands the HDF5 reading and writing
+                            to Debian's /usr/bin/python3 (h5-to-npz, npz-to-h5).
+  evil OUTDIR MARKER        files whose loading with torch.load (plain pickle) creates MARKER:
+                            os.system, builtins.eval/exec, posix.system, a custom class, REDUCE of
+                            a global outside the state_dict list, each in zip and legacy form,
+                            and what torch.save writes for an object whose __reduce__ calls
+                            os.system.
+  corpus OUTDIR             the malformed .pt files of tests/corpus/pt and their EXPECTED.tsv
+                            (check 6), with Debian's PyTorch 1.13.
 
-Usage:
-  /usr/bin/python3 make_pt_fixtures.py from-h5 base.h5 /tmp/out
-  /work/main/build/venv-torch/bin/python make_pt_fixtures.py fixtures fixtures/ a.h5 b.h5
+The committed fixtures in fixtures/ were made from `netwright-cli init` checkpoints of
+projects/binary-classifier.nwproj and projects/fashion-mnist-lstm.nwproj (the small projects; the
+larger ones, ResNet-18 at 45 MB included, are written by PyTorch 1.13 at test time instead):
+  netwright-cli init projects/binary-classifier.nwproj --out /tmp/binary-classifier.h5
+  netwright-cli init projects/fashion-mnist-lstm.nwproj --out /tmp/fashion-mnist-lstm.h5
+  /work/main/build/venv-torch/bin/python make_pt_fixtures.py fixtures fixtures \\
+      /tmp/binary-classifier.h5 /tmp/fashion-mnist-lstm.h5
   /usr/bin/python3 make_pt_fixtures.py corpus ../../corpus/pt
 """
 import collections
