@@ -1,6 +1,7 @@
 // Activation layers: elementwise functions that keep the shape, and Softmax / LogSoftmax over one
 // dimension.
 #include "graph/builtin_layers.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/activation.h"
 
 namespace nw::graph {
@@ -11,9 +12,27 @@ std::vector<SampleShape> same_shape(ShapeContext& ctx) {
   return {ctx.inputs[0]};
 }
 
+// The ONNX ops each activation is imported from (set by elementwise(), which builds them all).
+std::vector<OnnxImportRule> onnx_import_of(const std::string& name) {
+  using namespace onnx_import;
+  static const std::map<std::string, std::function<Rules()>> rules = {
+      {"ReLU", [] { return simple_activation("Relu", "ReLU"); }},
+      {"LeakyReLU", [] { return simple_activation("LeakyRelu", "LeakyReLU", "alpha", "negative_slope"); }},
+      {"ELU", [] { return simple_activation("Elu", "ELU", "alpha", "alpha"); }},
+      {"GELU", gelu},
+      {"SiLU", silu},
+      {"Sigmoid", [] { return simple_activation("Sigmoid", "Sigmoid"); }},
+      {"Tanh", [] { return simple_activation("Tanh", "Tanh"); }},
+      {"Softmax", [] { return softmax("Softmax", "Softmax"); }},
+      {"LogSoftmax", [] { return softmax("LogSoftmax", "LogSoftmax"); }}};
+  auto it = rules.find(name);
+  return it == rules.end() ? Rules{} : it->second();
+}
+
 // An activation that keeps its input's shape.
 LayerType elementwise(std::string name, std::string description, std::vector<ParamSpec> params,
                       Factory make) {
+  std::vector<OnnxImportRule> import = onnx_import_of(name);  // before `name` is moved
   return {.name = std::move(name),
           .category = "Activation",
           .description = std::move(description),
@@ -21,7 +40,8 @@ LayerType elementwise(std::string name, std::string description, std::vector<Par
           .inputs = {{"input", "(N, *)"}},
           .outputs = {{"output", "the input's shape"}},
           .shape = same_shape,
-          .make = std::move(make)};
+          .make = std::move(make),
+          .onnx_import = std::move(import)};
 }
 
 ParamSpec float_spec(std::string name, double def, std::string description) {

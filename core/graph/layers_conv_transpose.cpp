@@ -1,5 +1,6 @@
 // ConvTranspose2d: learned upsampling, with PyTorch's parameters (zero padding only).
 #include "graph/builtin_layers.h"
+#include "graph/onnx_import_rules.h"
 #include "graph/conv_params.h"
 
 namespace nw::graph {
@@ -65,6 +66,7 @@ void register_conv_transpose_layer(Registry& r) {
                    kh * kw;
           },
       .count = conv2d_count,
+      .onnx_import = onnx_import::conv_transpose(),
   });
 }
 

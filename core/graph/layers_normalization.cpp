@@ -1,6 +1,7 @@
 // Normalization layers: BatchNorm1d, BatchNorm2d and LayerNorm. num_features and
 // normalized_shape come from the incoming shape unless the user pins them.
 #include "graph/builtin_layers.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/batchnorm.h"
 #include "nn/layers/layer_norm.h"
 
@@ -78,6 +79,7 @@ void register_normalization_layers(Registry& r) {
           },
       .make = make_batchnorm<nn::BatchNorm1d>,
       .count = batchnorm_count,
+      .onnx_import = onnx_import::batch_norm(1, 2),
   });
 
   r.add({
@@ -100,6 +102,7 @@ void register_normalization_layers(Registry& r) {
           },
       .make = make_batchnorm<nn::BatchNorm2d>,
       .count = batchnorm_count,
+      .onnx_import = onnx_import::batch_norm(3, 3),
   });
 
   r.add({
@@ -156,6 +159,7 @@ void register_normalization_layers(Registry& r) {
         for (int64_t d : p.at("normalized_shape").get<Shape>()) n *= d;
         return n;
       },
+      .onnx_import = onnx_import::layer_norm(),
   });
 }
 

@@ -2,6 +2,7 @@
 // rearranges a sample. Dims count as in PyTorch, with the batch as dim 0, which none of them may
 // touch: every node's output keeps the batch in front.
 #include "graph/builtin_layers.h"
+#include "graph/onnx_import_rules.h"
 #include "graph/shape_modules.h"
 #include "nn/layers/shape.h"
 
@@ -113,8 +114,21 @@ ParamSpec int_spec(std::string name, ParamValue def, std::string description) {
           .description = std::move(description)};
 }
 
+// The ONNX ops each shape layer is imported from (set by shape_layer(), which builds them all);
+// Unflatten exports as a Reshape, so only netwright.nodes metadata can bring it back.
+std::vector<OnnxImportRule> onnx_import_of(const std::string& name) {
+  using namespace onnx_import;
+  static const std::map<std::string, std::function<Rules()>> rules = {{"Flatten", flatten},
+                                                                      {"Reshape", reshape},
+                                                                      {"LastStep", last_step},
+                                                                      {"Identity", identity}};
+  auto it = rules.find(name);
+  return it == rules.end() ? Rules{} : it->second();
+}
+
 LayerType shape_layer(std::string name, std::string description, std::vector<ParamSpec> params,
                       std::string in, std::string out, ShapeRule shape, Factory make) {
+  std::vector<OnnxImportRule> import = onnx_import_of(name);  // before `name` is moved
   return {.name = std::move(name),
           .category = "Shape",
           .description = std::move(description),
@@ -122,7 +136,8 @@ LayerType shape_layer(std::string name, std::string description, std::vector<Par
           .inputs = {{"input", std::move(in)}},
           .outputs = {{"output", std::move(out)}},
           .shape = std::move(shape),
-          .make = std::move(make)};
+          .make = std::move(make),
+          .onnx_import = std::move(import)};
 }
 
 }  // namespace
