@@ -89,6 +89,24 @@ nn::StateDict fit_weights(const graph::Graph& g,
   return out;
 }
 
+// The new-project settings (Fashion-MNIST, as the tutorial) when the network reads its images;
+// otherwise synthetic samples of the Input's shape with as many classes as the output has
+// features, so that the project validates and trains at once, until the user picks real data.
+void default_data(io::Project& p, const graph::Analysis& a) {
+  const graph::Node& in = p.graph.node(a.inputs.front());
+  const auto out = a.nodes.at(a.output).outputs.front();
+  if (p.graph.node(a.output).type == "LogSoftmax") p.training.loss = {{"type", "NLLLoss"}};
+  if (a.inputs.size() == 1 && in.params.at("shape") == nlohmann::json::array({1, 28, 28})) return;
+  const int64_t classes = out.size() == 1 ? std::max<int64_t>(out[0], 2) : 2;
+  auto synthetic = [&](int64_t count, int64_t seed) {
+    return nlohmann::json{{"source", "synthetic"}, {"classes", classes}, {"count", count},
+                          {"seed", seed},          {"shape", in.params.at("shape")}};
+  };
+  p.data.train.emplace().spec = synthetic(256, 0);
+  p.data.test.emplace().spec = synthetic(64, 1);
+  p.data.transforms = nlohmann::json::array();
+}
+
 }  // namespace
 
 ImportedModel import_onnx(const std::filesystem::path& path) {
@@ -149,6 +167,7 @@ ImportedModel import_onnx(const std::filesystem::path& path) {
     throw OnnxImportError(path.string() + ": the model's output '" + m.outputs[0] +
                           "' is not the imported network's only sink; unused outputs remain");
   r.weights = fit_weights(g, weights, path);
+  default_data(r.project, a);
   for (const auto& [id, pos] : graph::layout_graph(g)) g.move_node(id, pos);
   for (const std::string& id : a.order) {
     const graph::NodeInfo& info = a.nodes.at(id);
