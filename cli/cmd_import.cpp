@@ -25,8 +25,8 @@ int run_import(const ImportArgs& a) {
   for (const std::string& line : m.report) std::cout << line << "\n";
   std::filesystem::path h5 = out;
   h5.replace_extension(".h5");
-  std::cerr << "wrote " << out.string() << " (" << m.report.size() << " nodes) and "
-            << h5.string() << " (" << m.weights.size() << " tensors)\n";
+  std::cerr << "wrote " << out.string() << " (" << m.report.size() << " nodes) and " << h5.string()
+            << " (" << m.weights.size() << " tensors)\n";
   return kOk;
 }
 

@@ -17,7 +17,8 @@ std::vector<OnnxImportRule> onnx_import_of(const std::string& name) {
   using namespace onnx_import;
   static const std::map<std::string, std::function<Rules()>> rules = {
       {"ReLU", [] { return simple_activation("Relu", "ReLU"); }},
-      {"LeakyReLU", [] { return simple_activation("LeakyRelu", "LeakyReLU", "alpha", "negative_slope"); }},
+      {"LeakyReLU",
+       [] { return simple_activation("LeakyRelu", "LeakyReLU", "alpha", "negative_slope"); }},
       {"ELU", [] { return simple_activation("Elu", "ELU", "alpha", "alpha"); }},
       {"GELU", gelu},
       {"SiLU", silu},

@@ -1,7 +1,7 @@
 // ConvTranspose2d: learned upsampling, with PyTorch's parameters (zero padding only).
 #include "graph/builtin_layers.h"
-#include "graph/onnx_import_rules.h"
 #include "graph/conv_params.h"
+#include "graph/onnx_import_rules.h"
 
 namespace nw::graph {
 

@@ -2,8 +2,8 @@
 // PyTorch's parameters. Padding is zeros only (nn has no padding_mode), so padding_mode is not
 // offered.
 #include "graph/builtin_layers.h"
-#include "graph/onnx_import_rules.h"
 #include "graph/conv_params.h"
+#include "graph/onnx_import_rules.h"
 
 namespace nw::graph {
 

@@ -118,10 +118,8 @@ ParamSpec int_spec(std::string name, ParamValue def, std::string description) {
 // Unflatten exports as a Reshape, so only netwright.nodes metadata can bring it back.
 std::vector<OnnxImportRule> onnx_import_of(const std::string& name) {
   using namespace onnx_import;
-  static const std::map<std::string, std::function<Rules()>> rules = {{"Flatten", flatten},
-                                                                      {"Reshape", reshape},
-                                                                      {"LastStep", last_step},
-                                                                      {"Identity", identity}};
+  static const std::map<std::string, std::function<Rules()>> rules = {
+      {"Flatten", flatten}, {"Reshape", reshape}, {"LastStep", last_step}, {"Identity", identity}};
   auto it = rules.find(name);
   return it == rules.end() ? Rules{} : it->second();
 }

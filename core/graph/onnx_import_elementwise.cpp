@@ -106,7 +106,9 @@ bool claim_function(OnnxImporting& onnx, const std::string& type, ParamMap param
   return false;
 }
 
-double gelu_erf(double x) { return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0))); }
+double gelu_erf(double x) {
+  return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+}
 double gelu_tanh(double x) {
   return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
 }
@@ -186,9 +188,9 @@ bool layer_normalization(OnnxImporting& onnx) {
   auto scale = onnx.constant(n.input(1));
   if (!scale || scale->is_int || scale->numel() != features) return false;
   scale->dims = normalized;
-  OnnxClaim c = one_node(n, "LayerNorm",
-                         {{"normalized_shape", normalized},
-                          {"eps", tidy(n.get_float("epsilon", 1e-5))}});
+  OnnxClaim c =
+      one_node(n, "LayerNorm",
+               {{"normalized_shape", normalized}, {"eps", tidy(n.get_float("epsilon", 1e-5))}});
   c.weights = {{"weight", onnx_tensor(*scale)}, {"bias", zeros(normalized)}};
   if (!n.input(2).empty()) {
     auto bias = onnx.constant(n.input(2));

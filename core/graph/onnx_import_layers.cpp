@@ -106,8 +106,7 @@ bool matmul(OnnxImporting& onnx) {
 bool conv_rule(OnnxImporting& onnx, int rank) {
   const OnnxNode& n = onnx.node();
   auto w = onnx.constant(n.input(1));
-  if (!w || w->is_int || static_cast<int>(w->dims.size()) != rank ||
-      onnx.constant(n.input(0)))
+  if (!w || w->is_int || static_cast<int>(w->dims.size()) != rank || onnx.constant(n.input(0)))
     return false;
   const size_t axes = rank - 2;
   const auto pads = symmetric_pads(n, axes);
@@ -116,7 +115,9 @@ bool conv_rule(OnnxImporting& onnx, int rank) {
   const auto strides = n.get_ints("strides", std::vector<int64_t>(axes, 1));
   const auto dilations = n.get_ints("dilations", std::vector<int64_t>(axes, 1));
   const int64_t out = w->dims[0];
-  auto value = [&](const std::vector<int64_t>& v) { return axes == 1 ? ParamValue(v[0]) : pair_value(v); };
+  auto value = [&](const std::vector<int64_t>& v) {
+    return axes == 1 ? ParamValue(v[0]) : pair_value(v);
+  };
   OnnxClaim c{.type = rank == 3 ? "Conv1d" : "Conv2d",
               .params = {{"out_channels", out},
                          {"kernel_size", value(kernel)},
@@ -140,8 +141,7 @@ bool conv_rule(OnnxImporting& onnx, int rank) {
 bool conv_transpose_rule(OnnxImporting& onnx) {
   const OnnxNode& n = onnx.node();
   auto w = onnx.constant(n.input(1));
-  if (!w || w->is_int || w->dims.size() != 4 || onnx.constant(n.input(0)) ||
-      n.has("output_shape"))
+  if (!w || w->is_int || w->dims.size() != 4 || onnx.constant(n.input(0)) || n.has("output_shape"))
     return false;
   const auto pads = symmetric_pads(n, 2);
   const std::vector<int64_t> kernel(w->dims.begin() + 2, w->dims.end());
@@ -183,8 +183,10 @@ bool pool_rule(OnnxImporting& onnx, bool max) {
               .inputs = {n.input(0)},
               .outputs = {n.outputs[0]},
               .nodes = {&n}};
-  if (max) c.params["dilation"] = pair_value(n.get_ints("dilations", {1, 1}));
-  else c.params["count_include_pad"] = n.get_int("count_include_pad", 0) != 0;
+  if (max)
+    c.params["dilation"] = pair_value(n.get_ints("dilations", {1, 1}));
+  else
+    c.params["count_include_pad"] = n.get_int("count_include_pad", 0) != 0;
   return onnx.claim(std::move(c));
 }
 
@@ -214,7 +216,9 @@ bool batch_norm_rule(OnnxImporting& onnx, int rank_min, int rank_max) {
 
 }  // namespace
 
-Rules linear() { return {{{"Gemm"}, gemm}, {{"MatMul"}, matmul}}; }
+Rules linear() {
+  return {{{"Gemm"}, gemm}, {{"MatMul"}, matmul}};
+}
 
 Rules embedding() {
   return {{{"Gather"}, [](OnnxImporting& onnx) {
@@ -222,20 +226,22 @@ Rules embedding() {
              auto table = onnx.constant(n.input(0));
              if (!is_float_matrix(table) || n.get_int("axis", 0) != 0 || onnx.constant(n.input(1)))
                return false;
-             return onnx.claim({.type = "Embedding",
-                                .params = {{"num_embeddings", table->dims[0]},
-                                           {"embedding_dim", table->dims[1]}},
-                                .weights = {{"weight", onnx_tensor(*table)}},
-                                .inputs = {n.input(1)},
-                                .outputs = {n.outputs[0]},
-                                .nodes = {&n}});
+             return onnx.claim(
+                 {.type = "Embedding",
+                  .params = {{"num_embeddings", table->dims[0]}, {"embedding_dim", table->dims[1]}},
+                  .weights = {{"weight", onnx_tensor(*table)}},
+                  .inputs = {n.input(1)},
+                  .outputs = {n.outputs[0]},
+                  .nodes = {&n}});
            }}};
 }
 
 Rules conv(int rank) {
   return {{{"Conv"}, [rank](OnnxImporting& onnx) { return conv_rule(onnx, rank); }}};
 }
-Rules conv_transpose() { return {{{"ConvTranspose"}, conv_transpose_rule}}; }
+Rules conv_transpose() {
+  return {{{"ConvTranspose"}, conv_transpose_rule}};
+}
 Rules max_pool() {
   return {{{"MaxPool"}, [](OnnxImporting& onnx) { return pool_rule(onnx, true); }}};
 }

@@ -43,8 +43,8 @@ bool recurrent_rule(OnnxImporting& onnx, const std::string& op) {
   const OnnxNode* rnn = onnx_sole_consumer(onnx, first.outputs[0]);
   if (!rnn || rnn->op != op || rnn->input(0) != first.outputs[0]) return false;
   // PyTorch's gate order, as indices of ONNX's gate blocks.
-  const std::vector<int> order = op == "LSTM" ? std::vector<int>{0, 2, 3, 1}
-                                              : std::vector<int>{1, 0, 2};
+  const std::vector<int> order =
+      op == "LSTM" ? std::vector<int>{0, 2, 3, 1} : std::vector<int>{1, 0, 2};
   const auto gates = static_cast<int64_t>(order.size());
   const int64_t hidden = rnn->get_int("hidden_size", 0);
   const bool bias = !rnn->input(3).empty();
@@ -55,14 +55,15 @@ bool recurrent_rule(OnnxImporting& onnx, const std::string& op) {
     if (rnn->get_string("direction", "forward") != "forward" || rnn->has("activations") ||
         rnn->has("clip") || rnn->get_int("layout", 0) != 0 ||
         rnn->get_int("input_forget", 0) != 0 || rnn->get_int("hidden_size", 0) != hidden ||
-        (op == "GRU" && rnn->get_int("linear_before_reset", 0) != 1) ||
-        !rnn->input(4).empty() || !rnn->input(7).empty() || bias == rnn->input(3).empty())
+        (op == "GRU" && rnn->get_int("linear_before_reset", 0) != 1) || !rnn->input(4).empty() ||
+        !rnn->input(7).empty() || bias == rnn->input(3).empty())
       return false;
     for (size_t k = 5; k < rnn->inputs.size() && k < 7; ++k)
       if (!rnn->input(k).empty() && !onnx.is_zeros(rnn->input(k))) return false;
     auto w = onnx.constant(rnn->input(1)), r = onnx.constant(rnn->input(2));
     if (!w || !r || w->is_int || r->is_int || w->dims.size() != 3 || r->dims.size() != 3 ||
-        w->dims[0] != 1 || w->dims[1] != gates * hidden || r->dims != Shape{1, gates * hidden, hidden})
+        w->dims[0] != 1 || w->dims[1] != gates * hidden ||
+        r->dims != Shape{1, gates * hidden, hidden})
       return false;
     const std::string l = "_l" + std::to_string(layer);
     c.weights.emplace_back("weight_ih" + l, torch_gates(*w, hidden, order));

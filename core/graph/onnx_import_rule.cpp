@@ -14,8 +14,8 @@ const OnnxAttribute* typed(const OnnxNode& n, const std::string& attr, OnnxAttri
   auto it = n.attrs.find(attr);
   if (it == n.attrs.end()) return nullptr;
   if (it->second.kind != kind)
-    throw Error("ONNX node '" + n.name + "' (" + n.op + "): attribute '" + attr +
-                "' is not " + kind_name + "; the model is malformed, export it again");
+    throw Error("ONNX node '" + n.name + "' (" + n.op + "): attribute '" + attr + "' is not " +
+                kind_name + "; the model is malformed, export it again");
   return &it->second;
 }
 

@@ -29,8 +29,8 @@ struct OnnxAttribute {
 };
 
 struct OnnxNode {
-  std::string name;  // never empty: unnamed nodes get "<op>_<index>"
-  std::string op;    // op type, default domain
+  std::string name;                  // never empty: unnamed nodes get "<op>_<index>"
+  std::string op;                    // op type, default domain
   std::vector<std::string> inputs;   // value names; "" for an omitted optional input
   std::vector<std::string> outputs;  // value names
   std::map<std::string, OnnxAttribute> attrs;
@@ -61,11 +61,11 @@ inline constexpr int64_t kOnnxBatchDim = INT64_MIN;
 // What a rule claims. Weights are keyed by state-dict suffix ("weight", "bias", "running_mean",
 // "weight_ih_l0"), in PyTorch's layout.
 struct OnnxClaim {
-  std::string type;                                  // a registry name
-  ParamMap params;                                   // pinned parameters
+  std::string type;  // a registry name
+  ParamMap params;   // pinned parameters
   std::vector<std::pair<std::string, Tensor>> weights;
-  std::vector<std::string> inputs;   // one value per input port
-  std::vector<std::string> outputs;  // one value per output port; "" for a port nobody reads
+  std::vector<std::string> inputs;     // one value per input port
+  std::vector<std::string> outputs;    // one value per output port; "" for a port nobody reads
   std::vector<const OnnxNode*> nodes;  // every ONNX node this layer replaces; the first names it
 };
 

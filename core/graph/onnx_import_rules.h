@@ -20,28 +20,28 @@ ParamValue pair_value(const std::vector<int64_t>& v);
 // ONNX pads [begin..., end...] as one padding per axis; nullopt when a side differs.
 std::optional<std::vector<int64_t>> symmetric_pads(const OnnxNode& n, size_t axes);
 
-Rules linear();          // Gemm; MatMul (+ Add) with a constant weight
-Rules embedding();       // Gather on a constant table
-Rules conv(int rank);    // Conv with a rank-3 (Conv1d) or rank-4 (Conv2d) weight
-Rules conv_transpose();  // ConvTranspose, 2-d
-Rules max_pool();        // MaxPool, 2-d
-Rules avg_pool();        // AveragePool, 2-d
+Rules linear();             // Gemm; MatMul (+ Add) with a constant weight
+Rules embedding();          // Gather on a constant table
+Rules conv(int rank);       // Conv with a rank-3 (Conv1d) or rank-4 (Conv2d) weight
+Rules conv_transpose();     // ConvTranspose, 2-d
+Rules max_pool();           // MaxPool, 2-d
+Rules avg_pool();           // AveragePool, 2-d
 Rules adaptive_avg_pool();  // GlobalAveragePool
 Rules batch_norm(int sample_rank_min, int sample_rank_max);  // BatchNormalization, inference
-Rules layer_norm();      // LayerNormalization; ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div[/Mul/Add]
+Rules layer_norm();  // LayerNormalization; ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div[/Mul/Add]
 // Relu, Sigmoid, Tanh, ... : `op` with its float attribute `attr` as the layer's `param`.
 Rules simple_activation(const std::string& op, const std::string& type,
                         const std::string& attr = {}, const std::string& param = {});
-Rules gelu();     // Gelu; the Erf and Tanh decompositions
-Rules silu();     // Sigmoid * x
+Rules gelu();  // Gelu; the Erf and Tanh decompositions
+Rules silu();  // Sigmoid * x
 Rules softmax(const std::string& op, const std::string& type);  // Softmax, LogSoftmax
-Rules dropout();  // Dropout (inference)
+Rules dropout();                                                // Dropout (inference)
 Rules identity();
-Rules flatten();    // Flatten(axis 1); Reshape to (N, -1)
-Rules reshape();    // Reshape to a shape known without running the model
-Rules last_step();  // Gather(axis 1, index -1) on a sequence
-Rules add();        // Add of two computed values
-Rules concat();     // Concat of two computed values
+Rules flatten();                         // Flatten(axis 1); Reshape to (N, -1)
+Rules reshape();                         // Reshape to a shape known without running the model
+Rules last_step();                       // Gather(axis 1, index -1) on a sequence
+Rules add();                             // Add of two computed values
+Rules concat();                          // Concat of two computed values
 Rules recurrent(const std::string& op);  // LSTM, GRU with PyTorch's batch-first wrappers
 
 }  // namespace nw::graph::onnx_import

@@ -39,7 +39,8 @@ bool reshape_rule(OnnxImporting& onnx) {
   const int64_t batch = (*target)[0];
   if (batch != kOnnxBatchDim && batch != 0 && !(in->at(0) > 0 && batch == in->at(0)))
     throw Error("ONNX node '" + n.name + "' (Reshape) changes the batch dimension (target " +
-                std::to_string(batch) + "); Netwright keeps the batch, export reshapes as "
+                std::to_string(batch) +
+                "); Netwright keeps the batch, export reshapes as "
                 "x.view(x.size(0), ...)");
   std::vector<int64_t> sample(target->begin() + 1, target->end());
   const bool allow_zero = n.get_int("allowzero", 0) != 0;
@@ -50,8 +51,7 @@ bool reshape_rule(OnnxImporting& onnx) {
     }
     if (sample[i] < -1 || sample[i] == kOnnxBatchDim) return false;
   }
-  if (sample.size() == 1 && in->size() > 2)
-    return onnx.claim(one_node(n, "Flatten", {n.input(0)}));
+  if (sample.size() == 1 && in->size() > 2) return onnx.claim(one_node(n, "Flatten", {n.input(0)}));
   return onnx.claim(one_node(n, "Reshape", {n.input(0)}, {{"shape", sample}}));
 }
 
@@ -67,7 +67,9 @@ Rules flatten() {
            }}};
 }
 
-Rules reshape() { return {{{"Reshape"}, reshape_rule}}; }
+Rules reshape() {
+  return {{{"Reshape"}, reshape_rule}};
+}
 
 Rules last_step() {
   return {{{"Gather"}, [](OnnxImporting& onnx) {

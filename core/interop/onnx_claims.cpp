@@ -9,8 +9,8 @@ namespace {
 
 // Ops that only compute shapes, constants and zero states for the layers around them.
 const std::set<std::string>& helper_ops() {
-  static const std::set<std::string> ops = {"Constant", "Shape",           "Gather", "Unsqueeze",
-                                            "Squeeze",  "Concat",          "Slice",  "Cast",
+  static const std::set<std::string> ops = {"Constant", "Shape",           "Gather",   "Unsqueeze",
+                                            "Squeeze",  "Concat",          "Slice",    "Cast",
                                             "Expand",   "ConstantOfShape", "Identity", "Reshape"};
   return ops;
 }
@@ -156,9 +156,8 @@ bool OnnxClaims::is_zeros(const std::string& value) const {
   if (!p) return false;
   if (p->op == "ConstantOfShape") {
     auto it = p->attrs.find("value");
-    return it == p->attrs.end() ||
-           std::all_of(it->second.floats.begin(), it->second.floats.end(),
-                       [](double x) { return x == 0; });
+    return it == p->attrs.end() || std::all_of(it->second.floats.begin(), it->second.floats.end(),
+                                               [](double x) { return x == 0; });
   }
   static const std::set<std::string> keep = {"Slice",    "Expand", "Squeeze", "Unsqueeze",
                                              "Identity", "Cast",   "Reshape", "Tile"};
@@ -172,8 +171,7 @@ bool OnnxClaims::claim(graph::OnnxClaim c) {
     throw Error("import rule for " + c.type + " gives " + std::to_string(c.inputs.size()) +
                 " inputs and " + std::to_string(c.outputs.size()) + " outputs");
   for (const graph::OnnxNode* n : c.nodes)
-    if (is_claimed(*n))
-      throw Error("ONNX node '" + n->name + "' (" + n->op + ") is claimed twice");
+    if (is_claimed(*n)) throw Error("ONNX node '" + n->name + "' (" + n->op + ") is claimed twice");
   for (const graph::OnnxNode* n : c.nodes) claimed_by_[n->index] = static_cast<int>(claims_.size());
   claims_.push_back(std::move(c));
   return true;
@@ -221,13 +219,13 @@ void OnnxClaims::unsupported(const graph::OnnxNode& n) const {
   bool has_rule = helper_ops().count(n.op) > 0;
   for (const graph::LayerType& t : graph::Registry::instance().types())
     for (const graph::OnnxImportRule& r : t.onnx_import) has_rule = has_rule || rule_names(r, n.op);
-  const std::string where =
-      model_.file.string() + ": ONNX node '" + n.name + "' (" + n.op + "): ";
+  const std::string where = model_.file.string() + ": ONNX node '" + n.name + "' (" + n.op + "): ";
   if (has_rule)
     throw OnnxImportError(where + "Netwright imports " + n.op +
                           " only in the forms PyTorch's exporter writes for its layers, and "
                           "this one matches none (e.g. a computed weight or an unusual "
-                          "attribute); supported ops: " + join(onnx_supported_ops()));
+                          "attribute); supported ops: " +
+                          join(onnx_supported_ops()));
   throw OnnxImportError(where + "op " + n.op + " is not supported; Netwright imports " +
                         join(onnx_supported_ops()) +
                         "; replace it in the model (or with a supported layer) and export again");

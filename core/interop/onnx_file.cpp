@@ -5,6 +5,7 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -23,7 +24,8 @@ std::string read_bytes(const std::filesystem::path& file) {
     throw OnnxImportError(file.string() + ": not a file; give the path of an .onnx model");
   const std::uintmax_t size = std::filesystem::file_size(file, ec);
   if (ec) throw OnnxImportError(file.string() + ": cannot read its size: " + ec.message());
-  if (size == 0) throw OnnxImportError(file.string() + ": the file is empty; export the model again");
+  if (size == 0)
+    throw OnnxImportError(file.string() + ": the file is empty; export the model again");
   if (size > kOnnxMaxFileBytes)
     throw OnnxImportError(file.string() + ": " + std::to_string(size >> 20) +
                           " MiB is over the 2 GiB limit of an ONNX file; export the weights as "
@@ -37,31 +39,42 @@ std::string read_bytes(const std::filesystem::path& file) {
 
 // Files people pick by mistake, recognized by their first bytes.
 void refuse_other_formats(const std::filesystem::path& file, const std::string& b) {
-  auto starts = [&](const char* magic, size_t n) { return b.size() >= n && !std::memcmp(b.data(), magic, n); };
+  auto starts = [&](const char* magic, size_t n) {
+    return b.size() >= n && !std::memcmp(b.data(), magic, n);
+  };
   const std::string where = file.string() + ": ";
   if (starts("\x89HDF\r\n\x1a\n", 8))
-    throw OnnxImportError(where + "is an HDF5 file (a Netwright checkpoint?), not an ONNX model; "
-                                  "give a .onnx file written by torch.onnx.export or Netwright");
+    throw OnnxImportError(where +
+                          "is an HDF5 file (a Netwright checkpoint?), not an ONNX model; "
+                          "give a .onnx file written by torch.onnx.export or Netwright");
   if (starts("PK\x03\x04", 4))
-    throw OnnxImportError(where + "is a zip archive (a PyTorch .pt file?), not an ONNX model; load "
-                                  "PyTorch weights with File > Import Weights or --init");
+    throw OnnxImportError(where +
+                          "is a zip archive (a PyTorch .pt file?), not an ONNX model; load "
+                          "PyTorch weights with File > Import Weights or --init");
   if (starts("\x80\x02", 2) || starts("\x80\x04", 2) || starts("\x80\x05", 2))
     throw OnnxImportError(where + "is a Python pickle (a legacy PyTorch file?), not an ONNX model");
   if (starts("{", 1))
     throw OnnxImportError(where + "is a text/JSON file (a project?), not an ONNX model");
   // ModelProto starts with ir_version (field 1, varint): the byte 0x08.
   if (b[0] != '\x08')
-    throw OnnxImportError(where + "is not an ONNX model (it does not start with an ONNX header); "
-                                  "give a .onnx file written by torch.onnx.export or Netwright");
+    throw OnnxImportError(where +
+                          "is not an ONNX model (it does not start with an ONNX header); "
+                          "give a .onnx file written by torch.onnx.export or Netwright");
 }
 
 graph::OnnxAttribute read_attribute(const onnx::AttributeProto& a) {
   graph::OnnxAttribute r;
   using A = onnx::AttributeProto;
   switch (a.type()) {
-    case A::INT: r.kind = graph::OnnxAttribute::Kind::Int, r.i = a.i(); break;
-    case A::FLOAT: r.kind = graph::OnnxAttribute::Kind::Float, r.f = a.f(); break;
-    case A::STRING: r.kind = graph::OnnxAttribute::Kind::String, r.s = a.s(); break;
+    case A::INT:
+      r.kind = graph::OnnxAttribute::Kind::Int, r.i = a.i();
+      break;
+    case A::FLOAT:
+      r.kind = graph::OnnxAttribute::Kind::Float, r.f = a.f();
+      break;
+    case A::STRING:
+      r.kind = graph::OnnxAttribute::Kind::String, r.s = a.s();
+      break;
     case A::INTS:
       r.kind = graph::OnnxAttribute::Kind::Ints;
       r.ints.assign(a.ints().begin(), a.ints().end());
@@ -70,8 +83,11 @@ graph::OnnxAttribute read_attribute(const onnx::AttributeProto& a) {
       r.kind = graph::OnnxAttribute::Kind::Floats;
       r.floats.assign(a.floats().begin(), a.floats().end());
       break;
-    case A::TENSOR: r.kind = graph::OnnxAttribute::Kind::Tensor; break;
-    default: break;
+    case A::TENSOR:
+      r.kind = graph::OnnxAttribute::Kind::Tensor;
+      break;
+    default:
+      break;
   }
   return r;
 }
@@ -95,8 +111,10 @@ int64_t default_opset(const onnx::ModelProto& m, const std::filesystem::path& fi
   }
   const std::string range = std::to_string(kOnnxMinOpset) + " to " + std::to_string(kOnnxMaxOpset);
   if (opset == 0)
-    throw OnnxImportError(file.string() + ": the model imports no opset of the default ONNX domain; "
-                                          "Netwright reads opsets " + range);
+    throw OnnxImportError(file.string() +
+                          ": the model imports no opset of the default ONNX domain; "
+                          "Netwright reads opsets " +
+                          range);
   if (opset < kOnnxMinOpset || opset > kOnnxMaxOpset)
     throw OnnxImportError(file.string() + ": opset " + std::to_string(opset) +
                           " is not supported; Netwright reads opsets " + range +
@@ -150,7 +168,6 @@ std::vector<int> topological_order(const onnx::GraphProto& g, const std::set<std
   return order;
 }
 
-
 void run_inference(onnx::ModelProto& model, OnnxModelData& data) {
   try {
     // Data propagation follows Shape -> Gather -> Concat chains into Reshape's output shape.
@@ -158,8 +175,10 @@ void run_inference(onnx::ModelProto& model, OnnxModelData& data) {
                                         /*data_prop=*/true);
     onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
   } catch (const std::exception& e) {
+    std::string what = e.what();
+    while (!what.empty() && std::isspace(static_cast<unsigned char>(what.back()))) what.pop_back();
     throw OnnxImportError(data.file.string() +
-                          ": ONNX shape inference fails (mismatched shapes?): " + e.what() +
+                          ": ONNX shape inference fails (mismatched shapes?): " + what +
                           "; check the model with onnx.checker or export it again");
   }
   const onnx::GraphProto& g = model.graph();
@@ -193,8 +212,10 @@ std::vector<int64_t> reshaped(const std::vector<int64_t>& in, std::vector<int64_
     }
   }
   if (batch) return {};
-  if (hole >= 0) target[hole] = known;
-  else if (known != 1) return {};
+  if (hole >= 0)
+    target[hole] = known;
+  else if (known != 1)
+    return {};
   return target;
 }
 
@@ -218,8 +239,10 @@ void infer_shapes(onnx::ModelProto& model, OnnxModelData& data) {
       t->set_elem_type(onnx::TensorProto::FLOAT);
       for (int64_t d : out) {
         auto* dim = t->mutable_shape()->add_dim();
-        if (d < 0) dim->set_dim_param("batch");
-        else dim->set_dim_value(d);
+        if (d < 0)
+          dim->set_dim_param("batch");
+        else
+          dim->set_dim_value(d);
       }
       added = true;
     }
@@ -239,8 +262,9 @@ OnnxModelData read_onnx_model(const std::filesystem::path& file) {
                           ": not a readable ONNX model (truncated or not protobuf); export it "
                           "again or check the download");
   if (model.ir_version() <= 0 || !model.has_graph())
-    throw OnnxImportError(file.string() + ": the file has no ONNX graph (truncated?); export it "
-                                          "again");
+    throw OnnxImportError(file.string() +
+                          ": the file has no ONNX graph (truncated?); export it "
+                          "again");
   OnnxModelData data;
   data.file = file;
   data.opset = default_opset(model, file);
@@ -260,6 +284,8 @@ OnnxModelData read_onnx_model(const std::filesystem::path& file) {
     data.inputs.push_back(read_value_info(in));
   }
   for (const auto& out : g.output()) data.outputs.push_back(out.name());
+  if (data.inputs.empty())
+    throw OnnxImportError(file.string() + ": the model has no graph input; a network needs one");
 
   const std::vector<int> order = topological_order(g, defined, file);
   for (int i : order) {
@@ -277,7 +303,8 @@ OnnxModelData read_onnx_model(const std::filesystem::path& file) {
     for (const auto& a : n.attribute()) {
       graph::OnnxAttribute& attr = node.attrs[a.name()] = read_attribute(a);
       if (a.type() != onnx::AttributeProto::TENSOR) continue;
-      graph::OnnxConstant c = read_tensor_proto(a.t(), file, "node '" + node.name + "' (" + node.op + ")");
+      graph::OnnxConstant c =
+          read_tensor_proto(a.t(), file, "node '" + node.name + "' (" + node.op + ")");
       for (int64_t k = 0; k < c.numel(); ++k) attr.floats.push_back(c.at(k));
       if (node.op == "Constant" && a.name() == "value" && n.output_size() == 1)
         data.constants[n.output(0)] = std::move(c);
@@ -288,7 +315,8 @@ OnnxModelData read_onnx_model(const std::filesystem::path& file) {
         if (key == "value_float") c.floats = {float(a.f)};
         if (key == "value_floats") c.floats.assign(a.floats.begin(), a.floats.end());
         if (key == "value_int") c.is_int = true, c.ints = {a.i};
-        if (key == "value_ints") c.is_int = true, c.ints = a.ints, c.dims = {int64_t(a.ints.size())};
+        if (key == "value_ints")
+          c.is_int = true, c.ints = a.ints, c.dims = {int64_t(a.ints.size())};
         if (key == "value_floats") c.dims = {int64_t(a.floats.size())};
       }
       if (!c.floats.empty() || !c.ints.empty()) data.constants[n.output(0)] = std::move(c);

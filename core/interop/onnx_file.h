@@ -32,12 +32,12 @@ struct OnnxValueInfo {
 struct OnnxModelData {
   std::filesystem::path file;
   int64_t opset = 0;
-  std::string producer;  // "pytorch 2.15.0"
-  std::vector<graph::OnnxNode> nodes;  // topological order
+  std::string producer;                                  // "pytorch 2.15.0"
+  std::vector<graph::OnnxNode> nodes;                    // topological order
   std::map<std::string, graph::OnnxConstant> constants;  // initializers and Constant outputs
-  std::vector<OnnxValueInfo> inputs;   // graph inputs that are not initializers
-  std::vector<std::string> outputs;    // graph output names
-  std::map<std::string, OnnxValueInfo> values;  // inferred shapes of every known value
+  std::vector<OnnxValueInfo> inputs;                     // graph inputs that are not initializers
+  std::vector<std::string> outputs;                      // graph output names
+  std::map<std::string, OnnxValueInfo> values;           // inferred shapes of every known value
   std::string netwright_nodes;  // metadata "netwright.nodes" (JSON text), "" when absent
 };
 

@@ -59,8 +59,7 @@ std::string diagnostics_text(const graph::Analysis& a, const graph::Graph& g) {
 
 // Matches the claimed weights against the compiled network's state_dict: every key present with
 // its shape; a BatchNorm's num_batches_tracked, which ONNX does not carry, starts at 0.
-nn::StateDict fit_weights(const graph::Graph& g,
-                          const std::map<std::string, Tensor>& weights,
+nn::StateDict fit_weights(const graph::Graph& g, const std::map<std::string, Tensor>& weights,
                           const std::filesystem::path& file) {
   auto net = graph::compile(g);
   nn::StateDict out;
@@ -99,8 +98,11 @@ void default_data(io::Project& p, const graph::Analysis& a) {
   if (a.inputs.size() == 1 && in.params.at("shape") == nlohmann::json::array({1, 28, 28})) return;
   const int64_t classes = out.size() == 1 ? std::max<int64_t>(out[0], 2) : 2;
   auto synthetic = [&](int64_t count, int64_t seed) {
-    return nlohmann::json{{"source", "synthetic"}, {"classes", classes}, {"count", count},
-                          {"seed", seed},          {"shape", in.params.at("shape")}};
+    return nlohmann::json{{"source", "synthetic"},
+                          {"classes", classes},
+                          {"count", count},
+                          {"seed", seed},
+                          {"shape", in.params.at("shape")}};
   };
   p.data.train.emplace().spec = synthetic(256, 0);
   p.data.test.emplace().spec = synthetic(64, 1);
@@ -161,8 +163,8 @@ ImportedModel import_onnx(const std::filesystem::path& path) {
 
   const graph::Analysis a = graph::analyze(g);
   if (!a.ok())
-    throw OnnxImportError(path.string() + ": the imported network does not validate:" +
-                          diagnostics_text(a, g));
+    throw OnnxImportError(path.string() +
+                          ": the imported network does not validate:" + diagnostics_text(a, g));
   if (a.output != ports.at(m.outputs[0]).node)
     throw OnnxImportError(path.string() + ": the model's output '" + m.outputs[0] +
                           "' is not the imported network's only sink; unused outputs remain");

@@ -9,9 +9,9 @@ namespace {
 
 // Layer types that export to the same ONNX ops, so that ONNX alone cannot tell them apart.
 int alias_group(const std::string& type) {
-  static const std::map<std::string, int> groups = {
-      {"Flatten", 1}, {"Reshape", 1}, {"Unflatten", 1},
-      {"Dropout", 2}, {"Dropout2d", 2}, {"Identity", 2}};
+  static const std::map<std::string, int> groups = {{"Flatten", 1},   {"Reshape", 1},
+                                                    {"Unflatten", 1}, {"Dropout", 2},
+                                                    {"Dropout2d", 2}, {"Identity", 2}};
   auto it = groups.find(type);
   return it == groups.end() ? 0 : it->second;
 }

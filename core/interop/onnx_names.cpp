@@ -23,7 +23,9 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return parts;
 }
 
-bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
+bool starts_with(const std::string& s, const std::string& p) {
+  return s.rfind(p, 0) == 0;
+}
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -38,8 +40,10 @@ std::string scope_path(const graph::OnnxNode& node, std::string& op_part) {
   op_part.clear();
   if (!parts.empty() && starts_with(parts.back(), node.op)) {
     op_part = lower(parts.back());
-    if (parts.size() > 1) parts.pop_back();
-    else parts.back() = op_part;
+    if (parts.size() > 1)
+      parts.pop_back();
+    else
+      parts.back() = op_part;
   }
   std::vector<std::string> kept;
   for (const std::string& p : parts) {

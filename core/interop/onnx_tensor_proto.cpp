@@ -81,18 +81,21 @@ graph::OnnxConstant read_tensor_proto(const onnx::TensorProto& t, const std::fil
   int64_t got = 0, width = 0;
   switch (t.data_type()) {
     case TP::FLOAT:
-      c.floats = use_raw ? from_raw<float>(raw) : std::vector<float>(t.float_data().begin(), t.float_data().end());
+      c.floats = use_raw ? from_raw<float>(raw)
+                         : std::vector<float>(t.float_data().begin(), t.float_data().end());
       got = static_cast<int64_t>(c.floats.size()), width = 4;
       break;
     case TP::DOUBLE: {
-      const auto d = use_raw ? from_raw<double>(raw) : std::vector<double>(t.double_data().begin(), t.double_data().end());
+      const auto d = use_raw ? from_raw<double>(raw)
+                             : std::vector<double>(t.double_data().begin(), t.double_data().end());
       c.floats.assign(d.begin(), d.end());
       got = static_cast<int64_t>(d.size()), width = 8;
       break;
     }
     case TP::INT64:
       c.is_int = true;
-      c.ints = use_raw ? from_raw<int64_t>(raw) : std::vector<int64_t>(t.int64_data().begin(), t.int64_data().end());
+      c.ints = use_raw ? from_raw<int64_t>(raw)
+                       : std::vector<int64_t>(t.int64_data().begin(), t.int64_data().end());
       got = static_cast<int64_t>(c.ints.size()), width = 8;
       break;
     case TP::INT32:
@@ -111,12 +114,13 @@ graph::OnnxConstant read_tensor_proto(const onnx::TensorProto& t, const std::fil
       break;
     }
     default:
-      throw OnnxImportError(where + " has element type " + std::to_string(t.data_type()) +
-                            " (" + TP::DataType_Name(static_cast<TP::DataType>(t.data_type())) +
+      throw OnnxImportError(where + " has element type " + std::to_string(t.data_type()) + " (" +
+                            TP::DataType_Name(static_cast<TP::DataType>(t.data_type())) +
                             "); Netwright reads float32, float64, int64, int32 and bool tensors");
   }
   if (got != n || (use_raw && static_cast<int64_t>(raw.size()) != n * width))
-    throw OnnxImportError(where + " holds " + std::to_string(use_raw ? int64_t(raw.size()) / width : got) +
+    throw OnnxImportError(where + " holds " +
+                          std::to_string(use_raw ? int64_t(raw.size()) / width : got) +
                           " values, but its dims need " + std::to_string(n) +
                           "; the file is truncated or corrupt, export it again");
   return c;
