@@ -6,6 +6,8 @@
 #include "graph/registry.h"
 #include "io/checkpoint.h"
 #include "io/data_shapes.h"
+#include "io/torch_weights.h"
+#include "io/weights_file.h"
 #include "session.h"
 
 namespace nw::cli {
@@ -104,8 +106,7 @@ int run_init(const std::string& path, const std::string& out, std::optional<uint
   return kOk;
 }
 
-int run_checkpoint(const std::string& path, const std::string& project_path) {
-  const io::Checkpoint c = io::read_checkpoint(path);
+void describe_checkpoint(const std::string& path, const io::Checkpoint& c) {
   std::cout << path << ": Netwright checkpoint, epoch " << c.epoch;
   if (c.batch)
     std::cout << " (stopped after batch " << c.batch << " of epoch " << c.epoch + 1 << ")";
@@ -114,6 +115,22 @@ int run_checkpoint(const std::string& path, const std::string& project_path) {
   if (!c.scheduler_type.empty()) std::cout << ", scheduler " << c.scheduler_type;
   if (!c.created.empty()) std::cout << ", written " << c.created;
   std::cout << "\n";
+}
+
+// A PyTorch state_dict: every key with its dtype and shape, as a reader checks it against a model.
+void describe_torch_weights(const std::string& path, const io::Checkpoint& c) {
+  std::cout << path << ": PyTorch state_dict, " << c.model.size() << " tensors\n";
+  for (const auto& [key, t] : c.model)
+    std::cout << "  " << key << " " << dtype_name(t.dtype()) << " " << shape_str(t.sizes()) << "\n";
+}
+
+int run_checkpoint(const std::string& path, const std::string& project_path) {
+  const io::Checkpoint c = io::read_weights_file(path);
+  if (io::is_torch_weights_file(path)) {
+    describe_torch_weights(path, c);
+  } else {
+    describe_checkpoint(path, c);
+  }
   if (project_path.empty()) return kOk;
   const io::Project project = load_project(project_path);
   require_valid(project);
@@ -166,9 +183,10 @@ void add_checkpoint_command(CLI::App& app, int& result) {
     std::string checkpoint, project;
   };
   auto a = std::make_shared<Args>();
-  CLI::App* c =
-      app.add_subcommand("checkpoint", "Check a checkpoint, optionally against a project");
-  c->add_option("CHECKPOINT", a->checkpoint, "checkpoint (.h5)")->required();
+  CLI::App* c = app.add_subcommand(
+      "checkpoint", "Check a checkpoint or PyTorch weight file, optionally against a project");
+  c->add_option("CHECKPOINT", a->checkpoint, "checkpoint (.h5) or PyTorch state_dict (.pt/.pth)")
+      ->required();
   c->add_option("--project", a->project, "also check that it loads into this project's network")
       ->check(CLI::ExistingFile);
   c->callback([a, &result] { result = run_checkpoint(a->checkpoint, a->project); });

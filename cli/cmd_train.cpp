@@ -119,7 +119,8 @@ void add_train_command(CLI::App& app, int& result) {
   c->add_option("--out", a->out,
                 "run folder for checkpoints (default: runs/<name>/<time>/ beside the project)");
   c->add_option("--init", a->init,
-                "initialize matching weights from a checkpoint (transfer learning)");
+                "initialize matching weights from a checkpoint or a PyTorch state_dict (.pt/.pth) "
+                "(transfer learning)");
   c->add_option("--resume", a->resume, "continue the run saved in a checkpoint")
       ->check(CLI::ExistingFile);
   c->add_option("--metrics", a->metrics,

@@ -2,7 +2,8 @@
 //   <out>/project     every .nwproj of the malformed corpus (tests/corpus/projects), the bundled
 //                     projects and the CLI test projects
 //   <out>/checkpoint  a good checkpoint with an Adam state, and the malformed ones that
-//                     tests/support/bad_checkpoints writes from it
+//                     tests/support/bad_checkpoints writes from it; the PyTorch .pt fixtures
+//                     and the malformed .pt corpus (tests/corpus/pt)
 //   <out>/data        small IDX (plain and gzipped), CSV and HDF5 files, each behind the byte that
 //                     makes fuzz_data pick its reader
 #include <hdf5.h>
@@ -119,6 +120,12 @@ int main(int argc, char** argv) {
   copy_projects(src / "projects", out / "project");
   copy_projects(src / "tests/cli/projects", out / "project");
   write_checkpoints(out / "checkpoint");
+  // PyTorch weight files: the 2.x fixtures and the malformed corpus of tests/corpus/pt.
+  for (const char* d : {"tests/interop/torch_weights/fixtures", "tests/corpus/pt"})
+    for (const auto& e : fs::directory_iterator(src / d))
+      if (e.path().extension() == ".pt")
+        fs::copy_file(e.path(), out / "checkpoint" / e.path().filename(),
+                      fs::copy_options::overwrite_existing);
   write_data(out / "data");
   std::cout << "seeds in " << out.string() << "\n";
   return 0;

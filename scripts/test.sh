@@ -12,6 +12,23 @@ XDG_RUNTIME_DIR="$(mktemp -d -t netwright-xdg.XXXXXX)"
 export XDG_RUNTIME_DIR
 NW_CLEANUP+=("$XDG_RUNTIME_DIR")
 
+# Issue 16's ONNX check runs each export in onnxruntime from a virtual environment in the build
+# folder (tests/interop/onnx_export reads NETWRIGHT_INTEROP_PYTHON, which defaults to its python),
+# made once and again only when its packages no longer import.
+nw_interop_venv() {
+  local venv="$NW_BUILD_DIR/venv-interop" check="import onnxruntime, onnx, numpy, h5py"
+  if [[ -x "$venv/bin/python" ]] && "$venv/bin/python" -c "$check" 2>/dev/null; then
+    nw_log "interop venv ready: $venv"
+    return 0
+  fi
+  nw_log "creating the interop venv with onnxruntime, onnx, numpy, h5py: $venv"
+  rm -rf "$venv"
+  /usr/bin/python3 -m venv "$venv"
+  "$venv/bin/pip" install -q onnxruntime onnx numpy h5py
+  "$venv/bin/python" -c "$check"
+}
+nw_phase interop-venv nw_interop_venv
+
 nw_phase test ctest --test-dir "$NW_BUILD_DIR" --output-on-failure --no-tests=error -j "$NW_JOBS"
 
 # The malformed-input corpus (bad projects and checkpoints through netwright-cli) again under
@@ -23,7 +40,7 @@ nw_sanitized_corpus() {
               -DNETWRIGHT_WITH_CUDA=OFF -DNETWRIGHT_BUILD_BENCH=OFF)
   [[ -f "$dir/CMakeCache.txt" ]] || args+=(-G Ninja)
   cmake "${args[@]}" >/dev/null
-  cmake --build "$dir" -j "$NW_JOBS" --target tst_cli_corpus tst_cli_corpus_onnx
+  cmake --build "$dir" -j "$NW_JOBS" --target tst_cli_corpus tst_cli_corpus_onnx tst_cli_corpus_pt
   ASAN_OPTIONS=detect_leaks=0:exitcode=90:abort_on_error=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=91 \
     ctest --test-dir "$dir" --output-on-failure --no-tests=error -R 'cli/tst_cli_corpus'

@@ -2,6 +2,7 @@
 // dimension.
 #include "graph/builtin_layers.h"
 #include "graph/onnx_import_rules.h"
+#include "graph/builtin_onnx_rules.h"
 #include "nn/layers/activation.h"
 
 namespace nw::graph {
@@ -34,6 +35,7 @@ std::vector<OnnxImportRule> onnx_import_of(const std::string& name) {
 LayerType elementwise(std::string name, std::string description, std::vector<ParamSpec> params,
                       Factory make) {
   std::vector<OnnxImportRule> import = onnx_import_of(name);  // before `name` is moved
+                      Factory make, OnnxExportRule onnx_export) {
   return {.name = std::move(name),
           .category = "Activation",
           .description = std::move(description),
@@ -43,6 +45,7 @@ LayerType elementwise(std::string name, std::string description, std::vector<Par
           .shape = same_shape,
           .make = std::move(make),
           .onnx_import = std::move(import)};
+          .onnx_export = std::move(onnx_export)};
 }
 
 ParamSpec float_spec(std::string name, double def, std::string description) {
@@ -82,47 +85,62 @@ std::vector<SampleShape> softmax_shape(ShapeContext& ctx) {
 }  // namespace
 
 void register_activation_layers(Registry& r) {
-  r.add(elementwise("ReLU", "Rectified linear unit: max(0, x)", {},
-                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::ReLU>(); }));
-  r.add(elementwise("LeakyReLU", "ReLU that keeps a small slope for negative inputs",
-                    {float_spec("negative_slope", 0.01, "slope for negative inputs")},
-                    [](const ParamMap& p) -> nn::ModulePtr {
-                      return std::make_shared<nn::LeakyReLU>(p.at("negative_slope").get<double>());
-                    }));
-  r.add(elementwise("ELU", "Exponential linear unit: x above 0, alpha * (exp(x) - 1) below",
-                    {float_spec("alpha", 1.0, "the value approached for very negative inputs")},
-                    [](const ParamMap& p) -> nn::ModulePtr {
-                      return std::make_shared<nn::ELU>(p.at("alpha").get<double>());
-                    }));
-  r.add(elementwise("GELU", "Gaussian error linear unit: x * Phi(x), as in transformers",
-                    {{.name = "approximate",
-                      .kind = ParamKind::Choice,
-                      .default_value = "none",
-                      .description = "\"none\": exact; \"tanh\": the tanh approximation",
-                      .choices = {"none", "tanh"}}},
-                    [](const ParamMap& p) -> nn::ModulePtr {
-                      return std::make_shared<nn::GELU>(p.at("approximate").get<std::string>());
-                    }));
-  r.add(elementwise("SiLU", "Sigmoid linear unit (swish): x * sigmoid(x)", {},
-                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::SiLU>(); }));
+  r.add(elementwise(
+      "ReLU", "Rectified linear unit: max(0, x)", {},
+      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::ReLU>(); },
+      onnx_rules::unary("Relu")));
+  r.add(elementwise(
+      "LeakyReLU", "ReLU that keeps a small slope for negative inputs",
+      {float_spec("negative_slope", 0.01, "slope for negative inputs")},
+      [](const ParamMap& p) -> nn::ModulePtr {
+        return std::make_shared<nn::LeakyReLU>(p.at("negative_slope").get<double>());
+      },
+      onnx_rules::leaky_relu));
+  r.add(elementwise(
+      "ELU", "Exponential linear unit: x above 0, alpha * (exp(x) - 1) below",
+      {float_spec("alpha", 1.0, "the value approached for very negative inputs")},
+      [](const ParamMap& p) -> nn::ModulePtr {
+        return std::make_shared<nn::ELU>(p.at("alpha").get<double>());
+      },
+      onnx_rules::elu));
+  r.add(elementwise(
+      "GELU", "Gaussian error linear unit: x * Phi(x), as in transformers",
+      {{.name = "approximate",
+        .kind = ParamKind::Choice,
+        .default_value = "none",
+        .description = "\"none\": exact; \"tanh\": the tanh approximation",
+        .choices = {"none", "tanh"}}},
+      [](const ParamMap& p) -> nn::ModulePtr {
+        return std::make_shared<nn::GELU>(p.at("approximate").get<std::string>());
+      },
+      onnx_rules::gelu));
+  r.add(elementwise(
+      "SiLU", "Sigmoid linear unit (swish): x * sigmoid(x)", {},
+      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::SiLU>(); },
+      onnx_rules::silu));
   r.add(elementwise(
       "Sigmoid", "Logistic function 1 / (1 + exp(-x)), into (0, 1)", {},
-      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Sigmoid>(); }));
-  r.add(elementwise("Tanh", "Hyperbolic tangent, into (-1, 1)", {},
-                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Tanh>(); }));
+      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Sigmoid>(); },
+      onnx_rules::unary("Sigmoid")));
+  r.add(elementwise(
+      "Tanh", "Hyperbolic tangent, into (-1, 1)", {},
+      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Tanh>(); },
+      onnx_rules::unary("Tanh")));
 
-  LayerType softmax =
-      elementwise("Softmax", "Probabilities: exp(x) normalized to sum to 1 along dim", {dim_spec()},
-                  [](const ParamMap& p) -> nn::ModulePtr {
-                    return std::make_shared<nn::Softmax>(p.at("dim").get<int64_t>());
-                  });
+  LayerType softmax = elementwise(
+      "Softmax", "Probabilities: exp(x) normalized to sum to 1 along dim", {dim_spec()},
+      [](const ParamMap& p) -> nn::ModulePtr {
+        return std::make_shared<nn::Softmax>(p.at("dim").get<int64_t>());
+      },
+      onnx_rules::softmax);
   softmax.shape = softmax_shape;
   r.add(std::move(softmax));
-  LayerType log_softmax =
-      elementwise("LogSoftmax", "Log of Softmax along dim, computed stably (pairs with NLLLoss)",
-                  {dim_spec()}, [](const ParamMap& p) -> nn::ModulePtr {
-                    return std::make_shared<nn::LogSoftmax>(p.at("dim").get<int64_t>());
-                  });
+  LayerType log_softmax = elementwise(
+      "LogSoftmax", "Log of Softmax along dim, computed stably (pairs with NLLLoss)", {dim_spec()},
+      [](const ParamMap& p) -> nn::ModulePtr {
+        return std::make_shared<nn::LogSoftmax>(p.at("dim").get<int64_t>());
+      },
+      onnx_rules::log_softmax);
   log_softmax.shape = softmax_shape;
   r.add(std::move(log_softmax));
 }

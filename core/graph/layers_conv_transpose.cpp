@@ -1,5 +1,6 @@
 // ConvTranspose2d: learned upsampling, with PyTorch's parameters (zero padding only).
 #include "graph/builtin_layers.h"
+#include "graph/builtin_onnx_rules.h"
 #include "graph/conv_params.h"
 #include "graph/onnx_import_rules.h"
 
@@ -67,6 +68,7 @@ void register_conv_transpose_layer(Registry& r) {
           },
       .count = conv2d_count,
       .onnx_import = onnx_import::conv_transpose(),
+      .onnx_export = onnx_rules::conv_transpose,
   });
 }
 

@@ -3,6 +3,7 @@
 // touch: every node's output keeps the batch in front.
 #include "graph/builtin_layers.h"
 #include "graph/onnx_import_rules.h"
+#include "graph/builtin_onnx_rules.h"
 #include "graph/shape_modules.h"
 #include "nn/layers/shape.h"
 
@@ -127,6 +128,8 @@ std::vector<OnnxImportRule> onnx_import_of(const std::string& name) {
 LayerType shape_layer(std::string name, std::string description, std::vector<ParamSpec> params,
                       std::string in, std::string out, ShapeRule shape, Factory make) {
   std::vector<OnnxImportRule> import = onnx_import_of(name);  // before `name` is moved
+                      std::string in, std::string out, ShapeRule shape, Factory make,
+                      OnnxExportRule onnx_export) {
   return {.name = std::move(name),
           .category = "Shape",
           .description = std::move(description),
@@ -136,6 +139,7 @@ LayerType shape_layer(std::string name, std::string description, std::vector<Par
           .shape = std::move(shape),
           .make = std::move(make),
           .onnx_import = std::move(import)};
+          .onnx_export = std::move(onnx_export)};
 }
 
 }  // namespace
@@ -145,22 +149,26 @@ void register_shape_layers(Registry& r) {
       "Flatten", "Joins dims start_dim..end_dim into one, e.g. (N, 1, 28, 28) to (N, 784)",
       {int_spec("start_dim", 1, "first dim to join; 1 is the first after the batch"),
        int_spec("end_dim", -1, "last dim to join; -1 is the last")},
-      "(N, *)", "(N, *, product, *)", flatten_shape, [](const ParamMap& p) -> nn::ModulePtr {
+      "(N, *)", "(N, *, product, *)", flatten_shape,
+      [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<nn::Flatten>(p.at("start_dim").get<int64_t>(),
                                              p.at("end_dim").get<int64_t>());
-      }));
+      },
+      onnx_rules::flatten));
 
-  r.add(shape_layer("Unflatten", "Splits one dim into several, e.g. (N, 784) to (N, 1, 28, 28)",
-                    {int_spec("dim", nullptr, "dim to split; 1 is the first after the batch"),
-                     {.name = "unflattened_size",
-                      .kind = ParamKind::IntList,
-                      .description = "sizes it splits into; their product is the dim's size",
-                      .min = 1}},
-                    "(N, *, S, *)", "(N, *, *unflattened_size, *)", unflatten_shape,
-                    [](const ParamMap& p) -> nn::ModulePtr {
-                      return std::make_shared<nn::Unflatten>(p.at("dim").get<int64_t>(),
-                                                             p.at("unflattened_size").get<Shape>());
-                    }));
+  r.add(shape_layer(
+      "Unflatten", "Splits one dim into several, e.g. (N, 784) to (N, 1, 28, 28)",
+      {int_spec("dim", nullptr, "dim to split; 1 is the first after the batch"),
+       {.name = "unflattened_size",
+        .kind = ParamKind::IntList,
+        .description = "sizes it splits into; their product is the dim's size",
+        .min = 1}},
+      "(N, *, S, *)", "(N, *, *unflattened_size, *)", unflatten_shape,
+      [](const ParamMap& p) -> nn::ModulePtr {
+        return std::make_shared<nn::Unflatten>(p.at("dim").get<int64_t>(),
+                                               p.at("unflattened_size").get<Shape>());
+      },
+      onnx_rules::reshape));
 
   r.add(shape_layer(
       "Reshape", "Gives each sample a new shape with the same element count (x.view(N, ...))",
@@ -168,19 +176,24 @@ void register_shape_layers(Registry& r) {
         .kind = ParamKind::IntList,
         .description = "new sample shape without the batch dimension; one entry may be -1",
         .min = -1}},
-      "(N, *)", "(N, *shape)", reshape_shape, [](const ParamMap& p) -> nn::ModulePtr {
+      "(N, *)", "(N, *shape)", reshape_shape,
+      [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<Reshape>(p.at("shape").get<Shape>());
-      }));
+      },
+      onnx_rules::reshape));
 
-  r.add(shape_layer("LastStep", "The last time step of a sequence (out[:, -1]), e.g. after an LSTM",
-                    {}, "(N, T, *)", "(N, *)", last_step_shape,
-                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<LastStep>(); }));
+  r.add(shape_layer(
+      "LastStep", "The last time step of a sequence (out[:, -1]), e.g. after an LSTM", {},
+      "(N, T, *)", "(N, *)", last_step_shape,
+      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<LastStep>(); },
+      onnx_rules::last_step));
 
   r.add(shape_layer(
       "Identity", "Passes its input through unchanged (a placeholder)", {}, "(N, *)",
       "the input's shape",
       [](ShapeContext& ctx) { return std::vector<SampleShape>{ctx.inputs[0]}; },
-      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Identity>(); }));
+      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Identity>(); },
+      onnx_rules::identity));
 }
 
 }  // namespace nw::graph

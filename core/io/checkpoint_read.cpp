@@ -47,8 +47,8 @@ class Reader {
     if (is_h5 == 0)
       fail(file_ +
            " is not an HDF5 file (it may be truncated or another format); pass a "
-           "checkpoint written by Netwright, or convert a PyTorch file with "
-           "tools/torch_to_netwright.py");
+           "checkpoint written by Netwright (--init and Import Weights also take a PyTorch "
+           ".pt/.pth state_dict; tools/torch_to_netwright.py converts one to a checkpoint)");
     if (const std::string heap = h5::damaged_global_heap(path); !heap.empty())
       fail("the HDF5 file is damaged (" + heap + "); use an earlier checkpoint");
     h5::Id f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
@@ -110,7 +110,8 @@ class Reader {
     if (H5Aexists(root, "netwright_format") <= 0)
       fail(
           "this HDF5 file is not a Netwright checkpoint (no 'netwright_format' attribute on /); "
-          "to load a PyTorch state_dict, convert it with tools/torch_to_netwright.py");
+          "a PyTorch state_dict goes to --init and Import Weights as a .pt/.pth file, or "
+          "converts to a checkpoint with tools/torch_to_netwright.py");
     const h5::Attribute a = h5::read_attribute(root, "netwright_format");
     if (!a.int64)
       fail("/ (attribute 'netwright_format'): holds a " + a.type +

@@ -5,6 +5,7 @@
 
 #include "io/checkpoint.h"
 #include "io/data_shapes.h"
+#include "io/weights_file.h"
 #include "tensor/generator.h"
 
 namespace nw::train {
@@ -54,7 +55,7 @@ void initialize(Session& s, const SessionOptions& o, const SessionMessage& say) 
                            " does not exist; train the base project first or pass --init "
                            "(Import Weights in the application) with another checkpoint");
   const InitReport r =
-      init_from_checkpoint(*s.net, io::read_checkpoint(spec.checkpoint), spec.nodes);
+      init_from_checkpoint(*s.net, io::read_weights_file(spec.checkpoint), spec.nodes);
   if (r.loaded.empty())
     throw SessionError(overridden ? "--init" : "init.checkpoint",
                        "nothing in " + path +
@@ -78,7 +79,7 @@ void load_weights(Session& s, const SessionOptions& o, const SessionMessage& say
     s.trainer->restore(io::read_checkpoint(o.resume), o.resume.string());
     say(MessageLevel::Info, "resuming " + o.resume.string());
   } else if (!o.weights.empty()) {
-    io::load_model_state(io::read_checkpoint(o.weights), *s.net, o.weights.string());
+    io::load_model_state(io::read_weights_file(o.weights), *s.net, o.weights.string());
     say(MessageLevel::Info, "loaded the weights of " + o.weights.string());
   } else {
     initialize(s, o, say);

@@ -37,7 +37,7 @@ struct SessionOptions {
   // block when it has one, else fresh weights from the seed.
   std::filesystem::path resume;   // continue this run: weights, optimizer, position, history
   std::filesystem::path init;     // the "init" checkpoint in place of the project's (its nodes
-                                  // filter still applies)
+                                  // filter still applies); a PyTorch .pt/.pth state_dict too
   std::filesystem::path weights;  // every weight exactly (names and shapes must all match)
   // Overrides of the project's training settings.
   std::optional<int64_t> epochs;

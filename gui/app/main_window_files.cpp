@@ -13,6 +13,7 @@
 #include "editor/graph_editor.h"
 #include "evaluation/evaluation_widget.h"
 #include "io/checkpoint.h"
+#include "io/weights_file.h"
 #include "training/training_controller.h"
 
 namespace nw::gui {
@@ -237,10 +238,10 @@ void MainWindow::offer_recovery() {
 
 void MainWindow::import_weights() {
   const QString path = hooks_.files.open(this, tr("Import weights"), start_dir(document_),
-                                         tr("Checkpoints (*.h5);;All files (*)"));
+                                         tr("Weights (*.h5 *.pt *.pth);;All files (*)"));
   if (path.isEmpty()) return;
   try {
-    io::read_checkpoint(path.toStdString());  // refuse an unreadable file now, not at Train
+    io::read_weights_file(path.toStdString());  // refuse an unreadable file now, not at Train
   } catch (const std::exception& e) {
     hooks_.questions.error(this, tr("Import weights"), error_text(e));
     return;
