@@ -1,8 +1,8 @@
 // Activation layers: elementwise functions that keep the shape, and Softmax / LogSoftmax over one
 // dimension.
 #include "graph/builtin_layers.h"
-#include "graph/onnx_import_rules.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/activation.h"
 
 namespace nw::graph {
@@ -33,9 +33,8 @@ std::vector<OnnxImportRule> onnx_import_of(const std::string& name) {
 
 // An activation that keeps its input's shape.
 LayerType elementwise(std::string name, std::string description, std::vector<ParamSpec> params,
-                      Factory make) {
-  std::vector<OnnxImportRule> import = onnx_import_of(name);  // before `name` is moved
                       Factory make, OnnxExportRule onnx_export) {
+  std::vector<OnnxImportRule> import = onnx_import_of(name);  // before `name` is moved
   return {.name = std::move(name),
           .category = "Activation",
           .description = std::move(description),
@@ -44,8 +43,8 @@ LayerType elementwise(std::string name, std::string description, std::vector<Par
           .outputs = {{"output", "the input's shape"}},
           .shape = same_shape,
           .make = std::move(make),
+          .onnx_export = std::move(onnx_export),
           .onnx_import = std::move(import)};
-          .onnx_export = std::move(onnx_export)};
 }
 
 ParamSpec float_spec(std::string name, double def, std::string description) {

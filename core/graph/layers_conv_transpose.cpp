@@ -67,8 +67,8 @@ void register_conv_transpose_layer(Registry& r) {
                    kh * kw;
           },
       .count = conv2d_count,
-      .onnx_import = onnx_import::conv_transpose(),
       .onnx_export = onnx_rules::conv_transpose,
+      .onnx_import = onnx_import::conv_transpose(),
   });
 }
 

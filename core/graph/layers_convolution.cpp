@@ -225,8 +225,8 @@ void register_convolution_layers(Registry& r) {
                    ctx.get_int("kernel_size");
           },
       .count = [](const ParamMap& p) { return conv_count(p, p.at("kernel_size").get<int64_t>()); },
-      .onnx_import = onnx_import::conv(3),
       .onnx_export = onnx_rules::conv,
+      .onnx_import = onnx_import::conv(3),
   });
 
   r.add({
@@ -268,8 +268,8 @@ void register_convolution_layers(Registry& r) {
       },
       .macs = conv_macs,
       .count = conv2d_count,
-      .onnx_import = onnx_import::conv(4),
       .onnx_export = onnx_rules::conv,
+      .onnx_import = onnx_import::conv(4),
   });
   register_conv_transpose_layer(r);  // next to Conv2d in the palette
 }

@@ -1,7 +1,7 @@
 // Linear layers: Linear and Embedding.
 #include "graph/builtin_layers.h"
-#include "graph/onnx_import_rules.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/embedding.h"
 #include "nn/layers/linear.h"
 
@@ -55,8 +55,8 @@ void register_linear_layers(Registry& r) {
             const int64_t out = p.at("out_features").get<int64_t>();
             return p.at("in_features").get<int64_t>() * out + (p.at("bias").get<bool>() ? out : 0);
           },
-      .onnx_import = onnx_import::linear(),
       .onnx_export = onnx_rules::linear,
+      .onnx_import = onnx_import::linear(),
   });
 
   r.add({
@@ -102,8 +102,8 @@ void register_linear_layers(Registry& r) {
           [](const ParamMap& p) {
             return p.at("num_embeddings").get<int64_t>() * p.at("embedding_dim").get<int64_t>();
           },
-      .onnx_import = onnx_import::embedding(),
       .onnx_export = onnx_rules::embedding,
+      .onnx_import = onnx_import::embedding(),
   });
 }
 

@@ -1,7 +1,7 @@
 // Merge layers: Add (residual connections) and Concat (joining branches), each with two inputs.
 #include "graph/builtin_layers.h"
-#include "graph/onnx_import_rules.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/merge.h"
 
 namespace nw::graph {
@@ -80,8 +80,8 @@ void register_merge_layers(Registry& r) {
       .outputs = {{"output", "the inputs' common shape"}},
       .shape = add_shape,
       .make = [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Add>(); },
-      .onnx_import = onnx_import::add(),
       .onnx_export = onnx_rules::add,
+      .onnx_import = onnx_import::add(),
   });
   r.add({
       .name = "Concat",
@@ -97,8 +97,8 @@ void register_merge_layers(Registry& r) {
       .make = [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<nn::Concat>(p.at("dim").get<int64_t>());
       },
-      .onnx_import = onnx_import::concat(),
       .onnx_export = onnx_rules::concat,
+      .onnx_import = onnx_import::concat(),
   });
 }
 

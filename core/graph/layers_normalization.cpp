@@ -1,8 +1,8 @@
 // Normalization layers: BatchNorm1d, BatchNorm2d and LayerNorm. num_features and
 // normalized_shape come from the incoming shape unless the user pins them.
 #include "graph/builtin_layers.h"
-#include "graph/onnx_import_rules.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/batchnorm.h"
 #include "nn/layers/layer_norm.h"
 
@@ -80,8 +80,8 @@ void register_normalization_layers(Registry& r) {
           },
       .make = make_batchnorm<nn::BatchNorm1d>,
       .count = batchnorm_count,
-      .onnx_import = onnx_import::batch_norm(1, 2),
       .onnx_export = onnx_rules::batch_norm,
+      .onnx_import = onnx_import::batch_norm(1, 2),
   });
 
   r.add({
@@ -104,8 +104,8 @@ void register_normalization_layers(Registry& r) {
           },
       .make = make_batchnorm<nn::BatchNorm2d>,
       .count = batchnorm_count,
-      .onnx_import = onnx_import::batch_norm(3, 3),
       .onnx_export = onnx_rules::batch_norm,
+      .onnx_import = onnx_import::batch_norm(3, 3),
   });
 
   r.add({
@@ -162,8 +162,8 @@ void register_normalization_layers(Registry& r) {
         for (int64_t d : p.at("normalized_shape").get<Shape>()) n *= d;
         return n;
       },
-      .onnx_import = onnx_import::layer_norm(),
       .onnx_export = onnx_rules::layer_norm,
+      .onnx_import = onnx_import::layer_norm(),
   });
 }
 

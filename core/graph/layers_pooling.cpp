@@ -5,8 +5,8 @@
 // kernel_size, so the completed parameters always hold a number and the validator never reports
 // it as missing.
 #include "graph/builtin_layers.h"
-#include "graph/onnx_import_rules.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/pooling.h"
 
 namespace nw::graph {
@@ -125,8 +125,8 @@ void register_pooling_layers(Registry& r) {
                                                size2(p.at("padding")), size2(p.at("dilation")),
                                                false, p.at("ceil_mode").get<bool>());
       },
-      .onnx_import = onnx_import::max_pool(),
       .onnx_export = onnx_rules::max_pool,
+      .onnx_import = onnx_import::max_pool(),
   });
 
   std::vector<ParamSpec> avg_params = window_specs();
@@ -156,8 +156,8 @@ void register_pooling_layers(Registry& r) {
             p.at("ceil_mode").get<bool>(), p.at("count_include_pad").get<bool>(),
             divisor ? std::optional<int64_t>(divisor) : std::nullopt);
       },
-      .onnx_import = onnx_import::avg_pool(),
       .onnx_export = onnx_rules::avg_pool,
+      .onnx_import = onnx_import::avg_pool(),
   });
 
   r.add({
@@ -177,8 +177,8 @@ void register_pooling_layers(Registry& r) {
       .make = [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<nn::AdaptiveAvgPool2d>(size2(p.at("output_size")));
       },
-      .onnx_import = onnx_import::adaptive_avg_pool(),
       .onnx_export = onnx_rules::adaptive_avg_pool,
+      .onnx_import = onnx_import::adaptive_avg_pool(),
   });
 }
 

@@ -3,8 +3,8 @@
 // not support it yet. Two outputs: the whole output sequence, and the last layer's final hidden
 // state (what a classifier on a sequence usually reads).
 #include "graph/builtin_layers.h"
-#include "graph/onnx_import_rules.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/rnn.h"
 
 namespace nw::graph {
@@ -110,8 +110,8 @@ void register_recurrent_layers(Registry& r) {
       .run = run_rnn,
       .macs = rnn_macs(4),
       .count = rnn_count(4),
-      .onnx_import = onnx_import::recurrent("LSTM"),
       .onnx_export = onnx_rules::lstm,
+      .onnx_import = onnx_import::recurrent("LSTM"),
   });
   r.add({
       .name = "GRU",
@@ -125,8 +125,8 @@ void register_recurrent_layers(Registry& r) {
       .run = run_rnn,
       .macs = rnn_macs(3),
       .count = rnn_count(3),
-      .onnx_import = onnx_import::recurrent("GRU"),
       .onnx_export = onnx_rules::gru,
+      .onnx_import = onnx_import::recurrent("GRU"),
   });
 }
 

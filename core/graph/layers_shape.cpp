@@ -2,8 +2,8 @@
 // rearranges a sample. Dims count as in PyTorch, with the batch as dim 0, which none of them may
 // touch: every node's output keeps the batch in front.
 #include "graph/builtin_layers.h"
-#include "graph/onnx_import_rules.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "graph/shape_modules.h"
 #include "nn/layers/shape.h"
 
@@ -126,10 +126,9 @@ std::vector<OnnxImportRule> onnx_import_of(const std::string& name) {
 }
 
 LayerType shape_layer(std::string name, std::string description, std::vector<ParamSpec> params,
-                      std::string in, std::string out, ShapeRule shape, Factory make) {
-  std::vector<OnnxImportRule> import = onnx_import_of(name);  // before `name` is moved
                       std::string in, std::string out, ShapeRule shape, Factory make,
                       OnnxExportRule onnx_export) {
+  std::vector<OnnxImportRule> import = onnx_import_of(name);  // before `name` is moved
   return {.name = std::move(name),
           .category = "Shape",
           .description = std::move(description),
@@ -138,8 +137,8 @@ LayerType shape_layer(std::string name, std::string description, std::vector<Par
           .outputs = {{"output", std::move(out)}},
           .shape = std::move(shape),
           .make = std::move(make),
+          .onnx_export = std::move(onnx_export),
           .onnx_import = std::move(import)};
-          .onnx_export = std::move(onnx_export)};
 }
 
 }  // namespace
