@@ -120,8 +120,13 @@ const OnnxNode* next_op(const OnnxImporting& onnx, const std::string& value, con
   return nullptr;
 }
 
-// ReduceMean, Sub, Pow(2), ReduceMean, Add(eps), Sqrt, Div, then Mul(weight) and Add(bias).
-bool layer_norm_decomposition(OnnxImporting& onnx) {
+}  // namespace
+
+// ReduceMean, Sub, Pow(2) (or the square as a Mul), ReduceMean, Add(eps), Sqrt, Div, then
+// Mul(weight) and Add(bias). Over the trailing dims: LayerNorm at opset 13. Over every dim but
+// the channels: a BatchNorm that uses the batch's statistics (no running statistics), as
+// Netwright exports it.
+bool normalization_decomposition(OnnxImporting& onnx, bool over_batch) {
   const OnnxNode& mean = onnx.node();
   const std::string x = mean.input(0);
   const auto s = onnx.shape(x);
@@ -129,12 +134,17 @@ bool layer_norm_decomposition(OnnxImporting& onnx) {
   if (!s || axes.empty() || mean.get_int("keepdims", 1) != 1 || mean.inputs.size() != 1)
     return false;
   const auto rank = static_cast<int64_t>(s->size()), k = static_cast<int64_t>(axes.size());
-  for (int64_t i = 0; i < k; ++i)
-    if ((axes[i] < 0 ? axes[i] + rank : axes[i]) != rank - k + i) return false;
+  for (int64_t i = 0; i < k; ++i) {
+    const int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
+    if (axis != (over_batch ? (i == 0 ? 0 : i + 1) : rank - k + i)) return false;
+  }
+  if (over_batch && (k != rank - 1 || rank < 2 || rank > 4)) return false;
   const OnnxNode* sub = next_op(onnx, mean.outputs[0], "Sub");
   if (!sub || sub->input(0) != x) return false;
   const OnnxNode* pow = next_op(onnx, sub->outputs[0], "Pow");
-  if (!pow || !onnx_is_scalar(onnx, pow->input(1), 2)) return false;
+  if (pow && !onnx_is_scalar(onnx, pow->input(1), 2)) return false;
+  if (!pow) pow = next_op(onnx, sub->outputs[0], "Mul");
+  if (!pow || (pow->op == "Mul" && pow->input(1) != pow->input(0))) return false;
   const OnnxNode* var = next_op(onnx, pow->outputs[0], "ReduceMean");
   if (!var || var->get_ints("axes", {}) != axes) return false;
   const OnnxNode* add = next_op(onnx, var->outputs[0], "Add");
@@ -144,14 +154,19 @@ bool layer_norm_decomposition(OnnxImporting& onnx) {
   const OnnxNode* div = sqrt ? next_op(onnx, sqrt->outputs[0], "Div") : nullptr;
   if (!div || div->input(0) != sub->outputs[0] || onnx.consumers(sub->outputs[0]).size() != 2)
     return false;
-  Shape normalized(s->end() - k, s->end());
+  const Shape normalized = over_batch ? Shape{(*s)[1]} : Shape(s->end() - k, s->end());
   int64_t features = 1;
   for (int64_t d : normalized) features *= d;
-  OnnxClaim c{.type = "LayerNorm",
-              .params = {{"normalized_shape", normalized}, {"eps", tidy(eps->at(0))}},
+  OnnxClaim c{.type = over_batch ? (rank == 4 ? "BatchNorm2d" : "BatchNorm1d") : "LayerNorm",
+              .params = {{"eps", tidy(eps->at(0))}},
               .inputs = {x},
               .outputs = {div->outputs[0]},
               .nodes = {&mean, sub, pow, var, add, sqrt, div}};
+  const char* affine_param = over_batch ? "affine" : "elementwise_affine";
+  if (over_batch)
+    c.params["track_running_stats"] = false;
+  else
+    c.params["normalized_shape"] = normalized;
   auto affine = [&](const char* op, const char* name) {
     const OnnxNode* n = onnx_sole_consumer(onnx, c.outputs[0]);
     if (!n || n->op != op) return false;
@@ -165,12 +180,14 @@ bool layer_norm_decomposition(OnnxImporting& onnx) {
     return true;
   };
   if (!affine("Mul", "weight")) {
-    c.params["elementwise_affine"] = false;
+    c.params[affine_param] = false;
   } else if (!affine("Add", "bias")) {
     c.weights.emplace_back("bias", zeros(normalized));
   }
   return onnx.claim(std::move(c));
 }
+
+namespace {
 
 bool layer_normalization(OnnxImporting& onnx) {
   const OnnxNode& n = onnx.node();
@@ -242,8 +259,10 @@ Rules softmax(const std::string& op, const std::string& type) {
 }
 
 Rules layer_norm() {
-  return {{{"LayerNormalization"}, layer_normalization},
-          {{"ReduceMean"}, layer_norm_decomposition}};
+  return {{{"LayerNormalization"}, layer_normalization}, {{"ReduceMean"}, [](OnnxImporting& onnx) {
+                                                            return normalization_decomposition(
+                                                                onnx, /*over_batch=*/false);
+                                                          }}};
 }
 
 }  // namespace nw::graph::onnx_import

@@ -1,5 +1,6 @@
 // Import rules of the layers with weights and windows: Linear, Embedding, convolutions, pooling,
 // BatchNorm.
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -103,17 +104,34 @@ bool matmul(OnnxImporting& onnx) {
   return onnx.claim(std::move(c));
 }
 
+// PyTorch's padding="same" with an even window pads one more at the end than at the start
+// (stride 1): SAME_UPPER, or pads that split dilation * (kernel - 1) that way.
+bool is_same_padding(const OnnxNode& n, const std::vector<int64_t>& kernel,
+                     const std::vector<int64_t>& strides, const std::vector<int64_t>& dilations) {
+  const size_t axes = kernel.size();
+  if (strides != std::vector<int64_t>(axes, 1) || dilations.size() != axes) return false;
+  if (n.get_string("auto_pad", "NOTSET") == "SAME_UPPER") return true;
+  const auto pads = n.get_ints("pads", {});
+  if (pads.size() != 2 * axes || n.get_string("auto_pad", "NOTSET") != "NOTSET") return false;
+  for (size_t i = 0; i < axes; ++i) {
+    const int64_t total = dilations[i] * (kernel[i] - 1);
+    if (pads[i] != total / 2 || pads[i + axes] != total - total / 2) return false;
+  }
+  return true;
+}
+
 bool conv_rule(OnnxImporting& onnx, int rank) {
   const OnnxNode& n = onnx.node();
   auto w = onnx.constant(n.input(1));
   if (!w || w->is_int || static_cast<int>(w->dims.size()) != rank || onnx.constant(n.input(0)))
     return false;
   const size_t axes = rank - 2;
-  const auto pads = symmetric_pads(n, axes);
   const std::vector<int64_t> kernel(w->dims.begin() + 2, w->dims.end());
-  if (!pads || n.get_ints("kernel_shape", kernel) != kernel) return false;
   const auto strides = n.get_ints("strides", std::vector<int64_t>(axes, 1));
   const auto dilations = n.get_ints("dilations", std::vector<int64_t>(axes, 1));
+  const bool same = is_same_padding(n, kernel, strides, dilations);
+  const auto pads = symmetric_pads(n, axes);
+  if ((!pads && !same) || n.get_ints("kernel_shape", kernel) != kernel) return false;
   const int64_t out = w->dims[0];
   auto value = [&](const std::vector<int64_t>& v) {
     return axes == 1 ? ParamValue(v[0]) : pair_value(v);
@@ -122,7 +140,7 @@ bool conv_rule(OnnxImporting& onnx, int rank) {
               .params = {{"out_channels", out},
                          {"kernel_size", value(kernel)},
                          {"stride", value(strides)},
-                         {"padding", value(*pads)},
+                         {"padding", same && !pads ? ParamValue("same") : value(*pads)},
                          {"dilation", value(dilations)},
                          {"groups", n.get_int("group", 1)},
                          {"bias", !n.input(2).empty()}},
@@ -168,25 +186,68 @@ bool conv_transpose_rule(OnnxImporting& onnx) {
   return onnx.claim(std::move(c));
 }
 
-// MaxPool / AveragePool over (N, C, H, W) with one used output.
+// PyTorch's output size of a window along one axis (ceil_mode drops a last window that would
+// start in the padding).
+int64_t pool_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d, bool ceil) {
+  const int64_t span = in + 2 * p - d * (k - 1) - 1;
+  int64_t out = (ceil ? (span + s - 1) / s : span / s) + 1;
+  if (ceil && (out - 1) * s >= in + p) --out;
+  return out;
+}
+
+// Netwright writes ceil_mode as pads larger at the start than at the end: the padding is the
+// start's when PyTorch's ceil_mode output size with it is what ONNX computes.
+std::optional<std::vector<int64_t>> ceil_mode_pads(const OnnxImporting& onnx, const OnnxNode& n,
+                                                   const std::vector<int64_t>& kernel,
+                                                   const std::vector<int64_t>& strides,
+                                                   const std::vector<int64_t>& dilations) {
+  const auto in = onnx.shape(n.input(0)), out = onnx.shape(n.outputs[0]);
+  const auto raw = n.get_ints("pads", {});
+  if (!in || !out || in->size() != 4 || out->size() != 4 || raw.size() != 4 || kernel.size() != 2 ||
+      strides.size() != 2 || dilations.size() != 2)
+    return std::nullopt;
+  for (size_t a = 0; a < 2; ++a)
+    if (raw[a + 2] > raw[a] ||
+        pool_out((*in)[a + 2], kernel[a], strides[a], raw[a], dilations[a], true) != (*out)[a + 2])
+      return std::nullopt;
+  return std::vector<int64_t>{raw[0], raw[1]};
+}
+
+// MaxPool / AveragePool over (N, C, H, W) with one used output; Netwright writes an AvgPool2d's
+// divisor_override as a Mul after the pool.
 bool pool_rule(OnnxImporting& onnx, bool max) {
   const OnnxNode& n = onnx.node();
   const auto kernel = n.get_ints("kernel_shape", {});
-  const auto pads = symmetric_pads(n, 2);
+  const auto strides = n.get_ints("strides", {1, 1});
+  const auto dilations = n.get_ints("dilations", {1, 1});
+  auto pads = symmetric_pads(n, 2);
+  bool ceil = n.get_int("ceil_mode", 0) != 0;
+  if (!pads && !ceil && (pads = ceil_mode_pads(onnx, n, kernel, strides, dilations))) ceil = true;
   if (kernel.size() != 2 || !pads) return false;
   if (n.outputs.size() > 1 && !onnx.consumers(n.outputs[1]).empty()) return false;
   OnnxClaim c{.type = max ? "MaxPool2d" : "AvgPool2d",
               .params = {{"kernel_size", pair_value(kernel)},
-                         {"stride", pair_value(n.get_ints("strides", {1, 1}))},
+                         {"stride", pair_value(strides)},
                          {"padding", pair_value(*pads)},
-                         {"ceil_mode", n.get_int("ceil_mode", 0) != 0}},
+                         {"ceil_mode", ceil}},
               .inputs = {n.input(0)},
               .outputs = {n.outputs[0]},
               .nodes = {&n}};
-  if (max)
-    c.params["dilation"] = pair_value(n.get_ints("dilations", {1, 1}));
-  else
-    c.params["count_include_pad"] = n.get_int("count_include_pad", 0) != 0;
+  if (max) {
+    c.params["dilation"] = pair_value(dilations);
+    return onnx.claim(std::move(c));
+  }
+  c.params["count_include_pad"] = n.get_int("count_include_pad", 0) != 0;
+  const OnnxNode* mul = onnx_sole_consumer(onnx, n.outputs[0]);
+  const auto scale = mul && mul->op == "Mul" ? onnx.constant(mul->input(1)) : std::nullopt;
+  if (scale && scale->numel() == 1 && mul->input(0) == n.outputs[0] && scale->at(0) > 0) {
+    const double divisor = double(kernel[0] * kernel[1]) / scale->at(0);
+    if (std::abs(divisor - std::round(divisor)) < 1e-3) {
+      c.params["divisor_override"] = static_cast<int64_t>(std::round(divisor));
+      c.outputs = {mul->outputs[0]};
+      c.nodes.push_back(mul);
+    }
+  }
   return onnx.claim(std::move(c));
 }
 
@@ -261,8 +322,15 @@ Rules adaptive_avg_pool() {
            }}};
 }
 Rules batch_norm(int sample_rank_min, int sample_rank_max) {
-  return {{{"BatchNormalization"}, [=](OnnxImporting& onnx) {
+  return {{{"BatchNormalization"},
+           [=](OnnxImporting& onnx) {
              return batch_norm_rule(onnx, sample_rank_min, sample_rank_max);
+           }},
+          {{"ReduceMean"}, [=](OnnxImporting& onnx) {
+             const auto s = onnx.shape(onnx.node().input(0));
+             const int rank = s ? static_cast<int>(s->size()) - 1 : -1;
+             return rank >= sample_rank_min && rank <= sample_rank_max &&
+                    normalization_decomposition(onnx, /*over_batch=*/true);
            }}};
 }
 

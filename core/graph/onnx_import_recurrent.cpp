@@ -2,9 +2,9 @@
 //   Transpose(1, 0, 2) -> LSTM -> Squeeze(1) [-> LSTM -> Squeeze(1) ...] -> Transpose(1, 0, 2)
 // one ONNX node per layer, zero initial states (ConstantOfShape, sliced), and for the final
 // hidden state of the last layer, h_n[-1]: Gather(axis 0, -1) on Y_h (or on the Concat of every
-// layer's Y_h). ONNX orders the gates i, o, f, c (LSTM) and z, r, h (GRU); PyTorch i, f, g, o and
-// r, z, n, and keeps W, R, B per layer as weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>,
-// bias_hh_l<k>.
+// layer's Y_h), or Squeeze(0) on the last layer's Y_h as Netwright writes it. ONNX orders the gates
+// i, o, f, c (LSTM) and z, r, h (GRU); PyTorch i, f, g, o and r, z, n, and keeps W, R, B per layer
+// as weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>, bias_hh_l<k>.
 #include "graph/onnx_import_rules.h"
 #include "tensor/creation.h"
 
@@ -113,7 +113,7 @@ bool recurrent_rule(OnnxImporting& onnx, const std::string& op) {
       c.outputs[1] = g->outputs[0];
       break;
     }
-    if (layers == 1 && squeezes(onnx, g, 0)) {
+    if (h_n == hiddens.back() && squeezes(onnx, g, 0)) {
       c.nodes.push_back(g);
       c.outputs[1] = g->outputs[0];
       break;

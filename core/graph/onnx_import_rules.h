@@ -20,6 +20,10 @@ ParamValue pair_value(const std::vector<int64_t>& v);
 // ONNX pads [begin..., end...] as one padding per axis; nullopt when a side differs.
 std::optional<std::vector<int64_t>> symmetric_pads(const OnnxNode& n, size_t axes);
 
+// The mean/variance decomposition of LayerNorm (over the trailing dims) or of a BatchNorm
+// without running statistics (over the batch and positions); onnx_import_elementwise.cpp.
+bool normalization_decomposition(OnnxImporting& onnx, bool over_batch);
+
 Rules linear();             // Gemm; MatMul (+ Add) with a constant weight
 Rules embedding();          // Gather on a constant table
 Rules conv(int rank);       // Conv with a rank-3 (Conv1d) or rank-4 (Conv2d) weight

@@ -76,7 +76,7 @@ Rules last_step() {
              const OnnxNode& n = onnx.node();
              const auto s = onnx.shape(n.input(0));
              const auto idx = onnx.constant(n.input(1));
-             if (!s || s->size() != 3 || n.get_int("axis", 0) != 1 || !idx || !idx->is_int ||
+             if (!s || s->size() < 3 || n.get_int("axis", 0) != 1 || !idx || !idx->is_int ||
                  !idx->dims.empty() || onnx.constant(n.input(0)))
                return false;
              if (idx->ints[0] != -1 && !((*s)[1] > 0 && idx->ints[0] == (*s)[1] - 1)) return false;

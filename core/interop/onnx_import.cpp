@@ -2,6 +2,7 @@
 // then fit the weights to the compiled network's state_dict.
 #include "interop/onnx_import.h"
 
+#include <cmath>
 #include <set>
 
 #include "graph/analysis.h"
@@ -81,8 +82,17 @@ nn::StateDict fit_weights(const graph::Graph& g, const std::map<std::string, Ten
     out.emplace_back(key, it->second.to(want.dtype()).contiguous());
     used.insert(key);
   }
+  // A BatchNorm or LayerNorm without affine parameters exports a scale of ones and a shift of
+  // zeros, which its layer does not hold.
+  auto is_identity = [](const std::string& key, const Tensor& t) {
+    const double want = key.ends_with(".weight") ? 1 : key.ends_with(".bias") ? 0 : NAN;
+    const Tensor v = t.to(kFloat32).contiguous();
+    for (int64_t i = 0; i < v.numel(); ++i)
+      if (v.data_ptr<float>()[i] != want) return false;
+    return true;
+  };
   for (const auto& [key, t] : weights)
-    if (!used.count(key))
+    if (!used.count(key) && !is_identity(key, t))
       throw OnnxImportError(file.string() + ": weight '" + key +
                             "' fits no parameter of the imported layers");
   return out;

@@ -9,11 +9,25 @@ namespace {
 
 // Layer types that export to the same ONNX ops, so that ONNX alone cannot tell them apart.
 int alias_group(const std::string& type) {
-  static const std::map<std::string, int> groups = {{"Flatten", 1},   {"Reshape", 1},
-                                                    {"Unflatten", 1}, {"Dropout", 2},
-                                                    {"Dropout2d", 2}, {"Identity", 2}};
+  static const std::map<std::string, int> groups = {
+      {"Flatten", 1},   {"Reshape", 1},  {"Unflatten", 1}, {"Dropout", 2},
+      {"Dropout2d", 2}, {"Identity", 2}, {"AvgPool2d", 3}, {"AdaptiveAvgPool2d", 3}};
   auto it = groups.find(type);
   return it == groups.end() ? 0 : it->second;
+}
+
+// Whether the author's value `pinned` is another way of writing ONNX's `onnx`: padding "same"
+// or "valid" for the numbers it came to, a Reshape's -1 for the size it stood for, BatchNorm's
+// momentum None (a cumulative average, which ONNX cannot write; it only matters in training).
+bool same_in_onnx(const std::string& name, const nlohmann::json& pinned,
+                  const nlohmann::json& onnx) {
+  if (name == "padding") return pinned.is_string();
+  if (name == "momentum") return pinned.is_null();
+  if (name != "shape" || !pinned.is_array() || !onnx.is_array() || pinned.size() != onnx.size())
+    return false;
+  for (size_t i = 0; i < pinned.size(); ++i)
+    if (pinned[i] != onnx[i] && pinned[i] != -1) return false;
+  return true;
 }
 
 }  // namespace
@@ -57,7 +71,7 @@ graph::Node apply_metadata(const NodeMetadata& meta, const std::string& id,
       p = (!pinned.contains(p->first) && is_default) ? node.params.erase(p) : std::next(p);
     }
     for (auto& [k, v] : pinned.items())
-      if (!node.params.count(k)) node.params[k] = v;
+      if (!node.params.count(k) || same_in_onnx(k, v, node.params[k])) node.params[k] = v;
   }
   if (e.contains("trainable") && e["trainable"].is_boolean()) node.trainable = e["trainable"];
   if (e.contains("label") && e["label"].is_string()) node.label = e["label"];

@@ -7,7 +7,6 @@ words `netwright-cli import` must say about it. tests/cli/tst_cli_corpus_onnx.cp
 import os
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -19,8 +18,10 @@ def tensor(name, shape, value=0.5):
 
 
 def model(nodes, inits=(), inputs=None, outputs=None, opset=17, domain=""):
-    inputs = inputs if inputs is not None else [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", 3])]
-    outputs = outputs if outputs is not None else [helper.make_tensor_value_info("output", TensorProto.FLOAT, None)]
+    if inputs is None:
+        inputs = [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", 3])]
+    if outputs is None:
+        outputs = [helper.make_tensor_value_info("output", TensorProto.FLOAT, None)]
     g = helper.make_graph(nodes, "corpus", inputs, outputs, list(inits))
     m = helper.make_model(g, opset_imports=[helper.make_opsetid(domain, opset)],
                           producer_name="make_onnx_corpus")
@@ -63,8 +64,8 @@ def main():
     write("no-default-opset.onnx",
           model([linear()], good().graph.initializer, domain="com.example"),
           "imports no opset of the default ONNX domain")
-    write("unsupported-op.onnx", model([helper.make_node("Hardmax", ["input"], ["output"],
-                                                          name="odd")]),
+    hardmax = helper.make_node("Hardmax", ["input"], ["output"], name="odd")
+    write("unsupported-op.onnx", model([hardmax]),
           "ONNX node 'odd' (Hardmax): op Hardmax is not supported; Netwright imports Add")
     write("custom-domain.onnx",
           model([helper.make_node("Swish", ["input"], ["output"], name="sw",
@@ -146,7 +147,8 @@ def main():
                 inputs=[helper.make_tensor_value_info("input", TensorProto.FLOAT, [3])]),
           "Netwright needs (batch, *sample shape)")
     with open(os.path.join(HERE, "EXPECTED.tsv"), "w") as f:
-        f.write("# file\twords `netwright-cli import` must print (written by make_onnx_corpus.py)\n")
+        f.write("# file\twords `netwright-cli import` must print "
+                "(written by make_onnx_corpus.py)\n")
         for file, expected in CASES:
             f.write(f"{file}\t{expected}\n")
     print(f"{len(CASES)} files")
