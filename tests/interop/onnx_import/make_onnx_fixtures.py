@@ -1,7 +1,10 @@
 """Writes the ONNX import fixtures: models exported by PyTorch's own exporter.
 
-Run with PyTorch 2.x from PyPI (not needed at test time):
-    /work/main/build/venv-torch/bin/python make_onnx_fixtures.py fixtures/
+Run with PyTorch 2.x from PyPI and the `onnx` package, which its exporter imports (neither is
+needed at test time); e.g. with onnx installed beside the venv rather than into it:
+    pip install --target build/py-onnx onnx
+    PYTHONPATH=build/py-onnx /work/main/build/venv-torch/bin/python make_onnx_fixtures.py fixtures/
+(made with PyTorch 2.15.0 and onnx 1.23.2).
 
 Each fixture is NAME.onnx plus NAME.input.npy (a fixed batch) and NAME.output.npy (PyTorch's
 output on it, in eval mode). The models are the shapes of the tutorial's networks with narrow
