@@ -2,10 +2,12 @@
 tst_onnx_round_trip covers): each generated case of ../onnx_export/onnx_cases.py goes through
 `netwright-cli export` and `netwright-cli import`, and must come back with the same node ids,
 types, pinned parameters, edges and summary (shapes, parameter counts), and with `predict`
-outputs equal bit for bit on the same weights.
+outputs equal bit for bit on the same weights. Every catalog layer type must be in a case or a
+bundled project, so that a new layer type without an import rule fails here.
 
     /usr/bin/python3 check_round_trip_cases.py NETWRIGHT_CLI WORK_DIR
 """
+import glob
 import json
 import os
 import subprocess
@@ -82,10 +84,24 @@ def check(cli, work, name, project, rng):
         f"outputs differ by {np.abs(outputs[0] - outputs[1]).max():.3g}"
 
 
+def uncovered(cli, cases):
+    """Catalog layer types in no case and no bundled project (tst_onnx_round_trip's)."""
+    catalog = {t["type"] for t in json.loads(run(cli, "layers", "--json"))}
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
+    used = {t for t, _, _ in cases}
+    for path in glob.glob(os.path.join(root, "projects", "**", "*.nwproj"), recursive=True):
+        with open(path) as f:
+            used |= {n["type"] for n in json.load(f)["graph"]["nodes"]}
+    return sorted(catalog - used)
+
+
 def main(cli, work):
     os.makedirs(work, exist_ok=True)
     rng = np.random.default_rng(2)
     failed, cases = [], onnx_cases.cases()
+    missing = uncovered(cli, cases)
+    if missing:
+        sys.exit(f"no case or bundled project uses {missing}; add cases to onnx_cases.py")
     for layer_type, name, project in cases:
         try:
             check(cli, work, name, project, rng)
