@@ -15,7 +15,8 @@ import h5py
 import numpy as np
 
 TOLERANCE = {"lstm": 1e-4, "gru": 1e-4}  # others: 1e-5
-FIXTURES = ["resnet18_narrow", "cnn", "lstm", "gru", "norm_gelu", "norm_gelu_opset13", "mixed"]
+FIXTURES = ["resnet18_narrow", "cnn", "lstm", "gru", "norm_gelu", "norm_gelu_opset13", "mixed",
+            "embedding"]
 
 
 def run(args):

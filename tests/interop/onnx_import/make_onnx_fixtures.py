@@ -156,6 +156,18 @@ class Mixed(nn.Module):
         return self.fc(torch.flatten(self.conv1d(c), 1))
 
 
+class Embed(nn.Module):
+    """Token indices through an Embedding table, flattened into a Linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(20, 6)
+        self.fc = nn.Linear(5 * 6, 3)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.embed(x), 1))
+
+
 def randomize_norm_stats(model, gen):
     # Non-trivial running statistics and affine values, so that BatchNorm is really checked.
     for m in model.modules():
@@ -177,6 +189,7 @@ FIXTURES = [
     ("norm_gelu", NormGelu, (5, 12), 17),
     ("norm_gelu_opset13", NormGelu, (5, 12), 13),
     ("mixed", Mixed, (2, 2, 8, 8), 17),
+    ("embedding", Embed, (4, 5), 17),  # int64 indices
 ]
 
 
@@ -187,7 +200,10 @@ def main(out_dir):
         gen = torch.Generator().manual_seed(200 + i)
         model = make().eval()
         randomize_norm_stats(model, gen)
-        x = torch.randn(*shape, generator=gen)
+        if make is Embed:
+            x = torch.randint(0, 20, shape, generator=gen)
+        else:
+            x = torch.randn(*shape, generator=gen)
         with torch.no_grad():
             y = model(x)
         path = os.path.join(out_dir, name + ".onnx")
