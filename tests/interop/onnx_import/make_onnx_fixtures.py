@@ -193,6 +193,25 @@ FIXTURES = [
 ]
 
 
+def write_external_data_model(out_dir):
+    """A Gemm whose weights live in external_data.bin beside the model, as exporters write models
+    over 2 GiB: fc.weight[i, j] = i + j / 10, fc.bias[i] = -i."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    w = np.array([[i + j / 10 for j in range(3)] for i in range(4)], dtype=np.float32)
+    b = -np.arange(4, dtype=np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Gemm", ["input", "fc.weight", "fc.bias"], ["output"], name="fc",
+                          transB=1)],
+        "external", [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", 4])],
+        [numpy_helper.from_array(w, "fc.weight"), numpy_helper.from_array(b, "fc.bias")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save_model(model, os.path.join(out_dir, "external_data.onnx"),
+                    save_as_external_data=True, location="external_data.bin", size_threshold=0)
+
+
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     for i, (name, make, shape, opset) in enumerate(FIXTURES):
@@ -216,6 +235,7 @@ def main(out_dir):
         print(f"{path}: opset {opset}, output {tuple(y.shape)}, "
               f"{os.path.getsize(path)} bytes, max |y| {y.abs().max():.3g}")
     assert math.isfinite(float(y.sum()))
+    write_external_data_model(out_dir)
 
 
 if __name__ == "__main__":

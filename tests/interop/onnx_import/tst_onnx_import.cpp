@@ -129,6 +129,18 @@ class TestOnnxImport : public QObject {
              std::string("Flatten"));
   }
 
+  // Weights stored beside the model (external data) are read from there.
+  void readsExternalData() {
+    const auto m = import_onnx(kFixtures / "external_data.onnx");
+    const nw::Tensor* w = find_weight(m.weights, "fc.weight");
+    const nw::Tensor* b = find_weight(m.weights, "fc.bias");
+    QVERIFY(w && b);
+    QCOMPARE(w->sizes(), nw::Shape({4, 3}));
+    const nw::Tensor wc = w->contiguous(), bc = b->contiguous();
+    QCOMPARE(wc.data_ptr<float>()[2 * 3 + 1], 2.1f);  // fc.weight[2, 1] = 2 + 1 / 10
+    QCOMPARE(bc.data_ptr<float>()[3], -3.0f);
+  }
+
   void writesProjectAndCheckpoint() {
     const auto m = import_onnx(kFixtures / "norm_gelu_opset13.onnx");
     const fs::path project = fs::path(tmp_.path().toStdString()) / "sub" / "norm.nwproj";
