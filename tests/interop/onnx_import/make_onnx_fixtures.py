@@ -4,7 +4,9 @@ Run with PyTorch 2.x from PyPI and the `onnx` package, which its exporter import
 needed at test time); e.g. with onnx installed beside the venv rather than into it:
     pip install --target build/py-onnx onnx
     PYTHONPATH=build/py-onnx /work/main/build/venv-torch/bin/python make_onnx_fixtures.py fixtures/
-(made with PyTorch 2.15.0 and onnx 1.23.2).
+(made with PyTorch 2.15.0 and onnx 1.23.2). Run with Debian's PyTorch 1.13 (/usr/bin/python3) it
+writes NAME-torch1 fixtures of the smaller models at opset 13, as older exporters write them
+(AvgPool2d as Pad + AveragePool, for one).
 
 Each fixture is NAME.onnx plus NAME.input.npy (a fixed batch) and NAME.output.npy (PyTorch's
 output on it, in eval mode). The models are the shapes of the tutorial's networks with narrow
@@ -212,9 +214,15 @@ def write_external_data_model(out_dir):
                     save_as_external_data=True, location="external_data.bin", size_threshold=0)
 
 
+TORCH1_FIXTURES = {"lstm", "gru", "norm_gelu", "mixed"}
+
+
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
+    torch1 = torch.__version__.startswith("1.")
     for i, (name, make, shape, opset) in enumerate(FIXTURES):
+        if torch1 and name not in TORCH1_FIXTURES:
+            continue
         torch.manual_seed(100 + i)
         gen = torch.Generator().manual_seed(200 + i)
         model = make().eval()
@@ -225,17 +233,20 @@ def main(out_dir):
             x = torch.randn(*shape, generator=gen)
         with torch.no_grad():
             y = model(x)
+        name, opset = (name + "-torch1", 13) if torch1 else (name, opset)
         path = os.path.join(out_dir, name + ".onnx")
-        torch.onnx.export(model, (x,), path, dynamo=False, opset_version=opset,
+        torch.onnx.export(model, (x,), path, opset_version=opset,
                           input_names=["input"], output_names=["output"],
                           dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
-                          training=torch.onnx.TrainingMode.PRESERVE)
+                          training=torch.onnx.TrainingMode.PRESERVE,
+                          **({} if torch1 else {"dynamo": False}))
         np.save(os.path.join(out_dir, name + ".input.npy"), x.numpy())
         np.save(os.path.join(out_dir, name + ".output.npy"), y.numpy())
         print(f"{path}: opset {opset}, output {tuple(y.shape)}, "
               f"{os.path.getsize(path)} bytes, max |y| {y.abs().max():.3g}")
     assert math.isfinite(float(y.sum()))
-    write_external_data_model(out_dir)
+    if not torch1:
+        write_external_data_model(out_dir)
 
 
 if __name__ == "__main__":
