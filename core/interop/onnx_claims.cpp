@@ -7,6 +7,10 @@ namespace nw::interop {
 
 namespace {
 
+// Chains folded into constants, shape values and zero states are short in exported models; a
+// limit keeps a crafted chain of thousands of Identity nodes from exhausting the stack or time.
+constexpr int kMaxFoldDepth = 64;
+
 // Ops that only compute shapes, constants and zero states for the layers around them.
 const std::set<std::string>& helper_ops() {
   static const std::set<std::string> ops = {"Constant", "Shape",           "Gather",   "Unsqueeze",
@@ -73,15 +77,22 @@ std::optional<std::vector<int64_t>> OnnxClaims::shape(const std::string& value) 
 }
 
 std::optional<graph::OnnxConstant> OnnxClaims::constant(const std::string& value) const {
+  return fold_constant(value, 0);
+}
+
+std::optional<graph::OnnxConstant> OnnxClaims::fold_constant(const std::string& value,
+                                                             int depth) const {
+  if (depth > kMaxFoldDepth) return std::nullopt;
   auto it = model_.constants.find(value);
   if (it != model_.constants.end()) return it->second;
   const graph::OnnxNode* p = producer(value);
   static const std::set<std::string> folded = {"Identity", "Cast", "Reshape", "Unsqueeze",
                                                "Squeeze"};
   if (!p || !folded.count(p->op) || p->inputs.empty()) return std::nullopt;
-  for (const std::string& in : p->inputs)
-    if (!in.empty() && !constant(in)) return std::nullopt;
-  std::optional<graph::OnnxConstant> c = constant(p->inputs[0]);
+  std::optional<graph::OnnxConstant> c = fold_constant(p->inputs[0], depth + 1);
+  if (!c) return std::nullopt;
+  for (size_t k = 1; k < p->inputs.size(); ++k)  // Reshape's shape, Unsqueeze's axes
+    if (!p->inputs[k].empty() && !fold_constant(p->inputs[k], depth + 1)) return std::nullopt;
   if (p->op == "Cast") {
     const int64_t to = p->get_int("to", 1);
     if (to == 1 || to == 11) {  // float, double
@@ -104,7 +115,13 @@ std::optional<graph::OnnxConstant> OnnxClaims::constant(const std::string& value
 }
 
 std::optional<std::vector<int64_t>> OnnxClaims::shape_value(const std::string& value) const {
-  if (auto c = constant(value)) {
+  return fold_shape(value, 0);
+}
+
+std::optional<std::vector<int64_t>> OnnxClaims::fold_shape(const std::string& value,
+                                                           int depth) const {
+  if (depth > kMaxFoldDepth) return std::nullopt;
+  if (auto c = fold_constant(value, depth + 1)) {
     if (!c->is_int) return std::nullopt;
     return c->ints;
   }
@@ -121,19 +138,19 @@ std::optional<std::vector<int64_t>> OnnxClaims::shape_value(const std::string& v
     return r;
   }
   if (p->op == "Unsqueeze" || p->op == "Squeeze" || p->op == "Cast" || p->op == "Identity")
-    return shape_value(p->inputs[0]);
+    return fold_shape(p->inputs[0], depth + 1);
   if (p->op == "Concat") {
     std::vector<int64_t> r;
     for (const std::string& in : p->inputs) {
-      auto part = shape_value(in);
+      auto part = fold_shape(in, depth + 1);
       if (!part) return std::nullopt;
       r.insert(r.end(), part->begin(), part->end());
     }
     return r;
   }
   if (p->op == "Gather" && p->get_int("axis", 0) == 0) {
-    auto data = shape_value(p->inputs[0]);
-    auto idx = constant(p->input(1));
+    auto data = fold_shape(p->inputs[0], depth + 1);
+    auto idx = fold_constant(p->input(1), depth + 1);
     if (!data || !idx || !idx->is_int) return std::nullopt;
     std::vector<int64_t> r;
     const auto n = static_cast<int64_t>(data->size());
@@ -147,7 +164,12 @@ std::optional<std::vector<int64_t>> OnnxClaims::shape_value(const std::string& v
 }
 
 bool OnnxClaims::is_zeros(const std::string& value) const {
-  if (auto c = constant(value)) {
+  return fold_zeros(value, 0);
+}
+
+bool OnnxClaims::fold_zeros(const std::string& value, int depth) const {
+  if (depth > kMaxFoldDepth) return false;
+  if (auto c = fold_constant(value, depth + 1)) {
     for (int64_t i = 0; i < c->numel(); ++i)
       if (c->at(i) != 0) return false;
     return true;
@@ -161,7 +183,7 @@ bool OnnxClaims::is_zeros(const std::string& value) const {
   }
   static const std::set<std::string> keep = {"Slice",    "Expand", "Squeeze", "Unsqueeze",
                                              "Identity", "Cast",   "Reshape", "Tile"};
-  return keep.count(p->op) && !p->inputs.empty() && is_zeros(p->inputs[0]);
+  return keep.count(p->op) && !p->inputs.empty() && fold_zeros(p->inputs[0], depth + 1);
 }
 
 bool OnnxClaims::claim(graph::OnnxClaim c) {

@@ -34,6 +34,9 @@ class OnnxClaims : public graph::OnnxImporting {
   bool claim(graph::OnnxClaim claim) override;
 
  private:
+  std::optional<graph::OnnxConstant> fold_constant(const std::string& value, int depth) const;
+  std::optional<std::vector<int64_t>> fold_shape(const std::string& value, int depth) const;
+  bool fold_zeros(const std::string& value, int depth) const;
   void absorb_helpers();
   [[noreturn]] void unsupported(const graph::OnnxNode& node) const;
 

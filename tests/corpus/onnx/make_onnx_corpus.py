@@ -113,6 +113,14 @@ def main():
     two = numpy_helper.from_array(np.array([1, 1], dtype=np.int64), "two")
     write("dynamic-reshape.onnx", model(shape_of, [two]),
           "ONNX node 'reshape' (Reshape): its target shape 's2' is computed at run time")
+    # A constant behind 2000 Identity nodes: folding it must stop (a limit), not recurse 2000
+    # deep or try every path, and the shape then counts as computed at run time.
+    chain = [helper.make_node("Identity", [f"c{i}"], [f"c{i + 1}"], name=f"id{i}")
+             for i in range(2000)]
+    chain.append(helper.make_node("Reshape", ["input", "c2000"], ["output"], name="reshape"))
+    target = numpy_helper.from_array(np.array([0, 3], dtype=np.int64), "c0")
+    write("deep-constant-chain.onnx", model(chain, [target]),
+          "ONNX node 'reshape' (Reshape): its target shape 'c2000' is computed at run time")
     dyn = [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", "width"])]
     write("dynamic-input-dim.onnx", model([linear()], good().graph.initializer, inputs=dyn),
           "input 'input' has a dynamic dimension 1")
