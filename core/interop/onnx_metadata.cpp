@@ -3,6 +3,8 @@
 
 #include <set>
 
+#include "io/json_read.h"
+
 namespace nw::interop {
 
 namespace {
@@ -36,7 +38,14 @@ NodeMetadata read_node_metadata(const OnnxModelData& m) {
   NodeMetadata meta;
   if (m.netwright_nodes.empty()) return meta;
   const std::string where = m.file.string() + ": metadata 'netwright.nodes'";
-  nlohmann::json j = nlohmann::json::parse(m.netwright_nodes, nullptr, false);
+  // parse_json checks nesting and size first: nlohmann's parser recurses once per level.
+  nlohmann::json j;
+  try {
+    j = io::parse_json(m.netwright_nodes, where);
+  } catch (const io::JsonError& e) {
+    throw OnnxImportError(std::string(e.what()) +
+                          "; remove the metadata or export the model again");
+  }
   if (!j.is_object())
     throw OnnxImportError(where + " is not a JSON object; remove it or export the model again");
   for (auto& [id, entry] : j.items()) {

@@ -121,6 +121,13 @@ def main():
     target = numpy_helper.from_array(np.array([0, 3], dtype=np.int64), "c0")
     write("deep-constant-chain.onnx", model(chain, [target]),
           "ONNX node 'reshape' (Reshape): its target shape 'c2000' is computed at run time")
+    deep = good()
+    deep.metadata_props.add(key="netwright.nodes", value="[" * 100000 + "]" * 100000)
+    write("metadata-nested-deep.onnx", deep, "JSON nested deeper than 64 levels")
+    bad_meta = good()
+    bad_meta.metadata_props.add(key="netwright.nodes", value='{"fc": {"type": 3}}')
+    write("metadata-malformed.onnx", bad_meta,
+          "the entry of 'fc' needs a \"type\" string and a \"params\" object")
     dyn = [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", "width"])]
     write("dynamic-input-dim.onnx", model([linear()], good().graph.initializer, inputs=dyn),
           "input 'input' has a dynamic dimension 1")
