@@ -16,6 +16,7 @@ void add_init_command(CLI::App& app, int& result);
 void add_checkpoint_command(CLI::App& app, int& result);
 void add_devices_command(CLI::App& app, int& result);
 void add_runs_command(CLI::App& app, int& result);
+void add_import_command(CLI::App& app, int& result);
 void add_export_command(CLI::App& app, int& result);
 
 }  // namespace nw::cli

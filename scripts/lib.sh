@@ -22,7 +22,7 @@ NW_PACKAGES=(
   libhdf5-dev libopenblas-dev libopenblas0-openmp libdnnl-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libstb-dev
   libgtest-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev libzip-dev  # ONNX export/import, PyTorch .pt weight files
-  python3-venv python3-flake8  # tests/interop: onnxruntime's venv, generated PyTorch code checks
+  python3-venv python3-flake8 python3-onnx  # tests/interop: onnxruntime's venv, generated PyTorch code checks, ONNX corpus generator
   xvfb xauth
   dataset-fashion-mnist  # the bundled real dataset (training examples, benchmarks)
   clang libclang-rt-14-dev libomp-dev  # the libFuzzer targets (fuzz/, built by scripts/test.sh)

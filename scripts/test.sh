@@ -40,7 +40,7 @@ nw_sanitized_corpus() {
               -DNETWRIGHT_WITH_CUDA=OFF -DNETWRIGHT_BUILD_BENCH=OFF)
   [[ -f "$dir/CMakeCache.txt" ]] || args+=(-G Ninja)
   cmake "${args[@]}" >/dev/null
-  cmake --build "$dir" -j "$NW_JOBS" --target tst_cli_corpus tst_cli_corpus_pt
+  cmake --build "$dir" -j "$NW_JOBS" --target tst_cli_corpus tst_cli_corpus_onnx tst_cli_corpus_pt
   ASAN_OPTIONS=detect_leaks=0:exitcode=90:abort_on_error=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=91 \
     ctest --test-dir "$dir" --output-on-failure --no-tests=error -R 'cli/tst_cli_corpus'

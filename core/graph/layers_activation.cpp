@@ -2,6 +2,7 @@
 // dimension.
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/activation.h"
 
 namespace nw::graph {
@@ -12,9 +13,28 @@ std::vector<SampleShape> same_shape(ShapeContext& ctx) {
   return {ctx.inputs[0]};
 }
 
+// The ONNX ops each activation is imported from (set by elementwise(), which builds them all).
+std::vector<OnnxImportRule> onnx_import_of(const std::string& name) {
+  using namespace onnx_import;
+  static const std::map<std::string, std::function<Rules()>> rules = {
+      {"ReLU", [] { return simple_activation("Relu", "ReLU"); }},
+      {"LeakyReLU",
+       [] { return simple_activation("LeakyRelu", "LeakyReLU", "alpha", "negative_slope"); }},
+      {"ELU", [] { return simple_activation("Elu", "ELU", "alpha", "alpha"); }},
+      {"GELU", gelu},
+      {"SiLU", silu},
+      {"Sigmoid", [] { return simple_activation("Sigmoid", "Sigmoid"); }},
+      {"Tanh", [] { return simple_activation("Tanh", "Tanh"); }},
+      {"Softmax", [] { return softmax("Softmax", "Softmax"); }},
+      {"LogSoftmax", [] { return softmax("LogSoftmax", "LogSoftmax"); }}};
+  auto it = rules.find(name);
+  return it == rules.end() ? Rules{} : it->second();
+}
+
 // An activation that keeps its input's shape.
 LayerType elementwise(std::string name, std::string description, std::vector<ParamSpec> params,
                       Factory make, OnnxExportRule onnx_export) {
+  std::vector<OnnxImportRule> import = onnx_import_of(name);  // before `name` is moved
   return {.name = std::move(name),
           .category = "Activation",
           .description = std::move(description),
@@ -23,7 +43,8 @@ LayerType elementwise(std::string name, std::string description, std::vector<Par
           .outputs = {{"output", "the input's shape"}},
           .shape = same_shape,
           .make = std::move(make),
-          .onnx_export = std::move(onnx_export)};
+          .onnx_export = std::move(onnx_export),
+          .onnx_import = std::move(import)};
 }
 
 ParamSpec float_spec(std::string name, double def, std::string description) {

@@ -2,6 +2,7 @@
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
 #include "graph/conv_params.h"
+#include "graph/onnx_import_rules.h"
 
 namespace nw::graph {
 
@@ -67,6 +68,7 @@ void register_conv_transpose_layer(Registry& r) {
           },
       .count = conv2d_count,
       .onnx_export = onnx_rules::conv_transpose,
+      .onnx_import = onnx_import::conv_transpose(),
   });
 }
 

@@ -4,6 +4,7 @@
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
 #include "graph/conv_params.h"
+#include "graph/onnx_import_rules.h"
 
 namespace nw::graph {
 
@@ -225,6 +226,7 @@ void register_convolution_layers(Registry& r) {
           },
       .count = [](const ParamMap& p) { return conv_count(p, p.at("kernel_size").get<int64_t>()); },
       .onnx_export = onnx_rules::conv,
+      .onnx_import = onnx_import::conv(3),
   });
 
   r.add({
@@ -267,6 +269,7 @@ void register_convolution_layers(Registry& r) {
       .macs = conv_macs,
       .count = conv2d_count,
       .onnx_export = onnx_rules::conv,
+      .onnx_import = onnx_import::conv(4),
   });
   register_conv_transpose_layer(r);  // next to Conv2d in the palette
 }

@@ -1,6 +1,7 @@
 // Linear layers: Linear and Embedding.
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/embedding.h"
 #include "nn/layers/linear.h"
 
@@ -55,6 +56,7 @@ void register_linear_layers(Registry& r) {
             return p.at("in_features").get<int64_t>() * out + (p.at("bias").get<bool>() ? out : 0);
           },
       .onnx_export = onnx_rules::linear,
+      .onnx_import = onnx_import::linear(),
   });
 
   r.add({
@@ -101,6 +103,7 @@ void register_linear_layers(Registry& r) {
             return p.at("num_embeddings").get<int64_t>() * p.at("embedding_dim").get<int64_t>();
           },
       .onnx_export = onnx_rules::embedding,
+      .onnx_import = onnx_import::embedding(),
   });
 }
 

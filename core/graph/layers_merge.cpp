@@ -1,6 +1,7 @@
 // Merge layers: Add (residual connections) and Concat (joining branches), each with two inputs.
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/merge.h"
 
 namespace nw::graph {
@@ -80,6 +81,7 @@ void register_merge_layers(Registry& r) {
       .shape = add_shape,
       .make = [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Add>(); },
       .onnx_export = onnx_rules::add,
+      .onnx_import = onnx_import::add(),
   });
   r.add({
       .name = "Concat",
@@ -96,6 +98,7 @@ void register_merge_layers(Registry& r) {
         return std::make_shared<nn::Concat>(p.at("dim").get<int64_t>());
       },
       .onnx_export = onnx_rules::concat,
+      .onnx_import = onnx_import::concat(),
   });
 }
 

@@ -2,6 +2,7 @@
 // normalized_shape come from the incoming shape unless the user pins them.
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/batchnorm.h"
 #include "nn/layers/layer_norm.h"
 
@@ -80,6 +81,7 @@ void register_normalization_layers(Registry& r) {
       .make = make_batchnorm<nn::BatchNorm1d>,
       .count = batchnorm_count,
       .onnx_export = onnx_rules::batch_norm,
+      .onnx_import = onnx_import::batch_norm(1, 2),
   });
 
   r.add({
@@ -103,6 +105,7 @@ void register_normalization_layers(Registry& r) {
       .make = make_batchnorm<nn::BatchNorm2d>,
       .count = batchnorm_count,
       .onnx_export = onnx_rules::batch_norm,
+      .onnx_import = onnx_import::batch_norm(3, 3),
   });
 
   r.add({
@@ -160,6 +163,7 @@ void register_normalization_layers(Registry& r) {
         return n;
       },
       .onnx_export = onnx_rules::layer_norm,
+      .onnx_import = onnx_import::layer_norm(),
   });
 }
 

@@ -6,6 +6,7 @@
 // it as missing.
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/pooling.h"
 
 namespace nw::graph {
@@ -125,6 +126,7 @@ void register_pooling_layers(Registry& r) {
                                                false, p.at("ceil_mode").get<bool>());
       },
       .onnx_export = onnx_rules::max_pool,
+      .onnx_import = onnx_import::max_pool(),
   });
 
   std::vector<ParamSpec> avg_params = window_specs();
@@ -155,6 +157,7 @@ void register_pooling_layers(Registry& r) {
             divisor ? std::optional<int64_t>(divisor) : std::nullopt);
       },
       .onnx_export = onnx_rules::avg_pool,
+      .onnx_import = onnx_import::avg_pool(),
   });
 
   r.add({
@@ -175,6 +178,7 @@ void register_pooling_layers(Registry& r) {
         return std::make_shared<nn::AdaptiveAvgPool2d>(size2(p.at("output_size")));
       },
       .onnx_export = onnx_rules::adaptive_avg_pool,
+      .onnx_import = onnx_import::adaptive_avg_pool(),
   });
 }
 

@@ -4,6 +4,7 @@
 // state (what a classifier on a sequence usually reads).
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/rnn.h"
 
 namespace nw::graph {
@@ -110,6 +111,7 @@ void register_recurrent_layers(Registry& r) {
       .macs = rnn_macs(4),
       .count = rnn_count(4),
       .onnx_export = onnx_rules::lstm,
+      .onnx_import = onnx_import::recurrent("LSTM"),
   });
   r.add({
       .name = "GRU",
@@ -124,6 +126,7 @@ void register_recurrent_layers(Registry& r) {
       .macs = rnn_macs(3),
       .count = rnn_count(3),
       .onnx_export = onnx_rules::gru,
+      .onnx_import = onnx_import::recurrent("GRU"),
   });
 }
 

@@ -1,6 +1,7 @@
 // Regularization layers: Dropout and Dropout2d, active in training only.
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "nn/layers/dropout.h"
 
 namespace nw::graph {
@@ -31,6 +32,7 @@ void register_regularization_layers(Registry& r) {
         return std::make_shared<nn::Dropout>(p.at("p").get<double>());
       },
       .onnx_export = onnx_rules::identity,
+      .onnx_import = onnx_import::dropout(),
   });
 
   r.add({

@@ -3,6 +3,7 @@
 // touch: every node's output keeps the batch in front.
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/onnx_import_rules.h"
 #include "graph/shape_modules.h"
 #include "nn/layers/shape.h"
 
@@ -114,9 +115,20 @@ ParamSpec int_spec(std::string name, ParamValue def, std::string description) {
           .description = std::move(description)};
 }
 
+// The ONNX ops each shape layer is imported from (set by shape_layer(), which builds them all);
+// Unflatten exports as a Reshape, so only netwright.nodes metadata can bring it back.
+std::vector<OnnxImportRule> onnx_import_of(const std::string& name) {
+  using namespace onnx_import;
+  static const std::map<std::string, std::function<Rules()>> rules = {
+      {"Flatten", flatten}, {"Reshape", reshape}, {"LastStep", last_step}, {"Identity", identity}};
+  auto it = rules.find(name);
+  return it == rules.end() ? Rules{} : it->second();
+}
+
 LayerType shape_layer(std::string name, std::string description, std::vector<ParamSpec> params,
                       std::string in, std::string out, ShapeRule shape, Factory make,
                       OnnxExportRule onnx_export) {
+  std::vector<OnnxImportRule> import = onnx_import_of(name);  // before `name` is moved
   return {.name = std::move(name),
           .category = "Shape",
           .description = std::move(description),
@@ -125,7 +137,8 @@ LayerType shape_layer(std::string name, std::string description, std::vector<Par
           .outputs = {{"output", std::move(out)}},
           .shape = std::move(shape),
           .make = std::move(make),
-          .onnx_export = std::move(onnx_export)};
+          .onnx_export = std::move(onnx_export),
+          .onnx_import = std::move(import)};
 }
 
 }  // namespace
