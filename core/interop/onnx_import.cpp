@@ -196,6 +196,9 @@ void write_imported(const ImportedModel& imported, const std::filesystem::path& 
   h5.replace_extension(".h5");
   io::Project project = imported.project;
   project.path = project_file;
+  // Every run of the project starts from the imported weights (transfer learning's "init"
+  // block; relative to the project's folder), in the CLI and the application alike.
+  project.extra["init"] = {{"checkpoint", h5.filename().string()}};
   io::Checkpoint ckpt;
   ckpt.model = imported.weights;
   ckpt.project = io::to_string(project);

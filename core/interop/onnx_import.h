@@ -26,7 +26,8 @@ struct ImportedModel {
 ImportedModel import_onnx(const std::filesystem::path& model);
 
 // Writes NAME.nwproj and NAME.h5 (a Netwright checkpoint holding the model state) beside it, each
-// atomically; on an error neither is left behind.
+// atomically; on an error neither is left behind. The project's "init" block names NAME.h5, so
+// its training runs start from the imported weights.
 void write_imported(const ImportedModel& imported, const std::filesystem::path& project_file);
 
 }  // namespace nw::interop
