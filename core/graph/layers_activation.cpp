@@ -1,6 +1,7 @@
 // Activation layers: elementwise functions that keep the shape, and Softmax / LogSoftmax over one
 // dimension.
 #include "graph/builtin_layers.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/activation.h"
 
 namespace nw::graph {
@@ -13,7 +14,7 @@ std::vector<SampleShape> same_shape(ShapeContext& ctx) {
 
 // An activation that keeps its input's shape.
 LayerType elementwise(std::string name, std::string description, std::vector<ParamSpec> params,
-                      Factory make) {
+                      Factory make, TorchCodeRule torch_code) {
   return {.name = std::move(name),
           .category = "Activation",
           .description = std::move(description),
@@ -21,7 +22,15 @@ LayerType elementwise(std::string name, std::string description, std::vector<Par
           .inputs = {{"input", "(N, *)"}},
           .outputs = {{"output", "the input's shape"}},
           .shape = same_shape,
-          .make = std::move(make)};
+          .make = std::move(make),
+          .torch_code = std::move(torch_code)};
+}
+
+// The activation as a function call on its input: "F.elu(x, 1.0)". `args` follows the input.
+TorchCodeRule call(std::string function, std::function<std::string(const TorchWriting&)> args = {}) {
+  return torch_function([function, args](const TorchWriting& c) {
+    return function + "(" + c.input(0) + (args ? ", " + args(c) : std::string()) + ")";
+  });
 }
 
 ParamSpec float_spec(std::string name, double def, std::string description) {
@@ -62,17 +71,20 @@ std::vector<SampleShape> softmax_shape(ShapeContext& ctx) {
 
 void register_activation_layers(Registry& r) {
   r.add(elementwise("ReLU", "Rectified linear unit: max(0, x)", {},
-                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::ReLU>(); }));
+                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::ReLU>(); },
+                    call("torch.relu")));
   r.add(elementwise("LeakyReLU", "ReLU that keeps a small slope for negative inputs",
                     {float_spec("negative_slope", 0.01, "slope for negative inputs")},
                     [](const ParamMap& p) -> nn::ModulePtr {
                       return std::make_shared<nn::LeakyReLU>(p.at("negative_slope").get<double>());
-                    }));
+                    },
+                    call("F.leaky_relu", [](const TorchWriting& c) { return c.arg("negative_slope"); })));
   r.add(elementwise("ELU", "Exponential linear unit: x above 0, alpha * (exp(x) - 1) below",
                     {float_spec("alpha", 1.0, "the value approached for very negative inputs")},
                     [](const ParamMap& p) -> nn::ModulePtr {
                       return std::make_shared<nn::ELU>(p.at("alpha").get<double>());
-                    }));
+                    },
+                    call("F.elu", [](const TorchWriting& c) { return c.arg("alpha"); })));
   r.add(elementwise("GELU", "Gaussian error linear unit: x * Phi(x), as in transformers",
                     {{.name = "approximate",
                       .kind = ParamKind::Choice,
@@ -81,27 +93,33 @@ void register_activation_layers(Registry& r) {
                       .choices = {"none", "tanh"}}},
                     [](const ParamMap& p) -> nn::ModulePtr {
                       return std::make_shared<nn::GELU>(p.at("approximate").get<std::string>());
-                    }));
+                    },
+                    call("F.gelu", [](const TorchWriting& c) { return "approximate=" + c.arg("approximate"); })));
   r.add(elementwise("SiLU", "Sigmoid linear unit (swish): x * sigmoid(x)", {},
-                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::SiLU>(); }));
+                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::SiLU>(); },
+                    call("F.silu")));
   r.add(elementwise(
       "Sigmoid", "Logistic function 1 / (1 + exp(-x)), into (0, 1)", {},
-      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Sigmoid>(); }));
+      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Sigmoid>(); },
+      call("torch.sigmoid")));
   r.add(elementwise("Tanh", "Hyperbolic tangent, into (-1, 1)", {},
-                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Tanh>(); }));
+                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Tanh>(); },
+                    call("torch.tanh")));
 
   LayerType softmax =
       elementwise("Softmax", "Probabilities: exp(x) normalized to sum to 1 along dim", {dim_spec()},
                   [](const ParamMap& p) -> nn::ModulePtr {
                     return std::make_shared<nn::Softmax>(p.at("dim").get<int64_t>());
-                  });
+                  },
+                  call("torch.softmax", [](const TorchWriting& c) { return "dim=" + c.arg("dim"); }));
   softmax.shape = softmax_shape;
   r.add(std::move(softmax));
   LayerType log_softmax =
       elementwise("LogSoftmax", "Log of Softmax along dim, computed stably (pairs with NLLLoss)",
                   {dim_spec()}, [](const ParamMap& p) -> nn::ModulePtr {
                     return std::make_shared<nn::LogSoftmax>(p.at("dim").get<int64_t>());
-                  });
+                  },
+                  call("F.log_softmax", [](const TorchWriting& c) { return "dim=" + c.arg("dim"); }));
   log_softmax.shape = softmax_shape;
   r.add(std::move(log_softmax));
 }

@@ -2,6 +2,7 @@
 // PyTorch's parameters. Padding is zeros only (nn has no padding_mode), so padding_mode is not
 // offered.
 #include "graph/builtin_layers.h"
+#include "graph/torch_code_rule.h"
 #include "graph/conv_params.h"
 
 namespace nw::graph {
@@ -91,6 +92,15 @@ std::pair<int64_t, int64_t> conv_out(const ShapeContext& ctx, const Axis& h, con
   }
   check_fits(h, w, one_d);
   return {h.out(), w.out()};
+}
+
+// Conv1d/Conv2d(in, out, kernel, stride=, padding=, dilation=, groups=, bias=); padding may be
+// "same" or "valid", as PyTorch takes it.
+std::string conv_torch(const std::string& cls, const TorchWriting& c) {
+  return cls + "(" + c.arg("in_channels") + ", " + c.arg("out_channels") + ", " +
+         c.size_arg("kernel_size") + ", stride=" + c.size_arg("stride") +
+         ", padding=" + c.size_arg("padding") + ", dilation=" + c.size_arg("dilation") +
+         ", groups=" + c.arg("groups") + ", bias=" + c.arg("bias") + ")";
 }
 
 ParamSpec in_channels() {
@@ -223,6 +233,7 @@ void register_convolution_layers(Registry& r) {
                    ctx.get_int("kernel_size");
           },
       .count = [](const ParamMap& p) { return conv_count(p, p.at("kernel_size").get<int64_t>()); },
+      .torch_code = torch_module([](const TorchWriting& c) { return conv_torch("nn.Conv1d", c); }),
   });
 
   r.add({
@@ -264,6 +275,7 @@ void register_convolution_layers(Registry& r) {
       },
       .macs = conv_macs,
       .count = conv2d_count,
+      .torch_code = torch_module([](const TorchWriting& c) { return conv_torch("nn.Conv2d", c); }),
   });
   register_conv_transpose_layer(r);  // next to Conv2d in the palette
 }

@@ -1,6 +1,7 @@
 // Input: where samples enter the network. It has no module; the compiled network feeds its
 // forward() argument here.
 #include "graph/builtin_layers.h"
+#include "graph/torch_code_rule.h"
 
 namespace nw::graph {
 
@@ -17,6 +18,7 @@ void register_input_layers(Registry& r) {
       .inputs = {},
       .outputs = {{"output", "a batch of samples"}},
       .shape = [](ShapeContext& ctx) { return std::vector<SampleShape>{ctx.get_list("shape")}; },
+      .torch_code = [](TorchWriting& code) { code.set_argument(); },
   });
 }
 

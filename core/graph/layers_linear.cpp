@@ -1,5 +1,6 @@
 // Linear layers: Linear and Embedding.
 #include "graph/builtin_layers.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/embedding.h"
 #include "nn/layers/linear.h"
 
@@ -53,6 +54,10 @@ void register_linear_layers(Registry& r) {
             const int64_t out = p.at("out_features").get<int64_t>();
             return p.at("in_features").get<int64_t>() * out + (p.at("bias").get<bool>() ? out : 0);
           },
+      .torch_code = torch_module([](const TorchWriting& c) {
+        return "nn.Linear(" + c.arg("in_features") + ", " + c.arg("out_features") +
+               ", bias=" + c.arg("bias") + ")";
+      }),
   });
 
   r.add({
@@ -98,6 +103,12 @@ void register_linear_layers(Registry& r) {
           [](const ParamMap& p) {
             return p.at("num_embeddings").get<int64_t>() * p.at("embedding_dim").get<int64_t>();
           },
+      // padding_idx -1 is PyTorch's None.
+      .torch_code = torch_module([](const TorchWriting& c) {
+        const int64_t pad = c.int_param("padding_idx");
+        return "nn.Embedding(" + c.arg("num_embeddings") + ", " + c.arg("embedding_dim") +
+               ", padding_idx=" + (pad < 0 ? std::string("None") : std::to_string(pad)) + ")";
+      }),
   });
 }
 

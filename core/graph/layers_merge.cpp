@@ -1,5 +1,6 @@
 // Merge layers: Add (residual connections) and Concat (joining branches), each with two inputs.
 #include "graph/builtin_layers.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/merge.h"
 
 namespace nw::graph {
@@ -78,6 +79,8 @@ void register_merge_layers(Registry& r) {
       .outputs = {{"output", "the inputs' common shape"}},
       .shape = add_shape,
       .make = [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Add>(); },
+      .torch_code =
+          torch_function([](const TorchWriting& c) { return c.input(0) + " + " + c.input(1); }),
   });
   r.add({
       .name = "Concat",
@@ -93,6 +96,9 @@ void register_merge_layers(Registry& r) {
       .make = [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<nn::Concat>(p.at("dim").get<int64_t>());
       },
+      .torch_code = torch_function([](const TorchWriting& c) {
+        return "torch.cat([" + c.input(0) + ", " + c.input(1) + "], dim=" + c.arg("dim") + ")";
+      }),
   });
 }
 

@@ -1,6 +1,7 @@
 // Normalization layers: BatchNorm1d, BatchNorm2d and LayerNorm. num_features and
 // normalized_shape come from the incoming shape unless the user pins them.
 #include "graph/builtin_layers.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/batchnorm.h"
 #include "nn/layers/layer_norm.h"
 
@@ -49,6 +50,14 @@ int64_t batchnorm_count(const ParamMap& p) {
   return p.at("affine").get<bool>() ? 2 * p.at("num_features").get<int64_t>() : 0;
 }
 
+// momentum null is PyTorch's None (a cumulative average); python_literal writes it so.
+std::string batchnorm_torch(int dims, const TorchWriting& c) {
+  return "nn.BatchNorm" + std::to_string(dims) + "d(" + c.arg("num_features") +
+         ", eps=" + c.arg("eps") + ", momentum=" + c.arg("momentum") +
+         ", affine=" + c.arg("affine") + ", track_running_stats=" + c.arg("track_running_stats") +
+         ")";
+}
+
 std::string list_text(const std::vector<int64_t>& v) {
   std::string s = "[";
   for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
@@ -78,6 +87,7 @@ void register_normalization_layers(Registry& r) {
           },
       .make = make_batchnorm<nn::BatchNorm1d>,
       .count = batchnorm_count,
+      .torch_code = torch_module([](const TorchWriting& c) { return batchnorm_torch(1, c); }),
   });
 
   r.add({
@@ -100,6 +110,7 @@ void register_normalization_layers(Registry& r) {
           },
       .make = make_batchnorm<nn::BatchNorm2d>,
       .count = batchnorm_count,
+      .torch_code = torch_module([](const TorchWriting& c) { return batchnorm_torch(2, c); }),
   });
 
   r.add({
@@ -156,6 +167,10 @@ void register_normalization_layers(Registry& r) {
         for (int64_t d : p.at("normalized_shape").get<Shape>()) n *= d;
         return n;
       },
+      .torch_code = torch_module([](const TorchWriting& c) {
+        return "nn.LayerNorm(" + c.arg("normalized_shape") + ", eps=" + c.arg("eps") +
+               ", elementwise_affine=" + c.arg("elementwise_affine") + ")";
+      }),
   });
 }
 

@@ -5,6 +5,7 @@
 // kernel_size, so the completed parameters always hold a number and the validator never reports
 // it as missing.
 #include "graph/builtin_layers.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/pooling.h"
 
 namespace nw::graph {
@@ -123,6 +124,11 @@ void register_pooling_layers(Registry& r) {
                                                size2(p.at("padding")), size2(p.at("dilation")),
                                                false, p.at("ceil_mode").get<bool>());
       },
+      .torch_code = torch_module([](const TorchWriting& c) {
+        return "nn.MaxPool2d(" + c.size_arg("kernel_size") + ", stride=" + c.size_arg("stride") +
+               ", padding=" + c.size_arg("padding") + ", dilation=" + c.size_arg("dilation") +
+               ", ceil_mode=" + c.arg("ceil_mode") + ")";
+      }),
   });
 
   std::vector<ParamSpec> avg_params = window_specs();
@@ -152,6 +158,14 @@ void register_pooling_layers(Registry& r) {
             p.at("ceil_mode").get<bool>(), p.at("count_include_pad").get<bool>(),
             divisor ? std::optional<int64_t>(divisor) : std::nullopt);
       },
+      // divisor_override 0 is PyTorch's None.
+      .torch_code = torch_module([](const TorchWriting& c) {
+        const int64_t divisor = c.int_param("divisor_override");
+        return "nn.AvgPool2d(" + c.size_arg("kernel_size") + ", stride=" + c.size_arg("stride") +
+               ", padding=" + c.size_arg("padding") + ", ceil_mode=" + c.arg("ceil_mode") +
+               ", count_include_pad=" + c.arg("count_include_pad") + ", divisor_override=" +
+               (divisor ? std::to_string(divisor) : std::string("None")) + ")";
+      }),
   });
 
   r.add({
@@ -171,6 +185,9 @@ void register_pooling_layers(Registry& r) {
       .make = [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<nn::AdaptiveAvgPool2d>(size2(p.at("output_size")));
       },
+      .torch_code = torch_module([](const TorchWriting& c) {
+        return "nn.AdaptiveAvgPool2d(" + c.size_arg("output_size") + ")";
+      }),
   });
 }
 

@@ -3,6 +3,7 @@
 // not support it yet. Two outputs: the whole output sequence, and the last layer's final hidden
 // state (what a classifier on a sequence usually reads).
 #include "graph/builtin_layers.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/rnn.h"
 
 namespace nw::graph {
@@ -89,6 +90,25 @@ ParamCountRule rnn_count(int64_t gates) {
   };
 }
 
+// PyTorch's LSTM/GRU return (output, h_n) (LSTM: (output, (h_n, c_n))); the node's outputs are
+// the output sequence and h_n of the last layer.
+TorchCodeRule rnn_torch(std::string cls) {
+  return [cls](TorchWriting& code) {
+    code.set_module(cls + "(" + code.arg("input_size") + ", " + code.arg("hidden_size") +
+                    ", num_layers=" + code.arg("num_layers") + ", bias=" + code.arg("bias") +
+                    ", batch_first=True, dropout=" + code.arg("dropout") + ")");
+    const std::string call = code.module() + "(" + code.input(0) + ")";
+    if (code.output(1) == "_") {
+      code.add_line(code.output(0) + ", _ = " + call);
+      return;
+    }
+    const std::string h_n = code.temporary(code.output(1) + "_h_n");
+    code.add_line(code.output(0) + ", " + (cls == "nn.LSTM" ? "(" + h_n + ", _)" : h_n) + " = " +
+                  call);
+    code.add_line(code.output(1) + " = " + h_n + "[-1]");
+  };
+}
+
 }  // namespace
 
 void register_recurrent_layers(Registry& r) {
@@ -108,6 +128,7 @@ void register_recurrent_layers(Registry& r) {
       .run = run_rnn,
       .macs = rnn_macs(4),
       .count = rnn_count(4),
+      .torch_code = rnn_torch("nn.LSTM"),
   });
   r.add({
       .name = "GRU",
@@ -121,6 +142,7 @@ void register_recurrent_layers(Registry& r) {
       .run = run_rnn,
       .macs = rnn_macs(3),
       .count = rnn_count(3),
+      .torch_code = rnn_torch("nn.GRU"),
   });
 }
 

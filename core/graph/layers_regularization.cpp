@@ -1,5 +1,6 @@
 // Regularization layers: Dropout and Dropout2d, active in training only.
 #include "graph/builtin_layers.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/dropout.h"
 
 namespace nw::graph {
@@ -29,6 +30,8 @@ void register_regularization_layers(Registry& r) {
       .make = [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<nn::Dropout>(p.at("p").get<double>());
       },
+      .torch_code = torch_module(
+          [](const TorchWriting& c) { return "nn.Dropout(p=" + c.arg("p") + ")"; }),
   });
 
   r.add({
@@ -50,6 +53,8 @@ void register_regularization_layers(Registry& r) {
       .make = [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<nn::Dropout2d>(p.at("p").get<double>());
       },
+      .torch_code = torch_module(
+          [](const TorchWriting& c) { return "nn.Dropout2d(p=" + c.arg("p") + ")"; }),
   });
 }
 

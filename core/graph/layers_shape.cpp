@@ -2,6 +2,7 @@
 // rearranges a sample. Dims count as in PyTorch, with the batch as dim 0, which none of them may
 // touch: every node's output keeps the batch in front.
 #include "graph/builtin_layers.h"
+#include "graph/torch_code_rule.h"
 #include "graph/shape_modules.h"
 #include "nn/layers/shape.h"
 
@@ -106,6 +107,13 @@ std::vector<SampleShape> last_step_shape(ShapeContext& ctx) {
   return {SampleShape(s.begin() + 1, s.end())};
 }
 
+// (2, 3) or (5,): a Python tuple.
+std::string tuple_text(const std::vector<int64_t>& v) {
+  std::string s = "(";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + (v.size() == 1 ? ",)" : ")");
+}
+
 ParamSpec int_spec(std::string name, ParamValue def, std::string description) {
   return {.name = std::move(name),
           .kind = ParamKind::Int,
@@ -114,7 +122,8 @@ ParamSpec int_spec(std::string name, ParamValue def, std::string description) {
 }
 
 LayerType shape_layer(std::string name, std::string description, std::vector<ParamSpec> params,
-                      std::string in, std::string out, ShapeRule shape, Factory make) {
+                      std::string in, std::string out, ShapeRule shape, Factory make,
+                      TorchCodeRule torch_code) {
   return {.name = std::move(name),
           .category = "Shape",
           .description = std::move(description),
@@ -122,7 +131,8 @@ LayerType shape_layer(std::string name, std::string description, std::vector<Par
           .inputs = {{"input", std::move(in)}},
           .outputs = {{"output", std::move(out)}},
           .shape = std::move(shape),
-          .make = std::move(make)};
+          .make = std::move(make),
+          .torch_code = std::move(torch_code)};
 }
 
 }  // namespace
@@ -135,7 +145,11 @@ void register_shape_layers(Registry& r) {
       "(N, *)", "(N, *, product, *)", flatten_shape, [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<nn::Flatten>(p.at("start_dim").get<int64_t>(),
                                              p.at("end_dim").get<int64_t>());
-      }));
+      },
+      torch_function([](const TorchWriting& c) {
+        return "torch.flatten(" + c.input(0) + ", " + c.arg("start_dim") + ", " + c.arg("end_dim") +
+               ")";
+      })));
 
   r.add(shape_layer("Unflatten", "Splits one dim into several, e.g. (N, 784) to (N, 1, 28, 28)",
                     {int_spec("dim", nullptr, "dim to split; 1 is the first after the batch"),
@@ -147,7 +161,11 @@ void register_shape_layers(Registry& r) {
                     [](const ParamMap& p) -> nn::ModulePtr {
                       return std::make_shared<nn::Unflatten>(p.at("dim").get<int64_t>(),
                                                              p.at("unflattened_size").get<Shape>());
-                    }));
+                    },
+                    torch_function([](const TorchWriting& c) {
+                      return "torch.unflatten(" + c.input(0) + ", " + c.arg("dim") + ", " +
+                             tuple_text(c.params().at("unflattened_size").get<Shape>()) + ")";
+                    })));
 
   r.add(shape_layer(
       "Reshape", "Gives each sample a new shape with the same element count (x.view(N, ...))",
@@ -157,17 +175,24 @@ void register_shape_layers(Registry& r) {
         .min = -1}},
       "(N, *)", "(N, *shape)", reshape_shape, [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<Reshape>(p.at("shape").get<Shape>());
-      }));
+      },
+      torch_function([](const TorchWriting& c) {
+        std::string dims;
+        for (int64_t d : c.output_shapes().at(0)) dims += ", " + std::to_string(d);
+        return c.input(0) + ".reshape(" + c.input(0) + ".shape[0]" + dims + ")";
+      })));
 
   r.add(shape_layer("LastStep", "The last time step of a sequence (out[:, -1]), e.g. after an LSTM",
                     {}, "(N, T, *)", "(N, *)", last_step_shape,
-                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<LastStep>(); }));
+                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<LastStep>(); },
+                    torch_function([](const TorchWriting& c) { return c.input(0) + "[:, -1]"; })));
 
   r.add(shape_layer(
       "Identity", "Passes its input through unchanged (a placeholder)", {}, "(N, *)",
       "the input's shape",
       [](ShapeContext& ctx) { return std::vector<SampleShape>{ctx.inputs[0]}; },
-      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Identity>(); }));
+      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Identity>(); },
+      torch_function([](const TorchWriting& c) { return c.input(0); })));
 }
 
 }  // namespace nw::graph

@@ -1,0 +1,38 @@
+#include "catalog/torch_call.h"
+
+#include <algorithm>
+
+namespace nw::catalog {
+
+std::string python_value(const nlohmann::json& value) {
+  if (value.is_null()) return "None";
+  if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
+  if (value.is_array()) {
+    std::string out = "[";
+    for (size_t i = 0; i < value.size(); ++i) out += (i ? ", " : "") + python_value(value[i]);
+    return out + "]";
+  }
+  // nlohmann writes numbers in their shortest round-trip form (whole floats keep ".0", as in
+  // Python), and JSON's string escapes are Python's.
+  return value.dump();
+}
+
+TorchCodeWriter torch_call(std::string callee, std::string leading, std::vector<ArgSpec> args,
+                           std::vector<std::string> tensors) {
+  return [callee = std::move(callee), leading = std::move(leading), args = std::move(args),
+          tensors = std::move(tensors)](const nlohmann::json& spec) {
+    std::string out = callee + "(" + leading;
+    for (const ArgSpec& a : args) {
+      if (!spec.contains(a.name)) continue;
+      const nlohmann::json& v = spec.at(a.name);
+      if (!a.required && v == a.default_value) continue;
+      const bool tensor = std::find(tensors.begin(), tensors.end(), a.name) != tensors.end();
+      if (tensor && v.is_array() && v.empty()) continue;
+      out += (out.back() == '(' ? "" : ", ") + a.name + "=" +
+             (tensor ? "torch.tensor(" + python_value(v) + ")" : python_value(v));
+    }
+    return TorchCode{out + ")", ""};
+  };
+}
+
+}  // namespace nw::catalog

@@ -1,0 +1,102 @@
+"""Checks one generated PyTorch script against Netwright's own numbers.
+
+usage: check_torch_code.py SCRIPT WEIGHTS.h5 BATCH.h5 STEPPED.h5 TASK LOSS
+
+TASK: classification, binary or regression; LOSS: the loss as the script
+writes it, e.g. nn.CrossEntropyLoss().
+
+SCRIPT must pass py_compile and flake8; exec of it and Net() give the model,
+which loads WEIGHTS.h5 with the script's own load_netwright_checkpoint. On
+BATCH.h5's input x it must give Netwright's outputs in evaluation mode and in
+training mode (which updates BatchNorm's running statistics), and then one
+plain SGD step (lr 0.1, evaluation mode, the project's loss on target y) must
+give Netwright's parameters and buffers in STEPPED.h5. Prints the largest
+differences; exits 1 when one is above 1e-5 (relative to the reference's
+largest magnitude, at least 1).
+"""
+import subprocess
+import sys
+
+import h5py
+import torch
+
+TOLERANCE = 1e-5
+
+
+def read(path):
+    with h5py.File(path, "r") as f:
+        group = f["model_state_dict"]
+        return {k: torch.as_tensor(group[k][()]) for k in group}
+
+
+def difference(got, want):
+    scale = max(1.0, float(want.abs().max())) if want.numel() else 1.0
+    return float((got.double() - want.double()).abs().max()) / scale
+
+
+def main():
+    script, weights, batch_file, stepped_file, task, loss = sys.argv[1:7]
+    for tool in (["-m", "py_compile"], ["-m", "flake8"]):
+        run = subprocess.run([sys.executable] + tool + [script],
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            print(" ".join(tool), "failed:", run.stdout, run.stderr)
+            return 1
+    scope = {"__name__": "generated"}
+    with open(script) as f:
+        exec(compile(f.read(), script, "exec"), scope)
+    model = scope["Net"]()
+    scope["load_netwright_checkpoint"](model, weights)
+    batch = read(batch_file)
+    x, y = batch["x"], batch["y"]
+
+    model.eval()
+    with torch.no_grad():
+        output = model(x)
+    failures = []
+    out_diff = difference(output, batch["output"])
+    if output.shape != batch["output"].shape or out_diff > TOLERANCE:
+        failures.append(f"output differs by {out_diff:.3g}")
+
+    model.train()
+    with torch.no_grad():
+        train_output = model(x)
+    train_diff = difference(train_output, batch["train_output"])
+    if train_diff > TOLERANCE:
+        failures.append(f"training-mode output differs by {train_diff:.3g}")
+
+    # In evaluation mode: see tst_torch_code.cpp for why.
+    model.eval()
+    loss_fn = eval(loss, scope)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.SGD(params, lr=0.1)
+    pred = model(x)
+    if task == "binary":
+        if pred.dim() == 2 and pred.shape[1] == 1 and y.dim() == 1:
+            pred = pred.squeeze(1)
+        y = y.float()
+    loss = loss_fn(pred, y)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    stepped = read(stepped_file)
+    state = model.state_dict()
+    if sorted(state) != sorted(stepped):
+        failures.append("state_dict keys differ: "
+                        f"{sorted(set(state) ^ set(stepped))}")
+    step_diff = 0.0
+    for key, want in stepped.items():
+        if key in state:
+            d = difference(state[key], want)
+            step_diff = max(step_diff, d)
+            if d > TOLERANCE:
+                failures.append(f"{key} differs by {d:.3g} after the step")
+    print(f"max difference: output {out_diff:.3g}, training-mode output "
+          f"{train_diff:.3g}, after one SGD step {step_diff:.3g}")
+    for f in failures:
+        print("FAIL:", f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
