@@ -18,15 +18,19 @@ std::string python_value(const nlohmann::json& value) {
 }
 
 TorchCodeWriter torch_call(std::string callee, std::string leading, std::vector<ArgSpec> args,
-                           std::vector<std::string> tensors) {
+                           std::vector<std::string> tensors, std::vector<std::string> always) {
+  auto among = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
   return [callee = std::move(callee), leading = std::move(leading), args = std::move(args),
-          tensors = std::move(tensors)](const nlohmann::json& spec) {
+          tensors = std::move(tensors), always = std::move(always),
+          among](const nlohmann::json& spec) {
     std::string out = callee + "(" + leading;
     for (const ArgSpec& a : args) {
       if (!spec.contains(a.name)) continue;
       const nlohmann::json& v = spec.at(a.name);
-      if (!a.required && v == a.default_value) continue;
-      const bool tensor = std::find(tensors.begin(), tensors.end(), a.name) != tensors.end();
+      if (!a.required && !among(always, a.name) && v == a.default_value) continue;
+      const bool tensor = among(tensors, a.name);
       if (tensor && v.is_array() && v.empty()) continue;
       out += (out.back() == '(' ? "" : ", ") + a.name + "=" +
              (tensor ? "torch.tensor(" + python_value(v) + ")" : python_value(v));

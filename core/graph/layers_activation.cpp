@@ -26,10 +26,17 @@ LayerType elementwise(std::string name, std::string description, std::vector<Par
           .torch_code = std::move(torch_code)};
 }
 
-// The activation as a function call on its input: "F.elu(x, 1.0)". `args` follows the input.
-TorchCodeRule call(std::string function, std::function<std::string(const TorchWriting&)> args = {}) {
-  return torch_function([function, args](const TorchWriting& c) {
-    return function + "(" + c.input(0) + (args ? ", " + args(c) : std::string()) + ")";
+// The activation as a function of its input: "torch.relu(x)", "F.elu(x, 1.0)",
+// "torch.softmax(x, dim=1)", "F.gelu(x)". After the input come the parameters `args`
+// (positional), `keywords` (always: F.softmax's dim has no sound default) and `optional` (when
+// not their defaults).
+TorchCodeRule call(std::string function, std::vector<std::string> args = {},
+                   std::vector<std::string> keywords = {}, std::vector<std::string> optional = {}) {
+  return torch_function([=](const TorchWriting& c) {
+    std::string out = function + "(" + c.input(0);
+    for (const std::string& a : args) out += ", " + c.arg(a);
+    for (const std::string& k : keywords) out += ", " + k + "=" + c.arg(k);
+    return out + c.keywords(optional) + ")";
   });
 }
 
@@ -70,56 +77,62 @@ std::vector<SampleShape> softmax_shape(ShapeContext& ctx) {
 }  // namespace
 
 void register_activation_layers(Registry& r) {
-  r.add(elementwise("ReLU", "Rectified linear unit: max(0, x)", {},
-                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::ReLU>(); },
-                    call("torch.relu")));
-  r.add(elementwise("LeakyReLU", "ReLU that keeps a small slope for negative inputs",
-                    {float_spec("negative_slope", 0.01, "slope for negative inputs")},
-                    [](const ParamMap& p) -> nn::ModulePtr {
-                      return std::make_shared<nn::LeakyReLU>(p.at("negative_slope").get<double>());
-                    },
-                    call("F.leaky_relu", [](const TorchWriting& c) { return c.arg("negative_slope"); })));
-  r.add(elementwise("ELU", "Exponential linear unit: x above 0, alpha * (exp(x) - 1) below",
-                    {float_spec("alpha", 1.0, "the value approached for very negative inputs")},
-                    [](const ParamMap& p) -> nn::ModulePtr {
-                      return std::make_shared<nn::ELU>(p.at("alpha").get<double>());
-                    },
-                    call("F.elu", [](const TorchWriting& c) { return c.arg("alpha"); })));
-  r.add(elementwise("GELU", "Gaussian error linear unit: x * Phi(x), as in transformers",
-                    {{.name = "approximate",
-                      .kind = ParamKind::Choice,
-                      .default_value = "none",
-                      .description = "\"none\": exact; \"tanh\": the tanh approximation",
-                      .choices = {"none", "tanh"}}},
-                    [](const ParamMap& p) -> nn::ModulePtr {
-                      return std::make_shared<nn::GELU>(p.at("approximate").get<std::string>());
-                    },
-                    call("F.gelu", [](const TorchWriting& c) { return "approximate=" + c.arg("approximate"); })));
-  r.add(elementwise("SiLU", "Sigmoid linear unit (swish): x * sigmoid(x)", {},
-                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::SiLU>(); },
-                    call("F.silu")));
+  r.add(elementwise(
+      "ReLU", "Rectified linear unit: max(0, x)", {},
+      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::ReLU>(); },
+      call("torch.relu")));
+  r.add(elementwise(
+      "LeakyReLU", "ReLU that keeps a small slope for negative inputs",
+      {float_spec("negative_slope", 0.01, "slope for negative inputs")},
+      [](const ParamMap& p) -> nn::ModulePtr {
+        return std::make_shared<nn::LeakyReLU>(p.at("negative_slope").get<double>());
+      },
+      call("F.leaky_relu", {"negative_slope"})));
+  r.add(elementwise(
+      "ELU", "Exponential linear unit: x above 0, alpha * (exp(x) - 1) below",
+      {float_spec("alpha", 1.0, "the value approached for very negative inputs")},
+      [](const ParamMap& p) -> nn::ModulePtr {
+        return std::make_shared<nn::ELU>(p.at("alpha").get<double>());
+      },
+      call("F.elu", {"alpha"})));
+  r.add(elementwise(
+      "GELU", "Gaussian error linear unit: x * Phi(x), as in transformers",
+      {{.name = "approximate",
+        .kind = ParamKind::Choice,
+        .default_value = "none",
+        .description = "\"none\": exact; \"tanh\": the tanh approximation",
+        .choices = {"none", "tanh"}}},
+      [](const ParamMap& p) -> nn::ModulePtr {
+        return std::make_shared<nn::GELU>(p.at("approximate").get<std::string>());
+      },
+      call("F.gelu", {}, {}, {"approximate"})));
+  r.add(elementwise(
+      "SiLU", "Sigmoid linear unit (swish): x * sigmoid(x)", {},
+      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::SiLU>(); },
+      call("F.silu")));
   r.add(elementwise(
       "Sigmoid", "Logistic function 1 / (1 + exp(-x)), into (0, 1)", {},
       [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Sigmoid>(); },
       call("torch.sigmoid")));
-  r.add(elementwise("Tanh", "Hyperbolic tangent, into (-1, 1)", {},
-                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Tanh>(); },
-                    call("torch.tanh")));
+  r.add(elementwise(
+      "Tanh", "Hyperbolic tangent, into (-1, 1)", {},
+      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Tanh>(); },
+      call("torch.tanh")));
 
-  LayerType softmax =
-      elementwise("Softmax", "Probabilities: exp(x) normalized to sum to 1 along dim", {dim_spec()},
-                  [](const ParamMap& p) -> nn::ModulePtr {
-                    return std::make_shared<nn::Softmax>(p.at("dim").get<int64_t>());
-                  },
-                  call("torch.softmax", [](const TorchWriting& c) { return "dim=" + c.arg("dim"); }));
+  LayerType softmax = elementwise(
+      "Softmax", "Probabilities: exp(x) normalized to sum to 1 along dim", {dim_spec()},
+      [](const ParamMap& p) -> nn::ModulePtr {
+        return std::make_shared<nn::Softmax>(p.at("dim").get<int64_t>());
+      },
+      call("torch.softmax", {}, {"dim"}));
   softmax.shape = softmax_shape;
   r.add(std::move(softmax));
-  LayerType log_softmax =
-      elementwise("LogSoftmax", "Log of Softmax along dim, computed stably (pairs with NLLLoss)",
-                  {dim_spec()}, [](const ParamMap& p) -> nn::ModulePtr {
-                    return std::make_shared<nn::LogSoftmax>(p.at("dim").get<int64_t>());
-                  },
-                  call("F.log_softmax", [](const TorchWriting& c) { return "dim=" + c.arg("dim"); }));
+  LayerType log_softmax = elementwise(
+      "LogSoftmax", "Log of Softmax along dim, computed stably (pairs with NLLLoss)", {dim_spec()},
+      [](const ParamMap& p) -> nn::ModulePtr {
+        return std::make_shared<nn::LogSoftmax>(p.at("dim").get<int64_t>());
+      },
+      call("F.log_softmax", {}, {"dim"}));
   log_softmax.shape = softmax_shape;
   r.add(std::move(log_softmax));
 }

@@ -1,7 +1,7 @@
 // ConvTranspose2d: learned upsampling, with PyTorch's parameters (zero padding only).
 #include "graph/builtin_layers.h"
-#include "graph/torch_code_rule.h"
 #include "graph/conv_params.h"
+#include "graph/torch_code_rule.h"
 
 namespace nw::graph {
 
@@ -68,10 +68,9 @@ void register_conv_transpose_layer(Registry& r) {
       .count = conv2d_count,
       .torch_code = torch_module([](const TorchWriting& c) {
         return "nn.ConvTranspose2d(" + c.arg("in_channels") + ", " + c.arg("out_channels") + ", " +
-               c.size_arg("kernel_size") + ", stride=" + c.size_arg("stride") +
-               ", padding=" + c.size_arg("padding") +
-               ", output_padding=" + c.size_arg("output_padding") + ", groups=" + c.arg("groups") +
-               ", bias=" + c.arg("bias") + ", dilation=" + c.size_arg("dilation") + ")";
+               c.size_arg("kernel_size") +
+               c.keywords({"stride", "padding", "output_padding", "groups", "bias", "dilation"}) +
+               ")";
       }),
   });
 }

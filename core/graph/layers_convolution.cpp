@@ -2,8 +2,8 @@
 // PyTorch's parameters. Padding is zeros only (nn has no padding_mode), so padding_mode is not
 // offered.
 #include "graph/builtin_layers.h"
-#include "graph/torch_code_rule.h"
 #include "graph/conv_params.h"
+#include "graph/torch_code_rule.h"
 
 namespace nw::graph {
 
@@ -94,13 +94,12 @@ std::pair<int64_t, int64_t> conv_out(const ShapeContext& ctx, const Axis& h, con
   return {h.out(), w.out()};
 }
 
-// Conv1d/Conv2d(in, out, kernel, stride=, padding=, dilation=, groups=, bias=); padding may be
-// "same" or "valid", as PyTorch takes it.
+// Conv1d/Conv2d(in, out, kernel, stride=, ...); padding may be "same" or "valid", as PyTorch
+// takes it.
 std::string conv_torch(const std::string& cls, const TorchWriting& c) {
   return cls + "(" + c.arg("in_channels") + ", " + c.arg("out_channels") + ", " +
-         c.size_arg("kernel_size") + ", stride=" + c.size_arg("stride") +
-         ", padding=" + c.size_arg("padding") + ", dilation=" + c.size_arg("dilation") +
-         ", groups=" + c.arg("groups") + ", bias=" + c.arg("bias") + ")";
+         c.size_arg("kernel_size") +
+         c.keywords({"stride", "padding", "dilation", "groups", "bias"}) + ")";
 }
 
 ParamSpec in_channels() {

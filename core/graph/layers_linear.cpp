@@ -56,7 +56,7 @@ void register_linear_layers(Registry& r) {
           },
       .torch_code = torch_module([](const TorchWriting& c) {
         return "nn.Linear(" + c.arg("in_features") + ", " + c.arg("out_features") +
-               ", bias=" + c.arg("bias") + ")";
+               c.keywords({"bias"}) + ")";
       }),
   });
 
@@ -103,11 +103,10 @@ void register_linear_layers(Registry& r) {
           [](const ParamMap& p) {
             return p.at("num_embeddings").get<int64_t>() * p.at("embedding_dim").get<int64_t>();
           },
-      // padding_idx -1 is PyTorch's None.
+      // padding_idx -1, the default, is PyTorch's None.
       .torch_code = torch_module([](const TorchWriting& c) {
-        const int64_t pad = c.int_param("padding_idx");
         return "nn.Embedding(" + c.arg("num_embeddings") + ", " + c.arg("embedding_dim") +
-               ", padding_idx=" + (pad < 0 ? std::string("None") : std::to_string(pad)) + ")";
+               c.keywords({"padding_idx"}) + ")";
       }),
   });
 }

@@ -53,9 +53,7 @@ int64_t batchnorm_count(const ParamMap& p) {
 // momentum null is PyTorch's None (a cumulative average); python_literal writes it so.
 std::string batchnorm_torch(int dims, const TorchWriting& c) {
   return "nn.BatchNorm" + std::to_string(dims) + "d(" + c.arg("num_features") +
-         ", eps=" + c.arg("eps") + ", momentum=" + c.arg("momentum") +
-         ", affine=" + c.arg("affine") + ", track_running_stats=" + c.arg("track_running_stats") +
-         ")";
+         c.keywords({"eps", "momentum", "affine", "track_running_stats"}) + ")";
 }
 
 std::string list_text(const std::vector<int64_t>& v) {
@@ -168,8 +166,8 @@ void register_normalization_layers(Registry& r) {
         return n;
       },
       .torch_code = torch_module([](const TorchWriting& c) {
-        return "nn.LayerNorm(" + c.arg("normalized_shape") + ", eps=" + c.arg("eps") +
-               ", elementwise_affine=" + c.arg("elementwise_affine") + ")";
+        return "nn.LayerNorm(" + c.arg("normalized_shape") +
+               c.keywords({"eps", "elementwise_affine"}) + ")";
       }),
   });
 }

@@ -78,6 +78,12 @@ SampleShape pool_shape(ShapeContext& ctx, std::pair<int64_t, int64_t> dilation) 
   return {s[0], oh, ow};
 }
 
+// ", stride=..." unless the stride is the kernel size (PyTorch's stride=None).
+std::string stride_torch(const TorchWriting& c) {
+  const std::string stride = c.size_arg("stride");
+  return stride == c.size_arg("kernel_size") ? "" : ", stride=" + stride;
+}
+
 ParamSpec pair_spec(std::string name, ParamValue def, std::string description, double min,
                     bool inferred = false) {
   return {.name = std::move(name),
@@ -125,9 +131,8 @@ void register_pooling_layers(Registry& r) {
                                                false, p.at("ceil_mode").get<bool>());
       },
       .torch_code = torch_module([](const TorchWriting& c) {
-        return "nn.MaxPool2d(" + c.size_arg("kernel_size") + ", stride=" + c.size_arg("stride") +
-               ", padding=" + c.size_arg("padding") + ", dilation=" + c.size_arg("dilation") +
-               ", ceil_mode=" + c.arg("ceil_mode") + ")";
+        return "nn.MaxPool2d(" + c.size_arg("kernel_size") + stride_torch(c) +
+               c.keywords({"padding", "dilation", "ceil_mode"}) + ")";
       }),
   });
 
@@ -158,13 +163,10 @@ void register_pooling_layers(Registry& r) {
             p.at("ceil_mode").get<bool>(), p.at("count_include_pad").get<bool>(),
             divisor ? std::optional<int64_t>(divisor) : std::nullopt);
       },
-      // divisor_override 0 is PyTorch's None.
+      // divisor_override 0, the default, is PyTorch's None.
       .torch_code = torch_module([](const TorchWriting& c) {
-        const int64_t divisor = c.int_param("divisor_override");
-        return "nn.AvgPool2d(" + c.size_arg("kernel_size") + ", stride=" + c.size_arg("stride") +
-               ", padding=" + c.size_arg("padding") + ", ceil_mode=" + c.arg("ceil_mode") +
-               ", count_include_pad=" + c.arg("count_include_pad") + ", divisor_override=" +
-               (divisor ? std::to_string(divisor) : std::string("None")) + ")";
+        return "nn.AvgPool2d(" + c.size_arg("kernel_size") + stride_torch(c) +
+               c.keywords({"padding", "ceil_mode", "count_include_pad", "divisor_override"}) + ")";
       }),
   });
 

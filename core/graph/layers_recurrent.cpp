@@ -95,8 +95,8 @@ ParamCountRule rnn_count(int64_t gates) {
 TorchCodeRule rnn_torch(std::string cls) {
   return [cls](TorchWriting& code) {
     code.set_module(cls + "(" + code.arg("input_size") + ", " + code.arg("hidden_size") +
-                    ", num_layers=" + code.arg("num_layers") + ", bias=" + code.arg("bias") +
-                    ", batch_first=True, dropout=" + code.arg("dropout") + ")");
+                    code.keywords({"num_layers", "bias"}) + ", batch_first=True" +
+                    code.keywords({"dropout"}) + ")");
     const std::string call = code.module() + "(" + code.input(0) + ")";
     if (code.output(1) == "_") {
       code.add_line(code.output(0) + ", _ = " + call);

@@ -30,8 +30,8 @@ void register_regularization_layers(Registry& r) {
       .make = [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<nn::Dropout>(p.at("p").get<double>());
       },
-      .torch_code = torch_module(
-          [](const TorchWriting& c) { return "nn.Dropout(p=" + c.arg("p") + ")"; }),
+      .torch_code =
+          torch_module([](const TorchWriting& c) { return "nn.Dropout(p=" + c.arg("p") + ")"; }),
   });
 
   r.add({
@@ -53,8 +53,8 @@ void register_regularization_layers(Registry& r) {
       .make = [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<nn::Dropout2d>(p.at("p").get<double>());
       },
-      .torch_code = torch_module(
-          [](const TorchWriting& c) { return "nn.Dropout2d(p=" + c.arg("p") + ")"; }),
+      .torch_code =
+          torch_module([](const TorchWriting& c) { return "nn.Dropout2d(p=" + c.arg("p") + ")"; }),
   });
 }
 

@@ -2,8 +2,8 @@
 // rearranges a sample. Dims count as in PyTorch, with the batch as dim 0, which none of them may
 // touch: every node's output keeps the batch in front.
 #include "graph/builtin_layers.h"
-#include "graph/torch_code_rule.h"
 #include "graph/shape_modules.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/shape.h"
 
 namespace nw::graph {
@@ -142,30 +142,32 @@ void register_shape_layers(Registry& r) {
       "Flatten", "Joins dims start_dim..end_dim into one, e.g. (N, 1, 28, 28) to (N, 784)",
       {int_spec("start_dim", 1, "first dim to join; 1 is the first after the batch"),
        int_spec("end_dim", -1, "last dim to join; -1 is the last")},
-      "(N, *)", "(N, *, product, *)", flatten_shape, [](const ParamMap& p) -> nn::ModulePtr {
+      "(N, *)", "(N, *, product, *)", flatten_shape,
+      [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<nn::Flatten>(p.at("start_dim").get<int64_t>(),
                                              p.at("end_dim").get<int64_t>());
       },
       torch_function([](const TorchWriting& c) {
-        return "torch.flatten(" + c.input(0) + ", " + c.arg("start_dim") + ", " + c.arg("end_dim") +
-               ")";
+        const std::string end = c.int_param("end_dim") == -1 ? "" : ", " + c.arg("end_dim");
+        return "torch.flatten(" + c.input(0) + ", " + c.arg("start_dim") + end + ")";
       })));
 
-  r.add(shape_layer("Unflatten", "Splits one dim into several, e.g. (N, 784) to (N, 1, 28, 28)",
-                    {int_spec("dim", nullptr, "dim to split; 1 is the first after the batch"),
-                     {.name = "unflattened_size",
-                      .kind = ParamKind::IntList,
-                      .description = "sizes it splits into; their product is the dim's size",
-                      .min = 1}},
-                    "(N, *, S, *)", "(N, *, *unflattened_size, *)", unflatten_shape,
-                    [](const ParamMap& p) -> nn::ModulePtr {
-                      return std::make_shared<nn::Unflatten>(p.at("dim").get<int64_t>(),
-                                                             p.at("unflattened_size").get<Shape>());
-                    },
-                    torch_function([](const TorchWriting& c) {
-                      return "torch.unflatten(" + c.input(0) + ", " + c.arg("dim") + ", " +
-                             tuple_text(c.params().at("unflattened_size").get<Shape>()) + ")";
-                    })));
+  r.add(shape_layer(
+      "Unflatten", "Splits one dim into several, e.g. (N, 784) to (N, 1, 28, 28)",
+      {int_spec("dim", nullptr, "dim to split; 1 is the first after the batch"),
+       {.name = "unflattened_size",
+        .kind = ParamKind::IntList,
+        .description = "sizes it splits into; their product is the dim's size",
+        .min = 1}},
+      "(N, *, S, *)", "(N, *, *unflattened_size, *)", unflatten_shape,
+      [](const ParamMap& p) -> nn::ModulePtr {
+        return std::make_shared<nn::Unflatten>(p.at("dim").get<int64_t>(),
+                                               p.at("unflattened_size").get<Shape>());
+      },
+      torch_function([](const TorchWriting& c) {
+        return "torch.unflatten(" + c.input(0) + ", " + c.arg("dim") + ", " +
+               tuple_text(c.params().at("unflattened_size").get<Shape>()) + ")";
+      })));
 
   r.add(shape_layer(
       "Reshape", "Gives each sample a new shape with the same element count (x.view(N, ...))",
@@ -173,7 +175,8 @@ void register_shape_layers(Registry& r) {
         .kind = ParamKind::IntList,
         .description = "new sample shape without the batch dimension; one entry may be -1",
         .min = -1}},
-      "(N, *)", "(N, *shape)", reshape_shape, [](const ParamMap& p) -> nn::ModulePtr {
+      "(N, *)", "(N, *shape)", reshape_shape,
+      [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<Reshape>(p.at("shape").get<Shape>());
       },
       torch_function([](const TorchWriting& c) {
@@ -182,10 +185,11 @@ void register_shape_layers(Registry& r) {
         return c.input(0) + ".reshape(" + c.input(0) + ".shape[0]" + dims + ")";
       })));
 
-  r.add(shape_layer("LastStep", "The last time step of a sequence (out[:, -1]), e.g. after an LSTM",
-                    {}, "(N, T, *)", "(N, *)", last_step_shape,
-                    [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<LastStep>(); },
-                    torch_function([](const TorchWriting& c) { return c.input(0) + "[:, -1]"; })));
+  r.add(shape_layer(
+      "LastStep", "The last time step of a sequence (out[:, -1]), e.g. after an LSTM", {},
+      "(N, T, *)", "(N, *)", last_step_shape,
+      [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<LastStep>(); },
+      torch_function([](const TorchWriting& c) { return c.input(0) + "[:, -1]"; })));
 
   r.add(shape_layer(
       "Identity", "Passes its input through unchanged (a placeholder)", {}, "(N, *)",

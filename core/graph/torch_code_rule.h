@@ -22,6 +22,7 @@ class TorchWriting {
 
   // ---- what the rule reads
   virtual const std::string& node_id() const = 0;
+  virtual const LayerType& type() const = 0;
   // Every declared parameter, completed by shape inference (pinned, default or inferred).
   virtual const ParamMap& params() const = 0;
   // Sample shapes (no batch dimension) on each input port and each output port.
@@ -53,6 +54,10 @@ class TorchWriting {
   std::string arg(const std::string& name) const;
   // A size parameter that may be one number or a pair, as PyTorch takes it: 3 or (3, 5).
   std::string size_arg(const std::string& name) const;
+  // Keyword arguments for the named parameters whose values differ from their defaults, in the
+  // given order: ", stride=2, bias=False" (empty when all are defaults), so the code reads as a
+  // PyTorch user writes it.
+  std::string keywords(const std::vector<std::string>& names) const;
   int64_t int_param(const std::string& name) const;
   bool bool_param(const std::string& name) const;
 };

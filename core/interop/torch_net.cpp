@@ -107,11 +107,18 @@ void check_id(const std::string& id, const std::string& type) {
 
 class NodeWriting final : public graph::TorchWriting {
  public:
-  NodeWriting(const graph::Node& node, const graph::NodeInfo& info, std::vector<std::string> in,
-              std::vector<std::string> out, std::set<std::string>& taken)
-      : node_(node), info_(info), in_(std::move(in)), out_(std::move(out)), taken_(taken) {}
+  NodeWriting(const graph::Node& node, const graph::LayerType& type, const graph::NodeInfo& info,
+              std::vector<std::string> in, std::vector<std::string> out,
+              std::set<std::string>& taken)
+      : node_(node),
+        type_(type),
+        info_(info),
+        in_(std::move(in)),
+        out_(std::move(out)),
+        taken_(taken) {}
 
   const std::string& node_id() const override { return node_.id; }
+  const graph::LayerType& type() const override { return type_; }
   const graph::ParamMap& params() const override { return info_.params; }
   const std::vector<SampleShape>& input_shapes() const override { return info_.inputs; }
   const std::vector<SampleShape>& output_shapes() const override { return info_.outputs; }
@@ -132,6 +139,7 @@ class NodeWriting final : public graph::TorchWriting {
 
  private:
   const graph::Node& node_;
+  const graph::LayerType& type_;
   const graph::NodeInfo& info_;
   std::vector<std::string> in_, out_;
   std::set<std::string>& taken_;
@@ -193,7 +201,7 @@ std::string torch_net_class(const graph::Graph& graph, const graph::Analysis& an
       auto it = vars.find({id, int(p)});
       out.push_back(it == vars.end() ? "_" : it->second);
     }
-    NodeWriting code(node, info, in, out, taken);
+    NodeWriting code(node, *type, info, in, out, taken);
     type->torch_code(code);
     if (code.argument()) {
       args += ", " + out.at(0);

@@ -41,6 +41,13 @@ std::string source_code(const io::DataSource& source, const std::filesystem::pat
   return entry_code(io::data_sources(), spec, "source", where, code);
 }
 
+const char* const kKeepClasses = R"(def keep_classes(x, y, classes):
+    """Only the samples of `classes`, relabelled 0, 1, ... in that order."""
+    keep = torch.isin(y, torch.tensor(classes))
+    relabel = {c: i for i, c in enumerate(classes)}
+    return x[keep], torch.tensor([relabel[int(c)] for c in y[keep]])
+)";
+
 // Lines of main() that read one source into `x_name, y_name`, with the common keys applied.
 std::string read_lines(const io::DataSource& source, const std::string& what,
                        const std::filesystem::path& base, const std::string& where,
@@ -48,10 +55,12 @@ std::string read_lines(const io::DataSource& source, const std::string& what,
   std::string out =
       python::wrap("x_" + what + ", y_" + what + " = " + source_code(source, base, where, code), 4);
   const io::DataSourceEntry* e = io::data_sources().find(source.kind());
-  if (e && e->filters_classes && source.spec.contains("classes"))
+  if (e && e->filters_classes && source.spec.contains("classes")) {
+    code.helpers.insert(kKeepClasses);
     out += python::wrap("x_" + what + ", y_" + what + " = keep_classes(x_" + what + ", y_" + what +
                             ", " + python_value(source.spec["classes"]) + ")",
                         4);
+  }
   if (source.spec.contains("limit"))
     out += python::wrap("x_" + what + ", y_" + what + " = x_" + what +
                             "[:" + python_value(source.spec["limit"]) + "], y_" + what +
@@ -59,13 +68,6 @@ std::string read_lines(const io::DataSource& source, const std::string& what,
                         4);
   return out;
 }
-
-const char* const kKeepClasses = R"(def keep_classes(x, y, classes):
-    """Only the samples of `classes`, relabelled 0, 1, ... in that order."""
-    keep = torch.isin(y, torch.tensor(classes))
-    relabel = {c: i for i, c in enumerate(classes)}
-    return x[keep], torch.tensor([relabel[int(c)] for c in y[keep]])
-)";
 
 // transform(x, training): the project's transforms in order; augmentations in training only.
 std::string transform_function(const io::Project& project, TrainingCode& code) {
@@ -162,9 +164,7 @@ TrainingCode torch_training(const io::Project& project) {
         "data.train: the project has no training data; set a data source to write the "
         "training part of the script");
   main += read_lines(*project.data.train, "train", base, "data.train", code);
-  if (project.data.train->spec.contains("classes") ||
-      (project.data.test && project.data.test->spec.contains("classes")))
-    code.helpers.insert(kKeepClasses);
+
   const double fraction = project.data.validation_fraction;
   if (fraction > 0) {
     main += "    # Hold out a seeded share of the training data for validation.\n";

@@ -225,7 +225,7 @@ OptimizerEntry optimizer_entry(std::string name, std::string category, std::stri
   std::stable_sort(e.args.begin(), e.args.end(),
                    [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   e.make = std::move(make);
-  e.torch_code = catalog::torch_call("torch.optim." + e.name, "parameters", e.args);
+  e.torch_code = catalog::torch_call("torch.optim." + e.name, "parameters", e.args, {}, {"lr"});
   return e;
 }
 

@@ -16,6 +16,7 @@ largest magnitude, at least 1).
 """
 import subprocess
 import sys
+import warnings
 
 import h5py
 import torch
@@ -42,6 +43,9 @@ def main():
         if run.returncode != 0:
             print(" ".join(tool), "failed:", run.stdout, run.stderr)
             return 1
+    # A PyTorch warning (an implicit softmax dim, say) marks code that only
+    # happens to agree.
+    warnings.simplefilter("error", UserWarning)
     scope = {"__name__": "generated"}
     with open(script) as f:
         exec(compile(f.read(), script, "exec"), scope)
