@@ -129,8 +129,9 @@ std::string loops(train::Task task) {
          "            print(f\"loss: {loss.item():>7f}  [{batch * len(x):>5d}]\")\n"
          "\n\n"
          "def test_loop(loader, model, loss_fn, device, threshold=0.5):\n"
-         "    model.eval()\n"
-         "    total, correct, count = 0.0, 0, 0\n"
+         "    model.eval()\n" +
+         (correct.empty() ? "    total, count = 0.0, 0\n"
+                          : "    total, correct, count = 0.0, 0, 0\n") +
          "    with torch.no_grad():\n"
          "        for x, y in loader:\n"
          "            x, y = x.to(device), y.to(device)\n"

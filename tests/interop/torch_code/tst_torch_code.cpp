@@ -2,6 +2,8 @@
 // PyTorch 1.13 through check_torch_code.py: the script passes py_compile and flake8, Net() loads
 // Netwright's checkpoint, gives Netwright's eval-mode outputs on a fixed batch, and one plain SGD
 // step (lr 0.1, the project's loss) gives Netwright's parameters and buffers, within 1e-5.
+#include <set>
+
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -56,6 +58,81 @@ std::string task_name(train::Task task) {
                                              : "regression";
 }
 
+// Writes the project's script, a checkpoint of freshly initialized weights, a fixed batch with
+// Netwright's outputs, and the weights after Netwright's SGD step, then runs the checker.
+// The layer types the checks above ran, for the last test.
+std::set<std::string>& exercised() {
+  static std::set<std::string> types;
+  return types;
+}
+
+void check_project(const io::Project& project, const QString& name, bool indices = false) {
+  for (const graph::Node& n : project.graph.nodes()) exercised().insert(n.type);
+  QTemporaryDir dir;
+  QVERIFY(dir.isValid());
+  dir.setAutoRemove(qEnvironmentVariableIsEmpty("NW_KEEP_TEMP"));  // to rerun the checker by hand
+  const std::filesystem::path tmp = dir.path().toStdString();
+  interop::write_torch_code(project, tmp / "net.py");
+
+  manual_seed(7);
+  auto net = graph::compile(project.graph);
+  net->apply_trainable();
+  write_tensors(tmp / "weights.h5", net->state_dict());
+
+  // A small fixed batch: resnet18's 3x224x224 images make each sample costly.
+  const graph::SampleShape sample =
+      net->analysis().nodes.at(net->analysis().inputs.at(0)).outputs.at(0);
+  graph::SampleShape shape = sample;
+  shape.insert(shape.begin(), 2);
+  // Indices for Embedding: 0 (its padding row) to 9.
+  const Tensor x = indices ? randint(0, 10, shape) : randn(shape);
+  net->eval();
+  const Tensor output = (*net)(x).detach();
+  const train::Task task = train::task_for_loss(project.training.loss.value("type", ""));
+  const Tensor y = targets_for(task, output);
+  // Training mode's forward: batch statistics, and BatchNorm's running statistics updated.
+  net->train();
+  Tensor train_output;
+  {
+    NoGradGuard no_grad;
+    train_output = (*net)(x);
+  }
+  write_tensors(tmp / "batch.h5",
+                {{"x", x}, {"y", y}, {"output", output}, {"train_output", train_output}});
+
+  // Netwright's side of one plain SGD step. NOTE: in evaluation mode: with batch statistics,
+  // ResNet-18's float32 gradients (PyTorch's as Netwright's) differ from float64 ones by 1e-3
+  // at random weights, so no float32 implementation could meet 1e-5 there; in evaluation
+  // mode they differ by 3e-8.
+  net->eval();
+  auto loss_fn = std::static_pointer_cast<nn::Loss>(io::make_loss(project.training.loss));
+  optim::SGD sgd(net->trainable_parameters(), optim::SGDOptions{.lr = 0.1});
+  auto [o, t] = train::align_for_loss(task, (*net)(x), y);
+  const Tensor loss = loss_fn->forward(o, t);
+  sgd.zero_grad();
+  loss.backward();
+  sgd.step();
+  write_tensors(tmp / "stepped.h5", net->state_dict());
+
+  const io::LossEntry* entry = io::losses().find(project.training.loss.value("type", ""));
+  QVERIFY(entry);
+  const std::string loss_code =
+      entry->torch_code(io::complete_spec(project.training.loss, *entry)).code;
+
+  QProcess python;
+  python.setProcessChannelMode(QProcess::MergedChannels);
+  python.start("/usr/bin/python3",
+               {NW_TORCH_CHECKER, QString::fromStdString((tmp / "net.py").string()),
+                QString::fromStdString((tmp / "weights.h5").string()),
+                QString::fromStdString((tmp / "batch.h5").string()),
+                QString::fromStdString((tmp / "stepped.h5").string()),
+                QString::fromStdString(task_name(task)), QString::fromStdString(loss_code)});
+  QVERIFY2(python.waitForFinished(240000), "check_torch_code.py did not finish in 240 s");
+  const QString said = QString::fromUtf8(python.readAll());
+  qInfo().noquote() << name << said.trimmed() << "in" << dir.path();
+  QVERIFY2(python.exitCode() == 0, qPrintable(said));
+}
+
 }  // namespace
 
 class TestTorchCode : public QObject {
@@ -88,69 +165,118 @@ class TestTorchCode : public QObject {
 
   void bundled_project() {
     QFETCH(QString, file);
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    dir.setAutoRemove(qEnvironmentVariableIsEmpty("NW_KEEP_TEMP"));  // to rerun the checker by hand
-    const std::filesystem::path tmp = dir.path().toStdString();
-    const io::Project project = io::load_project(file.toStdString());
-    interop::write_torch_code(project, tmp / "net.py");
+    check_project(io::load_project(file.toStdString()), file.section('/', -2));
+  }
 
-    manual_seed(7);
-    auto net = graph::compile(project.graph);
-    net->apply_trainable();
-    write_tensors(tmp / "weights.h5", net->state_dict());
+  // Every layer type, and the parameters whose PyTorch form differs from Netwright's (padding
+  // "same", momentum null, padding_idx, ceil_mode, divisor_override, the LSTM's hidden port), in
+  // small networks of their own.
+  void layer_types_data() {
+    QTest::addColumn<QString>("graph");
+    QTest::addColumn<QString>("loss");
+    QTest::addColumn<bool>("indices");
+    QTest::newRow("Conv1d BatchNorm1d ELU") << R"({
+      "nodes": [{"id": "input", "type": "Input", "params": {"shape": [4, 12]}},
+        {"id": "conv", "type": "Conv1d", "params": {"out_channels": 6, "kernel_size": 3,
+          "padding": "same", "dilation": 2}},
+        {"id": "bn", "type": "BatchNorm1d", "params": {"momentum": null}},
+        {"id": "elu", "type": "ELU", "params": {"alpha": 0.5}},
+        {"id": "flat", "type": "Flatten"},
+        {"id": "fc", "type": "Linear", "params": {"out_features": 5}}],
+      "edges": [["input", "conv"], ["conv", "bn"], ["bn", "elu"], ["elu", "flat"],
+        ["flat", "fc"]]})"
+                                            << "CrossEntropyLoss" << false;
+    QTest::newRow("ConvTranspose2d pooling Dropout2d SiLU") << R"({
+      "nodes": [{"id": "input", "type": "Input", "params": {"shape": [3, 9, 9]}},
+        {"id": "up", "type": "ConvTranspose2d", "params": {"out_channels": 4, "kernel_size": 3,
+          "stride": 2, "padding": 1, "output_padding": 1, "bias": false}},
+        {"id": "avg", "type": "AvgPool2d", "params": {"kernel_size": 3, "stride": 2,
+          "padding": 1, "ceil_mode": true, "count_include_pad": false}},
+        {"id": "avg2", "type": "AvgPool2d", "params": {"kernel_size": 2, "divisor_override": 3}},
+        {"id": "drop", "type": "Dropout2d", "params": {"p": 0.0}},
+        {"id": "silu", "type": "SiLU"},
+        {"id": "max", "type": "MaxPool2d", "params": {"kernel_size": 2, "ceil_mode": true}},
+        {"id": "conv", "type": "Conv2d", "params": {"out_channels": 5, "kernel_size": [1, 2],
+          "padding": [1, 0], "groups": 1}},
+        {"id": "adapt", "type": "AdaptiveAvgPool2d", "params": {"output_size": [2, 3]}},
+        {"id": "flat", "type": "Flatten"},
+        {"id": "fc", "type": "Linear", "params": {"out_features": 4}},
+        {"id": "soft", "type": "Softmax", "params": {"dim": -1}}],
+      "edges": [["input", "up"], ["up", "avg"], ["avg", "avg2"], ["avg2", "drop"],
+        ["drop", "silu"], ["silu", "max"], ["max", "conv"], ["conv", "adapt"],
+        ["adapt", "flat"], ["flat", "fc"], ["fc", "soft"]]})"
+                                                            << "MSELoss" << false;
+    QTest::newRow("Concat LayerNorm GELU Unflatten Identity") << R"({
+      "nodes": [{"id": "input", "type": "Input", "params": {"shape": [16]}},
+        {"id": "a", "type": "Linear", "params": {"out_features": 8}},
+        {"id": "b", "type": "Linear", "params": {"out_features": 8, "bias": false}},
+        {"id": "cat", "type": "Concat", "params": {"dim": -1}},
+        {"id": "norm", "type": "LayerNorm", "params": {"eps": 0.001}},
+        {"id": "gelu", "type": "GELU", "params": {"approximate": "tanh"}},
+        {"id": "drop", "type": "Dropout", "params": {"p": 0.0}},
+        {"id": "unflat", "type": "Unflatten", "params": {"dim": 1, "unflattened_size": [4, 4]}},
+        {"id": "same", "type": "Identity"},
+        {"id": "norm2", "type": "LayerNorm", "params": {"normalized_shape": [4, 4],
+          "elementwise_affine": false}},
+        {"id": "flat", "type": "Flatten", "params": {"start_dim": 1, "end_dim": 2}},
+        {"id": "fc", "type": "Linear", "params": {"out_features": 3}},
+        {"id": "leaky", "type": "LeakyReLU", "params": {"negative_slope": 0.2}},
+        {"id": "log", "type": "LogSoftmax"}],
+      "edges": [["input", "a"], ["input", "b"], ["a", "cat"], ["b", "cat:1"], ["cat", "norm"],
+        ["norm", "gelu"], ["gelu", "drop"], ["drop", "unflat"], ["unflat", "same"],
+        ["same", "norm2"], ["norm2", "flat"], ["flat", "fc"], ["fc", "leaky"],
+        ["leaky", "log"]]})"
+                                                              << "NLLLoss" << false;
+    QTest::newRow("LSTM GRU hidden ports LastStep Add Tanh") << R"({
+      "nodes": [{"id": "input", "type": "Input", "params": {"shape": [5, 6]}},
+        {"id": "lstm", "type": "LSTM", "params": {"hidden_size": 8, "num_layers": 2}},
+        {"id": "gru", "type": "GRU", "params": {"hidden_size": 4, "bias": false}},
+        {"id": "last", "type": "LastStep"},
+        {"id": "fc_h", "type": "Linear", "params": {"out_features": 4}},
+        {"id": "gru2", "type": "GRU", "params": {"hidden_size": 4}},
+        {"id": "sum", "type": "Add"},
+        {"id": "sum2", "type": "Add"},
+        {"id": "tanh", "type": "Tanh"}],
+      "edges": [["input", "lstm"], ["lstm", "gru"], ["gru", "last"], ["lstm:1", "fc_h"],
+        ["input", "gru2"], ["last", "sum"], ["fc_h", "sum:1"], ["sum", "sum2"],
+        ["gru2:1", "sum2:1"], ["sum2", "tanh"]]})"
+                                                             << "SmoothL1Loss" << false;
+    QTest::newRow("Embedding Reshape Sigmoid") << R"({
+      "nodes": [{"id": "input", "type": "Input", "params": {"shape": [7]}},
+        {"id": "embed", "type": "Embedding", "params": {"num_embeddings": 10,
+          "embedding_dim": 6, "padding_idx": 0}},
+        {"id": "embed2", "type": "Embedding", "params": {"num_embeddings": 10,
+          "embedding_dim": 6}},
+        {"id": "sum", "type": "Add"},
+        {"id": "reshape", "type": "Reshape", "params": {"shape": [-1]}},
+        {"id": "fc", "type": "Linear", "params": {"out_features": 1}},
+        {"id": "sigmoid", "type": "Sigmoid"}],
+      "edges": [["input", "embed"], ["input", "embed2"], ["embed", "sum"],
+        ["embed2", "sum:1"], ["sum", "reshape"], ["reshape", "fc"],
+        ["fc", "sigmoid"]]})"
+                                               << "BCELoss" << true;
+  }
 
-    // A small fixed batch: resnet18's 3x224x224 images make each sample costly.
-    const graph::SampleShape sample =
-        net->analysis().nodes.at(net->analysis().inputs.at(0)).outputs.at(0);
-    graph::SampleShape shape = sample;
-    shape.insert(shape.begin(), 2);
-    const Tensor x = randn(shape);
-    net->eval();
-    const Tensor output = (*net)(x).detach();
-    const train::Task task = train::task_for_loss(project.training.loss.value("type", ""));
-    const Tensor y = targets_for(task, output);
-    // Training mode's forward: batch statistics, and BatchNorm's running statistics updated.
-    net->train();
-    Tensor train_output;
-    {
-      NoGradGuard no_grad;
-      train_output = (*net)(x);
-    }
-    write_tensors(tmp / "batch.h5",
-                  {{"x", x}, {"y", y}, {"output", output}, {"train_output", train_output}});
+  void layer_types() {
+    QFETCH(QString, graph);
+    QFETCH(QString, loss);
+    QFETCH(bool, indices);
+    const nlohmann::json shape =
+        nlohmann::json::parse(graph.toStdString())["nodes"][0]["params"]["shape"];
+    const nlohmann::json project = {
+        {"netwright", 1},
+        {"name", "Layer types"},
+        {"graph", nlohmann::json::parse(graph.toStdString())},
+        {"data", {{"train", {{"source", "synthetic"}, {"shape", shape}}}}},
+        {"training", {{"loss", {{"type", loss.toStdString()}}}}}};
+    check_project(io::project_from_json(project, "."), QTest::currentDataTag(), indices);
+  }
 
-    // Netwright's side of one plain SGD step. NOTE: in evaluation mode: with batch statistics,
-    // ResNet-18's float32 gradients (PyTorch's as Netwright's) differ from float64 ones by 1e-3
-    // at random weights, so no float32 implementation could meet 1e-5 there; in evaluation
-    // mode they differ by 3e-8.
-    net->eval();
-    auto loss_fn = std::static_pointer_cast<nn::Loss>(io::make_loss(project.training.loss));
-    optim::SGD sgd(net->trainable_parameters(), optim::SGDOptions{.lr = 0.1});
-    auto [o, t] = train::align_for_loss(task, (*net)(x), y);
-    const Tensor loss = loss_fn->forward(o, t);
-    sgd.zero_grad();
-    loss.backward();
-    sgd.step();
-    write_tensors(tmp / "stepped.h5", net->state_dict());
-
-    const io::LossEntry* entry = io::losses().find(project.training.loss.value("type", ""));
-    QVERIFY(entry);
-    const std::string loss_code =
-        entry->torch_code(io::complete_spec(project.training.loss, *entry)).code;
-
-    QProcess python;
-    python.setProcessChannelMode(QProcess::MergedChannels);
-    python.start("/usr/bin/python3",
-                 {NW_TORCH_CHECKER, QString::fromStdString((tmp / "net.py").string()),
-                  QString::fromStdString((tmp / "weights.h5").string()),
-                  QString::fromStdString((tmp / "batch.h5").string()),
-                  QString::fromStdString((tmp / "stepped.h5").string()),
-                  QString::fromStdString(task_name(task)), QString::fromStdString(loss_code)});
-    QVERIFY2(python.waitForFinished(240000), "check_torch_code.py did not finish in 240 s");
-    const QString said = QString::fromUtf8(python.readAll());
-    qInfo().noquote() << file.section('/', -2) << said.trimmed() << "in" << dir.path();
-    QVERIFY2(python.exitCode() == 0, qPrintable(said));
+  // Runs last: a layer type that gets a rule must also get a row above.
+  void every_layer_type_was_checked() {
+    for (const graph::LayerType& t : graph::Registry::instance().types())
+      QVERIFY2(exercised().count(t.name),
+               (t.name + " is in no network checked above; add it to layer_types_data").c_str());
   }
 };
 
