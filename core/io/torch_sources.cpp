@@ -129,22 +129,42 @@ def read_png(path):
     return out.reshape(h, w, channels).astype(np.uint8)
 
 
+def convert(pixels, channels):
+    """(H, W, c) uint8 pixels to `channels` as stb_image converts them: grey
+    is (77 R + 150 G + 29 B) >> 8, a missing alpha is 255."""
+    have = pixels.shape[2]
+    if have == channels:
+        return pixels
+    if have >= 3:
+        colour = pixels[..., :3]
+    else:
+        colour = np.repeat(pixels[..., :1], 3, 2)
+    if have in (2, 4):
+        alpha = pixels[..., have - 1:]
+    else:
+        alpha = np.full_like(pixels[..., :1], 255)
+    if channels == 1 and have >= 3:
+        c = colour.astype(np.int32)
+        grey = (77 * c[..., 0] + 150 * c[..., 1] + 29 * c[..., 2]) >> 8
+        return grey.astype(np.uint8)[..., None]
+    if channels == 1:
+        return pixels[..., :1]
+    if channels == 3:
+        return colour
+    return np.concatenate([colour, alpha], 2)
+
+
 def read_image_folder(path, channels=3, size=None):
-    """One sub-folder per class (sorted); images as (C, H, W) in [0, 1]."""
+    """One sub-folder per class (sorted); images as (C, H, W) in [0, 1],
+    resized bilinearly (half-pixel centres, no antialiasing) to `size`."""
     classes = sorted(d for d in os.listdir(path)
                      if os.path.isdir(os.path.join(path, d)))
     images, labels = [], []
     for label, name in enumerate(classes):
         folder = os.path.join(path, name)
         for file in sorted(os.listdir(folder)):
-            pixels = read_png(os.path.join(folder, file))
+            pixels = convert(read_png(os.path.join(folder, file)), channels)
             x = torch.from_numpy(pixels).permute(2, 0, 1).float() / 255
-            if x.shape[0] != channels:
-                grey = x[:1] if x.shape[0] <= 2 else x[:3].mean(0, True)
-                rgb = grey.expand(3, -1, -1) if x.shape[0] <= 2 else x[:3]
-                x = grey if channels == 1 else (
-                    rgb if channels == 3 else
-                    torch.cat([rgb, torch.ones_like(grey)]))
             if size is not None:
                 x = F.interpolate(x[None], size=size, mode="bilinear",
                                   align_corners=False)[0]
