@@ -17,6 +17,19 @@ std::string python_value(const nlohmann::json& value) {
   return value.dump();
 }
 
+namespace {
+
+// [1, 2.5] as [1.0, 2.5]: torch.tensor of whole numbers would be int64, and a loss's weights
+// must be float.
+std::string float_list(const nlohmann::json& v) {
+  std::string out = "[";
+  for (size_t i = 0; i < v.size(); ++i)
+    out += (i ? ", " : "") + python_value(nlohmann::json(v[i].get<double>()));
+  return out + "]";
+}
+
+}  // namespace
+
 TorchCodeWriter torch_call(std::string callee, std::string leading, std::vector<ArgSpec> args,
                            std::vector<std::string> tensors, std::vector<std::string> always) {
   auto among = [](const std::vector<std::string>& names, const std::string& name) {
@@ -33,7 +46,7 @@ TorchCodeWriter torch_call(std::string callee, std::string leading, std::vector<
       const bool tensor = among(tensors, a.name);
       if (tensor && v.is_array() && v.empty()) continue;
       out += (out.back() == '(' ? "" : ", ") + a.name + "=" +
-             (tensor ? "torch.tensor(" + python_value(v) + ")" : python_value(v));
+             (tensor ? "torch.tensor(" + float_list(v) + ")" : python_value(v));
     }
     return TorchCode{out + ")", ""};
   };

@@ -148,18 +148,14 @@ class NodeWriting final : public graph::TorchWriting {
   bool argument_ = false;
 };
 
-// __init__ lines for one submodule, with the containers its dotted id needs first.
+// __init__ lines for one submodule, with the containers its dotted id needs first. (The
+// validator already refuses an id nested under another layer's.)
 void add_module_lines(const std::string& id, const std::string& constructor,
-                      std::set<std::string>& containers, const std::set<std::string>& modules,
-                      std::string& init) {
+                      std::set<std::string>& containers, std::string& init) {
   const std::vector<std::string> parts = split_id(id);
   std::string prefix;
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
     prefix += (i ? "." : "") + parts[i];
-    if (modules.count(prefix))
-      throw Error("node '" + id + "': its id nests it inside node '" + prefix +
-                  "', a layer, and PyTorch code can nest modules only in containers; rename one "
-                  "of them");
     if (containers.insert(prefix).second)
       init += python::wrap(module_path(parts, i + 1) + " = nn.ModuleDict()", 8);
   }
@@ -183,7 +179,7 @@ std::string torch_net_class(const graph::Graph& graph, const graph::Analysis& an
     for (const graph::Edge& e : graph.edges_out_of(id)) port_var(id, e.from.port);
   }
 
-  std::set<std::string> modules, containers;
+  std::set<std::string> containers;
   std::string init, body, args;
   std::vector<std::string> frozen;
   for (const std::string& id : analysis.order) {
@@ -209,8 +205,7 @@ std::string torch_net_class(const graph::Graph& graph, const graph::Analysis& an
     }
     if (!code.constructor().empty()) {
       check_id(id, node.type);
-      add_module_lines(id, code.constructor(), containers, modules, init);
-      modules.insert(id);
+      add_module_lines(id, code.constructor(), containers, init);
       if (!node.trainable) frozen.push_back(code.module());
     }
     for (const std::string& line : code.lines()) body += python::wrap(line, 8);

@@ -153,6 +153,14 @@ std::string loops(train::Task task) {
 
 TrainingCode torch_training(const io::Project& project) {
   TrainingCode code;
+  if (!project.data.train) {
+    // A model without data (an imported one, say): main() shows the network.
+    code.definitions =
+        "def main():\n"
+        "    # The project names no training data (data.train): nothing to train on.\n"
+        "    print(Net())\n";
+    return code;
+  }
   const io::TrainingConfig& t = project.training;
   const std::filesystem::path base = project.base_dir();
   const train::Task task = train::task_for_loss(t.loss.value("type", ""));
@@ -160,10 +168,6 @@ TrainingCode torch_training(const io::Project& project) {
   std::string main = "def main():\n";
   main += python::wrap("torch.manual_seed(" + std::to_string(t.seed) + ")", 4);
   main += "    device = \"cuda\" if torch.cuda.is_available() else \"cpu\"\n";
-  if (!project.data.train)
-    throw Error(
-        "data.train: the project has no training data; set a data source to write the "
-        "training part of the script");
   main += read_lines(*project.data.train, "train", base, "data.train", code);
 
   const double fraction = project.data.validation_fraction;

@@ -14,8 +14,8 @@ struct TrainingCode {
   std::set<std::string> helpers;  // the entries' helper texts, each written once
 };
 
-// Throws nw::Error naming the entry ("training.scheduler: ReduceLROnPlateau ...") that has no
-// PyTorch form.
+// Throws nw::Error naming the entry ("training.loss: the loss 'Focal' has no PyTorch code ...")
+// that has no PyTorch form. Without training data, main() only prints the network.
 TrainingCode torch_training(const io::Project& project);
 
 }  // namespace nw::interop
