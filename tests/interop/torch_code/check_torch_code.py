@@ -1,16 +1,19 @@
 """Checks one generated PyTorch script against Netwright's own numbers.
 
-usage: check_torch_code.py SCRIPT WEIGHTS.h5 BATCH.h5 STEPPED.h5 TASK LOSS
+usage: check_torch_code.py SCRIPT WEIGHTS.h5 BATCH.h5 STEPPED.h5 TASK LOSS \
+    PREDICTED.h5
 
 TASK: classification, binary or regression; LOSS: the loss as the script
-writes it, e.g. nn.CrossEntropyLoss().
+writes it, e.g. nn.CrossEntropyLoss(); PREDICTED.h5: what `netwright-cli
+predict` wrote for x with WEIGHTS.h5 (dataset output).
 
 SCRIPT must pass py_compile and flake8; exec of it and Net() give the model,
 which loads WEIGHTS.h5 with the script's own load_netwright_checkpoint. On
-BATCH.h5's input x it must give Netwright's outputs in evaluation mode and in
-training mode (which updates BatchNorm's running statistics), and then one
-plain SGD step (lr 0.1, evaluation mode, the project's loss on target y) must
-give Netwright's parameters and buffers in STEPPED.h5. Prints the largest
+BATCH.h5's input x it must give Netwright's outputs in evaluation mode (the
+core's and `netwright-cli predict`'s) and in training mode (which updates
+BatchNorm's running statistics), and then one plain SGD step (lr 0.1,
+evaluation mode, the project's loss on target y) must give Netwright's
+parameters and buffers in STEPPED.h5. Prints the largest
 differences; exits 1 when one is above 1e-5 (relative to the reference's
 largest magnitude, at least 1).
 """
@@ -37,6 +40,8 @@ def difference(got, want):
 
 def main():
     script, weights, batch_file, stepped_file, task, loss = sys.argv[1:7]
+    with h5py.File(sys.argv[7], "r") as f:
+        predicted = torch.as_tensor(f["output"][()])
     for tool in (["-m", "py_compile"], ["-m", "flake8"]):
         run = subprocess.run([sys.executable] + tool + [script],
                              capture_output=True, text=True)
@@ -58,9 +63,17 @@ def main():
     with torch.no_grad():
         output = model(x)
     failures = []
-    out_diff = difference(output, batch["output"])
-    if output.shape != batch["output"].shape or out_diff > TOLERANCE:
-        failures.append(f"output differs by {out_diff:.3g}")
+    out_diff = 0.0
+    for name, want in (("the core's", batch["output"]),
+                       ("netwright-cli predict's", predicted)):
+        if output.shape != want.shape:
+            failures.append(f"output {tuple(output.shape)}, {name} "
+                            f"{tuple(want.shape)}")
+            continue
+        d = difference(output, want)
+        out_diff = max(out_diff, d)
+        if d > TOLERANCE:
+            failures.append(f"output differs from {name} by {d:.3g}")
 
     model.train()
     with torch.no_grad():

@@ -2,6 +2,7 @@
 // PyTorch 1.13 through check_torch_code.py: the script passes py_compile and flake8, Net() loads
 // Netwright's checkpoint, gives Netwright's eval-mode outputs on a fixed batch, and one plain SGD
 // step (lr 0.1, the project's loss) gives Netwright's parameters and buffers, within 1e-5.
+#include <fstream>
 #include <set>
 
 #include <QProcess>
@@ -115,6 +116,18 @@ void check_project(const io::Project& project, const QString& name, bool indices
   sgd.step();
   write_tensors(tmp / "stepped.h5", net->state_dict());
 
+  // `netwright-cli predict` on the same checkpoint and batch: the checker compares it too.
+  std::ofstream(tmp / "project.nwproj") << io::to_string(project);
+  QProcess cli;
+  cli.setProcessChannelMode(QProcess::MergedChannels);
+  cli.start(NW_CLI,
+            {"predict", QString::fromStdString((tmp / "project.nwproj").string()), "--checkpoint",
+             QString::fromStdString((tmp / "weights.h5").string()), "--input",
+             QString::fromStdString((tmp / "batch.h5").string()), "--dataset", "model_state_dict/x",
+             "--output", QString::fromStdString((tmp / "predicted.h5").string())});
+  QVERIFY2(cli.waitForFinished(240000), "netwright-cli predict did not finish in 240 s");
+  QVERIFY2(cli.exitCode() == 0, cli.readAll().constData());
+
   const io::LossEntry* entry = io::losses().find(project.training.loss.value("type", ""));
   QVERIFY(entry);
   const std::string loss_code =
@@ -127,7 +140,8 @@ void check_project(const io::Project& project, const QString& name, bool indices
                 QString::fromStdString((tmp / "weights.h5").string()),
                 QString::fromStdString((tmp / "batch.h5").string()),
                 QString::fromStdString((tmp / "stepped.h5").string()),
-                QString::fromStdString(task_name(task)), QString::fromStdString(loss_code)});
+                QString::fromStdString(task_name(task)), QString::fromStdString(loss_code),
+                QString::fromStdString((tmp / "predicted.h5").string())});
   QVERIFY2(python.waitForFinished(240000), "check_torch_code.py did not finish in 240 s");
   const QString said = QString::fromUtf8(python.readAll());
   qInfo().noquote() << name << said.trimmed() << "in" << dir.path();
