@@ -102,7 +102,7 @@ TorchCodeRule rnn_torch(std::string cls) {
       code.add_line(code.output(0) + ", _ = " + call);
       return;
     }
-    const std::string h_n = code.temporary(code.output(1) + "_h_n");
+    const std::string h_n = code.temporary(code.node_id() + "_h_n");
     code.add_line(code.output(0) + ", " + (cls == "nn.LSTM" ? "(" + h_n + ", _)" : h_n) + " = " +
                   call);
     code.add_line(code.output(1) + " = " + h_n + "[-1]");

@@ -1,6 +1,7 @@
 #include "interop/torch_code.h"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "graph/analysis.h"
@@ -40,6 +41,15 @@ void take_imports(const std::string& text, std::set<std::string>& imports, std::
   while (!body.empty() && body.front() == '\n') body.erase(0, 1);
   while (body.size() > 1 && body[body.size() - 2] == '\n') body.pop_back();
   if (!body.empty()) code += body + "\n\n";
+}
+
+// Whether `code` calls into the module `prefix` ("F."), so that its import is used (flake8
+// refuses an unused one).
+bool uses(const std::string& code, const std::string& prefix) {
+  for (size_t at = code.find(prefix); at != std::string::npos; at = code.find(prefix, at + 1))
+    if (at == 0 || !(std::isalnum(static_cast<unsigned char>(code[at - 1])) || code[at - 1] == '_'))
+      return true;
+  return false;
 }
 
 std::string one_line(std::string text) {
@@ -86,9 +96,9 @@ std::string torch_code(const io::Project& project) {
   for (const std::string& i : stdlib) out += i + "\n";
   if (!stdlib.empty()) out += "\n";
   out += "import h5py\n";
-  if (body.find("np.") != std::string::npos) out += "import numpy as np\n";
+  if (uses(body, "np.")) out += "import numpy as np\n";
   out += "import torch\nimport torch.nn as nn\n";
-  if (body.find("F.") != std::string::npos) out += "import torch.nn.functional as F\n";
+  if (uses(body, "F.")) out += "import torch.nn.functional as F\n";
   out += "\n\n" + body + "\n\nif __name__ == \"__main__\":\n    main()\n";
   return out;
 }

@@ -100,8 +100,9 @@ const char* const kSamples = R"(class Samples(torch.utils.data.Dataset):
         return transform(self.x[i], self.training), self.y[i]
 )";
 
-// The tutorial's loops; `align` turns (pred, y) into what the loss takes (binary targets).
-std::string loops(train::Task task) {
+// The tutorial's loops; `align` turns (pred, y) into what the loss takes (binary targets), and
+// a binary prediction is positive from 0 on logits (BCEWithLogitsLoss), else from 0.5.
+std::string loops(train::Task task, bool logits) {
   const std::string align =
       task == train::Task::Binary
           ? "        if pred.dim() == 2 and pred.shape[1] == 1 and y.dim() == 1:\n"
@@ -128,7 +129,9 @@ std::string loops(train::Task task) {
          "        if batch % 100 == 0:\n"
          "            print(f\"loss: {loss.item():>7f}  [{batch * len(x):>5d}]\")\n"
          "\n\n"
-         "def test_loop(loader, model, loss_fn, device, threshold=0.5):\n"
+         "def test_loop(loader, model, loss_fn, device, threshold=" +
+         std::string(logits ? "0.0" : "0.5") +
+         "):\n"
          "    model.eval()\n" +
          (correct.empty() ? "    total, count = 0.0, 0\n"
                           : "    total, correct, count = 0.0, 0, 0\n") +
@@ -238,8 +241,8 @@ TrainingCode torch_training(const io::Project& project) {
   if (project.data.test) main += "    test_loop(test_loader, model, loss_fn, device)\n";
   main += "    torch.save(model.state_dict(), \"model.pt\")\n";
 
-  code.definitions =
-      transform_function(project, code) + "\n\n" + kSamples + "\n\n" + loops(task) + "\n\n" + main;
+  code.definitions = transform_function(project, code) + "\n\n" + kSamples + "\n\n" +
+                     loops(task, t.loss.value("type", "") == "BCEWithLogitsLoss") + "\n\n" + main;
   return code;
 }
 
