@@ -34,8 +34,9 @@ class TestPythonText : public QObject {
         "padding=\"same, really\", dilation=(2, 2), bias=False)";
     const std::string out = python::wrap(line, 8);
     QCOMPARE(out, std::string("        self.layer2[\"0\"][\"downsample\"][\"0\"] = nn.Conv2d(\n"
-                              "            64, 128, (1, 3), stride=2, padding=\"same, really\",\n"
-                              "            dilation=(2, 2), bias=False)\n"));
+                              "            64, 128, (1, 3), stride=2, padding=\"same, really\", "
+                              "dilation=(2, 2),\n"
+                              "            bias=False)\n"));
     size_t start = 0;
     for (size_t nl; (nl = out.find('\n', start)) != std::string::npos; start = nl + 1)
       QVERIFY(nl - start <= python::kMaxLine);
