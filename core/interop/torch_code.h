@@ -1,8 +1,10 @@
 #pragma once
-// A project as one readable PyTorch script: imports, an nn.Module named after the project whose
-// submodules are named by node id (its state_dict keys are the checkpoint's), forward() in the
-// graph's order, a loader of Netwright's HDF5 checkpoints, and, under `if __name__ ==
-// "__main__":`, the project's data, transforms, loss, optimizer, scheduler and training loop.
+// A project as one readable PyTorch script that flake8 accepts with its defaults: imports (torch,
+// h5py, numpy and the standard library only), the readers its data source needs, `class
+// Net(nn.Module)` (the project's name in the docstring) whose submodules are named by node id
+// (its state_dict keys are the checkpoint's), forward() in the graph's topological order,
+// load_netwright_checkpoint(model, path), and, run from `if __name__ == "__main__":`, the
+// project's data, transforms, loss, optimizer, scheduler and the tutorial's training loop.
 // `exec` of the script and `Net()` give the model without training. The layer types' rules
 // (LayerType::torch_code) and the catalog entries' (EntryInfo::torch_code) write the pieces.
 //
