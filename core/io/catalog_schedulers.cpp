@@ -52,10 +52,10 @@ ArgSpec number(std::string name, json def, std::string description, double min =
 
 // Arguments the trainer fills from the run when the spec leaves them out (OneCycleLR's epochs
 // and steps_per_epoch, unless total_steps is given) take the script's own values.
-catalog::TorchCodeWriter run_filled(catalog::TorchCodeWriter call, const std::vector<ArgSpec>& args) {
-  const bool has_run_args = std::any_of(args.begin(), args.end(), [](const ArgSpec& a) {
-    return a.name == "steps_per_epoch";
-  });
+catalog::TorchCodeWriter run_filled(catalog::TorchCodeWriter call,
+                                    const std::vector<ArgSpec>& args) {
+  const bool has_run_args = std::any_of(
+      args.begin(), args.end(), [](const ArgSpec& a) { return a.name == "steps_per_epoch"; });
   if (!has_run_args) return call;
   return [call](const json& s) {
     catalog::TorchCode c = call(s);

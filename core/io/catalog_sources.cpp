@@ -280,8 +280,8 @@ void add_builtin_sources(catalog::Table<DataSourceEntry>& t) {
                {folder, size, channels}, check_image_folder, detail::open_image_folder,
                torch_code::image_folder));
   t.add(source("synthetic", "Synthetic", "generated samples, for trying a network out",
-               synthetic_args(), check_synthetic, detail::open_synthetic,
-               torch_code::synthetic, /*filters_classes=*/false));
+               synthetic_args(), check_synthetic, detail::open_synthetic, torch_code::synthetic,
+               /*filters_classes=*/false));
 }
 
 }  // namespace

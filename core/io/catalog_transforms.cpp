@@ -31,24 +31,24 @@ TransformEntry transform(std::string name, std::string description, std::vector<
 }
 
 void add_builtin_transforms(catalog::Table<TransformEntry>& t) {
-  TransformEntry normalize =
-      transform("normalize", "(x - mean) / std, per channel",
-                {{.name = "mean",
-                  .kind = ArgKind::FloatOrList,
-                  .description = "the mean, or one per channel",
-                  .required = true,
-                  .starter = json::array({0.5})},
-                 {.name = "std",
-                  .kind = ArgKind::FloatOrList,
-                  .description = "the standard deviation, or one per channel",
-                  .min = 1e-12,
-                  .required = true,
-                  .starter = json::array({0.5})}},
-                [](const json& s) -> data::TransformPtr {
-                  return std::make_shared<data::Normalize>(detail::numbers_or(s, "mean", {}),
-                                                           detail::numbers_or(s, "std", {}));
-                },
-                torch_code::normalize);
+  TransformEntry normalize = transform(
+      "normalize", "(x - mean) / std, per channel",
+      {{.name = "mean",
+        .kind = ArgKind::FloatOrList,
+        .description = "the mean, or one per channel",
+        .required = true,
+        .starter = json::array({0.5})},
+       {.name = "std",
+        .kind = ArgKind::FloatOrList,
+        .description = "the standard deviation, or one per channel",
+        .min = 1e-12,
+        .required = true,
+        .starter = json::array({0.5})}},
+      [](const json& s) -> data::TransformPtr {
+        return std::make_shared<data::Normalize>(detail::numbers_or(s, "mean", {}),
+                                                 detail::numbers_or(s, "std", {}));
+      },
+      torch_code::normalize);
   normalize.check = [](const json& s, const std::string& at, std::vector<Problem>& problems) {
     if (s["mean"].is_array() && s["std"].is_array() && s["mean"].size() != s["std"].size())
       problems.push_back({at, "mean has " + std::to_string(s["mean"].size()) + " values and std " +
@@ -56,16 +56,17 @@ void add_builtin_transforms(catalog::Table<TransformEntry>& t) {
                                   "; give one per channel in both"});
   };
   t.add(std::move(normalize));
-  t.add(transform("scale", "x / max_value: 8-bit pixels to [0, 1]",
-                  {{.name = "max_value",
-                    .kind = ArgKind::Float,
-                    .default_value = 255.0,
-                    .description = "the largest raw value",
-                    .min = 1e-12}},
-                  [](const json& s) -> data::TransformPtr {
-                    return std::make_shared<data::ScaleTo01>(s.at("max_value").get<double>());
-                  },
-                  torch_code::scale));
+  t.add(transform(
+      "scale", "x / max_value: 8-bit pixels to [0, 1]",
+      {{.name = "max_value",
+        .kind = ArgKind::Float,
+        .default_value = 255.0,
+        .description = "the largest raw value",
+        .min = 1e-12}},
+      [](const json& s) -> data::TransformPtr {
+        return std::make_shared<data::ScaleTo01>(s.at("max_value").get<double>());
+      },
+      torch_code::scale));
   t.add(transform(
       "random_horizontal_flip", "mirrors an image left to right with probability p",
       {{.name = "p",
