@@ -8,6 +8,7 @@
 //   io::optimizers().add(io::optimizer_entry("Lion", "...", make_lion));
 //   const io::LossEntry* e = io::losses().find("MSELoss");
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -18,12 +19,26 @@
 
 namespace nw::catalog {
 
+// How an entry reads in a generated PyTorch script (core/interop/torch_code.h), made from the
+// entry's spec completed with its defaults. `code` is one Python expression: a loss
+// ("nn.MSELoss()"); an optimizer over the script's `parameters`; a scheduler of its `optimizer`
+// (which may read `epochs` and `train_loader`); a transform of one sample `x`; a data source's
+// (samples, targets) pair of tensors, its Path arguments already absolute. `helpers` holds the
+// Python functions (and `import` lines) the expression calls; a script writes each text once.
+struct TorchCode {
+  std::string code;
+  std::string helpers;
+};
+using TorchCodeWriter = std::function<TorchCode(const nlohmann::json& spec)>;
+
 // What every entry says about itself; the listing and the forms need no more.
 struct EntryInfo {
   std::string name;         // PyTorch's name: "CrossEntropyLoss"; the project file's "type"
   std::string category;     // a group in listings and menus: "Classification", "Adaptive"
   std::string description;  // one line
   std::vector<ArgSpec> args;
+  // Unset when the entry has no PyTorch form; the generator then refuses, naming the entry.
+  TorchCodeWriter torch_code;
 
   const ArgSpec* arg(const std::string& name) const;  // nullptr when not declared
 };

@@ -3,6 +3,7 @@
 #include "graph/builtin_onnx_rules.h"
 #include "graph/conv_params.h"
 #include "graph/onnx_import_rules.h"
+#include "graph/torch_code_rule.h"
 
 namespace nw::graph {
 
@@ -69,6 +70,12 @@ void register_conv_transpose_layer(Registry& r) {
       .count = conv2d_count,
       .onnx_export = onnx_rules::conv_transpose,
       .onnx_import = onnx_import::conv_transpose(),
+      .torch_code = torch_module([](const TorchWriting& c) {
+        return "nn.ConvTranspose2d(" + c.arg("in_channels") + ", " + c.arg("out_channels") + ", " +
+               c.size_arg("kernel_size") +
+               c.keywords({"stride", "padding", "output_padding", "groups", "bias", "dilation"}) +
+               ")";
+      }),
   });
 }
 

@@ -5,6 +5,7 @@
 #include "graph/builtin_onnx_rules.h"
 #include "graph/conv_params.h"
 #include "graph/onnx_import_rules.h"
+#include "graph/torch_code_rule.h"
 
 namespace nw::graph {
 
@@ -93,6 +94,14 @@ std::pair<int64_t, int64_t> conv_out(const ShapeContext& ctx, const Axis& h, con
   }
   check_fits(h, w, one_d);
   return {h.out(), w.out()};
+}
+
+// Conv1d/Conv2d(in, out, kernel, stride=, ...); padding may be "same" or "valid", as PyTorch
+// takes it.
+std::string conv_torch(const std::string& cls, const TorchWriting& c) {
+  return cls + "(" + c.arg("in_channels") + ", " + c.arg("out_channels") + ", " +
+         c.size_arg("kernel_size") +
+         c.keywords({"stride", "padding", "dilation", "groups", "bias"}) + ")";
 }
 
 ParamSpec in_channels() {
@@ -227,6 +236,7 @@ void register_convolution_layers(Registry& r) {
       .count = [](const ParamMap& p) { return conv_count(p, p.at("kernel_size").get<int64_t>()); },
       .onnx_export = onnx_rules::conv,
       .onnx_import = onnx_import::conv(3),
+      .torch_code = torch_module([](const TorchWriting& c) { return conv_torch("nn.Conv1d", c); }),
   });
 
   r.add({
@@ -270,6 +280,7 @@ void register_convolution_layers(Registry& r) {
       .count = conv2d_count,
       .onnx_export = onnx_rules::conv,
       .onnx_import = onnx_import::conv(4),
+      .torch_code = torch_module([](const TorchWriting& c) { return conv_torch("nn.Conv2d", c); }),
   });
   register_conv_transpose_layer(r);  // next to Conv2d in the palette
 }

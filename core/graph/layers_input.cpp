@@ -2,6 +2,7 @@
 // forward() argument here.
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
+#include "graph/torch_code_rule.h"
 
 namespace nw::graph {
 
@@ -19,6 +20,7 @@ void register_input_layers(Registry& r) {
       .outputs = {{"output", "a batch of samples"}},
       .shape = [](ShapeContext& ctx) { return std::vector<SampleShape>{ctx.get_list("shape")}; },
       .onnx_export = onnx_rules::input,
+      .torch_code = [](TorchWriting& code) { code.set_argument(); },
   });
 }
 

@@ -2,6 +2,7 @@
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
 #include "graph/onnx_import_rules.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/embedding.h"
 #include "nn/layers/linear.h"
 
@@ -57,6 +58,10 @@ void register_linear_layers(Registry& r) {
           },
       .onnx_export = onnx_rules::linear,
       .onnx_import = onnx_import::linear(),
+      .torch_code = torch_module([](const TorchWriting& c) {
+        return "nn.Linear(" + c.arg("in_features") + ", " + c.arg("out_features") +
+               c.keywords({"bias"}) + ")";
+      }),
   });
 
   r.add({
@@ -104,6 +109,11 @@ void register_linear_layers(Registry& r) {
           },
       .onnx_export = onnx_rules::embedding,
       .onnx_import = onnx_import::embedding(),
+      // padding_idx -1, the default, is PyTorch's None.
+      .torch_code = torch_module([](const TorchWriting& c) {
+        return "nn.Embedding(" + c.arg("num_embeddings") + ", " + c.arg("embedding_dim") +
+               c.keywords({"padding_idx"}) + ")";
+      }),
   });
 }
 

@@ -2,6 +2,7 @@
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
 #include "graph/onnx_import_rules.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/merge.h"
 
 namespace nw::graph {
@@ -82,6 +83,8 @@ void register_merge_layers(Registry& r) {
       .make = [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Add>(); },
       .onnx_export = onnx_rules::add,
       .onnx_import = onnx_import::add(),
+      .torch_code =
+          torch_function([](const TorchWriting& c) { return c.input(0) + " + " + c.input(1); }),
   });
   r.add({
       .name = "Concat",
@@ -99,6 +102,9 @@ void register_merge_layers(Registry& r) {
       },
       .onnx_export = onnx_rules::concat,
       .onnx_import = onnx_import::concat(),
+      .torch_code = torch_function([](const TorchWriting& c) {
+        return "torch.cat([" + c.input(0) + ", " + c.input(1) + "], dim=" + c.arg("dim") + ")";
+      }),
   });
 }
 

@@ -3,6 +3,7 @@
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
 #include "graph/onnx_import_rules.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/batchnorm.h"
 #include "nn/layers/layer_norm.h"
 
@@ -51,6 +52,12 @@ int64_t batchnorm_count(const ParamMap& p) {
   return p.at("affine").get<bool>() ? 2 * p.at("num_features").get<int64_t>() : 0;
 }
 
+// momentum null is PyTorch's None (a cumulative average); python_literal writes it so.
+std::string batchnorm_torch(int dims, const TorchWriting& c) {
+  return "nn.BatchNorm" + std::to_string(dims) + "d(" + c.arg("num_features") +
+         c.keywords({"eps", "momentum", "affine", "track_running_stats"}) + ")";
+}
+
 std::string list_text(const std::vector<int64_t>& v) {
   std::string s = "[";
   for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
@@ -82,6 +89,7 @@ void register_normalization_layers(Registry& r) {
       .count = batchnorm_count,
       .onnx_export = onnx_rules::batch_norm,
       .onnx_import = onnx_import::batch_norm(1, 2),
+      .torch_code = torch_module([](const TorchWriting& c) { return batchnorm_torch(1, c); }),
   });
 
   r.add({
@@ -106,6 +114,7 @@ void register_normalization_layers(Registry& r) {
       .count = batchnorm_count,
       .onnx_export = onnx_rules::batch_norm,
       .onnx_import = onnx_import::batch_norm(3, 3),
+      .torch_code = torch_module([](const TorchWriting& c) { return batchnorm_torch(2, c); }),
   });
 
   r.add({
@@ -164,6 +173,10 @@ void register_normalization_layers(Registry& r) {
       },
       .onnx_export = onnx_rules::layer_norm,
       .onnx_import = onnx_import::layer_norm(),
+      .torch_code = torch_module([](const TorchWriting& c) {
+        return "nn.LayerNorm(" + c.arg("normalized_shape") +
+               c.keywords({"eps", "elementwise_affine"}) + ")";
+      }),
   });
 }
 

@@ -7,6 +7,7 @@
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
 #include "graph/onnx_import_rules.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/pooling.h"
 
 namespace nw::graph {
@@ -79,6 +80,12 @@ SampleShape pool_shape(ShapeContext& ctx, std::pair<int64_t, int64_t> dilation) 
   return {s[0], oh, ow};
 }
 
+// ", stride=..." unless the stride is the kernel size (PyTorch's stride=None).
+std::string stride_torch(const TorchWriting& c) {
+  const std::string stride = c.size_arg("stride");
+  return stride == c.size_arg("kernel_size") ? "" : ", stride=" + stride;
+}
+
 ParamSpec pair_spec(std::string name, ParamValue def, std::string description, double min,
                     bool inferred = false) {
   return {.name = std::move(name),
@@ -127,6 +134,10 @@ void register_pooling_layers(Registry& r) {
       },
       .onnx_export = onnx_rules::max_pool,
       .onnx_import = onnx_import::max_pool(),
+      .torch_code = torch_module([](const TorchWriting& c) {
+        return "nn.MaxPool2d(" + c.size_arg("kernel_size") + stride_torch(c) +
+               c.keywords({"padding", "dilation", "ceil_mode"}) + ")";
+      }),
   });
 
   std::vector<ParamSpec> avg_params = window_specs();
@@ -158,6 +169,11 @@ void register_pooling_layers(Registry& r) {
       },
       .onnx_export = onnx_rules::avg_pool,
       .onnx_import = onnx_import::avg_pool(),
+      // divisor_override 0, the default, is PyTorch's None.
+      .torch_code = torch_module([](const TorchWriting& c) {
+        return "nn.AvgPool2d(" + c.size_arg("kernel_size") + stride_torch(c) +
+               c.keywords({"padding", "ceil_mode", "count_include_pad", "divisor_override"}) + ")";
+      }),
   });
 
   r.add({
@@ -179,6 +195,9 @@ void register_pooling_layers(Registry& r) {
       },
       .onnx_export = onnx_rules::adaptive_avg_pool,
       .onnx_import = onnx_import::adaptive_avg_pool(),
+      .torch_code = torch_module([](const TorchWriting& c) {
+        return "nn.AdaptiveAvgPool2d(" + c.size_arg("output_size") + ")";
+      }),
   });
 }
 

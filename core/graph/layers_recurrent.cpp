@@ -5,6 +5,7 @@
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
 #include "graph/onnx_import_rules.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/rnn.h"
 
 namespace nw::graph {
@@ -91,6 +92,25 @@ ParamCountRule rnn_count(int64_t gates) {
   };
 }
 
+// PyTorch's LSTM/GRU return (output, h_n) (LSTM: (output, (h_n, c_n))); the node's outputs are
+// the output sequence and h_n of the last layer.
+TorchCodeRule rnn_torch(std::string cls) {
+  return [cls](TorchWriting& code) {
+    code.set_module(cls + "(" + code.arg("input_size") + ", " + code.arg("hidden_size") +
+                    code.keywords({"num_layers", "bias"}) + ", batch_first=True" +
+                    code.keywords({"dropout"}) + ")");
+    const std::string call = code.module() + "(" + code.input(0) + ")";
+    if (code.output(1) == "_") {
+      code.add_line(code.output(0) + ", _ = " + call);
+      return;
+    }
+    const std::string h_n = code.temporary(code.node_id() + "_h_n");
+    code.add_line(code.output(0) + ", " + (cls == "nn.LSTM" ? "(" + h_n + ", _)" : h_n) + " = " +
+                  call);
+    code.add_line(code.output(1) + " = " + h_n + "[-1]");
+  };
+}
+
 }  // namespace
 
 void register_recurrent_layers(Registry& r) {
@@ -112,6 +132,7 @@ void register_recurrent_layers(Registry& r) {
       .count = rnn_count(4),
       .onnx_export = onnx_rules::lstm,
       .onnx_import = onnx_import::recurrent("LSTM"),
+      .torch_code = rnn_torch("nn.LSTM"),
   });
   r.add({
       .name = "GRU",
@@ -127,6 +148,7 @@ void register_recurrent_layers(Registry& r) {
       .count = rnn_count(3),
       .onnx_export = onnx_rules::gru,
       .onnx_import = onnx_import::recurrent("GRU"),
+      .torch_code = rnn_torch("nn.GRU"),
   });
 }
 

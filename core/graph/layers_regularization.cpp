@@ -2,6 +2,7 @@
 #include "graph/builtin_layers.h"
 #include "graph/builtin_onnx_rules.h"
 #include "graph/onnx_import_rules.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/dropout.h"
 
 namespace nw::graph {
@@ -33,6 +34,8 @@ void register_regularization_layers(Registry& r) {
       },
       .onnx_export = onnx_rules::identity,
       .onnx_import = onnx_import::dropout(),
+      .torch_code =
+          torch_module([](const TorchWriting& c) { return "nn.Dropout(p=" + c.arg("p") + ")"; }),
   });
 
   r.add({
@@ -55,6 +58,8 @@ void register_regularization_layers(Registry& r) {
         return std::make_shared<nn::Dropout2d>(p.at("p").get<double>());
       },
       .onnx_export = onnx_rules::identity,
+      .torch_code =
+          torch_module([](const TorchWriting& c) { return "nn.Dropout2d(p=" + c.arg("p") + ")"; }),
   });
 }
 

@@ -5,6 +5,7 @@
 #include "graph/builtin_onnx_rules.h"
 #include "graph/onnx_import_rules.h"
 #include "graph/shape_modules.h"
+#include "graph/torch_code_rule.h"
 #include "nn/layers/shape.h"
 
 namespace nw::graph {
@@ -108,6 +109,13 @@ std::vector<SampleShape> last_step_shape(ShapeContext& ctx) {
   return {SampleShape(s.begin() + 1, s.end())};
 }
 
+// (2, 3) or (5,): a Python tuple.
+std::string tuple_text(const std::vector<int64_t>& v) {
+  std::string s = "(";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + (v.size() == 1 ? ",)" : ")");
+}
+
 ParamSpec int_spec(std::string name, ParamValue def, std::string description) {
   return {.name = std::move(name),
           .kind = ParamKind::Int,
@@ -127,7 +135,7 @@ std::vector<OnnxImportRule> onnx_import_of(const std::string& name) {
 
 LayerType shape_layer(std::string name, std::string description, std::vector<ParamSpec> params,
                       std::string in, std::string out, ShapeRule shape, Factory make,
-                      OnnxExportRule onnx_export) {
+                      OnnxExportRule onnx_export, TorchCodeRule torch_code) {
   std::vector<OnnxImportRule> import = onnx_import_of(name);  // before `name` is moved
   return {.name = std::move(name),
           .category = "Shape",
@@ -138,7 +146,8 @@ LayerType shape_layer(std::string name, std::string description, std::vector<Par
           .shape = std::move(shape),
           .make = std::move(make),
           .onnx_export = std::move(onnx_export),
-          .onnx_import = std::move(import)};
+          .onnx_import = std::move(import),
+          .torch_code = std::move(torch_code)};
 }
 
 }  // namespace
@@ -153,7 +162,11 @@ void register_shape_layers(Registry& r) {
         return std::make_shared<nn::Flatten>(p.at("start_dim").get<int64_t>(),
                                              p.at("end_dim").get<int64_t>());
       },
-      onnx_rules::flatten));
+      onnx_rules::flatten,
+      torch_function([](const TorchWriting& c) {
+        const std::string end = c.int_param("end_dim") == -1 ? "" : ", " + c.arg("end_dim");
+        return "torch.flatten(" + c.input(0) + ", " + c.arg("start_dim") + end + ")";
+      })));
 
   r.add(shape_layer(
       "Unflatten", "Splits one dim into several, e.g. (N, 784) to (N, 1, 28, 28)",
@@ -167,7 +180,11 @@ void register_shape_layers(Registry& r) {
         return std::make_shared<nn::Unflatten>(p.at("dim").get<int64_t>(),
                                                p.at("unflattened_size").get<Shape>());
       },
-      onnx_rules::reshape));
+      onnx_rules::reshape,
+      torch_function([](const TorchWriting& c) {
+        return "torch.unflatten(" + c.input(0) + ", " + c.arg("dim") + ", " +
+               tuple_text(c.params().at("unflattened_size").get<Shape>()) + ")";
+      })));
 
   r.add(shape_layer(
       "Reshape", "Gives each sample a new shape with the same element count (x.view(N, ...))",
@@ -179,20 +196,27 @@ void register_shape_layers(Registry& r) {
       [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<Reshape>(p.at("shape").get<Shape>());
       },
-      onnx_rules::reshape));
+      onnx_rules::reshape,
+      torch_function([](const TorchWriting& c) {
+        std::string dims;
+        for (int64_t d : c.output_shapes().at(0)) dims += ", " + std::to_string(d);
+        return c.input(0) + ".reshape(" + c.input(0) + ".shape[0]" + dims + ")";
+      })));
 
   r.add(shape_layer(
       "LastStep", "The last time step of a sequence (out[:, -1]), e.g. after an LSTM", {},
       "(N, T, *)", "(N, *)", last_step_shape,
       [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<LastStep>(); },
-      onnx_rules::last_step));
+      onnx_rules::last_step,
+      torch_function([](const TorchWriting& c) { return c.input(0) + "[:, -1]"; })));
 
   r.add(shape_layer(
       "Identity", "Passes its input through unchanged (a placeholder)", {}, "(N, *)",
       "the input's shape",
       [](ShapeContext& ctx) { return std::vector<SampleShape>{ctx.inputs[0]}; },
       [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Identity>(); },
-      onnx_rules::identity));
+      onnx_rules::identity,
+      torch_function([](const TorchWriting& c) { return c.input(0); })));
 }
 
 }  // namespace nw::graph

@@ -1,8 +1,10 @@
 // The learning-rate schedulers, by PyTorch's class names and keyword arguments ({"type":
 // "StepLR", "step_size": 10, "gamma": 0.5}): one catalog entry each, with the scheduler it
 // builds. config_schedulers.cpp checks specs against these entries and builds them.
+#include <algorithm>
 #include <limits>
 
+#include "catalog/torch_call.h"
 #include "io/catalog.h"
 #include "io/kwargs.h"
 #include "optim/scheduler_cosine.h"
@@ -48,6 +50,24 @@ ArgSpec number(std::string name, json def, std::string description, double min =
           .max = max};
 }
 
+// Arguments the trainer fills from the run when the spec leaves them out (OneCycleLR's epochs
+// and steps_per_epoch, unless total_steps is given) take the script's own values.
+catalog::TorchCodeWriter run_filled(catalog::TorchCodeWriter call,
+                                    const std::vector<ArgSpec>& args) {
+  const bool has_run_args = std::any_of(
+      args.begin(), args.end(), [](const ArgSpec& a) { return a.name == "steps_per_epoch"; });
+  if (!has_run_args) return call;
+  return [call](const json& s) {
+    catalog::TorchCode c = call(s);
+    if (s.contains("total_steps")) return c;
+    c.code.pop_back();  // the closing parenthesis
+    if (!s.contains("epochs")) c.code += ", epochs=epochs";
+    if (!s.contains("steps_per_epoch")) c.code += ", steps_per_epoch=len(train_loader)";
+    c.code += ")";
+    return c;
+  };
+}
+
 SchedulerEntry scheduler(std::string name, std::string category, std::string description,
                          std::vector<ArgSpec> args, SchedulerFactory make, bool per_batch = false) {
   SchedulerEntry e;
@@ -57,6 +77,8 @@ SchedulerEntry scheduler(std::string name, std::string category, std::string des
   e.args = std::move(args);
   e.make = std::move(make);
   e.per_batch = per_batch;
+  e.torch_code = run_filled(
+      catalog::torch_call("torch.optim.lr_scheduler." + e.name, "optimizer", e.args), e.args);
   return e;
 }
 

@@ -5,6 +5,7 @@
 #include "io/json_fields.h"
 #include "io/kwargs.h"
 #include "io/source_openers.h"
+#include "io/torch_sources.h"
 
 namespace nw::io {
 
@@ -185,7 +186,7 @@ DataSourceEntry source(std::string name, std::string title, std::string descript
                        std::vector<ArgSpec> args,
                        std::function<void(ObjectReader&, std::vector<Problem>&)> check,
                        std::function<OpenedSource(const SourceContext&)> open,
-                       bool filters_classes = true) {
+                       catalog::TorchCodeWriter torch_code = {}, bool filters_classes = true) {
   DataSourceEntry e;
   e.name = std::move(name);
   e.category = std::move(title);  // the kind's title in menus: "CSV table"
@@ -194,6 +195,7 @@ DataSourceEntry source(std::string name, std::string title, std::string descript
   e.check = std::move(check);
   e.open = std::move(open);
   e.filters_classes = filters_classes;
+  e.torch_code = std::move(torch_code);
   return e;
 }
 
@@ -222,6 +224,7 @@ void add_builtin_sources(catalog::Table<DataSourceEntry>& t) {
       },
       detail::open_fashion_mnist);
   fashion_mnist.check_files = detail::check_fashion_mnist_files;
+  fashion_mnist.torch_code = torch_code::fashion_mnist;
   t.add(std::move(fashion_mnist));
   t.add(source(
       "idx", "IDX files", "an image file and a label file in the IDX format (MNIST's)",
@@ -233,7 +236,7 @@ void add_builtin_sources(catalog::Table<DataSourceEntry>& t) {
         require_path(r, "images", "train-images-idx3-ubyte.gz", p);
         require_path(r, "labels", "train-labels-idx1-ubyte.gz", p);
       },
-      detail::open_idx));
+      detail::open_idx, torch_code::idx));
   t.add(source(
       "csv", "CSV table", "a table with one sample per row",
       {file("path", "CSV file, one sample per row", "File", "CSV files (*.csv *.tsv *.txt)" + any),
@@ -245,7 +248,7 @@ void add_builtin_sources(catalog::Table<DataSourceEntry>& t) {
        optional_arg("delimiter", ArgKind::Text, "one character; empty: a comma", "Delimiter", ","),
        optional_arg("header", ArgKind::Bool, "the first row names the columns", "Header row",
                     "detect")},
-      check_csv, detail::open_csv));
+      check_csv, detail::open_csv, torch_code::csv));
   t.add(source(
       "hdf5", "HDF5 file", "two datasets of an HDF5 file: the samples and the targets",
       {file("path", "HDF5 file", "File", "HDF5 files (*.h5 *.hdf5)" + any),
@@ -256,7 +259,7 @@ void add_builtin_sources(catalog::Table<DataSourceEntry>& t) {
         detail::read_string(r.take("x"), r.at("x"), p);
         detail::read_string(r.take("y"), r.at("y"), p);
       },
-      detail::open_hdf5));
+      detail::open_hdf5, torch_code::hdf5));
   ArgSpec folder{.name = "path",
                  .kind = ArgKind::Path,
                  .description = "one sub-folder of images per class",
@@ -274,9 +277,10 @@ void add_builtin_sources(catalog::Table<DataSourceEntry>& t) {
                    .choices = {"1", "3", "4"},
                    .label = "Channels"};
   t.add(source("image-folder", "Image folder", "PNG/JPEG images, one sub-folder per class",
-               {folder, size, channels}, check_image_folder, detail::open_image_folder));
+               {folder, size, channels}, check_image_folder, detail::open_image_folder,
+               torch_code::image_folder));
   t.add(source("synthetic", "Synthetic", "generated samples, for trying a network out",
-               synthetic_args(), check_synthetic, detail::open_synthetic,
+               synthetic_args(), check_synthetic, detail::open_synthetic, torch_code::synthetic,
                /*filters_classes=*/false));
 }
 

@@ -4,6 +4,7 @@
 #include "io/catalog.h"
 #include "io/json_fields.h"
 #include "io/kwargs.h"
+#include "io/torch_sources.h"
 
 namespace nw::io {
 
@@ -16,7 +17,8 @@ using detail::ObjectReader;
 using json = nlohmann::json;
 
 TransformEntry transform(std::string name, std::string description, std::vector<ArgSpec> args,
-                         std::function<data::TransformPtr(const json&)> make, bool random = false) {
+                         std::function<data::TransformPtr(const json&)> make,
+                         catalog::TorchCodeWriter torch_code, bool random = false) {
   TransformEntry e;
   e.name = std::move(name);
   e.category = random ? "Augmentation" : "Preprocessing";
@@ -24,27 +26,29 @@ TransformEntry transform(std::string name, std::string description, std::vector<
   e.args = std::move(args);
   e.make = std::move(make);
   e.random = random;
+  e.torch_code = std::move(torch_code);
   return e;
 }
 
 void add_builtin_transforms(catalog::Table<TransformEntry>& t) {
-  TransformEntry normalize =
-      transform("normalize", "(x - mean) / std, per channel",
-                {{.name = "mean",
-                  .kind = ArgKind::FloatOrList,
-                  .description = "the mean, or one per channel",
-                  .required = true,
-                  .starter = json::array({0.5})},
-                 {.name = "std",
-                  .kind = ArgKind::FloatOrList,
-                  .description = "the standard deviation, or one per channel",
-                  .min = 1e-12,
-                  .required = true,
-                  .starter = json::array({0.5})}},
-                [](const json& s) -> data::TransformPtr {
-                  return std::make_shared<data::Normalize>(detail::numbers_or(s, "mean", {}),
-                                                           detail::numbers_or(s, "std", {}));
-                });
+  TransformEntry normalize = transform(
+      "normalize", "(x - mean) / std, per channel",
+      {{.name = "mean",
+        .kind = ArgKind::FloatOrList,
+        .description = "the mean, or one per channel",
+        .required = true,
+        .starter = json::array({0.5})},
+       {.name = "std",
+        .kind = ArgKind::FloatOrList,
+        .description = "the standard deviation, or one per channel",
+        .min = 1e-12,
+        .required = true,
+        .starter = json::array({0.5})}},
+      [](const json& s) -> data::TransformPtr {
+        return std::make_shared<data::Normalize>(detail::numbers_or(s, "mean", {}),
+                                                 detail::numbers_or(s, "std", {}));
+      },
+      torch_code::normalize);
   normalize.check = [](const json& s, const std::string& at, std::vector<Problem>& problems) {
     if (s["mean"].is_array() && s["std"].is_array() && s["mean"].size() != s["std"].size())
       problems.push_back({at, "mean has " + std::to_string(s["mean"].size()) + " values and std " +
@@ -52,15 +56,17 @@ void add_builtin_transforms(catalog::Table<TransformEntry>& t) {
                                   "; give one per channel in both"});
   };
   t.add(std::move(normalize));
-  t.add(transform("scale", "x / max_value: 8-bit pixels to [0, 1]",
-                  {{.name = "max_value",
-                    .kind = ArgKind::Float,
-                    .default_value = 255.0,
-                    .description = "the largest raw value",
-                    .min = 1e-12}},
-                  [](const json& s) -> data::TransformPtr {
-                    return std::make_shared<data::ScaleTo01>(s.at("max_value").get<double>());
-                  }));
+  t.add(transform(
+      "scale", "x / max_value: 8-bit pixels to [0, 1]",
+      {{.name = "max_value",
+        .kind = ArgKind::Float,
+        .default_value = 255.0,
+        .description = "the largest raw value",
+        .min = 1e-12}},
+      [](const json& s) -> data::TransformPtr {
+        return std::make_shared<data::ScaleTo01>(s.at("max_value").get<double>());
+      },
+      torch_code::scale));
   t.add(transform(
       "random_horizontal_flip", "mirrors an image left to right with probability p",
       {{.name = "p",
@@ -72,7 +78,7 @@ void add_builtin_transforms(catalog::Table<TransformEntry>& t) {
       [](const json& s) -> data::TransformPtr {
         return std::make_shared<data::RandomHorizontalFlip>(s.at("p").get<double>());
       },
-      /*random=*/true));
+      torch_code::random_horizontal_flip, /*random=*/true));
   t.add(transform(
       "random_crop", "a random crop of the image, padded first",
       {{.name = "size",
@@ -92,7 +98,7 @@ void add_builtin_transforms(catalog::Table<TransformEntry>& t) {
         const int64_t w = size.is_array() ? size[1].get<int64_t>() : h;
         return std::make_shared<data::RandomCrop>(h, w, s.at("padding").get<int64_t>());
       },
-      /*random=*/true));
+      torch_code::random_crop, /*random=*/true));
 }
 
 }  // namespace

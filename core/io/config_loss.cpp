@@ -1,5 +1,6 @@
 // Losses by PyTorch's class names and constructor arguments: {"type": "CrossEntropyLoss",
 // "label_smoothing": 0.1}. One catalog entry each, with PyTorch's defaults.
+#include "catalog/torch_call.h"
 #include "io/catalog.h"
 #include "io/config_checks.h"
 #include "io/kwargs.h"
@@ -49,6 +50,7 @@ LossEntry loss(std::string name, std::string category, std::string description,
   e.description = std::move(description);
   e.args = std::move(args);
   e.make = std::move(make);
+  e.torch_code = catalog::torch_call("nn." + e.name, "", e.args, {"weight", "pos_weight"});
   return e;
 }
 

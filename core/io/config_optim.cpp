@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "catalog/torch_call.h"
 #include "io/catalog.h"
 #include "io/config_checks.h"
 #include "io/json_fields.h"
@@ -224,6 +225,7 @@ OptimizerEntry optimizer_entry(std::string name, std::string category, std::stri
   std::stable_sort(e.args.begin(), e.args.end(),
                    [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   e.make = std::move(make);
+  e.torch_code = catalog::torch_call("torch.optim." + e.name, "parameters", e.args, {}, {"lr"});
   return e;
 }
 
