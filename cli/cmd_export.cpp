@@ -1,9 +1,10 @@
-// netwright-cli export: the network with a checkpoint's weights as an ONNX model (or, once
-// wired, as PyTorch code). Without --checkpoint it takes the latest run's best.h5.
+// netwright-cli export: the network with a checkpoint's weights as an ONNX model, or as PyTorch
+// code with the weights beside it. Without --checkpoint it takes the latest run's best.h5.
 #include <iostream>
 
 #include "commands.h"
 #include "interop/onnx_export.h"
+#include "interop/torch_code.h"
 #include "io/checkpoint.h"
 #include "session.h"
 #include "train/run_index.h"
@@ -26,23 +27,29 @@ std::string default_checkpoint(const io::Project& project, const std::string& pr
 }
 
 int run_export(const ExportArgs& a) {
-  if (a.format == "pytorch") {
-    std::cerr << "netwright-cli: --format pytorch is not wired yet\n";
-    return kInvalidInput;
-  }
   const io::Project project = load_project(a.project);
   require_valid(project);
   const std::string checkpoint =
       a.checkpoint.empty() ? default_checkpoint(project, a.project) : a.checkpoint;
   const io::Checkpoint ckpt = io::read_checkpoint(checkpoint);
+  const bool onnx = a.format == "onnx";
+  std::filesystem::path weights;
   try {
-    interop::export_onnx(project, ckpt.model, a.output);
+    if (onnx)
+      interop::export_onnx(project, ckpt.model, a.output);
+    else
+      weights = interop::write_torch_export(project, ckpt.model, a.output);
   } catch (const std::exception& e) {
-    throw CliError(kInvalidInput, "cannot export " + a.project + " with " + checkpoint +
-                                      " to ONNX: " + e.what() + "; nothing was written");
+    throw CliError(kInvalidInput, "cannot export " + a.project + " with " + checkpoint + " to " +
+                                      (onnx ? "ONNX: " : "PyTorch code: ") + e.what() +
+                                      "; nothing was written");
   }
-  std::cerr << "wrote " << a.output << ": ONNX (opset 17) of " << a.project
-            << " with the weights of " << checkpoint << "\n";
+  if (onnx)
+    std::cerr << "wrote " << a.output << ": ONNX (opset 17) of " << a.project
+              << " with the weights of " << checkpoint << "\n";
+  else
+    std::cerr << "wrote " << a.output << ": PyTorch code of " << a.project << ", and "
+              << weights.string() << ": the weights of " << checkpoint << ", which it loads\n";
   return kOk;
 }
 
@@ -51,7 +58,7 @@ int run_export(const ExportArgs& a) {
 void add_export_command(CLI::App& app, int& result) {
   auto a = std::make_shared<ExportArgs>();
   CLI::App* c =
-      app.add_subcommand("export", "Write the network with a checkpoint's weights as ONNX");
+      app.add_subcommand("export", "Write the network with a checkpoint's weights as ONNX or PyTorch code");
   c->add_option("PROJECT", a->project, "project file (.nwproj)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -60,7 +67,7 @@ void add_export_command(CLI::App& app, int& result) {
       ->check(CLI::ExistingFile);
   c->add_option("--format", a->format, "onnx or pytorch (default: onnx)")
       ->check(CLI::IsMember({"onnx", "pytorch"}));
-  c->add_option("--output", a->output, "file to write (.onnx)")->required();
+  c->add_option("--output", a->output, "file to write (.onnx, or .py beside its weights .h5)")->required();
   c->callback([a, &result] { result = run_export(*a); });
 }
 

@@ -4,10 +4,10 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include "graph/compile.h"
+#include "interop/loaded_network.h"
 #include "interop/onnx_node_writer.h"
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
-#include "tensor/generator.h"
 
 namespace nw::interop {
 
@@ -28,13 +28,8 @@ std::string nodes_metadata(const graph::Graph& graph) {
   return nodes.dump();
 }
 
-// The project's weights as the compiled network holds them after loading, so that a missing,
-// extra or misshapen key fails here as it does in `netwright-cli predict`.
-std::map<std::string, Tensor> loaded_weights(graph::GraphModule& net,
-                                             const nn::StateDict& weights) {
-  io::Checkpoint ckpt;
-  ckpt.model = weights;
-  io::load_model_state(ckpt, net, "the weights");
+// The weights as the loaded network holds them, by key.
+std::map<std::string, Tensor> weights_by_key(graph::GraphModule& net) {
   std::map<std::string, Tensor> out;
   for (auto& [key, value] : net.state_dict()) out[key] = value;
   return out;
@@ -79,33 +74,12 @@ void check(onnx::ModelProto& model) {
   }
 }
 
-// Building the network draws initial weights that the checkpoint then replaces: the default
-// generator is put back as it was, so that exporting does not change a later run's draws.
-class KeepGenerator {
- public:
-  KeepGenerator() : seed_(default_generator().seed()), offset_(default_generator().offset()) {}
-  ~KeepGenerator() {
-    default_generator().manual_seed(seed_);
-    default_generator().set_offset(offset_);
-  }
-  KeepGenerator(const KeepGenerator&) = delete;
-  KeepGenerator& operator=(const KeepGenerator&) = delete;
-
- private:
-  uint64_t seed_, offset_;
-};
-
 }  // namespace
 
 std::string onnx_model_bytes(const io::Project& project, const nn::StateDict& weights) {
-  std::shared_ptr<graph::GraphModule> net;
-  {
-    KeepGenerator keep;
-    net = graph::compile(project.graph);
-  }
-  net->eval();
+  const std::shared_ptr<graph::GraphModule> net = loaded_network(project, weights);
   OnnxGraphState state;
-  state.weights = loaded_weights(*net, weights);
+  state.weights = weights_by_key(*net);
 
   onnx::ModelProto model;
   model.set_ir_version(kIrVersion);

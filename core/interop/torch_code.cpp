@@ -5,10 +5,12 @@
 #include <sstream>
 
 #include "graph/analysis.h"
+#include "interop/loaded_network.h"
 #include "interop/python_text.h"
 #include "interop/torch_net.h"
 #include "interop/torch_training.h"
 #include "io/atomic_file.h"
+#include "io/checkpoint.h"
 #include "tensor/errors.h"
 
 namespace nw::interop {
@@ -105,6 +107,25 @@ std::string torch_code(const io::Project& project) {
 
 void write_torch_code(const io::Project& project, const std::filesystem::path& out) {
   io::write_file_atomic(out, torch_code(project));
+}
+
+std::filesystem::path write_torch_export(const io::Project& project, const nn::StateDict& weights,
+                                         const std::filesystem::path& out) {
+  std::filesystem::path h5 = out;
+  h5.replace_extension(".h5");
+  if (std::filesystem::absolute(h5) == std::filesystem::absolute(out))
+    throw Error(out.string() + ": the script would overwrite its own weights; name it .py");
+  // The script's main() starts from these weights, as a project's init block makes a run start.
+  io::Project with_weights = project;
+  with_weights.extra["init"] = {{"checkpoint", std::filesystem::absolute(h5).string()}};
+  const std::string code = torch_code(with_weights);  // refusals before anything is written
+  loaded_network(project, weights);                   // and weights that do not fit
+  io::Checkpoint ckpt;
+  ckpt.model = weights;
+  ckpt.project = io::to_string(project);
+  io::write_checkpoint(h5, ckpt);
+  io::write_file_atomic(out, code);
+  return h5;
 }
 
 }  // namespace nw::interop

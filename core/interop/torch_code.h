@@ -13,6 +13,7 @@
 #include <string>
 
 #include "io/project.h"
+#include "nn/module.h"
 
 namespace nw::interop {
 
@@ -21,5 +22,11 @@ namespace nw::interop {
 std::string torch_code(const io::Project& project);
 // torch_code, written atomically: on error nothing is written.
 void write_torch_code(const io::Project& project, const std::filesystem::path& out);
+// What File > Export Model > PyTorch Code and `netwright-cli export --format pytorch` write: the
+// script, and beside it the weights as a model-only checkpoint (net.py, net.h5) that the
+// script's main() loads before training. Returns the weights' path. Nothing is written when the
+// code cannot be generated.
+std::filesystem::path write_torch_export(const io::Project& project, const nn::StateDict& weights,
+                                         const std::filesystem::path& out);
 
 }  // namespace nw::interop
