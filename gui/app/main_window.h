@@ -13,7 +13,9 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -163,10 +165,27 @@ class MainWindow : public QMainWindow {
   // Points at the node a failed run names (or the first node with an error): selected, with
   // the reason in the status bar.
   void show_failure_on_node(const QString& reason);
+  // A checkpoint of this project's runs, or the weights in memory (an empty path); nullopt when
+  // there is none or the user cancelled. `file_name` is the default name of its export.
+  struct ChosenWeights {
+    QString path, file_name;
+  };
+  std::optional<ChosenWeights> choose_weights(const QString& title);
   void export_checkpoint();
   void export_weights();
   void finish_weights_export();  // the full checkpoint has arrived: keep only the model
   void export_plots();
+  // File > Export > ONNX / PyTorch Code, File > Import ONNX (main_window_interop.cpp).
+  enum class ModelFormat { Onnx, PyTorch };
+  void export_model(ModelFormat format);
+  void finish_model_export();  // the worker's checkpoint has arrived
+  void write_model(ModelFormat format, const QString& checkpoint, const QString& target,
+                   bool remove_checkpoint);
+  void import_onnx();
+  // Runs `work` on its own thread behind a busy progress dialog, then `done` on the GUI thread
+  // with the exception's message, or an empty string.
+  void run_in_background(const QString& label, std::function<void()> work,
+                         std::function<void(const QString& error)> done);
   void edit_training_settings();
 
   // ---- runs on disk (main_window_runs.cpp)
@@ -198,6 +217,11 @@ class MainWindow : public QMainWindow {
   QString pending_weights_;  // what the evaluation under way evaluates (describe_weights)
   qint64 run_batch_size_ = 0;
   std::pair<QString, QString> weights_export_;  // (full checkpoint, weights file) while exporting
+  struct ModelExport {
+    ModelFormat format = ModelFormat::Onnx;
+    QString checkpoint, target;  // the worker's checkpoint, on its way; the file to write
+  } model_export_;
+  int background_jobs_ = 0;  // conversions under way (run_in_background)
 
   GraphEditor* editor_ = nullptr;
   PaletteWidget* palette_ = nullptr;

@@ -49,6 +49,10 @@ void MainWindow::make_file_menu() {
   connect(a, &QAction::triggered, this, &MainWindow::save_as);
   menu->addAction(a);
   menu->addSeparator();
+  a = make_action("importOnnx", tr("Import &ONNX..."));
+  a->setStatusTip(tr("A new project from an ONNX model, with its weights, ready to fine-tune"));
+  connect(a, &QAction::triggered, this, &MainWindow::import_onnx);
+  menu->addAction(a);
   a = make_action("importWeights", tr("&Import Weights..."));
   a->setStatusTip(tr("Start the next training run from a checkpoint's matching weights"));
   connect(a, &QAction::triggered, this, &MainWindow::import_weights);
@@ -62,6 +66,16 @@ void MainWindow::make_file_menu() {
   a = make_action("exportPlots", tr("Export &Plots as PNG/PDF..."));
   connect(a, &QAction::triggered, this, &MainWindow::export_plots);
   menu->addAction(a);
+  QMenu* model = menu->addMenu(tr("E&xport Model"));
+  model->setObjectName("exportModelMenu");
+  a = make_action("exportOnnx", tr("&ONNX..."));
+  a->setStatusTip(tr("The network and its weights as ONNX, for onnxruntime, TensorRT or Netron"));
+  connect(a, &QAction::triggered, this, [this] { export_model(ModelFormat::Onnx); });
+  model->addAction(a);
+  a = make_action("exportPytorch", tr("&PyTorch Code..."));
+  a->setStatusTip(tr("One Python file: the network, its data and training loop, in PyTorch"));
+  connect(a, &QAction::triggered, this, [this] { export_model(ModelFormat::PyTorch); });
+  model->addAction(a);
   menu->addSeparator();
   a = make_action("quit", tr("&Quit"), {}, QKeySequence::Quit);
   a->setMenuRole(QAction::QuitRole);

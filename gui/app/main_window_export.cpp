@@ -1,4 +1,5 @@
-// MainWindow: File ▸ Export Checkpoint, Export Weights and Export Plots.
+// MainWindow: File ▸ Export Checkpoint, Export Weights and Export Plots, and the choice of
+// weights that every export offers.
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -12,51 +13,52 @@
 
 namespace nw::gui {
 
-void MainWindow::export_checkpoint() {
+std::optional<MainWindow::ChosenWeights> MainWindow::choose_weights(const QString& title) {
   // The runs on disk, newest first, each best first; then the weights a run of this window left
   // in memory (a run without a folder, a checkpoint evaluated from elsewhere).
   const std::vector<train::RunInfo> runs = disk_runs();
   QVector<CheckpointChoice> choices;
-  std::vector<std::pair<size_t, size_t>> where;  // (run, checkpoint) of each choice on disk
+  QStringList names;
   int preselected = -1;
   for (size_t r = 0; r < runs.size(); ++r)
-    for (size_t c = 0; c < runs[r].checkpoints.size(); ++c) {
-      const train::RunCheckpoint& ckpt = runs[r].checkpoints[c];
+    for (const train::RunCheckpoint& ckpt : runs[r].checkpoints) {
       if (r == 0 && ckpt.kind == train::RunCheckpoint::Kind::Best) preselected = choices.size();
       choices.push_back({QString::fromStdString(runs[r].name), QString::fromStdString(ckpt.label()),
                          QString::fromStdString(ckpt.path.string())});
-      where.emplace_back(r, c);
+      names << QString::fromStdString(
+          train::export_file_name(project_stem().toStdString(), runs[r], ckpt, r == 0));
     }
-  if (has_run_) choices.push_back({{}, tr("weights in memory"), {}});
-  if (choices.isEmpty()) {  // the action is disabled then; a shortcut or a script may still ask
-    hooks_.questions.error(this, tr("Export checkpoint"),
-                           tr("No runs on disk for this project yet; train first."));
-    return;
+  if (has_run_) {
+    choices.push_back({{}, tr("weights in memory"), {}});
+    names << project_stem() + "-current.h5";
+  }
+  if (choices.isEmpty()) {  // the actions are disabled then; a shortcut or a script may still ask
+    hooks_.questions.error(this, title, tr("No runs on disk for this project yet; train first."));
+    return std::nullopt;
   }
   // One thing to export needs no question.
   const int chosen =
       choices.size() == 1 ? 0 : hooks_.choose_checkpoint(this, choices, std::max(preselected, 0));
-  if (chosen < 0 || chosen >= choices.size()) return;
+  if (chosen < 0 || chosen >= choices.size()) return std::nullopt;
+  return ChosenWeights{choices[chosen].path, names[chosen]};
+}
 
-  const bool in_memory = size_t(chosen) >= where.size();
-  QString name = project_stem() + "-current.h5";
-  if (!in_memory) {
-    const auto [r, c] = where[size_t(chosen)];
-    name = QString::fromStdString(train::export_file_name(project_stem().toStdString(), runs[r],
-                                                          runs[r].checkpoints[c], r == 0));
-  }
-  QString path = hooks_.files.save(this, tr("Export checkpoint"), export_folder() + "/" + name,
+void MainWindow::export_checkpoint() {
+  const std::optional<ChosenWeights> weights = choose_weights(tr("Export checkpoint"));
+  if (!weights) return;
+  QString path = hooks_.files.save(this, tr("Export checkpoint"),
+                                   export_folder() + "/" + weights->file_name,
                                    tr("Checkpoints (*.h5)"));
   if (path.isEmpty()) return;
   if (QFileInfo(path).suffix().isEmpty()) path += ".h5";
-  if (in_memory) {
+  if (weights->path.isEmpty()) {
     training_->export_checkpoint(path);  // written atomically by the worker
     return;
   }
   try {
-    train::copy_checkpoint(choices[chosen].path.toStdString(), path.toStdString());
+    train::copy_checkpoint(weights->path.toStdString(), path.toStdString());
     log(tr("Exported %1 to %2")
-            .arg(describe_weights(choices[chosen].path), QDir::toNativeSeparators(path)));
+            .arg(describe_weights(weights->path), QDir::toNativeSeparators(path)));
   } catch (const std::exception& e) {
     hooks_.questions.error(this, tr("Export checkpoint"), QString::fromUtf8(e.what()));
   }

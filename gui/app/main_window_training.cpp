@@ -92,6 +92,8 @@ void MainWindow::make_training_controller() {
   connect(training_, &TrainingController::checkpointWritten, this, [this](const QString& path) {
     if (!weights_export_.first.isEmpty() && path == weights_export_.first)
       finish_weights_export();
+    else if (!model_export_.checkpoint.isEmpty() && path == model_export_.checkpoint)
+      finish_model_export();
     else
       log(tr("Checkpoint written: %1").arg(QDir::toNativeSeparators(path)));
   });
@@ -196,6 +198,11 @@ void MainWindow::update_training_actions() {
                               : tr("No runs on disk for this project yet; train first");
   export_ckpt->setToolTip(why);
   export_ckpt->setStatusTip(why);
+  for (const char* name : {"exportOnnx", "exportPytorch"}) {
+    QAction* model = action(name);
+    model->setEnabled(weights && s != TrainingState::Stopping);
+    if (!weights) model->setToolTip(why);
+  }
   action("exportPlots")->setEnabled(has_run_ || !dashboard_->runs().empty());
   action("exportWeights")->setEnabled(has_run_ && s != TrainingState::Stopping);
   // The toolbar's one Pause/Resume button.
