@@ -57,8 +57,8 @@ int run_export(const ExportArgs& a) {
 
 void add_export_command(CLI::App& app, int& result) {
   auto a = std::make_shared<ExportArgs>();
-  CLI::App* c =
-      app.add_subcommand("export", "Write the network with a checkpoint's weights as ONNX or PyTorch code");
+  CLI::App* c = app.add_subcommand(
+      "export", "Write the network with a checkpoint's weights as ONNX or PyTorch code");
   c->add_option("PROJECT", a->project, "project file (.nwproj)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -67,7 +67,8 @@ void add_export_command(CLI::App& app, int& result) {
       ->check(CLI::ExistingFile);
   c->add_option("--format", a->format, "onnx or pytorch (default: onnx)")
       ->check(CLI::IsMember({"onnx", "pytorch"}));
-  c->add_option("--output", a->output, "file to write (.onnx, or .py beside its weights .h5)")->required();
+  c->add_option("--output", a->output, "file to write (.onnx, or .py beside its weights .h5)")
+      ->required();
   c->callback([a, &result] { result = run_export(*a); });
 }
 

@@ -162,8 +162,7 @@ void register_shape_layers(Registry& r) {
         return std::make_shared<nn::Flatten>(p.at("start_dim").get<int64_t>(),
                                              p.at("end_dim").get<int64_t>());
       },
-      onnx_rules::flatten,
-      torch_function([](const TorchWriting& c) {
+      onnx_rules::flatten, torch_function([](const TorchWriting& c) {
         const std::string end = c.int_param("end_dim") == -1 ? "" : ", " + c.arg("end_dim");
         return "torch.flatten(" + c.input(0) + ", " + c.arg("start_dim") + end + ")";
       })));
@@ -180,8 +179,7 @@ void register_shape_layers(Registry& r) {
         return std::make_shared<nn::Unflatten>(p.at("dim").get<int64_t>(),
                                                p.at("unflattened_size").get<Shape>());
       },
-      onnx_rules::reshape,
-      torch_function([](const TorchWriting& c) {
+      onnx_rules::reshape, torch_function([](const TorchWriting& c) {
         return "torch.unflatten(" + c.input(0) + ", " + c.arg("dim") + ", " +
                tuple_text(c.params().at("unflattened_size").get<Shape>()) + ")";
       })));
@@ -196,8 +194,7 @@ void register_shape_layers(Registry& r) {
       [](const ParamMap& p) -> nn::ModulePtr {
         return std::make_shared<Reshape>(p.at("shape").get<Shape>());
       },
-      onnx_rules::reshape,
-      torch_function([](const TorchWriting& c) {
+      onnx_rules::reshape, torch_function([](const TorchWriting& c) {
         std::string dims;
         for (int64_t d : c.output_shapes().at(0)) dims += ", " + std::to_string(d);
         return c.input(0) + ".reshape(" + c.input(0) + ".shape[0]" + dims + ")";
@@ -215,8 +212,7 @@ void register_shape_layers(Registry& r) {
       "the input's shape",
       [](ShapeContext& ctx) { return std::vector<SampleShape>{ctx.inputs[0]}; },
       [](const ParamMap&) -> nn::ModulePtr { return std::make_shared<nn::Identity>(); },
-      onnx_rules::identity,
-      torch_function([](const TorchWriting& c) { return c.input(0); })));
+      onnx_rules::identity, torch_function([](const TorchWriting& c) { return c.input(0); })));
 }
 
 }  // namespace nw::graph

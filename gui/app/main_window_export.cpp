@@ -46,9 +46,9 @@ std::optional<MainWindow::ChosenWeights> MainWindow::choose_weights(const QStrin
 void MainWindow::export_checkpoint() {
   const std::optional<ChosenWeights> weights = choose_weights(tr("Export checkpoint"));
   if (!weights) return;
-  QString path = hooks_.files.save(this, tr("Export checkpoint"),
-                                   export_folder() + "/" + weights->file_name,
-                                   tr("Checkpoints (*.h5)"));
+  QString path =
+      hooks_.files.save(this, tr("Export checkpoint"), export_folder() + "/" + weights->file_name,
+                        tr("Checkpoints (*.h5)"));
   if (path.isEmpty()) return;
   if (QFileInfo(path).suffix().isEmpty()) path += ".h5";
   if (weights->path.isEmpty()) {

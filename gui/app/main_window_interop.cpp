@@ -112,10 +112,10 @@ void MainWindow::import_onnx() {
   const QString source = hooks_.files.open(this, tr("Import ONNX model"), export_folder(),
                                            tr("ONNX models (*.onnx);;All files (*)"));
   if (source.isEmpty()) return;
-  QString target = hooks_.files.save(
-      this, tr("Save the imported project as"),
-      export_folder() + "/" + QFileInfo(source).completeBaseName() + ".nwproj",
-      tr("Netwright projects (*.nwproj)"));
+  QString target =
+      hooks_.files.save(this, tr("Save the imported project as"),
+                        export_folder() + "/" + QFileInfo(source).completeBaseName() + ".nwproj",
+                        tr("Netwright projects (*.nwproj)"));
   if (target.isEmpty()) return;
   if (QFileInfo(target).suffix().isEmpty()) target += ".nwproj";
   auto report = std::make_shared<std::vector<std::string>>();

@@ -129,7 +129,8 @@ class TestInteropMenus : public QObject {
   }
 
   void runExportsAsOnnxAndPytorch() {
-    const QString project = testing::save_blobs_project(tmp_.path(), "blobs.nwproj", "blobs", 200, 1);
+    const QString project =
+        testing::save_blobs_project(tmp_.path(), "blobs.nwproj", "blobs", 200, 1);
     testing::train_run(project, "20260101-120000", 1);
     Answers a{{}, tmp_.filePath("blobs.onnx"), {}};
     WindowHooks hooks = hooks_for(a);
