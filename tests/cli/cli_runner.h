@@ -12,9 +12,11 @@ struct CliRun {
   std::string all() const { return out + err; }
 };
 
-inline CliRun run_cli(const QStringList& args, int timeout_ms = 300000) {
+// Any program: a run that does not end within `timeout_ms` is killed and counts as a crash.
+inline CliRun run_program(const QString& program, const QStringList& args,
+                          int timeout_ms = 300000) {
   QProcess p;
-  p.start(QStringLiteral(NW_CLI), args);
+  p.start(program, args);
   CliRun r;
   if (!p.waitForStarted() || !p.waitForFinished(timeout_ms)) {
     p.kill();
@@ -27,6 +29,12 @@ inline CliRun run_cli(const QStringList& args, int timeout_ms = 300000) {
   r.err = p.readAllStandardError().toStdString();
   return r;
 }
+
+#ifdef NW_CLI
+inline CliRun run_cli(const QStringList& args, int timeout_ms = 300000) {
+  return run_program(QStringLiteral(NW_CLI), args, timeout_ms);
+}
+#endif
 
 inline QString src_path(const char* relative) {
   return QStringLiteral(NW_SOURCE_DIR "/") + QString::fromUtf8(relative);

@@ -6,42 +6,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cli_runner.h"
+#include "corpus_checks.h"
 #include "io/checkpoint.h"
 #include "support/bad_checkpoints.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Case {
-  std::string file, expected;
-};
-
-std::vector<Case> project_cases() {
-  std::vector<Case> out;
-  std::ifstream f(NW_SOURCE_DIR "/tests/corpus/projects/EXPECTED.tsv");
-  for (std::string line; std::getline(f, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto tab = line.find('\t');
-    if (tab == std::string::npos) continue;
-    out.push_back({line.substr(0, tab), line.substr(tab + 1)});
-  }
-  return out;
-}
-
-// A sanitizer report or a signal is a crash, whatever the exit code says.
-void expect_clean_failure(const CliRun& r, const std::string& what, const std::string& expected) {
-  const std::string all = r.all();
-  QVERIFY2(!r.crashed, (what + ": crashed\n" + all).c_str());
-  QVERIFY2(
-      all.find("Sanitizer") == std::string::npos && all.find("runtime error") == std::string::npos,
-      (what + ": sanitizer report\n" + all).c_str());
-  QVERIFY2(r.code == 1,
-           (what + ": exit code " + std::to_string(r.code) + ", expected 1\n" + all).c_str());
-  QVERIFY2(r.err.find(expected) != std::string::npos,
-           (what + ": the message does not name '" + expected + "':\n" + r.err).c_str());
-}
 
 // A project like the corpus' base with `inner` in place of the Input node's shape list.
 std::string project_with_input_shape(const std::string& inner) {
@@ -82,7 +53,7 @@ class TestCliCorpus : public QObject {
   void malformedProjects_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("expected");
-    for (const Case& c : project_cases())
+    for (const CorpusCase& c : corpus_cases(NW_SOURCE_DIR "/tests/corpus/projects"))
       QTest::newRow(c.file.c_str())
           << QString::fromStdString(c.file) << QString::fromStdString(c.expected);
   }
@@ -148,7 +119,9 @@ class TestCliCorpus : public QObject {
                          expected.toStdString());
   }
 
-  void corpusIsLargeEnough() { QVERIFY(project_cases().size() >= 30); }
+  void corpusIsLargeEnough() {
+    QVERIFY(corpus_cases(NW_SOURCE_DIR "/tests/corpus/projects").size() >= 30);
+  }
 
   void malformedCheckpoints() {
     const QString project = src_path("tests/cli/projects/blobs-mlp.nwproj");

@@ -7,25 +7,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cli_runner.h"
+#include "corpus_checks.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Case {
-  std::string file, expected;
-};
-
-std::vector<Case> corpus_cases() {
-  std::vector<Case> out;
-  std::ifstream f(NW_SOURCE_DIR "/tests/corpus/onnx/EXPECTED.tsv");
-  for (std::string line; std::getline(f, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto tab = line.find('\t');
-    if (tab != std::string::npos) out.push_back({line.substr(0, tab), line.substr(tab + 1)});
-  }
-  return out;
+std::vector<CorpusCase> cases() {
+  return corpus_cases(NW_SOURCE_DIR "/tests/corpus/onnx");
 }
 
 std::string read_file(const fs::path& p) {
@@ -44,25 +33,19 @@ class TestCliCorpusOnnx : public QObject {
   void expect_refused(const QString& model, const std::string& expected) {
     const fs::path out = fs::path(tmp_.path().toStdString()) / "out" / "model.nwproj";
     const CliRun r = run_cli({"import", model, "--output", QString::fromStdString(out.string())});
-    const std::string what = model.toStdString(), all = r.all();
-    QVERIFY2(!r.crashed, (what + ": crashed\n" + all).c_str());
-    QVERIFY2(all.find("Sanitizer") == std::string::npos &&
-                 all.find("runtime error") == std::string::npos,
-             (what + ": sanitizer report\n" + all).c_str());
-    QVERIFY2(r.code == 1, (what + ": exit code " + std::to_string(r.code) + "\n" + all).c_str());
-    QVERIFY2(r.err.find(expected) != std::string::npos,
-             (what + ": the message does not name '" + expected + "':\n" + r.err).c_str());
+    const std::string what = model.toStdString();
+    expect_clean_failure(r, what, expected);
     QVERIFY2(!fs::exists(out) && !fs::exists(fs::path(out).replace_extension(".h5")),
              (what + ": wrote output although the import failed").c_str());
   }
 
  private slots:
-  void corpusIsLargeEnough() { QVERIFY(corpus_cases().size() >= 20); }
+  void corpusIsLargeEnough() { QVERIFY(cases().size() >= 20); }
 
   void malformedModels_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("expected");
-    for (const Case& c : corpus_cases())
+    for (const CorpusCase& c : cases())
       QTest::newRow(c.file.c_str())
           << QString::fromStdString(c.file) << QString::fromStdString(c.expected);
   }

@@ -7,36 +7,12 @@
 
 #include <fstream>
 
-#include "cli_runner.h"
+#include "corpus_checks.h"
 
 namespace {
 
-struct Case {
-  std::string file, expected;
-};
-
-std::vector<Case> cases() {
-  std::vector<Case> out;
-  std::ifstream f(NW_SOURCE_DIR "/tests/corpus/pt/EXPECTED.tsv");
-  for (std::string line; std::getline(f, line);) {
-    const auto tab = line.find('\t');
-    if (line.empty() || line[0] == '#' || tab == std::string::npos) continue;
-    out.push_back({line.substr(0, tab), line.substr(tab + 1)});
-  }
-  return out;
-}
-
-// A sanitizer report or a signal is a crash, whatever the exit code says.
-void expect_clean_failure(const CliRun& r, const std::string& what, const std::string& expected) {
-  const std::string all = r.all();
-  QVERIFY2(!r.crashed, (what + ": crashed\n" + all).c_str());
-  QVERIFY2(
-      all.find("Sanitizer") == std::string::npos && all.find("runtime error") == std::string::npos,
-      (what + ": sanitizer report\n" + all).c_str());
-  QVERIFY2(r.code == 1,
-           (what + ": exit code " + std::to_string(r.code) + ", expected 1\n" + all).c_str());
-  QVERIFY2(r.err.find(expected) != std::string::npos,
-           (what + ": the message does not name '" + expected + "':\n" + r.err).c_str());
+std::vector<CorpusCase> cases() {
+  return corpus_cases(NW_SOURCE_DIR "/tests/corpus/pt");
 }
 
 }  // namespace
@@ -51,7 +27,7 @@ class TestCliCorpusPt : public QObject {
   void malformedWeights_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("expected");
-    for (const Case& c : cases())
+    for (const CorpusCase& c : cases())
       QTest::newRow(c.file.c_str())
           << QString::fromStdString(c.file) << QString::fromStdString(c.expected);
   }

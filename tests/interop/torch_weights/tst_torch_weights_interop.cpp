@@ -19,20 +19,8 @@ namespace {
 
 const fs::path kHere = fs::path(NW_SOURCE_DIR) / "tests" / "interop" / "torch_weights";
 
-CliRun run_python(const QStringList& args, int timeout_ms = 300000) {
-  QProcess p;
-  p.start(QStringLiteral(NW_PYTHON), args);
-  CliRun r;
-  if (!p.waitForStarted() || !p.waitForFinished(timeout_ms)) {
-    p.kill();
-    p.waitForFinished();
-    r.crashed = true;
-  }
-  r.crashed = r.crashed || p.exitStatus() != QProcess::NormalExit;
-  r.code = p.exitCode();
-  r.out = p.readAllStandardOutput().toStdString();
-  r.err = p.readAllStandardError().toStdString();
-  return r;
+CliRun run_python(const QStringList& args) {
+  return run_program(QStringLiteral(NW_PYTHON), args);
 }
 
 QString q(const fs::path& p) {
