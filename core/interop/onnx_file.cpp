@@ -47,7 +47,7 @@ void refuse_other_formats(const std::filesystem::path& file, const std::string& 
   if (starts("PK\x03\x04", 4))
     throw OnnxImportError(where +
                           "is a zip archive (a PyTorch .pt file?), not an ONNX model; load "
-                          "PyTorch weights with File > Import Weights or --init");
+                          "PyTorch weights with File > Import > Weights or --init");
   if (starts("\x80\x02", 2) || starts("\x80\x04", 2) || starts("\x80\x05", 2))
     throw OnnxImportError(where + "is a Python pickle (a legacy PyTorch file?), not an ONNX model");
   if (starts("{", 1))

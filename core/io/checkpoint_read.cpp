@@ -45,10 +45,11 @@ class Reader {
     const htri_t is_h5 = H5Fis_hdf5(path.c_str());
     if (is_h5 < 0) fail("cannot be opened; check that it is readable");
     if (is_h5 == 0)
-      fail(file_ +
-           " is not an HDF5 file (it may be truncated or another format); pass a "
-           "checkpoint written by Netwright (--init and Import Weights also take a PyTorch "
-           ".pt/.pth state_dict; tools/torch_to_netwright.py converts one to a checkpoint)");
+      fail(
+          file_ +
+          " is not an HDF5 file (it may be truncated or another format); pass a "
+          "checkpoint written by Netwright (--init and File > Import > Weights also take a PyTorch "
+          ".pt/.pth state_dict; tools/torch_to_netwright.py converts one to a checkpoint)");
     if (const std::string heap = h5::damaged_global_heap(path); !heap.empty())
       fail("the HDF5 file is damaged (" + heap + "); use an earlier checkpoint");
     h5::Id f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
@@ -110,7 +111,7 @@ class Reader {
     if (H5Aexists(root, "netwright_format") <= 0)
       fail(
           "this HDF5 file is not a Netwright checkpoint (no 'netwright_format' attribute on /); "
-          "a PyTorch state_dict goes to --init and Import Weights as a .pt/.pth file, or "
+          "a PyTorch state_dict goes to --init and File > Import > Weights as a .pt/.pth file, or "
           "converts to a checkpoint with tools/torch_to_netwright.py");
     const h5::Attribute a = h5::read_attribute(root, "netwright_format");
     if (!a.int64)

@@ -53,7 +53,7 @@ void initialize(Session& s, const SessionOptions& o, const SessionMessage& say) 
     throw SessionError(overridden ? "--init" : "init.checkpoint",
                        "checkpoint " + path +
                            " does not exist; train the base project first or pass --init "
-                           "(Import Weights in the application) with another checkpoint");
+                           "(File > Import > Weights in the application) with another checkpoint");
   const InitReport r =
       init_from_checkpoint(*s.net, io::read_weights_file(spec.checkpoint), spec.nodes);
   if (r.loaded.empty())

@@ -91,7 +91,7 @@ void MainWindow::write_model(ModelFormat format, const QString& checkpoint, cons
           *weights_out = QString::fromStdString(
               interop::write_torch_export(project, full.model, out).string());
       },
-      [=](const QString& error) {
+      [=, this](const QString& error) {
         if (remove_checkpoint) QFile::remove(checkpoint);
         if (!error.isEmpty()) {
           log(tr("Export failed: %1").arg(error));

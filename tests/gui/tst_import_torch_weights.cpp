@@ -1,4 +1,4 @@
-// File > Import Weights... takes a PyTorch state_dict as it takes a checkpoint (issue 16): the
+// File > Import > Weights... takes a PyTorch state_dict as it takes a checkpoint (issue 16): the
 // next run of the application's own Train action starts from its tensors, which the run's first
 // checkpoint shows bit for bit; a .pt whose pickle names os.system is refused in an error naming
 // the global.
