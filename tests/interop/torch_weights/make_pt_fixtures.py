@@ -1,6 +1,6 @@
 """PyTorch weight files for Netwright's .pt reader (issue 16, checks 5 and 6).
 
-Four jobs, each a subcommand:
+Six jobs, each a subcommand:
 
   from-h5 CKPT.h5 OUTDIR    the model_state_dict of a Netwright checkpoint as a state_dict
                             written by the running PyTorch: OUTDIR/<stem>-zip.pt and
@@ -13,6 +13,15 @@ Four jobs, each a subcommand:
                             an empty tensor, _metadata), also as views-dtypes-p5.pt (pickle
                             protocol 5). A venv without h5py hands the HDF5 reading and writing
                             to Debian's /usr/bin/python3 (h5-to-npz, npz-to-h5).
+  patterned-2x PROJECT CKPT.h5 OUTDIR
+                            OUTDIR/PROJECT.pt.xz (run with PyTorch 2.x): the state_dict of the
+                            project's `netwright-cli init` checkpoint CKPT.h5 (same keys, order,
+                            shapes and dtypes) with patterned values, as torch.save writes it,
+                            xz-compressed: 2 KB, 13 KB for ResNet-18.
+  unpack-2x FILE.pt.xz CKPT.h5 OUTDIR
+                            OUTDIR/weights-2x.pt, decompressed, and OUTDIR/weights-2x.h5, a
+                            Netwright checkpoint with the same patterned values (no torch needed;
+                            the interop test runs it at test time with /usr/bin/python3).
   evil OUTDIR MARKER        files whose loading with torch.load (plain pickle) creates MARKER:
                             os.system, builtins.eval/exec, posix.system, a custom class, REDUCE of
                             a global outside the state_dict list, each in zip and legacy form,
@@ -22,16 +31,24 @@ Four jobs, each a subcommand:
                             (check 6), with Debian's PyTorch 1.13.
 
 The committed fixtures in fixtures/ were made from `netwright-cli init` checkpoints of
-projects/binary-classifier.nwproj and projects/fashion-mnist-lstm.nwproj (the small projects; the
-larger ones, ResNet-18 at 45 MB included, are written by PyTorch 1.13 at test time instead):
+projects/binary-classifier.nwproj and projects/fashion-mnist-lstm.nwproj (random weights, so only
+the small projects), and fixtures/2x/ holds a patterned PyTorch 2.x file for EVERY bundled project
+(projects/**/*.nwproj; the interop test fails for a project without one):
   netwright-cli init projects/binary-classifier.nwproj --out /tmp/binary-classifier.h5
   netwright-cli init projects/fashion-mnist-lstm.nwproj --out /tmp/fashion-mnist-lstm.h5
   /work/main/build/venv-torch/bin/python make_pt_fixtures.py fixtures fixtures \\
       /tmp/binary-classifier.h5 /tmp/fashion-mnist-lstm.h5
+  for p in binary-classifier fashion-mnist-cnn fashion-mnist-lstm fashion-mnist-mlp resnet18 \\
+           transfer-learning/base transfer-learning/transfer; do
+    netwright-cli init projects/$p.nwproj --out /tmp/init.h5
+    /work/main/build/venv-torch/bin/python make_pt_fixtures.py patterned-2x $p /tmp/init.h5 \\
+        fixtures/2x
+  done
   /usr/bin/python3 make_pt_fixtures.py corpus ../../corpus/pt
 """
 import collections
 import io
+import lzma
 import os
 import shutil
 import struct
@@ -64,9 +81,8 @@ def h5_to_npz(ckpt, npz):
         np.savez(npz, **collections.OrderedDict((k, np.array(group[k])) for k in keys))
 
 
-def read_model_state(ckpt):
-    """The model_state_dict of a Netwright checkpoint, in its key order, as torch tensors."""
-    import torch
+def model_state_arrays(ckpt):
+    """The model_state_dict of a Netwright checkpoint, in its key order, as numpy arrays."""
     with tempfile.TemporaryDirectory() as tmp:
         npz = os.path.join(tmp, "state.npz")
         if have_h5py():
@@ -74,8 +90,14 @@ def read_model_state(ckpt):
         else:
             subprocess.run([DEBIAN_PYTHON, __file__, "h5-to-npz", ckpt, npz], check=True)
         with np.load(npz) as data:
-            return collections.OrderedDict((k, torch.from_numpy(data[k].copy()))
-                                           for k in data.files)
+            return collections.OrderedDict((k, data[k].copy()) for k in data.files)
+
+
+def read_model_state(ckpt):
+    """The model_state_dict of a Netwright checkpoint, in its key order, as torch tensors."""
+    import torch
+    return collections.OrderedDict((k, torch.from_numpy(v))
+                                   for k, v in model_state_arrays(ckpt).items())
 
 
 def from_h5(ckpt, outdir):
@@ -98,6 +120,56 @@ def npz_to_h5(npz, path):
         for k, v in named.items():
             g.create_dataset(k, data=v)
         g.attrs["keys"] = np.array([k.encode() for k in named], dtype=h5py.string_dtype())
+
+
+def write_checkpoint(named, path):
+    """`named` (key -> numpy array) as a minimal Netwright checkpoint at `path`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        npz = os.path.join(tmp, "state.npz")
+        np.savez(npz, **named)
+        if have_h5py():
+            npz_to_h5(npz, path)
+        else:
+            subprocess.run([DEBIAN_PYTHON, __file__, "npz-to-h5", npz, path], check=True)
+
+
+def patterned(ckpt):
+    """The model_state_dict of `ckpt` with every tensor's values replaced by a fixed pattern.
+
+    Random weights do not compress, so a PyTorch 2.x file of a large project (ResNet-18 is 45 MB)
+    could not be committed; a short-period pattern that still differs per tensor (k shifts it)
+    and per element compresses to almost nothing. The generator and the test-time unpacker both
+    call this one function, so the committed .pt and the HDF5 checkpoint it is compared with
+    hold the same values by construction.
+    """
+    state = collections.OrderedDict()
+    for k, (key, value) in enumerate(model_state_arrays(ckpt).items()):
+        n = np.arange(value.size, dtype=np.int64)
+        if np.issubdtype(value.dtype, np.floating):
+            values = ((n * 7 + 13 * k) % 251) / 251.0 - 0.5
+        else:
+            values = n % 5
+        state[key] = values.astype(value.dtype).reshape(value.shape)
+    return state
+
+
+def patterned_2x(project, ckpt, outdir):
+    """OUTDIR/PROJECT.pt.xz: the patterned state_dict of `ckpt`, saved by the running PyTorch."""
+    import torch
+    out = os.path.join(outdir, project + ".pt.xz")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    state = collections.OrderedDict((k, torch.from_numpy(v)) for k, v in patterned(ckpt).items())
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    with lzma.open(out, "wb", preset=9 | lzma.PRESET_EXTREME) as f:
+        f.write(buffer.getvalue())
+
+
+def unpack_2x(xz, ckpt, outdir):
+    """OUTDIR/weights-2x.pt from `xz`, and OUTDIR/weights-2x.h5 with the values it must hold."""
+    with lzma.open(xz, "rb") as f, open(os.path.join(outdir, "weights-2x.pt"), "wb") as out:
+        shutil.copyfileobj(f, out)
+    write_checkpoint(patterned(ckpt), os.path.join(outdir, "weights-2x.h5"))
 
 
 def views_and_dtypes():
@@ -144,14 +216,7 @@ def fixtures(outdir, ckpts):
     torch.save(state, os.path.join(outdir, "views-dtypes.pt"))
     # Protocol 5 (FRAME, MEMOIZE, SHORT_BINUNICODE, ...), which torch.save writes when asked.
     torch.save(state, os.path.join(outdir, "views-dtypes-p5.pt"), pickle_protocol=5)
-    with tempfile.TemporaryDirectory() as tmp:
-        npz = os.path.join(tmp, "expected.npz")
-        np.savez(npz, **expected)
-        h5 = os.path.join(outdir, "views-dtypes.h5")
-        if have_h5py():
-            npz_to_h5(npz, h5)
-        else:
-            subprocess.run([DEBIAN_PYTHON, __file__, "npz-to-h5", npz, h5], check=True)
+    write_checkpoint(expected, os.path.join(outdir, "views-dtypes.h5"))
 
 
 # ---- hand-written pickles (protocol 2), so each names exactly the global it means to
@@ -306,6 +371,10 @@ def main(argv):
         from_h5(argv[1], argv[2])
     elif len(argv) >= 2 and argv[0] == "fixtures":
         fixtures(argv[1], argv[2:])
+    elif len(argv) == 4 and argv[0] == "patterned-2x":
+        patterned_2x(argv[1], argv[2], argv[3])
+    elif len(argv) == 4 and argv[0] == "unpack-2x":
+        unpack_2x(argv[1], argv[2], argv[3])
     elif len(argv) == 3 and argv[0] == "evil":
         evil(argv[1], argv[2])
     elif len(argv) == 2 and argv[0] == "corpus":

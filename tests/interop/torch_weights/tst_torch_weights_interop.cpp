@@ -1,7 +1,10 @@
-// Check 5 of issue 16 with PyTorch 1.13 at test time. For every bundled project: a fresh
-// checkpoint (netwright-cli init) becomes a state_dict that PyTorch writes in the zip and the
-// legacy format (make_pt_fixtures.py from-h5); both load with the checkpoint's tensors bit for
-// bit, and `netwright-cli checkpoint FILE --project P` finds that they fit the network. Then
+// Check 5 of issue 16. For every bundled project: a fresh checkpoint (netwright-cli init) becomes
+// a state_dict that PyTorch 1.13 writes at test time in the zip and the legacy format
+// (make_pt_fixtures.py from-h5), and the project's committed PyTorch 2.x file (fixtures/2x,
+// patterned values so it stays small) is unpacked beside an HDF5 checkpoint of the same values
+// (unpack-2x). Each .pt loads with its checkpoint's tensors bit for bit, and `netwright-cli
+// checkpoint FILE --project P` finds that it fits the network. A project without a 2.x file
+// fails. Then
 // files whose pickles run code under torch.load (each payload is first shown to run there) are
 // refused naming the global, and their marker file is never created.
 #include <QtTest>
@@ -41,6 +44,16 @@ void expect_same(const nw::nn::StateDict& got, const nw::nn::StateDict& want,
   }
 }
 
+// `netwright-cli checkpoint PT --project P` reads `tensors` tensors and loads them into P.
+void expect_loads(const fs::path& pt, const QString& project, size_t tensors) {
+  const CliRun r = run_cli({"checkpoint", q(pt), "--project", project});
+  QVERIFY2(r.code == 0 &&
+               r.out.find("PyTorch state_dict, " + std::to_string(tensors) + " tensors") !=
+                   std::string::npos &&
+               r.out.find("it loads into") != std::string::npos,
+           (pt.filename().string() + "\n" + r.all()).c_str());
+}
+
 // The global each `evil` file of make_pt_fixtures.py names, by the file's name.
 std::string global_of(const std::string& file) {
   const std::pair<const char*, const char*> names[] = {
@@ -69,11 +82,15 @@ class TestTorchWeightsInterop : public QObject {
 
   void bundledProjects_data() {
     QTest::addColumn<QString>("project");
+    QTest::addColumn<QString>("torch2");
     const fs::path root = fs::path(NW_SOURCE_DIR) / "projects";
     int rows = 0;
     for (const auto& e : fs::recursive_directory_iterator(root))
       if (e.path().extension() == ".nwproj") {
-        QTest::newRow(fs::relative(e.path(), root).c_str()) << q(e.path());
+        const fs::path name = fs::relative(e.path(), root);
+        fs::path torch2 = kHere / "fixtures" / "2x" / name;
+        torch2.replace_extension(".pt.xz");
+        QTest::newRow(name.c_str()) << q(e.path()) << q(torch2);
         ++rows;
       }
     QVERIFY(rows >= 7);
@@ -91,14 +108,24 @@ class TestTorchWeightsInterop : public QObject {
       const fs::path pt = dir() / name;
       QVERIFY(nw::io::is_torch_weights_file(pt));
       expect_same(nw::io::read_torch_weights(pt), want, name);
-      r = run_cli({"checkpoint", q(pt), "--project", project});
-      QVERIFY2(r.code == 0 &&
-                   r.out.find("PyTorch state_dict, " + std::to_string(want.size()) + " tensors") !=
-                       std::string::npos &&
-                   r.out.find("it loads into") != std::string::npos,
-               r.all().c_str());
+      expect_loads(pt, project, want.size());
       fs::remove(pt);
     }
+
+    QFETCH(QString, torch2);
+    QVERIFY2(fs::exists(torch2.toStdString()),
+             ("no PyTorch 2.x file " + torch2.toStdString() +
+              " for this project: make it with make_pt_fixtures.py patterned-2x (see its "
+              "docstring) and commit it")
+                 .c_str());
+    r = run_python({q(kHere / "make_pt_fixtures.py"), "unpack-2x", torch2, q(h5), q(dir())});
+    QVERIFY2(r.code == 0, r.all().c_str());
+    const fs::path pt = dir() / "weights-2x.pt";
+    QVERIFY(nw::io::is_torch_weights_file(pt));
+    const nw::nn::StateDict want2 = nw::io::read_checkpoint(dir() / "weights-2x.h5").model;
+    QCOMPARE(want2.size(), want.size());
+    expect_same(nw::io::read_torch_weights(pt), want2, "weights-2x.pt");
+    expect_loads(pt, project, want2.size());
   }
 
   // `train --init` takes a .pt as it takes a checkpoint: every tensor of the network is loaded.
