@@ -152,9 +152,9 @@ std::map<std::string, std::array<double, 2>> layout_graph(const Graph& g, Layout
   double left = std::numeric_limits<double>::infinity();
   for (size_t v = 0; v < n; ++v) left = std::min(left, w.cells[static_cast<size_t>(cell_of[v])].x);
   for (size_t v = 0; v < n; ++v)
-    out[nodes[v].id] =
-        std::array<double, 2>{w.cells[static_cast<size_t>(cell_of[v])].x - left, row[v] * spacing.row};
+    out[nodes[v].id] = std::array<double, 2>{w.cells[static_cast<size_t>(cell_of[v])].x - left,
+                                             row[v] * spacing.row};
   return out;
 }
 
-}  // namespace nw::gui
+}  // namespace nw::graph

@@ -22,6 +22,7 @@ struct LayoutSpacing {
 };
 
 // The top-left corner of every node's box; the first Input is at (0, 0).
-std::map<std::string, std::array<double, 2>> layout_graph(const Graph& g, LayoutSpacing spacing = {});
+std::map<std::string, std::array<double, 2>> layout_graph(const Graph& g,
+                                                          LayoutSpacing spacing = {});
 
-}  // namespace nw::gui
+}  // namespace nw::graph

@@ -6,13 +6,13 @@
 #include <QVBoxLayout>
 
 #include "document/project_document.h"
-#include "graph/layout.h"
 #include "editor/edge_item.h"
 #include "editor/editor_style.h"
 #include "editor/graph_scene.h"
 #include "editor/graph_view.h"
 #include "editor/node_item.h"
 #include "editor/palette_widget.h"
+#include "graph/layout.h"
 
 namespace nw::gui {
 

@@ -10,8 +10,8 @@
 #include <stdexcept>
 
 #include "document/project_document.h"
-#include "graph/layout.h"
 #include "editor/editor_style.h"
+#include "graph/layout.h"
 #include "io/project.h"
 
 using namespace nw;
