@@ -24,6 +24,7 @@ NW_PACKAGES=(
   libonnx-dev libprotobuf-dev libzip-dev  # ONNX export/import, PyTorch .pt weight files
   python3-venv python3-flake8 python3-onnx  # tests/interop: onnxruntime's venv, generated PyTorch code checks, ONNX corpus generator
   xvfb xauth
+  debootstrap lintian  # packaging/test-install.sh: the Debian packages in a fresh Debian 12 root
   dataset-fashion-mnist  # the bundled real dataset (training examples, benchmarks)
   clang libclang-rt-14-dev libomp-dev  # the libFuzzer targets (fuzz/, built by scripts/test.sh)
   python3-torch python3-torchvision python3-h5py  # tests/torch: round trips with PyTorch
@@ -142,7 +143,8 @@ nw_detect_cuda() {
 # ---- configure and build
 
 nw_configure() {
-  local args=(-S "$NW_ROOT" -B "$NW_BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
+  # Installed under /usr: the tree that runs the tests is the one the Debian packages are cut from.
+  local args=(-S "$NW_ROOT" -B "$NW_BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr
               "-DNETWRIGHT_WITH_CUDA=$NW_CUDA_FLAG")
   # A folder configured earlier keeps its generator; CMake refuses to switch.
   [[ -f "$NW_BUILD_DIR/CMakeCache.txt" ]] || args+=(-G Ninja)

@@ -31,11 +31,14 @@ std::string library_dir_of_core() {
 CudaStatus load() {
   CudaStatus st;
   const char* name = "libnetwright_cuda.so";
-  // Beside the core library and the executable first, so a build tree works as installed; then
+  // Beside the core library and the executable first (the build tree), then the core's private
+  // plugin folder (installed: /usr/lib/<triplet>/netwright, the netwright-cuda package); then
   // the dynamic linker's own search (LD_LIBRARY_PATH, rpath, system paths).
   std::vector<std::string> candidates;
   if (const char* env = std::getenv("NETWRIGHT_CUDA_PLUGIN")) candidates.emplace_back(env);
-  for (const auto& dir : {library_dir_of_core(), executable_dir()}) {
+  const std::string core_dir = library_dir_of_core();
+  for (const auto& dir :
+       {core_dir, executable_dir(), core_dir.empty() ? core_dir : core_dir + "/netwright"}) {
     std::string path = dir + "/" + name;
     if (!dir.empty() && std::find(candidates.begin(), candidates.end(), path) == candidates.end())
       candidates.push_back(path);
