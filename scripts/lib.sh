@@ -25,6 +25,7 @@ NW_PACKAGES=(
   python3-venv python3-flake8 python3-onnx  # tests/interop: onnxruntime's venv, generated PyTorch code checks, ONNX corpus generator
   xvfb xauth
   debootstrap lintian  # packaging/test-install.sh: the Debian packages in a fresh Debian 12 root
+  desktop-file-utils appstream shared-mime-info  # tests/packaging: the desktop files as desktops read them
   dataset-fashion-mnist  # the bundled real dataset (training examples, benchmarks)
   clang libclang-rt-14-dev libomp-dev  # the libFuzzer targets (fuzz/, built by scripts/test.sh)
   python3-torch python3-torchvision python3-h5py  # tests/torch: round trips with PyTorch
