@@ -24,6 +24,7 @@ NW_PACKAGES=(
   libonnx-dev libprotobuf-dev libzip-dev  # ONNX export/import, PyTorch .pt weight files
   python3-venv python3-flake8 python3-onnx  # tests/interop: onnxruntime's venv, generated PyTorch code checks, ONNX corpus generator
   xvfb xauth
+  groff-base  # tests: the man pages render without warnings (groff -ww)
   dataset-fashion-mnist  # the bundled real dataset (training examples, benchmarks)
   clang libclang-rt-14-dev libomp-dev  # the libFuzzer targets (fuzz/, built by scripts/test.sh)
   python3-torch python3-torchvision python3-h5py  # tests/torch: round trips with PyTorch
