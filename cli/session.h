@@ -19,14 +19,14 @@ struct ExitCodeDoc {
   const char* meaning;
 };
 inline constexpr ExitCodeDoc kExitCodeDocs[] = {
-    {kOk, "Success."},
+    {kOk, "Success, also a run stopped by Ctrl-C or by early stopping."},
     {kInvalidInput,
-     "Invalid input: a project, checkpoint, data file or shape that cannot be used (the message "
-     "names the place and the fix), or a project that fails validation."},
-    {kUsage, "Usage error: an unknown command or option, or a missing or bad argument."},
+     "Invalid input: a malformed project, an invalid network, a missing data file or a checkpoint "
+     "that does not fit; the message names the place and the fix."},
+    {kUsage, "Usage: an unknown command or option, or a missing or bad argument."},
     {kTrainingFailed,
-     "Training failed (the message says why), or devices --require found no usable device of "
-     "that kind."},
+     "Training failed: a NaN or infinite loss, or an I/O error while training (the last good "
+     "checkpoint stays); or devices --require found no usable device of that kind."},
 };
 
 struct CliError : std::runtime_error {
