@@ -87,9 +87,13 @@ QString app_man_page() {
   }
   page += ".SH EXIT STATUS\n.TP\n.B 0\nSuccess.\n.TP\n.B 1\n" +
           roff(
-              "The project given could not be opened, or --screenshot could not write its "
-              "picture.") +
-          "\n.TP\n.B 2\n" + roff("A bad option or value.") + "\n";
+              "An unknown option (QCommandLineParser's own check), a PROJECT that could not "
+              "be opened, or a --screenshot that could not train or be written.") +
+          "\n.TP\n.B 2\n" +
+          roff(
+              "A bad option value (--screenshot-size, --screenshot-after-epochs) or more than "
+              "one PROJECT.") +
+          "\n";
   page += ".SH ENVIRONMENT\n.TP\n.B OMP_NUM_THREADS\n" +
           roff("CPU threads for training (default: one per physical core).") +
           "\n.TP\n.B NETWRIGHT_CUDA_PLUGIN\n" +
