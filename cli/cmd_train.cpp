@@ -119,9 +119,10 @@ void add_train_command(CLI::App& app, int& result) {
   c->add_option("--out", a->out,
                 "run folder for checkpoints (default: runs/<name>/<time>/ beside the project)");
   c->add_option("--init", a->init,
-                "initialize matching weights from a checkpoint or a PyTorch state_dict (.pt/.pth) "
+                "initialize matching weights from a checkpoint (.h5) or a PyTorch state_dict "
+                "(.pt/.pth) "
                 "(transfer learning)");
-  c->add_option("--resume", a->resume, "continue the run saved in a checkpoint")
+  c->add_option("--resume", a->resume, "continue the run saved in a checkpoint (.h5)")
       ->check(CLI::ExistingFile);
   c->add_option("--metrics", a->metrics,
                 "write one JSON object per batch and per epoch to this file");

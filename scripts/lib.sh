@@ -26,6 +26,7 @@ NW_PACKAGES=(
   xvfb xauth
   debootstrap lintian  # packaging/test-install.sh: the Debian packages in a fresh Debian 12 root
   desktop-file-utils appstream shared-mime-info  # tests/packaging: the desktop files as desktops read them
+  groff-base  # tests: the man pages render without warnings (groff -ww)
   dataset-fashion-mnist  # the bundled real dataset (training examples, benchmarks)
   clang libclang-rt-14-dev libomp-dev  # the libFuzzer targets (fuzz/, built by scripts/test.sh)
   python3-torch python3-torchvision python3-h5py  # tests/torch: round trips with PyTorch

@@ -3,6 +3,8 @@
 //   netwright [PROJECT] [--no-restore]
 //   netwright --screenshot OUT.png [PROJECT] [--screenshot-size WxH] [--screenshot-after-epochs N]
 //   netwright --print-startup-time [PROJECT]
+#include <QCommandLineOption>
+#include <QList>
 #include <QSize>
 #include <QString>
 #include <QStringList>
@@ -22,6 +24,19 @@ struct AppOptions {
   int screenshot_epochs = 0;        // train this many epochs before the screenshot
   bool print_startup_time = false;  // print the time to the first frame and exit
 };
+
+// The command line, declared once: parse_app_options reads it, and app_manual.h writes the man
+// page and bash completion from it. QCommandLineParser adds -h/--help and -v/--version itself.
+struct AppCommandLine {
+  QString description;
+  QString positional_name, positional_syntax, positional_description;
+  QCommandLineOption no_restore, screenshot, screenshot_size, screenshot_epochs, print_startup_time;
+  // In --help's order.
+  QList<QCommandLineOption> options() const {
+    return {no_restore, screenshot, screenshot_size, screenshot_epochs, print_startup_time};
+  }
+};
+AppCommandLine app_command_line();
 
 // Parses the application's arguments. --help and --version print and exit (QCommandLineParser);
 // a bad value returns nothing with `error` set.

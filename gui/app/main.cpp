@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "app/app_manual.h"
 #include "app/app_options.h"
 #include "app/main_window.h"
 #include "app/screenshot.h"
@@ -12,6 +13,11 @@
 #include "backend/threads.h"
 
 int main(int argc, char** argv) {
+  // Before QApplication, so the build can print these with no display (cmake/manual.cmake).
+  if (const auto manual = nw::gui::requested_manual(argc, argv)) {
+    std::fputs(manual->toUtf8().constData(), stdout);
+    return 0;
+  }
   nw::start_with_passive_openmp(argv);
   nw::gui::mark_main_entered();
   QApplication app(argc, argv);
