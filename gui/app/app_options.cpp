@@ -4,6 +4,8 @@
 #include <QCoreApplication>
 #include <QRegularExpression>
 
+#include "app/project_argument.h"
+
 namespace nw::gui {
 
 std::optional<AppOptions> parse_app_options(const QStringList& arguments, QString* error) {
@@ -13,7 +15,9 @@ std::optional<AppOptions> parse_app_options(const QStringList& arguments, QStrin
   parser.addHelpOption();
   parser.addVersionOption();
   parser.addPositionalArgument(
-      "project", QCoreApplication::translate("main", "The project to open (.nwproj)."),
+      "project",
+      QCoreApplication::translate("main",
+                                  "The project to open (.nwproj): a path or a file:// URI."),
       "[PROJECT]");
   const QCommandLineOption no_restore(
       "no-restore",
@@ -46,7 +50,10 @@ std::optional<AppOptions> parse_app_options(const QStringList& arguments, QStrin
                  .arg(positional.size());
     return std::nullopt;
   }
-  o.project = positional.value(0);
+  if (!positional.isEmpty()) {
+    o.project = project_path_from_argument(positional.first(), error);
+    if (o.project.isEmpty()) return std::nullopt;
+  }
   o.no_restore = parser.isSet(no_restore);
   o.screenshot = parser.value(screenshot);
   o.print_startup_time = parser.isSet(startup);
