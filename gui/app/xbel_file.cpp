@@ -131,11 +131,14 @@ std::vector<XbelEntry> XbelFile::entries() const {
 }
 
 void XbelFile::touch(const QString& file, const QString& mime, const XbelApplication& app) {
-  QDateTime now = QDateTime::currentDateTimeUtc();
+  // Within one clock tick of another entry, one millisecond later; a stamp far ahead (another
+  // computer's clock) is not followed.
+  const QDateTime clock = QDateTime::currentDateTimeUtc();
+  QDateTime now = clock;
   QDomElement bookmark;
   for (const QDomElement& b : bookmarks(doc_)) {
     const QDateTime t = stamp_of(b);
-    if (t.isValid() && t >= now) now = t.addMSecs(1);
+    if (t.isValid() && t >= now && t < clock.addSecs(1)) now = t.addMSecs(1);
     if (local_path(b) == file) bookmark = b;
   }
   const QString t = stamp_text(now);
