@@ -24,7 +24,7 @@ namespace nw::gui {
 struct XbelEntry {
   QString path;              // the local file; bookmarks of other URIs are not listed
   QString mime;              // empty when the bookmark names none
-  QDateTime stamp;           // the later of modified and visited
+  QDateTime stamp;           // the latest of added, modified and visited
   QStringList applications;  // the names of the applications that recorded it
 };
 
