@@ -116,8 +116,10 @@ void add_train_command(CLI::App& app, int& result) {
       ->check(CLI::PositiveNumber);
   c->add_option("--device", a->device, "cpu, cuda or auto")
       ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
-  c->add_option("--out", a->out,
-                "run folder for checkpoints (default: runs/<name>/<time>/ beside the project)");
+  c->add_option(
+      "--out", a->out,
+      "run folder for checkpoints (default: runs/<name>/<time>/ beside the project, or under "
+      "$XDG_DATA_HOME/netwright/ (~/.local/share/netwright/) for an installed or read-only one)");
   c->add_option("--init", a->init,
                 "initialize matching weights from a checkpoint (.h5) or a PyTorch state_dict "
                 "(.pt/.pth) "

@@ -23,11 +23,10 @@ namespace {
 using data::TensorDataset;
 
 std::string fashion_mnist_missing(bool train, const std::string& root) {
-  const std::string dir = root.empty() ? data::kFashionMnistDir : root;
   const std::string stem = train ? "train" : "t10k";
   return "the Fashion-MNIST " + std::string(train ? "training" : "test") + " files are not in " +
-         dir + " (" + stem + "-images-idx3-ubyte and " + stem +
-         "-labels-idx1-ubyte, optionally .gz); install them with `apt install "
+         data::fashion_mnist_places(root) + " (" + stem + "-images-idx3-ubyte and " + stem +
+         "-labels-idx1-ubyte, optionally .gz); install them with `apt-get install "
          "dataset-fashion-mnist`, or set \"root\" to a folder holding them";
 }
 

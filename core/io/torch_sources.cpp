@@ -200,8 +200,11 @@ std::string optional(const json& spec, const std::string& key, const std::string
 }  // namespace
 
 TorchCode fashion_mnist(const json& spec) {
-  const std::string root =
-      spec.contains("root") ? spec.at("root").get<std::string>() : data::kFashionMnistDir;
+  // The folder found here, else Debian's, where the script's reader will say what is missing.
+  const std::string found = data::fashion_mnist_dir();
+  const std::string root = spec.contains("root") ? spec.at("root").get<std::string>()
+                           : found.empty()       ? data::kFashionMnistDir
+                                                 : found;
   const std::string stem = root + "/" + (spec.at("split") == "train" ? "train" : "t10k");
   return {"read_idx_pair(" + python_value(stem + "-images-idx3-ubyte.gz") + ", " +
               python_value(stem + "-labels-idx1-ubyte.gz") + ")",

@@ -44,7 +44,8 @@ struct RunInfo {
   const RunCheckpoint* last() const;  // the newest numbered checkpoint; nullptr when none
 };
 
-// runs/<project name>/ beside the project: the parent of default_run_dir().
+// runs/<project name>/ beside the project (or in the user's data folder for an installed
+// project, train/run_location.h): the parent of default_run_dir().
 std::filesystem::path runs_folder(const io::Project& project);
 
 // The runs under `folder` (a project's runs_folder), newest first; folders without a checkpoint

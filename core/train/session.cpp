@@ -7,6 +7,7 @@
 #include "io/data_shapes.h"
 #include "io/weights_file.h"
 #include "tensor/generator.h"
+#include "train/run_location.h"
 
 namespace nw::train {
 
@@ -158,7 +159,7 @@ std::filesystem::path default_run_dir(const io::Project& project) {
   localtime_r(&now, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-  return project.base_dir() / "runs" / name / stamp;
+  return runs_parent(project.base_dir()) / "runs" / name / stamp;
 }
 
 }  // namespace nw::train

@@ -74,7 +74,8 @@ InitSpec init_spec(const io::Project& project);
 std::unique_ptr<Session> open_session(io::Project project, const SessionOptions& options,
                                       const SessionMessage& say);
 
-// runs/<project name>/<yyyymmdd-hhmmss>/ beside the project: where a run goes unless told.
+// runs/<project name>/<yyyymmdd-hhmmss>/ beside the project, or under the user's data folder
+// for an installed or read-only project (train/run_location.h): where a run goes unless told.
 std::filesystem::path default_run_dir(const io::Project& project);
 
 }  // namespace nw::train

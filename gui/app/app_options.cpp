@@ -4,6 +4,8 @@
 #include <QCoreApplication>
 #include <QRegularExpression>
 
+#include "app/project_argument.h"
+
 namespace nw::gui {
 
 AppCommandLine app_command_line() {
@@ -12,7 +14,7 @@ AppCommandLine app_command_line() {
       tr("Build neural networks visually and train them."),
       "project",
       "[PROJECT]",
-      tr("The project to open (.nwproj)."),
+      tr("The project to open (.nwproj): a path or a file:// URI."),
       {"no-restore", tr("Do not offer to restore unsaved work left by a crash.")},
       {"screenshot", tr("Render the window with the project to a PNG file and exit."), "OUT.png"},
       {"screenshot-size", tr("Window size for --screenshot (default 1600x1000)."), "WxH"},
@@ -40,7 +42,10 @@ std::optional<AppOptions> parse_app_options(const QStringList& arguments, QStrin
                  .arg(positional.size());
     return std::nullopt;
   }
-  o.project = positional.value(0);
+  if (!positional.isEmpty()) {
+    o.project = project_path_from_argument(positional.first(), error);
+    if (o.project.isEmpty()) return std::nullopt;
+  }
   o.no_restore = parser.isSet(cl.no_restore);
   o.screenshot = parser.value(cl.screenshot);
   o.print_startup_time = parser.isSet(cl.print_startup_time);

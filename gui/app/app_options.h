@@ -17,7 +17,7 @@ namespace nw::gui {
 inline constexpr const char* kAppVersion = "0.1.0";
 
 struct AppOptions {
-  QString project;          // empty: the last open project, else the bundled MLP
+  QString project;          // absolute; empty: the last open project, else the bundled MLP
   bool no_restore = false;  // do not offer a crashed session's recovery file
   QString screenshot;       // non-empty: render the window to this PNG and exit
   QSize screenshot_size{1600, 1000};

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName("Netwright");
   QApplication::setApplicationName("Netwright");
   QApplication::setApplicationVersion(nw::gui::kAppVersion);
+  // The installed desktop entry (packaging/linux): Wayland and the task bar match windows by it.
+  QGuiApplication::setDesktopFileName("org.netwright.Netwright");
   QApplication::setWindowIcon(QIcon(":/icons/netwright.svg"));
 
   QString error;

@@ -80,7 +80,7 @@ class MainWindow : public QMainWindow {
   bool new_from_template(const QString& path, QString* why = nullptr);
   // The last open project (QSettings), else the bundled fashion-mnist-mlp.
   bool open_default_project(QString* why = nullptr);
-  // Every bundled project under NW_PROJECTS_DIR (runs/ folders skipped), sorted.
+  // Every bundled project under bundled_projects_dir() (runs/ folders skipped), sorted.
   static QStringList template_paths();
 
   // Shows the graph as a project opens: all of it, or its start at a readable zoom.

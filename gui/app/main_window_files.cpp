@@ -5,6 +5,7 @@
 #include <QMenu>
 #include <QTimer>
 
+#include "app/bundled_projects.h"
 #include "app/main_window.h"
 #include "app/messages_panel.h"
 #include "app/recent_files.h"
@@ -27,8 +28,7 @@ QString error_text(const std::exception& e) {
 
 // The folder a file dialog starts in: the open project's, else the bundled projects.
 QString start_dir(const ProjectDocument* doc) {
-  return doc->path().isEmpty() ? QStringLiteral(NW_PROJECTS_DIR)
-                               : QFileInfo(doc->path()).absolutePath();
+  return doc->path().isEmpty() ? bundled_projects_dir() : QFileInfo(doc->path()).absolutePath();
 }
 
 }  // namespace
@@ -101,13 +101,12 @@ bool MainWindow::open_default_project(QString* why) {
   const QStringList recent = recent_files();
   if (!recent.isEmpty() && QFileInfo::exists(recent.first()) && open_project(recent.first()))
     return true;
-  return open_project(QStringLiteral(NW_PROJECTS_DIR "/fashion-mnist-mlp.nwproj"), why);
+  return open_project(bundled_projects_dir() + "/fashion-mnist-mlp.nwproj", why);
 }
 
 QStringList MainWindow::template_paths() {
   QStringList paths;
-  QDirIterator it(QStringLiteral(NW_PROJECTS_DIR), {"*.nwproj"}, QDir::Files,
-                  QDirIterator::Subdirectories);
+  QDirIterator it(bundled_projects_dir(), {"*.nwproj"}, QDir::Files, QDirIterator::Subdirectories);
   while (it.hasNext()) {
     const QString path = it.next();
     if (!path.contains("/runs/")) paths << path;  // training output, not templates
@@ -188,7 +187,7 @@ void MainWindow::rebuild_recent_menu() {
 
 void MainWindow::rebuild_template_menu() {
   template_menu_->clear();
-  const QDir root(QStringLiteral(NW_PROJECTS_DIR));
+  const QDir root(bundled_projects_dir());
   for (const QString& path : template_paths()) {
     QString name = root.relativeFilePath(path);
     name.chop(QStringLiteral(".nwproj").size());

@@ -93,11 +93,13 @@ class TestMainWindow : public QObject {
     QCoreApplication::setOrganizationName("NetwrightTest");
     QCoreApplication::setApplicationName("tst_mainwindow");
     QSettings().clear();
+    QFile::remove(shared_recent_files_path());  // under test mode's ~/.qttest, not the user's
     RecoveryFile().remove();
     QVERIFY(tmp_.isValid());
   }
   void cleanup() {
     QSettings().clear();
+    QFile::remove(shared_recent_files_path());
     RecoveryFile().remove();
   }
 
