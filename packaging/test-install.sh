@@ -86,26 +86,35 @@ nw_snapshot() {
     -o -path /root -o -path /tmp -o -path /var/tmp -o -path /var/log -o -path /var/cache \
     -o -path /var/lib/apt -o -path /var/lib/dpkg -o -path /run \) -prune -o -print | sort
 }
-nw_snapshot >"$ROOT.before"
 NW_CLEANUP+=("$ROOT.before" "$ROOT.after")
-
-# ---- install, use, purge
 
 # netwright-cuda needs NVIDIA's CUDA packages from NVIDIA's repository, which this root has not:
 # it is built and checked by lintian, not installed (packaging/README.md).
-NW_DEBS=()
+NW_DEBS=() NW_NAMES=()
 for deb in "$NW_PACKAGE_DIR"/*.deb; do
-  [[ "$(basename "$deb")" == netwright-cuda_* ]] || NW_DEBS+=("/tmp/debs/$(basename "$deb")")
+  [[ "$(basename "$deb")" == netwright-cuda_* ]] && continue
+  NW_DEBS+=("/tmp/debs/$(basename "$deb")")
+  NW_NAMES+=("$(dpkg-deb -f "$deb" Package)")
 done
+nw_apt() {
+  in_root apt-get "$@" >"$ROOT.apt.log" 2>&1 || {
+    tail -30 "$ROOT.apt.log" >&2
+    nw_die "apt-get $* failed"
+  }
+  rm -f "$ROOT.apt.log"
+}
+nw_packages() { in_root dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' | awk '$1 == "ii" { print $2 }'; }
+
+# The snapshot to compare with after the purge is taken with the packages' dependencies installed
+# and the packages themselves not: install them once and purge them before anything uses them.
 nw_install() {
   mkdir -p "$ROOT/tmp/debs"
   cp "$NW_PACKAGE_DIR"/*.deb "$ROOT/tmp/debs/"
-  in_root apt-get install -y -q "${NW_DEBS[@]}" >"$ROOT.apt.log" 2>&1 || {
-    tail -30 "$ROOT.apt.log" >&2
-    nw_die "apt-get install of the packages failed"
-  }
-  rm -f "$ROOT.apt.log"
-  in_root dpkg-query -W -f '${Package} ${Version}\n' 'netwright*' 'libnetwright*' dataset-fashion-mnist
+  nw_apt install -y -q "${NW_DEBS[@]}"
+  in_root dpkg --purge "${NW_NAMES[@]}" >/dev/null
+  nw_snapshot >"$ROOT.before"
+  nw_apt install -y -q "${NW_DEBS[@]}"
+  in_root dpkg-query -W -f '${Package} ${Version}\n' "${NW_NAMES[@]}" dataset-fashion-mnist
 }
 nw_phase install nw_install
 
@@ -115,8 +124,10 @@ sed -n '/^## The API in a few lines/,/^```$/p' "$NW_ROOT/README.md" | sed '1,/^`
 [[ -s "$ROOT/tmp/api_example.cpp" ]] || nw_die "README.md has no C++ block under 'The API in a few lines'"
 nw_phase use-runtime as_tester bash /tmp/checks-in-root.sh runtime
 
-# The screenshot is judged here, where Python is: not one colour, and more than a few.
+# The screenshot is judged here, where Python is: not one colour, and more than a few. It is
+# kept in the build folder to look at.
 nw_check_screenshot() {
+  cp "$ROOT/home/tester/screenshot.png" "$NW_BUILD_DIR/install-test-screenshot.png"
   /usr/bin/python3 - "$ROOT/home/tester/screenshot.png" <<'EOF'
 import sys
 from PIL import Image, ImageStat
@@ -130,14 +141,20 @@ EOF
 }
 nw_phase screenshot nw_check_screenshot
 
-# A C++ program against the -dev package needs a compiler, which the user installs for it.
-nw_phase use-dev in_root apt-get install -y -q --no-install-recommends g++ cmake make >/dev/null
-as_tester bash /tmp/checks-in-root.sh dev
+# A C++ program against the -dev package needs a compiler, which the user installs for it (and
+# purges with the packages: the purge check covers only what was there before).
+nw_use_dev() {
+  nw_packages >"$ROOT.pkgs"
+  nw_apt install -y -q --no-install-recommends g++ cmake make
+  NW_TOOLS=($(nw_packages | comm -13 "$ROOT.pkgs" -))
+  rm -f "$ROOT.pkgs"
+  as_tester bash /tmp/checks-in-root.sh dev
+}
+nw_phase use-dev nw_use_dev
 
 nw_purge() {
-  in_root apt-get purge -y -q --autoremove 'netwright*' 'libnetwright*' g++ cmake make \
-    >"$ROOT.apt.log" 2>&1 || { tail -30 "$ROOT.apt.log" >&2; nw_die "apt-get purge failed"; }
-  rm -f "$ROOT.apt.log"
+  nw_apt purge -y -q "${NW_NAMES[@]}" "${NW_TOOLS[@]}"
+  if nw_packages | grep -E '^(lib)?netwright'; then nw_die "still installed after the purge (above)"; fi
   nw_snapshot >"$ROOT.after"
   if ! diff -u "$ROOT.before" "$ROOT.after"; then
     nw_die "purging the packages left the paths above behind (+) or took away paths (-)"
