@@ -133,7 +133,8 @@ class TestAppManual : public QObject {
          "--screenshot-after-epochs", "2", "--no-restore", "p.nwproj"},
         &error);
     QVERIFY2(o, qPrintable(error));
-    QCOMPARE(o->project, QString("p.nwproj"));
+    // A relative project becomes absolute (project_argument.h).
+    QCOMPARE(o->project, QDir::current().absoluteFilePath("p.nwproj"));
     QCOMPARE(o->screenshot, QString("s.png"));
     QCOMPARE(o->screenshot_size, QSize(800, 600));
     QCOMPARE(o->screenshot_epochs, 2);
