@@ -1,10 +1,15 @@
 #include "manual.h"
 
 #include <iostream>
-#include <regex>
 #include <sstream>
 
+#include "session.h"
+
 namespace nw::cli {
+
+using manual::CommandDoc;
+using manual::ManualDoc;
+using manual::OptionDoc;
 
 namespace {
 
@@ -13,16 +18,6 @@ std::vector<std::string> split(const std::string& text, char sep) {
   std::istringstream in(text);
   for (std::string part; std::getline(in, part, sep);) parts.push_back(part);
   return parts;
-}
-
-// File extensions a description names the way ours do: "project file (.nwproj)", "(.pt/.pth)",
-// "the .nwproj file". A dot inside a word ("NAME.h5") is an example name, not a type.
-std::vector<std::string> named_extensions(const std::string& description) {
-  static const std::regex ext(R"((?:^|[\s(/])\.([A-Za-z][A-Za-z0-9]*))");
-  std::vector<std::string> found;
-  for (std::sregex_iterator it(description.begin(), description.end(), ext), end; it != end; ++it)
-    found.push_back((*it)[1]);
-  return found;
 }
 
 // CLI11 writes an option's type as "TYPE[:VALIDATOR]..." (what --help prints): "INT:POSITIVE",
@@ -35,7 +30,6 @@ void read_type_name(const std::string& type_name, OptionDoc& doc) {
       doc.choices = split(part.substr(1, part.size() - 2), ',');
     if (part == "FILE") doc.file = true;
   }
-  doc.numeric = doc.value == "INT" || doc.value == "UINT" || doc.value == "FLOAT";
 }
 
 OptionDoc describe_option(const CLI::Option& o) {
@@ -45,8 +39,10 @@ OptionDoc describe_option(const CLI::Option& o) {
   if (!o.nonpositional()) doc.positional = o.get_name(true);
   if (o.get_items_expected_max() > 0) read_type_name(o.get_type_name(), doc);
   doc.description = o.get_description();
-  doc.extensions = named_extensions(doc.description);
-  if (!doc.extensions.empty() && doc.choices.empty() && !doc.numeric) doc.file = true;
+  doc.extensions = manual::named_extensions({}, doc.description);
+  const bool numeric = doc.value == "INT" || doc.value == "UINT" || doc.value == "FLOAT";
+  if (!doc.extensions.empty() && doc.choices.empty() && !numeric) doc.file = true;
+  if (doc.file && !doc.value.empty()) doc.value = "FILE";
   doc.required = o.get_required();
   for (const CLI::Option* other : o.get_excludes()) doc.excludes.push_back(other->get_name());
   return doc;
@@ -74,10 +70,32 @@ ManualDoc describe_app(const CLI::App& app, const std::string& version) {
   if (const std::string prefix = doc.program + ": "; doc.description.rfind(prefix, 0) == 0)
     doc.description.erase(0, prefix.size());
   doc.version = version;
+  doc.about =
+      "trains, evaluates and runs the same Netwright projects (.nwproj files) as the desktop "
+      "application, from a terminal or a script, without a display. It prints results on "
+      "standard output and errors, each naming the place and the fix, on standard error.";
   doc.options = describe_options(app);
   for (const CLI::App* sub :
        app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); }))
     doc.commands.push_back({sub->get_name(), sub->get_description(), describe_options(*sub)});
+  for (const ExitCodeDoc& e : kExitCodeDocs)
+    doc.exit_status.push_back({std::to_string(int(e.code)), e.meaning});
+  doc.environment = {
+      {"OMP_NUM_THREADS",
+       "CPU threads for training and inference when --threads is not given (default: one per "
+       "physical core)."},
+      {"NETWRIGHT_CUDA_PLUGIN",
+       "Path of the CUDA backend plugin (libnetwright_cuda.so) to load before the ones beside "
+       "the core library and the executable."},
+      {"XDG_DATA_HOME",
+       "Where the runs of a project whose folder is not writable go (default "
+       "~/.local/share): netwright/runs/NAME/TIME."},
+  };
+  doc.files = {{NW_INSTALLED_PROJECTS_DIR,
+                "The bundled example projects (package netwright-examples). train writes their "
+                "runs under $XDG_DATA_HOME/netwright/runs, and those of a project in a writable "
+                "folder beside it, unless --out names a folder."}};
+  doc.see_also = {"netwright(1)"};
   return doc;
 }
 
@@ -86,7 +104,7 @@ void add_manual_flags(CLI::App& app, const std::string& version) {
   app.add_flag_callback(
          "--help-man",
          [root, version] {
-           write_man_page(std::cout, describe_app(*root, version));
+           manual::write_man_page(std::cout, describe_app(*root, version));
            throw CLI::Success();
          },
          "print the man page (roff) and exit")
@@ -94,7 +112,7 @@ void add_manual_flags(CLI::App& app, const std::string& version) {
   app.add_flag_callback(
          "--help-bash-completion",
          [root, version] {
-           write_bash_completion(std::cout, describe_app(*root, version));
+           manual::write_bash_completion(std::cout, describe_app(*root, version));
            throw CLI::Success();
          },
          "print the bash completion script and exit")

@@ -155,7 +155,7 @@ class TestCliManual : public QObject {
     std::string value;
     app.add_subcommand("run", "'quoted")->add_option("--x-y", value, ".SH not a section");
     std::ostringstream os;
-    nw::cli::write_man_page(os, nw::cli::describe_app(app, "1.0"));
+    nw::manual::write_man_page(os, nw::cli::describe_app(app, "1.0"));
     for (const QString& line : lines_of(os.str()))
       QVERIFY2(!line.startsWith(".TH fake") && !line.startsWith(".SH not") &&
                    !line.startsWith("'quoted"),

@@ -91,8 +91,8 @@ class TestAppManual : public QObject {
       QVERIFY2(options.find(tag) != std::string::npos, qPrintable(o));
     }
     QVERIFY(page_.find(".RI [ OPTIONS ]\n.RI [ PROJECT ]\n") != std::string::npos);
-    QVERIFY(page_.find("\\fIPROJECT\\fR is a Netwright project (.nwproj) to open") !=
-            std::string::npos);
+    QVERIFY(page_.find("\nPROJECT is a Netwright project (.nwproj) to open") != std::string::npos);
+    QVERIFY(options.find(".TP\n\\fIPROJECT\\fR\n") != std::string::npos);
     for (const char* text : {".SH FILES", "recently\\-used.xbel", "/netwright/projects\n",
                              "Netwright.conf", ".BR netwright\\-cli (1)"})
       QVERIFY2(page_.find(text) != std::string::npos, text);

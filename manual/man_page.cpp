@@ -1,11 +1,10 @@
-// The roff side of manual.h: man(7) macros only, so groff, mandoc and man-db's renderers agree.
+// The roff side of manual_doc.h.
 #include <algorithm>
 #include <cctype>
 
-#include "manual.h"
-#include "session.h"
+#include "manual_doc.h"
 
-namespace nw::cli {
+namespace nw::manual {
 
 namespace {
 
@@ -48,9 +47,12 @@ std::string option_tag(const OptionDoc& o) {
   if (!o.choices.empty()) {
     std::vector<std::string> choices;
     for (const std::string& c : o.choices) choices.push_back("\\fI" + roff(c) + "\\fR");
-    tag += " " + join(choices, "|");
+    tag += ' ';
+    tag += join(choices, "|");
   } else if (!o.value.empty()) {
-    tag += " \\fI" + roff(o.file ? "FILE" : o.value) + "\\fR";
+    tag += " \\fI";  // appended piecewise: GCC 12 warns falsely (-Wrestrict) on "..." + string&&
+    tag += roff(o.value);
+    tag += "\\fR";
   }
   return tag;
 }
@@ -67,18 +69,29 @@ bool is_help(const OptionDoc& o) {
   return std::find(o.names.begin(), o.names.end(), "--help") != o.names.end();
 }
 
+void write_positionals(std::ostream& os, const std::vector<OptionDoc>& options) {
+  for (const OptionDoc& o : options)
+    if (!o.positional.empty())
+      os << (o.required ? ".I " : ".RI [ ") << roff(o.positional) << (o.required ? "\n" : " ]\n");
+}
+
 void write_synopsis(std::ostream& os, const ManualDoc& doc) {
-  os << ".SH SYNOPSIS\n.B " << roff(doc.program) << "\n.RB [ \\-\\-help | \\-\\-version ]\n";
+  os << ".SH SYNOPSIS\n.B " << roff(doc.program) << "\n";
+  if (doc.commands.empty()) {
+    os << ".RI [ OPTIONS ]\n";
+    write_positionals(os, doc.options);
+    return;
+  }
+  os << ".RB [ \\-\\-help | \\-\\-version ]\n";
   for (const CommandDoc& c : doc.commands) {
     os << ".br\n.B " << roff(doc.program + " " + c.name) << "\n";
-    for (const OptionDoc& o : c.options)
-      if (!o.positional.empty())
-        os << (o.required ? ".I " : ".RI [ ") << roff(o.positional) << (o.required ? "\n" : " ]\n");
+    write_positionals(os, c.options);
     os << ".RI [ OPTIONS ]\n";
   }
 }
 
 void write_commands(std::ostream& os, const ManualDoc& doc) {
+  if (doc.commands.empty()) return;
   os << ".SH COMMANDS\nEach command also takes \\fB\\-h\\fR, \\fB\\-\\-help\\fR, which prints its "
         "options and exits.\n";
   for (const CommandDoc& c : doc.commands) {
@@ -88,40 +101,45 @@ void write_commands(std::ostream& os, const ManualDoc& doc) {
   }
 }
 
+// `font` is B (a literal: a code, a variable) or I (a path).
+void write_entries(std::ostream& os, const char* section, const std::vector<Entry>& entries,
+                   char font) {
+  if (entries.empty()) return;
+  os << ".SH " << section << "\n";
+  for (const Entry& e : entries)
+    os << ".TP\n." << font << " " << roff(e.term) << "\n" << roff(e.text) << "\n";
+}
+
+// "netwright(1)" as ".BR netwright (1)".
+void write_see_also(std::ostream& os, const std::vector<std::string>& pages) {
+  if (pages.empty()) return;
+  os << ".SH SEE ALSO\n";
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const std::string& p = pages[i];
+    const size_t paren = p.find('(');
+    os << ".BR " << roff(p.substr(0, paren)) << " "
+       << (paren == std::string::npos ? "" : p.substr(paren))
+       << (i + 1 < pages.size() ? " ,\n" : "\n");
+  }
+}
+
 }  // namespace
 
 void write_man_page(std::ostream& os, const ManualDoc& doc) {
-  const std::string title = roff(upper(doc.program));
   // The date field holds the version: a build date would make every build's page differ.
-  os << ".TH " << title << " 1 \"version " << roff(doc.version) << "\" \"Netwright "
-     << roff(doc.version) << "\" \"User Commands\"\n";
+  os << ".TH " << roff(upper(doc.program)) << " 1 \"version " << roff(doc.version)
+     << "\" \"Netwright " << roff(doc.version) << "\" \"User Commands\"\n";
   os << ".SH NAME\n" << roff(doc.program) << " \\- " << roff(doc.description) << "\n";
   write_synopsis(os, doc);
-  os << ".SH DESCRIPTION\n.B " << roff(doc.program)
-     << "\ntrains, evaluates and runs the same Netwright projects (\\fI.nwproj\\fR files) as the "
-        "desktop application, from a terminal or a script, without a display. It prints results "
-        "on standard output and errors, each naming the place and the fix, on standard error.\n"
-        ".SH OPTIONS\n";
+  os << ".SH DESCRIPTION\n.B " << roff(doc.program) << "\n" << roff(doc.about) << "\n";
+  for (const std::string& p : doc.more_about) os << ".PP\n" << roff(p) << "\n";
+  os << ".SH OPTIONS\n";
   for (const OptionDoc& o : doc.options) write_option(os, o);
   write_commands(os, doc);
-  os << ".SH EXIT STATUS\n";
-  for (const ExitCodeDoc& e : kExitCodeDocs)
-    os << ".TP\n.B " << int(e.code) << "\n" << roff(e.meaning) << "\n";
-  os << ".SH ENVIRONMENT\n"
-        ".TP\n.B OMP_NUM_THREADS\n"
-     << roff(
-            "CPU threads for training and inference when --threads is not given (default: one "
-            "per physical core).")
-     << "\n.TP\n.B NETWRIGHT_CUDA_PLUGIN\n"
-     << roff(
-            "Path of the CUDA backend plugin (libnetwright_cuda.so) to load before the ones "
-            "beside the core library and the executable.")
-     << "\n.SH FILES\n.TP\n.I " << roff(NW_INSTALLED_PROJECTS_DIR) << "\n"
-     << roff(
-            "The bundled example projects (package netwright-examples). train writes its runs "
-            "beside the project unless --out names a folder: give one where the project's folder "
-            "is not writable.")
-     << "\n.SH SEE ALSO\n.BR netwright (1)\n";
+  write_entries(os, "EXIT STATUS", doc.exit_status, 'B');
+  write_entries(os, "ENVIRONMENT", doc.environment, 'B');
+  write_entries(os, "FILES", doc.files, 'I');
+  write_see_also(os, doc.see_also);
 }
 
-}  // namespace nw::cli
+}  // namespace nw::manual
