@@ -153,7 +153,7 @@ class TestRecentFiles : public QObject {
     const auto after = bookmarks();
     QCOMPARE(after.size(), 4);
     // The other applications' bookmarks, as they were.
-    for (const QString& theirs :
+    for (const char* theirs :
          {"file:///home/me/notes%20and%20plans.txt", "file:///home/me/shared/colleague-net"}) {
       QVERIFY(after.contains(theirs));
       QCOMPARE(canonical(after[theirs].element), canonical(before[theirs].element));
