@@ -26,7 +26,7 @@ ROOT="$(mktemp -d /var/tmp/netwright-root.XXXXXX)"
 nw_release_root() {
   # Unmount before removing: rm -rf must never walk into /proc or the bind-mounted apt cache.
   local m
-  for m in var/cache/apt/archives proc; do
+  for m in var/cache/apt/archives dev/pts proc; do
     mountpoint -q "$ROOT/$m" && umount -l "$ROOT/$m"
   done
   if findmnt -rn -o TARGET | grep -q "^$ROOT"; then
@@ -66,6 +66,8 @@ nw_base_root() {
   chmod 755 "$ROOT/usr/sbin/policy-rc.d"
   echo 'APT::Sandbox::User "root";' >"$ROOT/etc/apt/apt.conf.d/90netwright-test"
   mount -t proc proc "$ROOT/proc"
+  mkdir -p "$ROOT/dev/pts"
+  mount --bind /dev/pts "$ROOT/dev/pts"  # apt's terminal log wants a pseudo-terminal
   mkdir -p "$CACHE/apt-archives/partial"
   mount --bind "$CACHE/apt-archives" "$ROOT/var/cache/apt/archives"
   in_root apt-get update -q >/dev/null
