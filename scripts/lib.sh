@@ -22,6 +22,7 @@ NW_PACKAGES=(
   libhdf5-dev libopenblas-dev libopenblas0-openmp libdnnl-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libstb-dev
   libgtest-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev libzip-dev  # ONNX export/import, PyTorch .pt weight files
+  openmpi-bin libopenmpi-dev  # data-parallel training across processes (core/dist/, mpirun)
   python3-venv python3-flake8 python3-onnx  # tests/interop: onnxruntime's venv, generated PyTorch code checks, ONNX corpus generator
   xvfb xauth
   debootstrap lintian  # packaging/test-install.sh: the Debian packages in a fresh Debian 12 root

@@ -52,7 +52,7 @@ fi
 nw_sanitized_corpus() {
   local dir="${NW_BUILD_DIR}-sanitize"
   local args=(-S "$NW_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DNETWRIGHT_SANITIZE=ON
-              -DNETWRIGHT_WITH_CUDA=OFF -DNETWRIGHT_BUILD_BENCH=OFF)
+              -DNETWRIGHT_WITH_CUDA=OFF -DNETWRIGHT_MPI=OFF -DNETWRIGHT_BUILD_BENCH=OFF)
   [[ -f "$dir/CMakeCache.txt" ]] || args+=(-G Ninja)
   cmake "${args[@]}" >/dev/null
   cmake --build "$dir" -j "$NW_JOBS" --target tst_cli_corpus tst_cli_corpus_onnx tst_cli_corpus_pt
@@ -74,7 +74,7 @@ nw_fuzz() {
   # -O1 with line tables only: stack traces name the line, and the cold build stays short on 2 cores.
   local args=(-S "$NW_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release
               "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -gline-tables-only" -DNETWRIGHT_FUZZ=ON
-              -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DNETWRIGHT_WITH_CUDA=OFF
+              -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DNETWRIGHT_WITH_CUDA=OFF -DNETWRIGHT_MPI=OFF
               -DNETWRIGHT_BUILD_TESTS=OFF -DNETWRIGHT_BUILD_BENCH=OFF -DNETWRIGHT_BUILD_GUI=OFF)
   [[ -f "$dir/CMakeCache.txt" ]] || args+=(-G Ninja)
   cmake "${args[@]}" >/dev/null

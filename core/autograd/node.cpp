@@ -37,6 +37,9 @@ std::vector<Tensor> AccumulateGrad::apply(const Tensor& grad) {
   } else {
     Tensor(leaf_->grad).add_(grad);
   }
+  // A copy: a hook may remove itself.
+  const auto hooks = leaf_->post_accumulate_hooks;
+  for (const auto& [id, hook] : hooks) hook(leaf_);
   return {};
 }
 

@@ -1,7 +1,10 @@
 #pragma once
 // The state behind a Tensor handle: a window (sizes, strides, offset) onto shared storage, plus the
 // autograd fields. Copying a Tensor copies the handle, not this.
+#include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "tensor/dtype.h"
 #include "tensor/shape.h"
@@ -27,6 +30,11 @@ struct TensorImpl {
   std::shared_ptr<TensorImpl> grad;
   std::shared_ptr<autograd::Node> grad_fn;
   std::weak_ptr<autograd::Node> grad_accumulator;  // leaves only, created on first use
+  // Leaves only: called, in order, after a backward pass has added into `grad` (PyTorch's
+  // register_post_accumulate_grad_hook), so a gradient can leave for another process as soon as
+  // it is final. Keyed by the id autograd/hooks.h hands out, for removal.
+  std::vector<std::pair<int, std::function<void(const std::shared_ptr<TensorImpl>&)>>>
+      post_accumulate_hooks;
   // For views: the tensor whose storage they look into (the root, for views of views), so that
   // an in-place write through a view can update the base's history too.
   std::weak_ptr<TensorImpl> base;

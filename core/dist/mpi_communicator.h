@@ -1,0 +1,31 @@
+#pragma once
+// MPI_COMM_WORLD (Open MPI, Debian's libopenmpi-dev), built only with NETWRIGHT_MPI. Collectives
+// on CPU tensors; the non-blocking all-reduce is MPI_Iallreduce, so an exchange overlaps the
+// computation that follows it. Errors end the job (MPI_ERRORS_ARE_FATAL): the launcher then stops
+// every rank and names the one that failed.
+#include "dist/communicator.h"
+
+namespace nw::dist {
+
+class MpiCommunicator : public Communicator {
+ public:
+  // Initialises MPI (thread level SERIALIZED: calls may come from the GUI's worker thread, one
+  // at a time). Throws nw::Error when MPI cannot start.
+  MpiCommunicator();
+  ~MpiCommunicator() override;  // MPI_Finalize
+
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+  std::string backend() const override { return "mpi"; }
+  void all_reduce_sum(Tensor& t) override;
+  std::unique_ptr<Request> all_reduce_sum_async(Tensor& t) override;
+  void broadcast(Tensor& t, int root) override;
+  void broadcast(std::string& text, int root) override;
+  void barrier() override;
+  [[noreturn]] void abort(int code, const std::string& why) override;
+
+ private:
+  int rank_ = 0, size_ = 1;
+};
+
+}  // namespace nw::dist
