@@ -20,6 +20,10 @@ class Request {
  public:
   virtual ~Request() = default;
   virtual void wait() = 0;
+  // Lets the operation advance without blocking; true once it is done. MPI moves a non-blocking
+  // collective on only inside MPI calls, so a caller that overlaps it with work calls this
+  // between steps of that work. The default answers "not yet" and leaves it all to wait().
+  virtual bool test() { return false; }
 };
 
 class Communicator {

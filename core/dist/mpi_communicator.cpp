@@ -33,6 +33,11 @@ struct MpiRequest : Request {
   MPI_Request request = MPI_REQUEST_NULL;
   Tensor keep;  // the buffer stays alive until the exchange is done
   void wait() override { MPI_Wait(&request, MPI_STATUS_IGNORE); }
+  bool test() override {
+    int done = 0;
+    MPI_Test(&request, &done, MPI_STATUS_IGNORE);  // a finished request becomes MPI_REQUEST_NULL
+    return done != 0;
+  }
   ~MpiRequest() override {
     if (request != MPI_REQUEST_NULL) MPI_Wait(&request, MPI_STATUS_IGNORE);
   }
