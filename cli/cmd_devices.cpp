@@ -1,16 +1,33 @@
 // netwright-cli devices: what training can run on here. The CPU's thread count, then each CUDA
-// device (name, memory, CUDA and cuDNN versions) or "CUDA unavailable: <reason>" with what to do.
+// device (name, memory, CUDA and cuDNN versions) or "CUDA unavailable: <reason>" with what to do,
+// then whether MPI (several processes, core/dist/) and NCCL (the exchange between GPUs) are built.
 // --require cuda exits 3 without a usable device, for scripts that need one (test-gpu.sh).
 #include <iostream>
 
 #include "backend/cuda_plugin.h"
 #include "commands.h"
 #include "cpu/threads.h"
+#include "dist/communicator.h"
 #include "session.h"
 
 namespace nw::cli {
 
 namespace {
+
+// Under a launcher this joins the world (MPI_Init) to say which rank it is, and leaves it.
+void print_mpi() {
+  if (!dist::mpi_built()) {
+    std::cout << "mpi: " << dist::mpi_description() << "\n";
+    return;
+  }
+  std::cout << "mpi: " << dist::mpi_description()
+            << " (launch with mpirun -np K netwright-cli train PROJECT)\n";
+  if (dist::launched_by_mpi()) {
+    const dist::Communicator& w = dist::world();
+    std::cout << "mpi: this is rank " << w.rank() << " of " << w.size() << "\n";
+    dist::finalize_world();  // MPI_Finalize: mpirun counts a rank that skips it as failed
+  }
+}
 
 int run_devices(const std::string& require) {
   const int threads = get_num_threads(), cores = physical_cores();
@@ -25,10 +42,13 @@ int run_devices(const std::string& require) {
               << " (" << st.library << ")\n"
               << st.devices;
     if (!st.devices.empty() && st.devices.back() != '\n') std::cout << "\n";
-    return kOk;
+  } else {
+    std::cout << "CUDA unavailable: " << st.reason << "\n";
   }
-  std::cout << "CUDA unavailable: " << st.reason << "\n";
-  return require == "cuda" ? kTrainingFailed : kOk;
+  print_mpi();
+  // TODO(issue 18): the CUDA plugin reports its NCCL here once it has the device exchange.
+  std::cout << "nccl: not built\n";
+  return require == "cuda" && !st.available ? kTrainingFailed : kOk;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "cli_runner.h"
 #include "data/hdf5_reader.h"
+#include "dist/communicator.h"
 #include "io/checkpoint.h"
 #include "io/tensor_file.h"
 #include "tensor/creation.h"
@@ -76,7 +77,8 @@ class TestCli : public QObject {
     const CliRun need = run_cli({"devices", "--require", "cuda"});
     const std::string mark = "CUDA unavailable: ";
     if (const size_t at = r.out.find(mark); at != std::string::npos) {
-      const std::string reason = r.out.substr(at + mark.size());
+      const size_t from = at + mark.size();
+      const std::string reason = r.out.substr(from, r.out.find('\n', from) - from);
       QVERIFY2(reason.size() > 20, r.out.c_str());  // a reason, not a bare word
       QCOMPARE(need.code, 3);
       const CliRun train = run_cli({"train", project_, "--device", "cuda", "--limit", "64"});
@@ -86,6 +88,31 @@ class TestCli : public QObject {
       QVERIFY2(r.out.find("cuda: ") != std::string::npos, r.out.c_str());
       QCOMPARE(need.code, 0);
     }
+  }
+
+  // Issue 18: a line for MPI (its library and how to launch, or why it is not built) and one
+  // for NCCL; under mpirun, each rank says which it is.
+  void devicesSaysWhetherMpiAndNcclAreUsable() {
+    const CliRun r = run_cli({"devices"});
+    QCOMPARE(r.code, 0);
+    const std::string mpi =
+        "\nmpi: " + nw::dist::mpi_description() +
+        (nw::dist::mpi_built() ? " (launch with mpirun -np K netwright-cli train PROJECT)\n"
+                               : "\n");
+    QVERIFY(nw::dist::mpi_built() || nw::dist::mpi_description().rfind("not built (", 0) == 0);
+    QVERIFY2(r.out.find(mpi) != std::string::npos, r.out.c_str());
+    QVERIFY2(r.out.find("\nnccl: not built\n") != std::string::npos, r.out.c_str());
+    QVERIFY2(r.out.find("rank") == std::string::npos, r.out.c_str());  // not launched by mpirun
+#ifdef NW_MPIEXEC
+    QVERIFY(nw::dist::mpi_built());
+    qputenv("OMPI_ALLOW_RUN_AS_ROOT", "1");
+    qputenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+    const CliRun two = run_program(QStringLiteral(NW_MPIEXEC), {"--oversubscribe", "-np", "2",
+                                                                QStringLiteral(NW_CLI), "devices"});
+    QVERIFY2(two.code == 0 && !two.crashed, two.all().c_str());
+    QVERIFY2(two.out.find("mpi: this is rank 0 of 2\n") != std::string::npos, two.out.c_str());
+    QVERIFY2(two.out.find("mpi: this is rank 1 of 2\n") != std::string::npos, two.out.c_str());
+#endif
   }
 
   void usageErrorsExitTwo() {
