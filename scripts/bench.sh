@@ -12,6 +12,10 @@
 #     threads, mlp/cnn/lstm at batch 64 and 512, binary and infer at their own batches, 3 rounds.
 #     Arguments go after these defaults and override them (e.g. --threads 1 --rounds 5,
 #     --workloads mlp, --no-compile). The first venv costs about 10 minutes and 5.5 GB.
+#   scripts/bench.sh overlap [args...]
+#     Builds bench_dist_overlap and runs it on 2 MPI ranks, one thread each (issue 18, check 4):
+#     step time alone, with all-reduce after backward and with bucketed overlap, and the share
+#     of the exchange hidden. Arguments go to the benchmark (e.g. --hidden 2048 --rounds 9).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -28,7 +32,7 @@ nw_torch_venv() {
 }
 
 mode=tensor
-if [[ $# -gt 0 && ("$1" == tensor || "$1" == training) ]]; then
+if [[ $# -gt 0 && ("$1" == tensor || "$1" == training || "$1" == overlap) ]]; then
   mode="$1"
   shift
 fi
@@ -48,4 +52,8 @@ case "$mode" in
       --bench-bin "$NW_BUILD_DIR/bin/bench_train" --gemm-bin "$NW_BUILD_DIR/bin/bench_gemm" \
       --torch-python "$NW_BUILD_DIR/venv-torch/bin/python" --compile \
       --workloads mlp cnn lstm binary infer --threads 1 2 --batch-sizes 64 512 --rounds 3 "$@" ;;
+  overlap)
+    nw_setup --target bench_dist_overlap
+    nw_phase bench env OMP_NUM_THREADS=1 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+      mpirun --oversubscribe -np 2 "$NW_BUILD_DIR/bin/bench_dist_overlap" "$@" ;;
 esac
