@@ -6,6 +6,8 @@
 //   after     GradientReducer with overlap off: every bucket all-reduced after backward
 //   overlap   GradientReducer with overlap on: buckets start during backward
 //   exchange  the all-reduce of the gradient bytes alone, one buffer, no compute
+//   copies    the reducer's own memory traffic alone: gradients into the buckets, the scale by
+//             1/K, and back into .grad (on CPU ranks a cost the GPU path barely has)
 // and prints each per-step median (the slowest rank's), with
 //   hidden = 1 - (t_overlap - t_compute) / (t_after - t_compute)
 // the fraction of the exchange's cost to the step that overlap removes (1: free, 0: none).
@@ -127,7 +129,22 @@ int main(int argc, char** argv) {
   for (Case& c : cases) step(c);  // warm-up: allocator caches, MPI's buffers
 
   Tensor flat = zeros({grad_bytes / 4});
-  std::vector<double> exchange_ms;
+  std::vector<Tensor> grads;
+  for (const Tensor& p : params) grads.push_back(zeros_like(p));
+  auto copies = [&] {
+    int64_t at = 0;
+    for (const Tensor& g : grads) {
+      flat.narrow(0, at, g.numel()).view(g.sizes()).copy_(g);
+      at += g.numel();
+    }
+    flat.mul_(1.0 / k);
+    at = 0;
+    for (Tensor& g : grads) {
+      g.copy_(flat.narrow(0, at, g.numel()).view(g.sizes()));
+      at += g.numel();
+    }
+  };
+  std::vector<double> exchange_ms, copy_ms;
   for (int round = 0; round < a.rounds; ++round) {
     for (Case& c : cases) {
       comm.barrier();
@@ -141,10 +158,16 @@ int main(int argc, char** argv) {
     for (int s = 0; s < a.steps; ++s) comm.all_reduce_sum(flat);
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     exchange_ms.push_back(slowest(comm, ms / a.steps));
+    comm.barrier();
+    const auto t1 = Clock::now();
+    for (int s = 0; s < a.steps; ++s) copies();
+    const double cms = std::chrono::duration<double, std::milli>(Clock::now() - t1).count();
+    copy_ms.push_back(slowest(comm, cms / a.steps));
   }
 
   const double t_compute = median(cases[0].ms), t_after = median(cases[1].ms),
-               t_overlap = median(cases[2].ms), t_exchange = median(exchange_ms);
+               t_overlap = median(cases[2].ms), t_exchange = median(exchange_ms),
+               t_copies = median(copy_ms);
   const double cost = t_after - t_compute;
   const double hidden = cost > 0 ? 1.0 - (t_overlap - t_compute) / cost : 0.0;
   const double n = double(a.rounds) * a.steps;
@@ -161,16 +184,18 @@ int main(int argc, char** argv) {
     std::printf("step, bucketed overlap:               %8.3f ms (finish() waits %.3f ms)\n",
                 t_overlap, wait_overlap);
     std::printf("all-reduce of the gradient bytes:     %8.3f ms\n", t_exchange);
+    std::printf("bucket copies and scale, alone:       %8.3f ms\n", t_copies);
     if (k > 1)
       std::printf("hidden behind backward: %.0f%% of the exchange's cost to the step\n",
                   100 * hidden);
     std::printf(
         "{\"ranks\": %d, \"grad_bytes\": %lld, \"bucket_kib\": %lld, \"batch\": %lld, "
         "\"compute_ms\": %.4f, \"after_ms\": %.4f, \"overlap_ms\": %.4f, "
-        "\"exchange_ms\": %.4f, \"wait_after_ms\": %.4f, \"wait_overlap_ms\": %.4f, "
+        "\"exchange_ms\": %.4f, \"copies_ms\": %.4f, \"wait_after_ms\": %.4f, \"wait_overlap_ms\": "
+        "%.4f, "
         "\"hidden\": %.4f}\n",
         k, (long long)grad_bytes, (long long)a.bucket_kib, (long long)a.batch, t_compute, t_after,
-        t_overlap, t_exchange, wait_after, wait_overlap, hidden);
+        t_overlap, t_exchange, t_copies, wait_after, wait_overlap, hidden);
   }
   dist::finalize_world();
   return 0;

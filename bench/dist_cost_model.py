@@ -8,9 +8,8 @@ B: gradient bytes; K: ranks; beta: the slowest link's bandwidth on the ring; alp
 of one hop; W: the overlap window, the part of backward left after the first bucket is full.
 
     dist_cost_model.py                  the cluster predictions of docs/distributed.md
-    dist_cost_model.py --check A.json   this machine: A.json holds bench_dist_overlap's JSON line
-                        --small S.json  for 2 ranks, S.json the same at a smaller model (the two
-                                        exchange times give alpha and beta)
+    dist_cost_model.py --check OUT      this machine: OUT ends in bench_dist_overlap's JSON line;
+                                        the step predicted from the terms it measured alone
 """
 import argparse
 import json
@@ -64,34 +63,27 @@ def predictions():
                   f"{step * 1e3:.2f} ms | {compute / step:.0%} |")
 
 
-def check(big, small):
-    """alpha and beta from the two exchange times; the steps predicted from them and t_compute."""
-    k = big["ranks"]
-    f = 2 * (k - 1) / k
-    b1, t1 = small["grad_bytes"], small["exchange_ms"] * 1e-3
-    b2, t2 = big["grad_bytes"], big["exchange_ms"] * 1e-3
-    beta = f * (b2 - b1) / (t2 - t1)
-    alpha = max(0.0, (t1 - f * b1 / beta) / (2 * (k - 1)))
-    buckets = max(1, -(-b2 // (big["bucket_kib"] * 1024)))
-    ar_one = t_allreduce(b2, k, beta, alpha)
-    ar_buckets = t_allreduce(b2, k, beta, alpha, buckets)
-    compute = big["compute_ms"] * 1e-3
-    print(f"fitted: beta = {beta / 1e9:.2f} GB/s, alpha = {alpha * 1e6:.1f} us per hop")
-    print(f"after backward: predicted {(compute + ar_one) * 1e3:.3f} ms, measured {big['after_ms']:.3f} ms "
-          f"({(compute + ar_one) * 1e3 / big['after_ms'] - 1:+.0%})")
-    # On CPU ranks the reduction runs on the core that runs backward: no window (W = 0).
-    print(f"overlap (W = 0, {buckets} buckets): predicted {(compute + ar_buckets) * 1e3:.3f} ms, "
-          f"measured {big['overlap_ms']:.3f} ms ({(compute + ar_buckets) * 1e3 / big['overlap_ms'] - 1:+.0%})")
+def check(m):
+    """This machine: the model's terms from what bench_dist_overlap measured alone, the steps from them."""
+    k, nbytes = m["ranks"], m["grad_bytes"]
+    beta = 2 * (k - 1) / k * nbytes / (m["exchange_ms"] * 1e-3)  # alpha folded in: one buffer
+    # CPU ranks: the bucket copies and the scale are memory traffic on the rank's core, and the
+    # reduction itself runs on that core too, so nothing runs beside backward: W = 0.
+    predicted = m["compute_ms"] + m["copies_ms"] + m["exchange_ms"]
+    print(f"measured alone: compute {m['compute_ms']:.3f} ms, all-reduce {m['exchange_ms']:.3f} ms "
+          f"(beta = {beta / 1e9:.2f} GB/s), bucket copies {m['copies_ms']:.3f} ms")
+    for name in ("after", "overlap"):
+        got = m[name + "_ms"]
+        print(f"{name}: predicted {predicted:.3f} ms, measured {got:.3f} ms ({predicted / got - 1:+.0%})")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--check", help="bench_dist_overlap's JSON line, the model measured")
-    ap.add_argument("--small", help="the same at a smaller model, for alpha and beta")
+    ap.add_argument("--check", help="a file ending in bench_dist_overlap's JSON line")
     a = ap.parse_args()
     if a.check:
         load = lambda p: json.loads(open(p).read().strip().splitlines()[-1])
-        check(load(a.check), load(a.small))
+        check(load(a.check))
     else:
         predictions()
 
