@@ -52,6 +52,13 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
       config_(std::move(config)),
       options_(std::move(options)) {
   if (!net_) throw Error("Trainer: no network; compile the graph first");
+  if (options_.comm) impl_->comm = options_.comm;
+  if (config_.sync_batchnorm && impl_->world() > 1)
+    throw io::ProjectError(
+        "project", {{"training.sync_batchnorm",
+                     "true, but synchronised BatchNorm is not implemented yet; set it to false "
+                     "(each rank then normalises with its own batch, as PyTorch's DDP does by "
+                     "default) or train in one process"}});
   impl_->device = choose_device(config_.device);
   net_->to(impl_->device);
   net_->apply_trainable();
@@ -73,14 +80,19 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
   // A network with every node frozen can still be evaluated; run() refuses to train it.
   std::vector<Tensor> params = net_->trainable_parameters();
   if (params.empty()) return;
+  if (impl_->world() > 1)
+    impl_->reducer = std::make_unique<dist::GradientReducer>(params, *impl_->comm);
   optimizer_ = io::make_optimizer(config_.optimizer, std::move(params));
   if (config_.scheduler.is_object()) {
     impl_->plateau = io::make_plateau(config_.scheduler, *optimizer_);
     impl_->plateau_monitor = config_.scheduler.value("monitor", std::string("val_loss"));
     io::ScheduleContext context;
     context.epochs = config_.epochs;
-    if (data_.train)
-      context.steps_per_epoch = (data_.train->size() + config_.batch_size - 1) / config_.batch_size;
+    if (data_.train) {
+      // A rank's shard: the training set padded to a multiple of the world, split evenly.
+      const int64_t k = impl_->world(), shard = (data_.train->size() + k - 1) / k;
+      context.steps_per_epoch = (shard + config_.batch_size - 1) / config_.batch_size;
+    }
     scheduler_ = io::make_scheduler(config_.scheduler, *optimizer_, context);
     impl_->per_batch_schedule = io::scheduler_steps_per_batch(config_.scheduler);
   }
