@@ -66,8 +66,8 @@ int run_train(const TrainArgs& a) {
     if (level == train::MessageLevel::Info)
       progress.message(text);
     else if (leader || level == train::MessageLevel::Error)
-      std::cerr << who << (level == train::MessageLevel::Warning ? "warning: " : "error: ")
-                << text << "\n";
+      std::cerr << who << (level == train::MessageLevel::Warning ? "warning: " : "error: ") << text
+                << "\n";
   };
   for (const auto& [level, text] : early) say(level, text);
 
@@ -96,8 +96,8 @@ int run_train(const TrainArgs& a) {
   if (comm.size() > 1) {
     const int64_t b = session->project.training.batch_size;
     progress.message("data parallel: " + std::to_string(comm.size()) + " ranks (" +
-                     (comm.backend() == "mpi" ? std::string("MPI") : comm.backend()) +
-                     "), batch " + std::to_string(b) + " per rank, effective batch " +
+                     (comm.backend() == "mpi" ? std::string("MPI") : comm.backend()) + "), batch " +
+                     std::to_string(b) + " per rank, effective batch " +
                      std::to_string(b * comm.size()));
   }
   std::signal(SIGINT, on_interrupt);
@@ -122,7 +122,8 @@ int run_train(const TrainArgs& a) {
     test = trainer.evaluate("test");
     if (metrics.is_open()) metrics << eval_json(*test, data.class_names).dump() << "\n";
   }
-  if (!a.quiet && leader) print_run_summary(std::cout, trainer.history(), test, r, data.class_names);
+  if (!a.quiet && leader)
+    print_run_summary(std::cout, trainer.history(), test, r, data.class_names);
   return kOk;
 }
 

@@ -9,9 +9,8 @@ namespace nw::train {
 Tally sum_over_ranks(dist::Communicator& comm, const Tally& mine) {
   if (comm.size() == 1) return mine;
   // float64 holds the counts exactly up to 2^53 samples.
-  Tensor t = from_vector(std::vector<double>{mine.loss_sum, double(mine.samples),
-                                             double(mine.correct)},
-                         {3});
+  Tensor t = from_vector(
+      std::vector<double>{mine.loss_sum, double(mine.samples), double(mine.correct)}, {3});
   comm.all_reduce_sum(t);
   const std::vector<double> v = t.to_vector<double>();
   Tally all;

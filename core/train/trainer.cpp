@@ -11,6 +11,7 @@
 #include "nn/layers/loss.h"
 #include "optim/scheduler_plateau.h"
 #include "tensor/generator.h"
+#include "train/sync_batchnorm.h"
 #include "train/trainer_impl.h"
 
 namespace nw::train {
@@ -53,15 +54,12 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
       options_(std::move(options)) {
   if (!net_) throw Error("Trainer: no network; compile the graph first");
   if (options_.comm) impl_->comm = options_.comm;
-  if (config_.sync_batchnorm && impl_->world() > 1)
-    throw io::ProjectError(
-        "project", {{"training.sync_batchnorm",
-                     "true, but synchronised BatchNorm is not implemented yet; set it to false "
-                     "(each rank then normalises with its own batch, as PyTorch's DDP does by "
-                     "default) or train in one process"}});
   impl_->device = choose_device(config_.device);
   net_->to(impl_->device);
   net_->apply_trainable();
+  // Off, each rank normalises with its own batch (DDP's default); with one rank there is nothing
+  // to synchronise.
+  if (config_.sync_batchnorm && impl_->world() > 1) sync_batchnorm(*net_, *impl_->comm);
 
   impl_->loss_type = config_.loss.value("type", std::string("CrossEntropyLoss"));
   task_ = task_for_loss(impl_->loss_type);

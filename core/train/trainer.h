@@ -141,8 +141,8 @@ class Trainer {
  private:
   struct Impl;
   void message(MessageLevel level, const std::string& text);
-  bool wait_while_paused();  // false when a stop was requested
-  bool stop_agreed();        // at a batch boundary: a stop requested on any rank
+  bool wait_while_paused();   // false when a stop was requested
+  bool stop_agreed();         // at a batch boundary: a stop requested on any rank
   bool writes_files() const;  // rank 0 of a run with an out_dir
   std::filesystem::path save_numbered();
   // Loss and accuracy over a dataset in eval mode; fills eval's confusion matrix when given.

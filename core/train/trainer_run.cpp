@@ -174,8 +174,7 @@ RunResult Trainer::run() {
           return finish(
               RunState::Failed,
               "the loss is " + std::string(std::isnan(batch.loss_sum) ? "NaN" : "infinite") +
-                  " at epoch " +
-                  std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
+                  " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
                   "; lower the learning rate, normalize the inputs, or check the data "
                   "for NaN values. The last checkpoint was kept" +
                   (s.last_checkpoint.empty() ? std::string() : ": " + s.last_checkpoint.string()));

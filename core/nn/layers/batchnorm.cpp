@@ -7,6 +7,7 @@
 #include "nn/functional/batchnorm.h"
 #include "nn/init.h"
 #include "tensor/creation.h"
+#include "tensor/ops.h"
 
 namespace nw::nn {
 
@@ -78,12 +79,40 @@ Tensor BatchNormBase::forward(const Tensor& x) {
     num_batches_tracked.add_(1.0);
     if (!momentum_) factor = 1.0 / num_batches_tracked.item();
   }
+  if (is_training() && stats_sum_) return synced_forward(x, factor);
   // Batch statistics in training, and in eval too when no running ones are kept.
   const bool use_batch = is_training() || !track_running_stats_;
   const bool pass_running = !is_training() || track_running_stats_;
   return functional::batch_norm(x, pass_running ? running_mean : Tensor(),
                                 pass_running ? running_var : Tensor(), weight, bias, use_batch,
                                 factor, eps_);
+}
+
+Tensor BatchNormBase::synced_forward(const Tensor& x, double factor) {
+  const int64_t c = num_features_;
+  Shape dims{0}, per_channel(size_t(x.dim()), 1);
+  for (int64_t d = 2; d < x.dim(); ++d) dims.push_back(d);
+  per_channel[1] = c;
+  // Sums, not means, so that ranks with different batch sizes still combine exactly.
+  const Tensor count =
+      full({1}, double(x.numel() / c), TensorOptions(x.dtype()).device(x.device()));
+  const Tensor stats = stats_sum_(cat({x.sum(dims), (x * x).sum(dims), count}, 0));
+  const double n = stats.narrow(0, 2 * c, 1).item();
+  if (n < 2)
+    throw ShapeError(type_name() +
+                     ": training needs more than one value per channel over all ranks, "
+                     "got " +
+                     std::to_string(int64_t(n)));
+  const Tensor mean = stats.narrow(0, 0, c) / n;
+  const Tensor var = stats.narrow(0, c, c) / n - mean * mean;  // biased, as the batch's
+  Tensor y = (x - mean.view(per_channel)) * (var + eps_).pow(-0.5).view(per_channel);
+  if (affine_) y = y * weight.view(per_channel) + bias.view(per_channel);
+  if (track_running_stats_) {
+    NoGradGuard no_grad;
+    running_mean.mul_(1.0 - factor).add_(mean.detach(), factor);
+    running_var.mul_(1.0 - factor).add_(var.detach() * (n / (n - 1)), factor);  // unbiased
+  }
+  return y;
 }
 
 std::string BatchNormBase::extra_repr() const {

@@ -173,9 +173,8 @@ class TestConfig : public QObject {
                                      << "training.batch_size: expected a positive integer, got 0";
     QTest::newRow("fractional epochs") << R"({"epochs": 2.5})"
                                        << "training.epochs: expected a positive integer, got 2.5";
-    QTest::newRow("sync_batchnorm text")
-        << R"({"sync_batchnorm": "yes"})"
-        << R"(training.sync_batchnorm: expected true or false)";
+    QTest::newRow("sync_batchnorm text") << R"({"sync_batchnorm": "yes"})"
+                                         << R"(training.sync_batchnorm: expected true or false)";
     QTest::newRow("negative seed") << R"({"seed": -1})"
                                    << "training.seed: expected a non-negative integer";
     QTest::newRow("shuffle") << R"({"shuffle": "yes"})"
