@@ -23,9 +23,11 @@ Tensor all_reduce_sum_differentiable(dist::Communicator& comm, const Tensor& t) 
 }
 
 int sync_batchnorm(nn::Module& net, dist::Communicator& comm) {
+  std::vector<nn::Module*> modules{&net};  // named_modules() lists the descendants only
+  for (const auto& [name, module] : net.named_modules()) modules.push_back(module.get());
   int changed = 0;
-  for (const auto& [name, module] : net.named_modules()) {
-    auto bn = std::dynamic_pointer_cast<nn::BatchNormBase>(module);
+  for (nn::Module* m : modules) {
+    auto* bn = dynamic_cast<nn::BatchNormBase*>(m);
     if (!bn) continue;
     bn->sync_statistics(
         [&comm](const Tensor& stats) { return all_reduce_sum_differentiable(comm, stats); });
