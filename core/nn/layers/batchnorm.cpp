@@ -93,19 +93,21 @@ Tensor BatchNormBase::synced_forward(const Tensor& x, double factor) {
   Shape dims{0}, per_channel(size_t(x.dim()), 1);
   for (int64_t d = 2; d < x.dim(); ++d) dims.push_back(d);
   per_channel[1] = c;
-  // Sums, not means, so that ranks with different batch sizes still combine exactly.
+  // Two passes, as the fused layer: the mean, then the squares about it (E[x^2] - mean^2 loses
+  // digits in float32 when the mean is large). Sums, not means, so that ranks with different
+  // batch sizes combine exactly.
   const Tensor count =
       full({1}, double(x.numel() / c), TensorOptions(x.dtype()).device(x.device()));
-  const Tensor stats = stats_sum_(cat({x.sum(dims), (x * x).sum(dims), count}, 0));
-  const double n = stats.narrow(0, 2 * c, 1).item();
+  const Tensor sums = stats_sum_(cat({x.sum(dims), count}, 0));
+  const double n = sums.narrow(0, c, 1).item();
   if (n < 2)
     throw ShapeError(type_name() +
-                     ": training needs more than one value per channel over all ranks, "
-                     "got " +
+                     ": training needs more than one value per channel over all ranks, got " +
                      std::to_string(int64_t(n)));
-  const Tensor mean = stats.narrow(0, 0, c) / n;
-  const Tensor var = stats.narrow(0, c, c) / n - mean * mean;  // biased, as the batch's
-  Tensor y = (x - mean.view(per_channel)) * (var + eps_).pow(-0.5).view(per_channel);
+  const Tensor mean = sums.narrow(0, 0, c) / n;
+  const Tensor centred = x - mean.view(per_channel);
+  const Tensor var = stats_sum_((centred * centred).sum(dims)) / n;  // biased, as the batch's
+  Tensor y = centred * (var + eps_).pow(-0.5).view(per_channel);
   if (affine_) y = y * weight.view(per_channel) + bias.view(per_channel);
   if (track_running_stats_) {
     NoGradGuard no_grad;

@@ -20,10 +20,10 @@ class BatchNormBase : public Module {
 
   int64_t num_features() const { return num_features_; }
 
-  // Data-parallel training, as torch.nn.SyncBatchNorm: `sum` adds a (2C + 1) tensor of this
-  // rank's per-channel sums, sums of squares and count over every rank, differentiably (its
-  // gradient is the sum of the ranks' gradients), and training normalises with the statistics of
-  // all the ranks' batches together. Unset (the default): this rank's batch alone.
+  // Data-parallel training, as torch.nn.SyncBatchNorm: `sum` adds a tensor over every rank,
+  // differentiably (its gradient is the sum of the ranks' gradients): first (C + 1) per-channel
+  // sums and the count, then (C) sums of squares about the mean. Training then normalises with
+  // the statistics of all the ranks' batches together. Unset (the default): this rank's batch.
   using StatsSum = std::function<Tensor(const Tensor&)>;
   void sync_statistics(StatsSum sum) { stats_sum_ = std::move(sum); }
 

@@ -76,16 +76,24 @@ class TestSyncBatchNorm : public QObject {
     const Tensor x = randn({6, 3, 4, 4}, kFloat64) * 2.0 - 0.5;
     const Tensor mine = x.narrow(0, 0, 2), theirs = x.narrow(0, 2, 4);  // unequal on purpose
     auto whole = layer(), half = layer();
-    int64_t seen = 0;
+    std::vector<int64_t> seen;
+    Tensor mean;
     half->sync_statistics([&](const Tensor& stats) {
-      // What the other rank would add: its per-channel sums, sums of squares and count.
-      seen = stats.numel();
-      return stats + cat({theirs.sum({0, 2, 3}), (theirs * theirs).sum({0, 2, 3}),
-                          full({1}, double(theirs.numel() / 3), kFloat64)},
-                         0);
+      // What the other rank would add: its per-channel sums and count, then its squares about
+      // the mean of both.
+      seen.push_back(stats.numel());
+      if (seen.size() == 1) {
+        const Tensor all =
+            stats +
+            cat({theirs.sum({0, 2, 3}), full({1}, double(theirs.numel() / 3), kFloat64)}, 0);
+        mean = all.narrow(0, 0, 3) / all.narrow(0, 3, 1).item();
+        return all;
+      }
+      const Tensor d = theirs - mean.view({1, 3, 1, 1});
+      return stats + (d * d).sum({0, 2, 3});
     });
     const Tensor y_whole = (*whole)(x), y_half = (*half)(mine);
-    QCOMPARE(seen, int64_t(2 * 3 + 1));
+    QCOMPARE(seen, (std::vector<int64_t>{3 + 1, 3}));
     QVERIFY(max_diff(y_half, y_whole.narrow(0, 0, 2)) < kTolerance);
     QVERIFY(max_diff(half->running_mean, whole->running_mean) < kTolerance);
     QVERIFY(max_diff(half->running_var, whole->running_var) < kTolerance);
