@@ -1,7 +1,7 @@
 // netwright-cli train PROJECT: trains with progress on the terminal, writes checkpoints to a run
 // folder and ends with a summary of the metrics. Under mpirun (or srun) every rank runs this with
 // dist::world(): rank 0 prints, writes the run folder and the metrics file; the others print only
-// their errors, prefixed "rank R: ".
+// their errors ("error: rank R of K: ...").
 #include <atomic>
 #include <csignal>
 #include <fstream>
@@ -61,12 +61,15 @@ int run_train(const TrainArgs& a) {
   train::Trainer& trainer = *session->trainer;
   const io::Datasets& data = session->data;
   Progress progress(session->project.training.epochs, a.quiet || !leader);
-  const std::string who = leader ? "" : "rank " + std::to_string(comm.rank()) + ": ";
+  // As the communicator's abort says it: "error: rank 1 of 2: ...".
+  const std::string who =
+      leader ? ""
+             : "rank " + std::to_string(comm.rank()) + " of " + std::to_string(comm.size()) + ": ";
   auto say = [&](train::MessageLevel level, const std::string& text) {
     if (level == train::MessageLevel::Info)
       progress.message(text);
     else if (leader || level == train::MessageLevel::Error)
-      std::cerr << who << (level == train::MessageLevel::Warning ? "warning: " : "error: ") << text
+      std::cerr << (level == train::MessageLevel::Warning ? "warning: " : "error: ") << who << text
                 << "\n";
   };
   for (const auto& [level, text] : early) say(level, text);
@@ -111,7 +114,7 @@ int run_train(const TrainArgs& a) {
       metrics << nlohmann::json{{"event", "failed"}, {"reason", r.reason}}.dump() << "\n"
               << std::flush;
     // Another rank may be waiting in a collective for this one: end them all.
-    if (comm.size() > 1) comm.abort(kTrainingFailed, who + "error: training failed: " + r.reason);
+    if (comm.size() > 1) comm.abort(kTrainingFailed, "training failed: " + r.reason);
     std::cerr << "error: training failed: " << r.reason << "\n";
     return kTrainingFailed;
   }

@@ -36,11 +36,10 @@ int main(int argc, char** argv) {
   add_manual_flags(app, NW_VERSION);  // last: the man page and completion list every command
   // Under mpirun or srun: join the world before anything else, so every rank is in it.
   bool in_world = false;
-  // An error on one rank of several ends them all (the others would wait for it forever).
+  // An error on one rank of several ends them all (the others would wait for it forever); the
+  // communicator names the rank ("error: rank 1 of 2: ...").
   const auto fail = [&](int code, const std::string& what) {
-    if (in_world && nw::dist::world().size() > 1)
-      nw::dist::world().abort(
-          code, "rank " + std::to_string(nw::dist::world().rank()) + ": error: " + what);
+    if (in_world && nw::dist::world().size() > 1) nw::dist::world().abort(code, what);
     std::cerr << "error: " << what << "\n";
     return code;
   };
