@@ -1,5 +1,7 @@
 // netwright-cli train PROJECT: trains with progress on the terminal, writes checkpoints to a run
-// folder and ends with a summary of the metrics.
+// folder and ends with a summary of the metrics. Under mpirun (or srun) every rank runs this with
+// dist::world(): rank 0 prints, writes the run folder and the metrics file; the others print only
+// their errors ("error: rank R of K: ...").
 #include <atomic>
 #include <csignal>
 #include <fstream>
@@ -9,6 +11,7 @@
 
 #include "commands.h"
 #include "cpu/threads.h"
+#include "dist/communicator.h"
 #include "progress.h"
 #include "report.h"
 #include "session.h"
@@ -25,7 +28,7 @@ extern "C" void on_interrupt(int) {
 
 struct TrainArgs {
   std::string project, device, out, init, resume, metrics;
-  std::optional<int64_t> epochs, limit;
+  std::optional<int64_t> epochs, limit, stop_after;
   std::optional<uint64_t> seed;
   bool quiet = false;
   int threads = 0, workers = 0;
@@ -42,8 +45,14 @@ int run_train(const TrainArgs& a) {
   o.epochs = a.epochs;
   o.seed = a.seed;
   o.device = a.device;
+  dist::Communicator& comm = dist::world();
+  o.comm = &comm;
+  const bool leader = comm.rank() == 0;
   io::Project project = load_project(a.project);
-  if (o.out_dir.empty()) o.out_dir = train::default_run_dir(project);
+  // The folder is named for the time, which ranks may read a second apart: rank 0's name wins.
+  std::string out = o.out_dir.empty() ? train::default_run_dir(project).string() : a.out;
+  comm.broadcast(out, 0);
+  o.out_dir = out;
   // Messages before the progress display exists: what the session loaded, graph warnings.
   std::vector<std::pair<train::MessageLevel, std::string>> early;
   auto session = train::open_session(
@@ -51,24 +60,30 @@ int run_train(const TrainArgs& a) {
       [&](train::MessageLevel level, const std::string& text) { early.emplace_back(level, text); });
   train::Trainer& trainer = *session->trainer;
   const io::Datasets& data = session->data;
-  Progress progress(session->project.training.epochs, a.quiet);
+  Progress progress(session->project.training.epochs, a.quiet || !leader);
+  // As the communicator's abort says it: "error: rank 1 of 2: ...".
+  const std::string who =
+      leader ? ""
+             : "rank " + std::to_string(comm.rank()) + " of " + std::to_string(comm.size()) + ": ";
   auto say = [&](train::MessageLevel level, const std::string& text) {
     if (level == train::MessageLevel::Info)
       progress.message(text);
-    else
-      std::cerr << (level == train::MessageLevel::Warning ? "warning: " : "error: ") << text
+    else if (leader || level == train::MessageLevel::Error)
+      std::cerr << (level == train::MessageLevel::Warning ? "warning: " : "error: ") << who << text
                 << "\n";
   };
   for (const auto& [level, text] : early) say(level, text);
 
   std::ofstream metrics;
-  if (!a.metrics.empty()) {
+  if (!a.metrics.empty() && leader) {
     metrics.open(a.metrics);
     if (!metrics) throw CliError(kInvalidInput, "--metrics: cannot write " + a.metrics);
   }
   auto& cb = trainer.callbacks();
+  int64_t batches_run = 0;
   cb.on_batch_end = [&](const train::BatchStats& b) {
-    if (g_interrupts.load() > 0) trainer.request_stop();
+    if (g_interrupts.load() > 0 || (a.stop_after && ++batches_run >= *a.stop_after))
+      trainer.request_stop();
     progress.batch(b);
     if (metrics.is_open()) metrics << batch_json(b).dump() << "\n";
   };
@@ -81,6 +96,13 @@ int run_train(const TrainArgs& a) {
   progress.message("training " + session->project.name + " for " +
                    std::to_string(session->project.training.epochs) + " epochs; checkpoints in " +
                    o.out_dir.string());
+  if (comm.size() > 1) {
+    const int64_t b = session->project.training.batch_size;
+    progress.message("data parallel: " + std::to_string(comm.size()) + " ranks (" +
+                     (comm.backend() == "mpi" ? std::string("MPI") : comm.backend()) + "), batch " +
+                     std::to_string(b) + " per rank, effective batch " +
+                     std::to_string(b * comm.size()));
+  }
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   const train::RunResult r = trainer.run();
@@ -88,9 +110,12 @@ int run_train(const TrainArgs& a) {
   std::signal(SIGTERM, SIG_DFL);
 
   if (r.state == train::RunState::Failed) {
-    std::cerr << "error: training failed: " << r.reason << "\n";
     if (metrics.is_open())
-      metrics << nlohmann::json{{"event", "failed"}, {"reason", r.reason}}.dump() << "\n";
+      metrics << nlohmann::json{{"event", "failed"}, {"reason", r.reason}}.dump() << "\n"
+              << std::flush;
+    // Another rank may be waiting in a collective for this one: end them all.
+    if (comm.size() > 1) comm.abort(kTrainingFailed, "training failed: " + r.reason);
+    std::cerr << "error: training failed: " << r.reason << "\n";
     return kTrainingFailed;
   }
   progress.message(std::string("run ") + train::to_string(r.state) +
@@ -100,7 +125,8 @@ int run_train(const TrainArgs& a) {
     test = trainer.evaluate("test");
     if (metrics.is_open()) metrics << eval_json(*test, data.class_names).dump() << "\n";
   }
-  if (!a.quiet) print_run_summary(std::cout, trainer.history(), test, r, data.class_names);
+  if (!a.quiet && leader)
+    print_run_summary(std::cout, trainer.history(), test, r, data.class_names);
   return kOk;
 }
 
@@ -136,6 +162,10 @@ void add_train_command(CLI::App& app, int& result) {
                 "use only the first N samples of each split (for quick trials)")
       ->check(CLI::PositiveNumber);
   c->add_flag("--quiet", a->quiet, "print nothing but errors");
+  // For tests: stop (with a resumable checkpoint) after N batches, as Ctrl-C would.
+  c->add_option("--stop-after", a->stop_after, "stop after N batches of this run")
+      ->check(CLI::PositiveNumber)
+      ->group("");
   c->get_option("--resume")->excludes("--init");
   c->callback([a, &result] { result = run_train(*a); });
 }

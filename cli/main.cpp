@@ -7,6 +7,7 @@
 
 #include "backend/threads.h"
 #include "commands.h"
+#include "dist/communicator.h"
 #include "manual.h"
 #include "session.h"
 
@@ -33,18 +34,31 @@ int main(int argc, char** argv) {
   add_import_command(app, result);
   add_export_command(app, result);
   add_manual_flags(app, NW_VERSION);  // last: the man page and completion list every command
+  // Under mpirun or srun: join the world before anything else, so every rank is in it.
+  bool in_world = false;
+  // An error on one rank of several ends them all (the others would wait for it forever); the
+  // communicator names the rank ("error: rank 1 of 2: ...").
+  const auto fail = [&](int code, const std::string& what) {
+    if (in_world && nw::dist::world().size() > 1) nw::dist::world().abort(code, what);
+    std::cerr << "error: " << what << "\n";
+    return code;
+  };
   try {
+    if (nw::dist::launched_by_mpi()) {
+      nw::dist::init_world();
+      in_world = true;
+    }
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
+    nw::dist::finalize_world();
     return code == 0 ? kOk : kUsage;
   } catch (const CliError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return e.code;
+    return fail(e.code, e.what());
   } catch (const std::exception& e) {
     // Bad projects, checkpoints, data files and shapes: the message names the place and the fix.
-    std::cerr << "error: " << e.what() << "\n";
-    return kInvalidInput;
+    return fail(kInvalidInput, e.what());
   }
+  nw::dist::finalize_world();
   return result;
 }

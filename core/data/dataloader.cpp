@@ -23,17 +23,31 @@ struct DataLoader::Impl {
   std::vector<int64_t> order;
   std::unique_ptr<Prefetcher> prefetcher;
 
+  // Samples this rank visits per epoch.
+  int64_t shard_size() const {
+    const int64_t n = dataset->size(), k = options.shard_world_, r = options.shard_rank_;
+    if (k == 1) return n;
+    return options.shard_pad_ ? (n + k - 1) / k : (n - r + k - 1) / k;
+  }
+
   int64_t num_batches() const {
-    const int64_t n = dataset->size(), bs = options.batch_size_;
+    const int64_t n = shard_size(), bs = options.batch_size_;
     return options.drop_last_ ? n / bs : (n + bs - 1) / bs;
   }
 
+  // The whole epoch's order is drawn alike on every rank (it depends on the seed and the epoch
+  // alone); the shard is taken from it.
   std::vector<int64_t> order_of(int64_t epoch) const {
     const int64_t n = dataset->size();
-    if (options.shuffle_) return random_permutation(n, seed, uint64_t(epoch) * uint64_t(n));
-    std::vector<int64_t> o(static_cast<size_t>(n));
-    std::iota(o.begin(), o.end(), int64_t(0));
-    return o;
+    std::vector<int64_t> o;
+    if (options.shuffle_) {
+      o = random_permutation(n, seed, uint64_t(epoch) * uint64_t(n));
+    } else {
+      o.resize(static_cast<size_t>(n));
+      std::iota(o.begin(), o.end(), int64_t(0));
+    }
+    if (options.shard_world_ == 1) return o;
+    return shard_of(o, options.shard_rank_, options.shard_world_, options.shard_pad_);
   }
 
   // Batch `batch` of the current pass. A pure function of (order, epoch, batch): what keeps the
@@ -90,6 +104,11 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions
   if (options.num_workers_ < 0)
     throw DataError("DataLoader: num_workers must be 0 (load on the calling thread) or more, got " +
                     std::to_string(options.num_workers_));
+  if (options.shard_world_ < 1 || options.shard_rank_ < 0 ||
+      options.shard_rank_ >= options.shard_world_)
+    throw DataError("DataLoader: shard(" + std::to_string(options.shard_rank_) + ", " +
+                    std::to_string(options.shard_world_) +
+                    "): the rank must lie in 0 .. world - 1 and the world be at least 1");
   if (options.prefetch_factor_ < 1)
     throw DataError("DataLoader: prefetch_factor must be at least 1, got " +
                     std::to_string(options.prefetch_factor_));

@@ -9,6 +9,12 @@
 // (seed, e), so it changes every epoch and is the same in every run. With num_workers > 0,
 // batches are loaded ahead on background threads; they still come out in order and identical to
 // the single-threaded ones.
+//
+// For data-parallel training each rank loads its own shard, as torch's DistributedSampler:
+//   DataLoaderOptions(64).shuffle(true).seed(1234).shard(rank, world)
+// The epoch's order is drawn as for one process, padded to a multiple of `world` by repeating its
+// first indices, and rank r takes positions r, r + world, r + 2 world, ... So the ranks' i-th
+// batches together hold the samples of one process's i-th batch at batch size world x 64.
 #include <concepts>
 #include <cstdint>
 #include <functional>
@@ -48,6 +54,17 @@ struct DataLoaderOptions {
   DataLoaderOptions collate(Collate c) const {
     return with(&DataLoaderOptions::collate_, std::move(c));
   }
+  // Rank `rank` of `world` loads positions rank, rank + world, ... of each epoch's order. pad:
+  // repeat the order's first indices up to a multiple of world, so every rank has as many
+  // batches (training); without it the shards are an exact split (evaluation, where a duplicate
+  // would count twice).
+  DataLoaderOptions shard(int rank, int world, bool pad = true) const {
+    DataLoaderOptions o = *this;
+    o.shard_rank_ = rank;
+    o.shard_world_ = world;
+    o.shard_pad_ = pad;
+    return o;
+  }
 
   int64_t batch_size_ = 1;
   bool shuffle_ = false;
@@ -57,6 +74,9 @@ struct DataLoaderOptions {
   // The shuffle seed. Unset: drawn from nw::default_generator() when the loader is made, so
   // nw::manual_seed makes the run reproducible, as in PyTorch.
   std::optional<uint64_t> seed_;
+  int shard_rank_ = 0;
+  int shard_world_ = 1;
+  bool shard_pad_ = true;
   // Unset: the dataset's get_batch (one gather for tensor datasets), else collate(samples).
   Collate collate_;
 
@@ -116,7 +136,7 @@ class DataLoader {
   int64_t epoch() const;  // the epoch the next begin() starts (0 at first)
   void set_epoch(int64_t epoch);
   uint64_t seed() const;
-  // The sample indices epoch `epoch` visits, in order.
+  // The sample indices epoch `epoch` visits, in order (this rank's shard).
   std::vector<int64_t> sample_order(int64_t epoch) const;
   const Dataset& dataset() const;
   const DataLoaderOptions& options() const;

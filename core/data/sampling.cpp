@@ -40,6 +40,18 @@ std::vector<int64_t> random_permutation(int64_t n, Generator& gen) {
   return random_permutation(n, seed, gen.advance(uint64_t(n > 0 ? n : 0)));
 }
 
+std::vector<int64_t> shard_of(const std::vector<int64_t>& order, int rank, int world, bool pad) {
+  if (world < 1 || rank < 0 || rank >= world)
+    throw DataError("shard: rank " + std::to_string(rank) + " of a world of " +
+                    std::to_string(world) + " processes; rank must be in 0 .. world - 1");
+  const size_t n = order.size(), k = size_t(world);
+  const size_t total = pad && n > 0 ? (n + k - 1) / k * k : n;
+  std::vector<int64_t> shard;
+  shard.reserve(total / k + 1);
+  for (size_t i = size_t(rank); i < total; i += k) shard.push_back(order[i % n]);
+  return shard;
+}
+
 uint64_t draw_seed(Generator& gen) {
   const uint64_t seed = gen.seed();
   return bits64(philox::generate(seed, gen.advance(1)));

@@ -14,6 +14,10 @@ namespace nw::data {
 std::vector<int64_t> random_permutation(int64_t n, uint64_t seed, uint64_t offset);
 // The same, drawing from `gen` (advances it by n counters), as torch.randperm(generator=gen).
 std::vector<int64_t> random_permutation(int64_t n, Generator& gen);
+// Positions rank, rank + world, ... of `order`: DistributedSampler's shard. pad: first extend
+// `order` to a multiple of `world` by repeating its first entries (wrapping round when it is
+// shorter than world), so every shard has the same length.
+std::vector<int64_t> shard_of(const std::vector<int64_t>& order, int rank, int world, bool pad);
 // A fresh 64-bit seed from `gen` (advances it by one counter).
 uint64_t draw_seed(Generator& gen);
 

@@ -53,6 +53,9 @@ struct TrainingConfig {
   std::optional<EarlyStopping> early_stopping;
   int64_t checkpoint_every = 1;  // epochs; 0: only when stopped and at the end
   int64_t keep_last = 3;         // checkpoints kept besides best.h5; 0 keeps all
+  // Data-parallel runs: BatchNorm's batch statistics over every rank's batch, not each rank's own
+  // (PyTorch's SyncBatchNorm). Off: per-rank statistics, as DDP's default.
+  bool sync_batchnorm = false;
   nlohmann::json extra = nlohmann::json::object();
 };
 

@@ -70,6 +70,8 @@ TrainingConfig parse_training_config(const json& j, const std::string& where,
     c.checkpoint_every = *v;
   if (auto v = detail::read_int(r.take("keep_last"), r.at("keep_last"), 0, problems))
     c.keep_last = *v;
+  if (auto v = detail::read_bool(r.take("sync_batchnorm"), r.at("sync_batchnorm"), problems))
+    c.sync_batchnorm = *v;
   c.extra = r.unknown();
   return c;
 }
@@ -98,6 +100,8 @@ nlohmann::ordered_json ordered_json_of(const TrainingConfig& c) {
   }
   out["checkpoint_every"] = c.checkpoint_every;
   out["keep_last"] = c.keep_last;
+  // Written only when set, so projects that never use it stay as they were.
+  if (c.sync_batchnorm) out["sync_batchnorm"] = true;
   for (auto it = c.extra.begin(); it != c.extra.end(); ++it)
     if (!out.contains(it.key())) out[it.key()] = it.value();
   return out;

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <ctime>
 
+#include "dist/communicator.h"
 #include "io/checkpoint.h"
 #include "io/data_shapes.h"
 #include "io/weights_file.h"
@@ -142,7 +143,9 @@ std::unique_ptr<Session> open_session(io::Project project, const SessionOptions&
   topt.project_json = io::to_string(project);
   topt.limit = options.limit;
   topt.num_workers = options.num_workers;
-  if (!topt.out_dir.empty()) std::filesystem::create_directories(topt.out_dir);
+  topt.comm = options.comm;
+  const bool writer = !options.comm || options.comm->rank() == 0;  // rank 0 writes the run
+  if (!topt.out_dir.empty() && writer) std::filesystem::create_directories(topt.out_dir);
   s->trainer = std::make_unique<Trainer>(s->net, s->data, config, topt);
   s->project = std::move(project);
   load_weights(*s, options, say);

@@ -43,6 +43,8 @@ struct SessionOptions {
   std::optional<int64_t> epochs;
   std::optional<uint64_t> seed;
   std::string device;  // "cpu", "cuda", "auto"; empty keeps the project's
+  // The ranks of a data-parallel run (Trainer's TrainerOptions::comm); null: one process.
+  dist::Communicator* comm = nullptr;
 };
 
 using SessionMessage = std::function<void(MessageLevel, const std::string&)>;

@@ -11,6 +11,7 @@
 #include "nn/layers/loss.h"
 #include "optim/scheduler_plateau.h"
 #include "tensor/generator.h"
+#include "train/sync_batchnorm.h"
 #include "train/trainer_impl.h"
 
 namespace nw::train {
@@ -52,9 +53,13 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
       config_(std::move(config)),
       options_(std::move(options)) {
   if (!net_) throw Error("Trainer: no network; compile the graph first");
+  if (options_.comm) impl_->comm = options_.comm;
   impl_->device = choose_device(config_.device);
   net_->to(impl_->device);
   net_->apply_trainable();
+  // Off, each rank normalises with its own batch (DDP's default); with one rank there is nothing
+  // to synchronise.
+  if (config_.sync_batchnorm && impl_->world() > 1) sync_batchnorm(*net_, *impl_->comm);
 
   impl_->loss_type = config_.loss.value("type", std::string("CrossEntropyLoss"));
   task_ = task_for_loss(impl_->loss_type);
@@ -73,14 +78,19 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
   // A network with every node frozen can still be evaluated; run() refuses to train it.
   std::vector<Tensor> params = net_->trainable_parameters();
   if (params.empty()) return;
+  if (impl_->world() > 1)
+    impl_->reducer = std::make_unique<dist::GradientReducer>(params, *impl_->comm);
   optimizer_ = io::make_optimizer(config_.optimizer, std::move(params));
   if (config_.scheduler.is_object()) {
     impl_->plateau = io::make_plateau(config_.scheduler, *optimizer_);
     impl_->plateau_monitor = config_.scheduler.value("monitor", std::string("val_loss"));
     io::ScheduleContext context;
     context.epochs = config_.epochs;
-    if (data_.train)
-      context.steps_per_epoch = (data_.train->size() + config_.batch_size - 1) / config_.batch_size;
+    if (data_.train) {
+      // A rank's shard: the training set padded to a multiple of the world, split evenly.
+      const int64_t k = impl_->world(), shard = (data_.train->size() + k - 1) / k;
+      context.steps_per_epoch = (shard + config_.batch_size - 1) / config_.batch_size;
+    }
     scheduler_ = io::make_scheduler(config_.scheduler, *optimizer_, context);
     impl_->per_batch_schedule = io::scheduler_steps_per_batch(config_.scheduler);
   }

@@ -8,6 +8,13 @@
 //   Trainer trainer(net, datasets, project.training, {.out_dir = "runs/mlp"});
 //   trainer.callbacks().on_epoch_end = [](const EpochStats& e) { ... };
 //   RunResult r = trainer.run();
+//
+// Data-parallel (TrainerOptions::comm with several ranks): each rank trains on its shard of every
+// epoch (DataLoaderOptions::shard) and averages gradients after backward (dist::GradientReducer),
+// so every rank takes the same step as one process at world x batch_size. The statistics in
+// BatchStats and EpochStats, validation and evaluation are summed over ranks, so every rank sees
+// the numbers one process would; rank 0 alone writes checkpoints and calls the callbacks (other
+// ranks pass on only error messages, and on_finished).
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
@@ -22,6 +29,10 @@
 #include "graph/compile.h"
 #include "io/checkpoint.h"
 #include "io/config.h"
+
+namespace nw::dist {
+class Communicator;
+}
 
 namespace nw::train {
 
@@ -86,6 +97,9 @@ struct TrainerOptions {
   std::string project_json;       // stored in each checkpoint
   int64_t limit = 0;              // > 0: use only the first `limit` samples of each split
   int num_workers = 0;            // loader threads
+  // The ranks of a data-parallel run (dist::world() under mpirun); null: a world of one. Must
+  // outlive the trainer.
+  dist::Communicator* comm = nullptr;
 };
 
 struct Tally;  // train/metrics.h
@@ -127,7 +141,9 @@ class Trainer {
  private:
   struct Impl;
   void message(MessageLevel level, const std::string& text);
-  bool wait_while_paused();  // false when a stop was requested
+  bool wait_while_paused();   // false when a stop was requested
+  bool stop_agreed();         // at a batch boundary: a stop requested on any rank
+  bool writes_files() const;  // rank 0 of a run with an out_dir
   std::filesystem::path save_numbered();
   // Loss and accuracy over a dataset in eval mode; fills eval's confusion matrix when given.
   Tally run_loss_pass(const data::Dataset& dataset, EvalResult* eval);

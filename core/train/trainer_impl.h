@@ -6,6 +6,8 @@
 #include <string>
 
 #include "data/dataloader.h"
+#include "dist/gradient_reducer.h"
+#include "dist/single_communicator.h"
 #include "optim/scheduler_plateau.h"
 #include "train/metrics.h"
 #include "train/run_files.h"
@@ -17,6 +19,11 @@ namespace nw::train {
 // carry to continue exactly.
 struct Trainer::Impl {
   Device device;
+  dist::SingleCommunicator alone;  // the world when TrainerOptions::comm is null
+  dist::Communicator* comm = &alone;
+  std::unique_ptr<dist::GradientReducer> reducer;  // with more than one rank
+  int rank() const { return comm->rank(); }
+  int world() const { return comm->size(); }
   std::unique_ptr<data::DataLoader> train_loader;
   std::unique_ptr<optim::ReduceLROnPlateau> plateau;
   std::string plateau_monitor = "val_loss";
@@ -25,9 +32,9 @@ struct Trainer::Impl {
   std::string loss_type;
 
   int64_t epochs_done = 0;
-  int64_t batches_done = 0;  // of epoch epochs_done + 1, after a mid-epoch stop
-  int64_t samples_seen = 0;
-  Tally partial;  // the unfinished epoch's sums, so its statistics survive a resume
+  int64_t batches_done = 0;  // of epoch epochs_done + 1, after a mid-epoch stop (this rank's)
+  int64_t samples_seen = 0;  // over every rank
+  Tally partial;  // the unfinished epoch's sums over every rank, so its statistics survive a resume
   double partial_seconds = 0.0;
   double last_loss = 0.0;
 

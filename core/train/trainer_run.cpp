@@ -9,6 +9,7 @@
 #include "nn/layers/loss.h"
 #include "optim/scheduler_plateau.h"
 #include "train/metrics.h"
+#include "train/rank_sums.h"
 #include "train/run_files.h"
 #include "train/trainer_impl.h"
 
@@ -33,7 +34,20 @@ std::string fixed(double v, int digits) {
 }  // namespace
 
 void Trainer::message(MessageLevel level, const std::string& text) {
+  // Every rank would say the same; only an error may be a rank's own.
+  if (impl_->rank() != 0 && level != MessageLevel::Error) return;
   if (callbacks_.on_message) callbacks_.on_message(level, text);
+}
+
+bool Trainer::writes_files() const {
+  return impl_->files->enabled() && impl_->rank() == 0;
+}
+
+bool Trainer::stop_agreed() {
+  if (impl_->world() == 1) return !wait_while_paused();
+  wait_while_paused();
+  // Every rank must leave at the same batch, or the others would wait for it forever.
+  return any_rank(*impl_->comm, stop_);
 }
 
 bool Trainer::wait_while_paused() {
@@ -46,7 +60,7 @@ bool Trainer::wait_while_paused() {
 }
 
 std::filesystem::path Trainer::save_numbered() {
-  if (!impl_->files->enabled()) return {};
+  if (!writes_files()) return {};
   const int64_t epoch = impl_->batches_done > 0 ? impl_->epochs_done + 1 : impl_->epochs_done;
   const auto path = impl_->files->numbered(epoch, impl_->batches_done);
   io::write_checkpoint(path, snapshot());
@@ -60,12 +74,14 @@ Tally Trainer::run_loss_pass(const data::Dataset& dataset, EvalResult* eval) {
   NoGradGuard no_grad;
   net_->eval();
   // An explicit seed: without one the loader draws it from the default generator, and
-  // evaluating would shift the dropout draws of the training that follows.
+  // evaluating would shift the dropout draws of the training that follows. The ranks split the
+  // split exactly (no padding, which would count samples twice) and add their sums.
   data::DataLoader loader(
       std::shared_ptr<const data::Dataset>(&dataset, [](const data::Dataset*) {}),
       data::DataLoaderOptions(config_.batch_size)
           .seed(config_.seed)
-          .num_workers(options_.num_workers));
+          .num_workers(options_.num_workers)
+          .shard(impl_->rank(), impl_->world(), /*pad=*/false));
   Tally tally;
   for (const auto& [x, y] : loader) {
     const Tensor out = (*net_)(x.to(impl_->device));
@@ -81,7 +97,7 @@ Tally Trainer::run_loss_pass(const data::Dataset& dataset, EvalResult* eval) {
     tally.add(loss, x.size(0), correct);
   }
   net_->train();
-  return tally;
+  return sum_over_ranks(*impl_->comm, tally);
 }
 
 RunResult Trainer::run() {
@@ -105,13 +121,14 @@ RunResult Trainer::run() {
   stop_ = false;
 
   try {
-    if (s.files->enabled()) s.files->prepare();
+    if (writes_files()) s.files->prepare();
     if (!s.train_loader)
       s.train_loader = std::make_unique<data::DataLoader>(
           data_.train, data::DataLoaderOptions(config_.batch_size)
                            .shuffle(config_.shuffle)
                            .seed(config_.seed)
-                           .num_workers(options_.num_workers));
+                           .num_workers(options_.num_workers)
+                           .shard(s.rank(), s.world()));
     data::DataLoader& loader = *s.train_loader;
     const int64_t batches = loader.size();
     net_->train();
@@ -129,7 +146,7 @@ RunResult Trainer::run() {
       for (auto it = loader.begin(); it != loader.end(); ++it) {
         const int64_t b = it.batch_index();
         if (b < skip) continue;
-        if (!wait_while_paused()) {
+        if (stop_agreed()) {
           s.partial_seconds += seconds_since(t0);
           save_numbered();
           return finish(RunState::Stopped, "stopped at epoch " + std::to_string(epoch) +
@@ -140,19 +157,6 @@ RunResult Trainer::run() {
         auto [o, t] = align_for_loss(task_, out, y);
         const Tensor loss = std::static_pointer_cast<nn::Loss>(loss_)->forward(o, t);
         const double lv = loss.item();
-        if (!std::isfinite(lv))
-          return finish(
-              RunState::Failed,
-              "the loss is " + std::string(std::isnan(lv) ? "NaN" : "infinite") + " at epoch " +
-                  std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
-                  "; lower the learning rate, normalize the inputs, or check the data "
-                  "for NaN values. The last checkpoint was kept" +
-                  (s.last_checkpoint.empty() ? std::string() : ": " + s.last_checkpoint.string()));
-        optimizer_->zero_grad();
-        loss.backward();
-        optimizer_->step();
-        if (s.per_batch_schedule && scheduler_) scheduler_->step();
-
         int64_t correct = 0;
         if (task_ != Task::Regression) {
           NoGradGuard no_grad;
@@ -161,19 +165,43 @@ RunResult Trainer::run() {
                                              .sum()
                                              .item());
         }
-        const int64_t n = x.size(0);
-        s.partial.add(lv, n, correct);
-        s.samples_seen += n;
+        // The whole batch over every rank: what one process at world x batch_size would see. A
+        // NaN on any rank makes the sum NaN, so every rank fails at the same batch.
+        Tally batch;
+        batch.add(lv, x.size(0), correct);
+        batch = sum_over_ranks(*s.comm, batch);
+        if (!std::isfinite(batch.loss_sum))
+          return finish(
+              RunState::Failed,
+              "the loss is " + std::string(std::isnan(batch.loss_sum) ? "NaN" : "infinite") +
+                  " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
+                  "; lower the learning rate, normalize the inputs, or check the data "
+                  "for NaN values. The last checkpoint was kept" +
+                  (s.last_checkpoint.empty() ? std::string() : ": " + s.last_checkpoint.string()));
+        optimizer_->zero_grad();
+        if (s.reducer) s.reducer->prepare_for_backward();
+        loss.backward();
+        if (s.reducer) s.reducer->finish();  // every .grad is now the mean over ranks
+        optimizer_->step();
+        if (s.per_batch_schedule && scheduler_) scheduler_->step();
+
+        // One process keeps its own mean as it was (loss_sum / n may differ from it in the
+        // last bit).
+        const double batch_loss = s.world() == 1 ? lv : batch.loss();
+        s.partial.loss_sum += batch.loss_sum;
+        s.partial.samples += batch.samples;
+        s.partial.correct += batch.correct;
+        s.samples_seen += batch.samples;
         s.batches_done = b + 1;
-        s.last_loss = lv;
-        if (callbacks_.on_batch_end) {
+        s.last_loss = batch_loss;
+        if (callbacks_.on_batch_end && s.rank() == 0) {
           BatchStats bs;
           bs.epoch = epoch;
           bs.batch = b + 1;
           bs.batches = batches;
           bs.samples_seen = s.samples_seen;
-          bs.loss = lv;
-          if (task_ != Task::Regression) bs.accuracy = double(correct) / double(n);
+          bs.loss = batch_loss;
+          if (task_ != Task::Regression) bs.accuracy = batch.accuracy();
           bs.lr = group_lr(*optimizer_);
           const double secs = seconds_since(t0);
           bs.samples_per_second =
@@ -208,7 +236,7 @@ RunResult Trainer::run() {
       es.lr = group_lr(*optimizer_);
       record_history(es);
       es.best = improves_best(es);
-      if (callbacks_.on_epoch_end) callbacks_.on_epoch_end(es);
+      if (callbacks_.on_epoch_end && s.rank() == 0) callbacks_.on_epoch_end(es);
       result.last = es;
 
       if (es.best) save_best(es);
@@ -218,7 +246,7 @@ RunResult Trainer::run() {
         return finish(RunState::EarlyStopped, "no improvement in " + impl_->best_monitor + " for " +
                                                   std::to_string(config_.early_stopping->patience) +
                                                   " epochs");
-      if (stop_) {
+      if (s.world() == 1 ? bool(stop_) : any_rank(*s.comm, stop_)) {
         if (!every) save_numbered();
         return finish(RunState::Stopped, "stopped after epoch " + std::to_string(epoch));
       }
@@ -241,6 +269,7 @@ void Trainer::record_history(const EpochStats& es) {
 bool Trainer::improves_best(const EpochStats& es) {
   Impl& s = *impl_;
   const auto m = metric_of(es, s.best_monitor);
+  // Every rank tracks the best (the metric is the same everywhere); rank 0 writes best.h5.
   if (!m || !s.files->enabled()) return false;
   const bool better = !s.has_best || (s.best_is_max ? *m > s.best : *m < s.best);
   if (!better) return false;
@@ -251,6 +280,7 @@ bool Trainer::improves_best(const EpochStats& es) {
 
 void Trainer::save_best(const EpochStats& es) {
   Impl& s = *impl_;
+  if (s.rank() != 0) return;
   io::write_checkpoint(s.files->best(), snapshot());
   s.best_checkpoint = s.files->best();
   message(MessageLevel::Info, "best " + s.best_monitor + " so far (" +

@@ -2,6 +2,7 @@
 // where the first stopped.
 #include "optim/scheduler_plateau.h"
 #include "tensor/generator.h"
+#include "train/rank_sums.h"
 #include "train/trainer_impl.h"
 
 namespace nw::train {
@@ -48,6 +49,9 @@ io::Checkpoint Trainer::snapshot() const {
   c.project = options_.project_json;
   optim::ValueMap& t = c.trainer;
   t["samples_seen"] = double(s.samples_seen);
+  // The position in the epoch's order in samples, which any number of ranks and any batch size
+  // that divides it can continue from (the batch count is this run's, per rank).
+  t["epoch_samples_done"] = double(s.batches_done * config_.batch_size * s.world());
   t["partial_loss_sum"] = s.partial.loss_sum;
   t["partial_samples"] = double(s.partial.samples);
   t["partial_correct"] = double(s.partial.correct);
@@ -104,11 +108,25 @@ void Trainer::restore(const io::Checkpoint& c, const std::string& file) {
                                        ": no random generator state (/rng_state); dropout "
                                        "and augmentation draws will differ from the original run");
   }
+  const optim::ValueMap& t = c.trainer;
+  int64_t batches_done = c.batch;
+  if (t.count("epoch_samples_done")) {
+    const auto done = static_cast<int64_t>(number_or(t, "epoch_samples_done", 0));
+    const int64_t per_step = config_.batch_size * s.world();
+    if (done % per_step != 0)
+      throw io::CheckpointError(
+          file, {{"/trainer_state/epoch_samples_done",
+                  "the run stopped " + std::to_string(done) + " samples into epoch " +
+                      std::to_string(c.epoch + 1) + ", which is not a whole number of steps of " +
+                      std::to_string(per_step) + " samples (batch_size " +
+                      std::to_string(config_.batch_size) + " x " + std::to_string(s.world()) +
+                      " ranks); resume with a batch_size x ranks that divides it"}});
+    batches_done = done / per_step;
+  }
   history_ = c.history;
   s.epochs_done = c.epoch;
-  s.batches_done = c.batch;
+  s.batches_done = batches_done;
   s.last_loss = c.loss;
-  const optim::ValueMap& t = c.trainer;
   s.samples_seen = static_cast<int64_t>(number_or(t, "samples_seen", 0));
   s.partial.loss_sum = number_or(t, "partial_loss_sum", 0);
   s.partial.samples = static_cast<int64_t>(number_or(t, "partial_samples", 0));
@@ -141,6 +159,7 @@ EvalResult Trainer::evaluate(const std::string& split) {
   EvalResult r;
   r.split = split;
   const Tally tally = run_loss_pass(*ds, &r);
+  sum_over_ranks(*impl_->comm, r.confusion);
   r.samples = tally.samples;
   r.loss = tally.loss();
   if (task_ != Task::Regression) {
@@ -153,7 +172,7 @@ EvalResult Trainer::evaluate(const std::string& split) {
     }
     precision_recall(r);
   }
-  if (callbacks_.on_evaluation) callbacks_.on_evaluation(r);
+  if (callbacks_.on_evaluation && impl_->rank() == 0) callbacks_.on_evaluation(r);
   return r;
 }
 

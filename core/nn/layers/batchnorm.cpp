@@ -7,6 +7,7 @@
 #include "nn/functional/batchnorm.h"
 #include "nn/init.h"
 #include "tensor/creation.h"
+#include "tensor/ops.h"
 
 namespace nw::nn {
 
@@ -78,12 +79,44 @@ Tensor BatchNormBase::forward(const Tensor& x) {
     num_batches_tracked.add_(1.0);
     if (!momentum_) factor = 1.0 / num_batches_tracked.item();
   }
+  if (is_training() && stats_sum_) return synced_forward(x, factor);
   // Batch statistics in training, and in eval too when no running ones are kept.
   const bool use_batch = is_training() || !track_running_stats_;
   const bool pass_running = !is_training() || track_running_stats_;
   return functional::batch_norm(x, pass_running ? running_mean : Tensor(),
                                 pass_running ? running_var : Tensor(), weight, bias, use_batch,
                                 factor, eps_);
+}
+
+Tensor BatchNormBase::synced_forward(const Tensor& x, double factor) {
+  const int64_t c = num_features_;
+  Shape dims{0}, per_channel(size_t(x.dim()), 1);
+  for (int64_t d = 2; d < x.dim(); ++d) dims.push_back(d);
+  per_channel[1] = c;
+  // Two passes, as the fused layer: the mean, then the squares about it (E[x^2] - mean^2 loses
+  // digits when the mean is large), accumulated in float64, as the fused layer accumulates
+  // (float32 sums over N x H x W values lose about 1e-6 of the mean, which training amplifies).
+  // Sums, not means, so that ranks with different batch sizes combine exactly.
+  const Tensor x64 = x.to(kFloat64);
+  const Tensor count = full({1}, double(x.numel() / c), TensorOptions(kFloat64).device(x.device()));
+  const Tensor sums = stats_sum_(cat({x64.sum(dims), count}, 0));
+  const double n = sums.narrow(0, c, 1).item();
+  if (n < 2)
+    throw ShapeError(type_name() +
+                     ": training needs more than one value per channel over all ranks, got " +
+                     std::to_string(int64_t(n)));
+  const Tensor mean = sums.narrow(0, 0, c) / n;
+  const Tensor centred = x64 - mean.view(per_channel);
+  const Tensor var = stats_sum_((centred * centred).sum(dims)) / n;  // biased, as the batch's
+  Tensor y = (centred * (var + eps_).pow(-0.5).view(per_channel)).to(x.dtype());
+  if (affine_) y = y * weight.view(per_channel) + bias.view(per_channel);
+  if (track_running_stats_) {
+    NoGradGuard no_grad;
+    running_mean.mul_(1.0 - factor).add_(mean.detach().to(running_mean.dtype()), factor);
+    running_var.mul_(1.0 - factor)
+        .add_((var.detach() * (n / (n - 1))).to(running_var.dtype()), factor);  // unbiased
+  }
+  return y;
 }
 
 std::string BatchNormBase::extra_repr() const {

@@ -3,6 +3,7 @@
 // (zeros) when affine; buffers running_mean (zeros), running_var (ones) and num_batches_tracked
 // (int64, 0) when track_running_stats. Training normalises with the batch statistics and updates
 // the running ones; eval() normalises with the running ones (or, without them, with the batch's).
+#include <functional>
 #include <optional>
 
 #include "nn/module.h"
@@ -19,6 +20,13 @@ class BatchNormBase : public Module {
 
   int64_t num_features() const { return num_features_; }
 
+  // Data-parallel training, as torch.nn.SyncBatchNorm: `sum` adds a tensor over every rank,
+  // differentiably (its gradient is the sum of the ranks' gradients): first (C + 1) per-channel
+  // sums and the count, then (C) sums of squares about the mean. Training then normalises with
+  // the statistics of all the ranks' batches together. Unset (the default): this rank's batch.
+  using StatsSum = std::function<Tensor(const Tensor&)>;
+  void sync_statistics(StatsSum sum) { stats_sum_ = std::move(sum); }
+
   Tensor weight, bias;               // (num_features,); undefined unless affine
   Tensor running_mean, running_var;  // (num_features,); undefined unless track_running_stats
   Tensor num_batches_tracked;        // int64 scalar; likewise
@@ -30,6 +38,10 @@ class BatchNormBase : public Module {
   // Throws ShapeError naming the accepted input shapes unless x fits this layer.
   virtual void check_input(const Tensor& x) const = 0;
 
+  // Training with stats_sum_: normalises with the summed statistics, updates the running ones.
+  Tensor synced_forward(const Tensor& x, double factor);
+
+  StatsSum stats_sum_;
   int64_t num_features_;
   double eps_;
   std::optional<double> momentum_;

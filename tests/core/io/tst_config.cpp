@@ -138,6 +138,7 @@ class TestConfig : public QObject {
                     {"early_stopping", {{"monitor", "val_accuracy"}, {"patience", 2}}},
                     {"checkpoint_every", 0},
                     {"keep_last", 5},
+                    {"sync_batchnorm", true},
                     {"warmup", 3}};
     std::vector<Problem> problems;
     const TrainingConfig c = parse_training_config(j, "training", problems);
@@ -152,6 +153,7 @@ class TestConfig : public QObject {
     QCOMPARE(c.early_stopping->patience, int64_t(2));
     QCOMPARE(c.checkpoint_every, int64_t(0));
     QCOMPARE(c.keep_last, int64_t(5));
+    QVERIFY(c.sync_batchnorm);
     QCOMPARE(c.extra, (json{{"warmup", 3}}));
     // Written back with the same values, unknown keys included.
     std::vector<Problem> again;
@@ -171,6 +173,8 @@ class TestConfig : public QObject {
                                      << "training.batch_size: expected a positive integer, got 0";
     QTest::newRow("fractional epochs") << R"({"epochs": 2.5})"
                                        << "training.epochs: expected a positive integer, got 2.5";
+    QTest::newRow("sync_batchnorm text") << R"({"sync_batchnorm": "yes"})"
+                                         << R"(training.sync_batchnorm: expected true or false)";
     QTest::newRow("negative seed") << R"({"seed": -1})"
                                    << "training.seed: expected a non-negative integer";
     QTest::newRow("shuffle") << R"({"shuffle": "yes"})"
