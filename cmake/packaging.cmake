@@ -93,6 +93,9 @@ set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "nlohmann-json3-dev")
 set(CPACK_DEBIAN_APP_PACKAGE_DEPENDS "libqt6svg6")
 set(CPACK_DEBIAN_APP_PACKAGE_RECOMMENDS "netwright-examples, netwright-cli")
 set(CPACK_DEBIAN_CLI_PACKAGE_RECOMMENDS "netwright-examples")
+if(NETWRIGHT_MPI_ENABLED)
+  set(CPACK_DEBIAN_CLI_PACKAGE_SUGGESTS "openmpi-bin")  # mpirun, for data-parallel training
+endif()
 set(CPACK_DEBIAN_EXAMPLES_PACKAGE_RECOMMENDS "dataset-fashion-mnist")
 set(CPACK_DEBIAN_EXAMPLES_PACKAGE_ARCHITECTURE all)
 # The CUDA libraries come from NVIDIA's repository, which dpkg-shlibdeps does not know here, so
