@@ -8,7 +8,7 @@
 #include <QByteArray>
 #include <QDir>
 #include <QFile>
-#include <QMap>
+#include <QList>
 
 namespace nw_test {
 
@@ -22,27 +22,34 @@ inline char process_state(pid_t pid) {
   return close >= 0 && close + 2 < stat.size() ? stat[close + 2] : 0;
 }
 
-// Rank -> pid of the ranks of job `job` that still live: a zombie that its new parent has not
-// reaped yet has ended and is left out.
-inline QMap<int, pid_t> living_ranks(const QByteArray& job) {
+struct RankProcess {
+  int rank;
+  pid_t pid;
+  QByteArray name;  // /proc/PID/comm: "netwright-cli", or "sh" for a wrapper around it
+};
+
+// The processes of job `job` that still live: a zombie that its new parent has not reaped yet
+// has ended and is left out.
+inline QList<RankProcess> living_rank_processes(const QByteArray& job) {
   const QByteArray mark = "NW_TEST_JOB=" + job, rank_key = "OMPI_COMM_WORLD_RANK=";
-  QMap<int, pid_t> ranks;
+  QList<RankProcess> found;
   for (const QString& name : QDir("/proc").entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
     bool number = false;
     const pid_t pid = static_cast<pid_t>(name.toLong(&number));
     if (!number) continue;
-    QFile f("/proc/" + name + "/environ");
-    if (!f.open(QIODevice::ReadOnly)) continue;
+    QFile environ("/proc/" + name + "/environ"), comm("/proc/" + name + "/comm");
+    if (!environ.open(QIODevice::ReadOnly)) continue;
     bool ours = false;
     int rank = -1;
-    for (const QByteArray& entry : f.readAll().split('\0')) {
+    for (const QByteArray& entry : environ.readAll().split('\0')) {
       ours = ours || entry == mark;
       if (entry.startsWith(rank_key)) rank = entry.mid(rank_key.size()).toInt();
     }
     const char state = process_state(pid);
-    if (ours && rank >= 0 && state != 0 && state != 'Z' && state != 'X') ranks[rank] = pid;
+    if (!ours || rank < 0 || state == 0 || state == 'Z' || state == 'X') continue;
+    found.push_back({rank, pid, comm.open(QIODevice::ReadOnly) ? comm.readAll().trimmed() : ""});
   }
-  return ranks;
+  return found;
 }
 
 }  // namespace nw_test
