@@ -1,8 +1,8 @@
 // Faults and Ctrl-C under mpirun (check 3 of issue 18). One rank killed with SIGKILL at 10
 // seeded random moments of training: every rank is gone within 30 s, mpirun names the rank, and
 // every checkpoint on disk loads. A rank that raises (or meets a usage error) on its own ends
-// the job the same way, naming itself and its error. SIGINT to mpirun stops both ranks at a
-// batch boundary with a checkpoint that resumes.
+// the job the same way, naming itself and its error. SIGINT to mpirun (Ctrl-C), or SIGTERM to
+// one rank, stops both ranks at a batch boundary with a checkpoint that resumes.
 #include <signal.h>
 
 #include <QDir>
@@ -243,16 +243,27 @@ class TestDistFaults : public QObject {
     QVERIFY(check_run_folder(dir) >= 0);
   }
 
+  void stop_with_a_checkpoint_data() {
+    QTest::addColumn<int>("rank");  // -1: mpirun
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGINT to mpirun") << -1 << SIGINT;
+    QTest::newRow("SIGTERM to rank 1 alone") << 1 << SIGTERM;
+  }
+
   // SIGINT to mpirun, as Ctrl-C in its terminal sends it (the ranks, each in a process group of
   // its own, get nothing from the terminal). Open MPI 4.1 sends the ranks SIGCONT, then SIGTERM
   // odls_base_sigkill_timeout seconds later, then SIGKILL as many seconds after that;
   // netwright-cli takes SIGTERM as Ctrl-C. 5 s leaves ample time to finish the batch, agree on
   // the stop and write. --quiet: mpirun reads no output while it waits, and a rank writing to a
-  // full terminal would block before it could stop. A shell around each rank records its exit
-  // status, which mpirun does not report.
-  void sigint_to_mpirun_stops_with_a_checkpoint() {
-    const QString dir = tmp_.filePath("sigint"), resumed = tmp_.filePath("sigint-resumed");
-    const QString status = tmp_.filePath("sigint-status");
+  // full terminal would block before it could stop. SIGTERM to one rank alone (a batch system,
+  // a user) stops every rank the same way. A shell around each rank records its exit status,
+  // which mpirun does not report.
+  void stop_with_a_checkpoint() {
+    QFETCH(int, rank);
+    QFETCH(int, signal);
+    const QString tag = rank < 0 ? "sigint" : "sigterm";
+    const QString dir = tmp_.filePath(tag), resumed = tmp_.filePath(tag + "-resumed");
+    const QString status = tmp_.filePath(tag + "-status");
     QVERIFY(QDir().mkpath(status));
     // The shell ignores SIGTERM (the rank gets it too: Open MPI signals the process group).
     const QString record =
@@ -262,14 +273,16 @@ class TestDistFaults : public QObject {
     program.insert(3, "-c");
     program.insert(4, record);
     program.insert(5, "sh");
-    Job job("sigint");
+    Job job(tag);
     QVERIFY(job.start(QStringList{"--mca", "odls_base_sigkill_timeout", "5"} + program));
-    QVERIFY2(job.wait_for_training(dir).size() == 2, qPrintable(job.output()));
+    const QMap<int, pid_t> ranks = job.wait_for_training(dir);
+    QVERIFY2(ranks.size() == 2, qPrintable(job.output()));
     QElapsedTimer clock;
     clock.start();
-    QCOMPARE(::kill(static_cast<pid_t>(job.mpirun().processId()), SIGINT), 0);
-    QVERIFY2(job.ends_within_bound(clock), "the job still runs 30 s after SIGINT");
-    qInfo("mpirun ended %lld ms after SIGINT, exit code %d",
+    const pid_t target = rank < 0 ? static_cast<pid_t>(job.mpirun().processId()) : ranks[rank];
+    QCOMPARE(::kill(target, signal), 0);
+    QVERIFY2(job.ends_within_bound(clock), "the job still runs 30 s after the signal");
+    qInfo("mpirun ended %lld ms after the signal, exit code %d",
           static_cast<long long>(clock.elapsed()), job.mpirun().exitCode());
 
     // Both ranks stopped on their own (a rank that SIGKILL ended writes no status): exit code 0,
