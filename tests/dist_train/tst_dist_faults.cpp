@@ -4,6 +4,7 @@
 // the job the same way, naming itself and its error. SIGINT to mpirun (Ctrl-C), or SIGTERM to
 // one rank, stops both ranks at a batch boundary with a checkpoint that resumes.
 #include <signal.h>
+#include <unistd.h>
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -105,19 +106,12 @@ class Job {
 };
 
 // One program of the job: `ranks` copies of netwright-cli training `project` into `dir`.
-QStringList train_args(int ranks, const QString& project, const QString& dir,
-                       const QStringList& more = {}) {
-  return QStringList{NW_MPIEXEC_NUMPROC_FLAG,
-                     QString::number(ranks),
-                     NW_CLI,
-                     "train",
-                     project,
-                     "--out",
-                     dir,
-                     "--epochs",
-                     "100000",
-                     "--quiet"} +
-         more;
+QStringList train_args(int ranks, const QString& project, const QString& dir) {
+  QStringList args{NW_MPIEXEC_NUMPROC_FLAG, QString::number(ranks), NW_CLI, "train", project};
+  args << "--out" << dir << "--epochs"
+       << "100000"
+       << "--quiet";
+  return args;
 }
 
 // A run folder after a fault: every visible file is a checkpoint that loads whole, the optimizer
