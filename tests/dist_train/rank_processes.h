@@ -25,7 +25,7 @@ inline char process_state(pid_t pid) {
 struct RankProcess {
   int rank;
   pid_t pid;
-  QByteArray name;  // /proc/PID/comm: "netwright-cli", or "sh" for a wrapper around it
+  QByteArray name;  // /proc/PID/comm: "sh" for a wrapper around the rank
 };
 
 // The processes of job `job` that still live: a zombie that its new parent has not reaped yet

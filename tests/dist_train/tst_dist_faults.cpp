@@ -60,11 +60,11 @@ class Job {
     return mpirun_.waitForStarted();
   }
   QProcess& mpirun() { return mpirun_; }
-  // Rank -> pid of the living netwright-cli ranks.
+  // Rank -> pid of the living netwright-cli ranks (not the shells around them).
   QMap<int, pid_t> ranks() const {
     QMap<int, pid_t> r;
     for (const nw_test::RankProcess& p : nw_test::living_rank_processes(tag_))
-      if (p.name == "netwright-cli") r[p.rank] = p.pid;
+      if (p.name != "sh") r[p.rank] = p.pid;
     return r;
   }
   bool all_gone() const { return nw_test::living_rank_processes(tag_).isEmpty(); }
