@@ -3,9 +3,11 @@
 // dist::world(): rank 0 prints, writes the run folder and the metrics file; the others print only
 // their errors ("error: rank R of K: ...").
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -82,8 +84,7 @@ int run_train(const TrainArgs& a) {
   auto& cb = trainer.callbacks();
   int64_t batches_run = 0;
   cb.on_batch_end = [&](const train::BatchStats& b) {
-    if (g_interrupts.load() > 0 || (a.stop_after && ++batches_run >= *a.stop_after))
-      trainer.request_stop();
+    if (a.stop_after && ++batches_run >= *a.stop_after) trainer.request_stop();
     progress.batch(b);
     if (metrics.is_open()) metrics << batch_json(b).dump() << "\n";
   };
@@ -103,9 +104,21 @@ int run_train(const TrainArgs& a) {
                      std::to_string(b) + " per rank, effective batch " +
                      std::to_string(b * comm.size()));
   }
+  // Ctrl-C, or SIGTERM (what mpirun sends every rank on Ctrl-C, and a batch system before it
+  // kills), stops at the next batch boundary with a checkpoint. Every rank watches for it, since
+  // a launcher may signal one rank only and on_batch_end runs on rank 0 alone; the ranks agree on
+  // the stop at the next batch.
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
+  std::atomic<bool> training{true};
+  std::thread watch([&] {
+    while (training.load() && g_interrupts.load() == 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (g_interrupts.load() > 0) trainer.request_stop();
+  });
   const train::RunResult r = trainer.run();
+  training = false;
+  watch.join();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
 

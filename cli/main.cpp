@@ -50,6 +50,10 @@ int main(int argc, char** argv) {
     }
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A usage error on one rank alone (a project file missing on its node) would leave it waiting
+    // in MPI_Finalize for ranks that wait for it in their first collective: end them all.
+    if (e.get_exit_code() != 0 && in_world && nw::dist::world().size() > 1)
+      return fail(kUsage, e.what());
     const int code = app.exit(e);
     nw::dist::finalize_world();
     return code == 0 ? kOk : kUsage;
