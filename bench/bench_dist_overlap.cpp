@@ -3,11 +3,13 @@
 // backward and the exchange (no optimizer update: it is the same in every case):
 //   compute   every rank steps on its own batch at the same time, nothing exchanged: the step of
 //             one rank alone, under the same load as the others (-np 1 gives it the machine)
+//   lockstep  the same, with the ranks made to meet once a step (an all-reduce of one number):
+//             what synchronising alone costs, the slower rank's lead included
 //   after     GradientReducer with overlap off: every bucket all-reduced after backward
 //   overlap   GradientReducer with overlap on: buckets start during backward
-//   exchange  the all-reduce of the gradient bytes alone, one buffer, no compute
-//   copies    the reducer's own memory traffic alone: gradients into the buckets, the scale by
-//             1/K, and back into .grad (on CPU ranks a cost the GPU path barely has)
+//   exchange  the all-reduce of the gradient bytes alone, one buffer, no compute, from cold caches
+//   copies    the reducer's own memory traffic alone, from cold caches: gradients into the
+//             buckets, the scale by 1/K, and back into .grad (a cost the GPU path barely has)
 // and prints each per-step median (the slowest rank's), with
 //   hidden = 1 - (t_overlap - t_compute) / (t_after - t_compute)
 // the fraction of the exchange's cost to the step that overlap removes (1: free, 0: none).
@@ -85,6 +87,7 @@ double slowest(dist::Communicator& comm, double mine) {
 struct Case {
   const char* name;
   dist::GradientReducer* reducer;  // nullptr: compute only
+  bool meet = false;               // the ranks meet once a step (lockstep)
   std::vector<double> ms;          // per-step, one per round
   double wait_s = 0.0;             // the reducer's wait in finish(), summed
 };
@@ -115,8 +118,11 @@ int main(int argc, char** argv) {
   const size_t bucket = size_t(a.bucket_kib) << 10;
   dist::GradientReducer after(params, comm, {bucket, false});
   dist::GradientReducer overlap(params, comm, {bucket, true});
-  std::vector<Case> cases{
-      {"compute", nullptr, {}}, {"after", &after, {}}, {"overlap", &overlap, {}}};
+  std::vector<Case> cases{{"compute", nullptr, false, {}},
+                          {"lockstep", nullptr, true, {}},
+                          {"after", &after, false, {}},
+                          {"overlap", &overlap, false, {}}};
+  Tensor token = zeros({1});
   auto step = [&](Case& c) {
     if (c.reducer) c.reducer->prepare_for_backward();
     nn::functional::cross_entropy(model->forward(x), y).backward();
@@ -124,6 +130,7 @@ int main(int argc, char** argv) {
       c.reducer->finish();
       c.wait_s += c.reducer->last_step().wait_seconds;
     }
+    if (c.meet) comm.all_reduce_sum(token);
     model->zero_grad();
   };
   for (Case& c : cases) step(c);  // warm-up: allocator caches, MPI's buffers
@@ -144,6 +151,10 @@ int main(int argc, char** argv) {
       at += g.numel();
     }
   };
+  std::vector<float> scratch(size_t(32) << 20);  // 128 MiB, above any last-level cache here
+  auto evict = [&] {
+    for (size_t i = 0; i < scratch.size(); i += 16) scratch[i] += 1.0f;
+  };
   std::vector<double> exchange_ms, copy_ms;
   for (int round = 0; round < a.rounds; ++round) {
     for (Case& c : cases) {
@@ -153,25 +164,33 @@ int main(int argc, char** argv) {
       const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
       c.ms.push_back(slowest(comm, ms / a.steps));
     }
-    comm.barrier();
-    const auto t0 = Clock::now();
-    for (int s = 0; s < a.steps; ++s) comm.all_reduce_sum(flat);
-    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    // Each alone, as inside a step: after the rest of a step has pushed the buffers out of the
+    // caches (timed back to back, the same bytes stay cached: 1.3-3.2 ms for the all-reduce and
+    // 0.8-1.7 ms for the copies in runs here, against 2.4-3.0 and 2.0-2.5 ms evicted), and
+    // from a barrier, so that neither holds the other rank's lead (lockstep measures that).
+    double ms = 0.0, cms = 0.0;
+    for (int s = 0; s < a.steps; ++s) {
+      evict();
+      comm.barrier();
+      const auto t0 = Clock::now();
+      comm.all_reduce_sum(flat);
+      ms += std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      evict();
+      const auto t1 = Clock::now();
+      copies();
+      cms += std::chrono::duration<double, std::milli>(Clock::now() - t1).count();
+    }
     exchange_ms.push_back(slowest(comm, ms / a.steps));
-    comm.barrier();
-    const auto t1 = Clock::now();
-    for (int s = 0; s < a.steps; ++s) copies();
-    const double cms = std::chrono::duration<double, std::milli>(Clock::now() - t1).count();
     copy_ms.push_back(slowest(comm, cms / a.steps));
   }
 
-  const double t_compute = median(cases[0].ms), t_after = median(cases[1].ms),
-               t_overlap = median(cases[2].ms), t_exchange = median(exchange_ms),
-               t_copies = median(copy_ms);
+  const double t_compute = median(cases[0].ms), t_lockstep = median(cases[1].ms),
+               t_after = median(cases[2].ms), t_overlap = median(cases[3].ms),
+               t_exchange = median(exchange_ms), t_copies = median(copy_ms);
   const double cost = t_after - t_compute;
   const double hidden = cost > 0 ? 1.0 - (t_overlap - t_compute) / cost : 0.0;
   const double n = double(a.rounds) * a.steps;
-  const double wait_after = 1e3 * cases[1].wait_s / n, wait_overlap = 1e3 * cases[2].wait_s / n;
+  const double wait_after = 1e3 * cases[2].wait_s / n, wait_overlap = 1e3 * cases[3].wait_s / n;
   if (rank == 0) {
     std::printf(
         "MLP 784-%lldx%lld-10, batch %lld per rank, %d ranks, %.2f MB of float32 "
@@ -179,6 +198,7 @@ int main(int argc, char** argv) {
         (long long)a.hidden, (long long)a.layers, (long long)a.batch, k, grad_bytes / 1e6,
         (long long)a.bucket_kib, overlap.last_step().buckets);
     std::printf("step, compute only (each rank alone): %8.3f ms\n", t_compute);
+    std::printf("step, ranks meeting once a step:      %8.3f ms\n", t_lockstep);
     std::printf("step, all-reduce after backward:      %8.3f ms (finish() waits %.3f ms)\n",
                 t_after, wait_after);
     std::printf("step, bucketed overlap:               %8.3f ms (finish() waits %.3f ms)\n",
@@ -190,12 +210,12 @@ int main(int argc, char** argv) {
                   100 * hidden);
     std::printf(
         "{\"ranks\": %d, \"grad_bytes\": %lld, \"bucket_kib\": %lld, \"batch\": %lld, "
-        "\"compute_ms\": %.4f, \"after_ms\": %.4f, \"overlap_ms\": %.4f, "
+        "\"compute_ms\": %.4f, \"lockstep_ms\": %.4f, \"after_ms\": %.4f, \"overlap_ms\": %.4f, "
         "\"exchange_ms\": %.4f, \"copies_ms\": %.4f, \"wait_after_ms\": %.4f, \"wait_overlap_ms\": "
         "%.4f, "
         "\"hidden\": %.4f}\n",
-        k, (long long)grad_bytes, (long long)a.bucket_kib, (long long)a.batch, t_compute, t_after,
-        t_overlap, t_exchange, t_copies, wait_after, wait_overlap, hidden);
+        k, (long long)grad_bytes, (long long)a.bucket_kib, (long long)a.batch, t_compute,
+        t_lockstep, t_after, t_overlap, t_exchange, t_copies, wait_after, wait_overlap, hidden);
   }
   dist::finalize_world();
   return 0;
