@@ -8,6 +8,7 @@
 #include "autograd/grad_mode.h"
 #include "backend/cuda_plugin.h"
 #include "data/dataloader.h"
+#include "dist/rank_stream.h"
 #include "nn/layers/loss.h"
 #include "optim/scheduler_plateau.h"
 #include "tensor/generator.h"
@@ -60,6 +61,8 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
   // Off, each rank normalises with its own batch (DDP's default); with one rank there is nothing
   // to synchronise.
   if (config_.sync_batchnorm && impl_->world() > 1) sync_batchnorm(*net_, *impl_->comm);
+  // The weights are built (the same on every rank): from here each rank draws its own dropout.
+  dist::use_rank_stream(default_generator(), impl_->rank());
 
   impl_->loss_type = config_.loss.value("type", std::string("CrossEntropyLoss"));
   task_ = task_for_loss(impl_->loss_type);

@@ -1,5 +1,6 @@
 // A trainer's state as a checkpoint and back: everything a resumed run needs to continue exactly
 // where the first stopped.
+#include "dist/rank_stream.h"
 #include "optim/scheduler_plateau.h"
 #include "tensor/generator.h"
 #include "train/rank_sums.h"
@@ -103,6 +104,7 @@ void Trainer::restore(const io::Checkpoint& c, const std::string& file) {
   if (seed != c.rng_exact.end() && offset != c.rng_exact.end()) {
     g.manual_seed(seed->second);
     g.set_offset(offset->second);
+    dist::use_rank_stream(g, impl_->rank());  // the checkpoint holds rank 0's stream
   } else {
     message(MessageLevel::Warning, file +
                                        ": no random generator state (/rng_state); dropout "
