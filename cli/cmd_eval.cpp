@@ -1,9 +1,11 @@
 // netwright-cli eval PROJECT --checkpoint CKPT: loss, accuracy and the confusion matrix of a
 // trained network on one split; --json puts one JSON object on the last line of standard output.
+// Under mpirun the ranks split the samples and rank 0 prints the whole split's figures.
 #include <iostream>
 
 #include "commands.h"
 #include "cpu/threads.h"
+#include "dist/communicator.h"
 #include "report.h"
 #include "session.h"
 #include "train/session.h"
@@ -25,14 +27,18 @@ int run_eval(const EvalArgs& a) {
   o.weights = a.checkpoint;
   o.device = a.device;
   o.limit = a.limit.value_or(0);
-  auto session = train::open_session(load_project(a.project), o,
-                                     [](train::MessageLevel level, const std::string& text) {
-                                       if (level != train::MessageLevel::Info)
-                                         std::cerr << "warning: " << text << "\n";
-                                     });
+  // Under mpirun each rank evaluates its shard and the sums are added; rank 0 reports.
+  dist::Communicator& comm = dist::world();
+  o.comm = &comm;
+  auto session = train::open_session(
+      load_project(a.project), o,
+      [leader = comm.rank() == 0](train::MessageLevel level, const std::string& text) {
+        if (leader && level != train::MessageLevel::Info) std::cerr << "warning: " << text << "\n";
+      });
   train::Trainer& trainer = *session->trainer;
   const io::Datasets& data = session->data;
   const train::EvalResult r = trainer.evaluate(a.split);
+  if (comm.rank() != 0) return kOk;
   if (a.json) {
     nlohmann::json j = eval_json(r, data.class_names);
     j.erase("event");

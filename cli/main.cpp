@@ -34,6 +34,19 @@ int main(int argc, char** argv) {
   add_import_command(app, result);
   add_export_command(app, result);
   add_manual_flags(app, NW_VERSION);  // last: the man page and completion list every command
+  // Under a launcher with several ranks, train and eval split the data over the ranks and devices
+  // reports each one; every other command would only repeat itself K times (and write the same
+  // files at once), so it stops before doing anything.
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    const std::string name = sub->get_name();
+    if (name == "train" || name == "eval" || name == "devices") continue;
+    sub->preparse_callback([name](std::size_t) {
+      if (nw::dist::launched_by_mpi() && nw::dist::world().size() > 1)
+        throw CliError(kUsage, "netwright-cli " + name +
+                                   " runs in one process: start it without mpirun or srun (only "
+                                   "train, eval and devices use several ranks)");
+    });
+  }
   // Under mpirun or srun: join the world before anything else, so every rank is in it.
   bool in_world = false;
   // An error on one rank of several ends them all (the others would wait for it forever); the

@@ -81,14 +81,17 @@ void write_project(QString name, const QString& dest, int batch, int epochs) {
   out.write(QJsonDocument(project).toJson());
 }
 
-// netwright-cli train on `ranks` processes (1: no launcher at all).
-CliRun train(int ranks, const QStringList& args) {
-  const QStringList cli_args = QStringList{"train"} + args + QStringList{"--quiet"};
-  if (ranks == 1) return run_cli(cli_args);
+// netwright-cli on `ranks` processes (1: no launcher at all).
+CliRun cli_on(int ranks, const QStringList& args) {
+  if (ranks == 1) return run_cli(args);
   return run_program(
       QStringLiteral(NW_MPIEXEC),
       QStringList{NW_MPIEXEC_NUMPROC_FLAG, QString::number(ranks), "--oversubscribe", NW_CLI} +
-          cli_args);
+          args);
+}
+
+CliRun train(int ranks, const QStringList& args) {
+  return cli_on(ranks, QStringList{"train"} + args + QStringList{"--quiet"});
 }
 
 // |a - b| / |b| in the Euclidean norm, for each parameter tensor as a whole: an element near
@@ -283,6 +286,39 @@ class TestDistTrain : public QObject {
           same_json(got[i], want[want.size() - got.size() + i], QString("line %1").arg(i + 1), why),
           qPrintable(why));
     }
+  }
+
+  // eval under mpirun: each rank takes its share of 101 test samples (51 and 50) and rank 0 alone
+  // prints the figures of all 101, those of one process.
+  void eval_on_two_ranks_matches_one_process() {
+    const QString project = path("eval.nwproj"), out = path("eval-run");
+    write_project("fashion-mnist-mlp", project, 16, 1);
+    CliRun r = train(1, {project, "--limit", "64", "--out", out});
+    QVERIFY2(r.code == 0 && !r.crashed, r.all().c_str());
+    const QStringList args{"eval",    project, "--checkpoint", out + "/epoch_0001.h5",
+                           "--limit", "101",   "--json"};
+    const CliRun one = cli_on(1, args), two = cli_on(2, args);
+    QVERIFY2(one.code == 0 && !one.crashed, one.all().c_str());
+    QVERIFY2(two.code == 0 && !two.crashed, two.all().c_str());
+    const QStringList lines = QString::fromStdString(two.out).trimmed().split('\n');
+    QCOMPARE(lines.size(), 1);  // rank 0 only
+    const QJsonObject got = QJsonDocument::fromJson(lines[0].toUtf8()).object();
+    const QJsonObject want =
+        QJsonDocument::fromJson(
+            QString::fromStdString(one.out).trimmed().split('\n').back().toUtf8())
+            .object();
+    QCOMPARE(want["samples"].toInt(), 101);
+    QString why;
+    QVERIFY2(same_json(got, want, "eval", why), qPrintable(why));
+  }
+
+  // The other commands would only repeat themselves on every rank: they stop, and say how to run.
+  void one_process_commands_refuse_several_ranks() {
+    const CliRun r = cli_on(2, {"summary", src_path("projects/fashion-mnist-mlp.nwproj")});
+    QVERIFY(r.code != 0);
+    const QString all = QString::fromStdString(r.all());
+    QVERIFY2(all.contains("netwright-cli summary runs in one process: start it without mpirun"),
+             qPrintable(all));
   }
 };
 
