@@ -45,6 +45,11 @@ class Communicator {
   // Every rank gets root's string (a checkpoint path, an error message).
   virtual void broadcast(std::string& text, int root) = 0;
   virtual void barrier() = 0;
+  // A communicator over the same ranks whose collectives never pair with this one's (MPI_Comm_dup):
+  // the gradient reducer's all-reduces, in flight during backward, then cannot meet another
+  // collective of the step (sync_batchnorm's) that some rank issues in another order. Collective:
+  // every rank calls it at the same point.
+  virtual std::unique_ptr<Communicator> duplicate() = 0;
   // Ends every process of the world with `code`, after printing `why` on this rank's standard
   // error: what a rank does on an error the others cannot see (they would wait forever).
   [[noreturn]] virtual void abort(int code, const std::string& why) = 0;

@@ -45,6 +45,19 @@ struct MpiRequest : Request {
 
 }  // namespace
 
+struct MpiCommunicator::Handle {
+  MPI_Comm comm = MPI_COMM_WORLD;
+  ~Handle() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (comm == MPI_COMM_WORLD) {
+      if (!finalized) MPI_Finalize();
+    } else if (!finalized) {
+      MPI_Comm_free(&comm);
+    }
+  }
+};
+
 MpiCommunicator::MpiCommunicator() {
   int provided = 0;
   if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided) != MPI_SUCCESS)
@@ -52,20 +65,28 @@ MpiCommunicator::MpiCommunicator() {
   if (provided < MPI_THREAD_SERIALIZED)
     throw Error("MPI provides thread level " + std::to_string(provided) +
                 ", less than MPI_THREAD_SERIALIZED, which a training on a worker thread needs");
+  comm_ = std::make_unique<Handle>();
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
 }
 
-MpiCommunicator::~MpiCommunicator() {
-  int finalized = 0;
-  MPI_Finalized(&finalized);
-  if (!finalized) MPI_Finalize();
+MpiCommunicator::MpiCommunicator(std::unique_ptr<Handle> comm) : comm_(std::move(comm)) {
+  MPI_Comm_rank(comm_->comm, &rank_);
+  MPI_Comm_size(comm_->comm, &size_);
+}
+
+MpiCommunicator::~MpiCommunicator() = default;
+
+std::unique_ptr<Communicator> MpiCommunicator::duplicate() {
+  auto dup = std::make_unique<Handle>();
+  MPI_Comm_dup(comm_->comm, &dup->comm);
+  return std::unique_ptr<Communicator>(new MpiCommunicator(std::move(dup)));
 }
 
 void MpiCommunicator::all_reduce_sum(Tensor& t) {
   check_tensor(t, "all_reduce_sum");
   MPI_Allreduce(MPI_IN_PLACE, t.raw_data(), int(t.numel()), mpi_type(t, "all_reduce_sum"), MPI_SUM,
-                MPI_COMM_WORLD);
+                comm_->comm);
 }
 
 std::unique_ptr<Request> MpiCommunicator::all_reduce_sum_async(Tensor& t) {
@@ -73,24 +94,24 @@ std::unique_ptr<Request> MpiCommunicator::all_reduce_sum_async(Tensor& t) {
   auto r = std::make_unique<MpiRequest>();
   r->keep = t;
   MPI_Iallreduce(MPI_IN_PLACE, t.raw_data(), int(t.numel()), mpi_type(t, "all_reduce_sum_async"),
-                 MPI_SUM, MPI_COMM_WORLD, &r->request);
+                 MPI_SUM, comm_->comm, &r->request);
   return r;
 }
 
 void MpiCommunicator::broadcast(Tensor& t, int root) {
   check_tensor(t, "broadcast");
-  MPI_Bcast(t.raw_data(), int(t.numel()), mpi_type(t, "broadcast"), root, MPI_COMM_WORLD);
+  MPI_Bcast(t.raw_data(), int(t.numel()), mpi_type(t, "broadcast"), root, comm_->comm);
 }
 
 void MpiCommunicator::broadcast(std::string& text, int root) {
   int n = int(text.size());
-  MPI_Bcast(&n, 1, MPI_INT, root, MPI_COMM_WORLD);
+  MPI_Bcast(&n, 1, MPI_INT, root, comm_->comm);
   text.resize(size_t(n));
-  MPI_Bcast(text.data(), n, MPI_CHAR, root, MPI_COMM_WORLD);
+  MPI_Bcast(text.data(), n, MPI_CHAR, root, comm_->comm);
 }
 
 void MpiCommunicator::barrier() {
-  MPI_Barrier(MPI_COMM_WORLD);
+  MPI_Barrier(comm_->comm);
 }
 
 void MpiCommunicator::abort(int code, const std::string& why) {

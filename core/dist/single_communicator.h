@@ -14,6 +14,9 @@ class SingleCommunicator : public Communicator {
   void broadcast(Tensor&, int) override {}
   void broadcast(std::string&, int) override {}
   void barrier() override {}
+  std::unique_ptr<Communicator> duplicate() override {
+    return std::make_unique<SingleCommunicator>();
+  }
   [[noreturn]] void abort(int code, const std::string& why) override;
 };
 

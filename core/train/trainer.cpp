@@ -81,8 +81,10 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
   // A network with every node frozen can still be evaluated; run() refuses to train it.
   std::vector<Tensor> params = net_->trainable_parameters();
   if (params.empty()) return;
-  if (impl_->world() > 1)
-    impl_->reducer = std::make_unique<dist::GradientReducer>(params, *impl_->comm);
+  if (impl_->world() > 1) {
+    impl_->reducer_comm = impl_->comm->duplicate();
+    impl_->reducer = std::make_unique<dist::GradientReducer>(params, *impl_->reducer_comm);
+  }
   optimizer_ = io::make_optimizer(config_.optimizer, std::move(params));
   if (config_.scheduler.is_object()) {
     impl_->plateau = io::make_plateau(config_.scheduler, *optimizer_);

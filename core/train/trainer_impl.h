@@ -21,7 +21,10 @@ struct Trainer::Impl {
   Device device;
   dist::SingleCommunicator alone;  // the world when TrainerOptions::comm is null
   dist::Communicator* comm = &alone;
-  std::unique_ptr<dist::GradientReducer> reducer;  // with more than one rank
+  // With more than one rank: the reducer, on a duplicate of `comm` of its own, so that its
+  // all-reduces in flight during backward never pair with sync_batchnorm's or the metrics'.
+  std::unique_ptr<dist::Communicator> reducer_comm;
+  std::unique_ptr<dist::GradientReducer> reducer;
   int rank() const { return comm->rank(); }
   int world() const { return comm->size(); }
   std::unique_ptr<data::DataLoader> train_loader;

@@ -1,5 +1,6 @@
 // MpiCommunicator under `mpirun -np 2` (any size works): who is who, sums of each dtype blocking
-// and not, broadcasts of tensors and strings, and the tensors it refuses before any exchange.
+// and not, a duplicate's collectives kept apart from the world's, broadcasts of tensors and
+// strings, and the tensors it refuses before any exchange.
 #include <cstdlib>
 
 #include "dist/mpi_test_main.h"
@@ -70,6 +71,26 @@ class TestCommunicator : public QObject {
     for (int i = 0; i < 3; ++i) ra->test();
     rb->wait();
     ra->wait();
+    QVERIFY(test::all_ranks(a.equal(full({1000}, triangle(k))) &&
+                            b.equal(full({7}, 10.0 * triangle(k), kFloat64))));
+  }
+
+  // Rank 0 starts an all-reduce on a duplicate and then one on the world; the other ranks do them
+  // in the other order. On one communicator the two would pair with each other (MPI matches
+  // collectives by order) and mix a 1000-element sum with a 7-element one; on two they stay apart.
+  void duplicateKeepsItsCollectivesApart() {
+    dist::Communicator& w = dist::world();
+    const std::unique_ptr<dist::Communicator> dup = w.duplicate();
+    QCOMPARE(dup->rank(), w.rank());
+    QCOMPARE(dup->size(), w.size());
+    const int k = w.size(), r = w.rank();
+    Tensor a = full({1000}, double(r + 1));
+    Tensor b = full({7}, 10.0 * (r + 1), kFloat64);
+    std::unique_ptr<dist::Request> pending;
+    if (r == 0) pending = dup->all_reduce_sum_async(a);
+    w.all_reduce_sum(b);
+    if (r != 0) pending = dup->all_reduce_sum_async(a);
+    pending->wait();
     QVERIFY(test::all_ranks(a.equal(full({1000}, triangle(k))) &&
                             b.equal(full({7}, 10.0 * triangle(k), kFloat64))));
   }

@@ -29,6 +29,9 @@ class StandInPair : public dist::Communicator {
   void broadcast(Tensor&, int) override {}
   void broadcast(std::string&, int) override {}
   void barrier() override {}
+  std::unique_ptr<dist::Communicator> duplicate() override {
+    return std::make_unique<StandInPair>(other_);
+  }
   [[noreturn]] void abort(int, const std::string& why) override { throw std::logic_error(why); }
 
   std::vector<int64_t> started;  // element counts of the buffers, in start order
