@@ -21,6 +21,9 @@ struct Trainer::Impl {
   Device device;
   dist::SingleCommunicator alone;  // the world when TrainerOptions::comm is null
   dist::Communicator* comm = &alone;
+  // NCCL between the ranks' GPUs (dist/nccl_bridge.h) when training on CUDA with several ranks;
+  // declared before the reducer, which uses it.
+  std::unique_ptr<dist::Communicator> device_comm;
   std::unique_ptr<dist::GradientReducer> reducer;  // with more than one rank
   int rank() const { return comm->rank(); }
   int world() const { return comm->size(); }
