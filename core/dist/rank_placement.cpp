@@ -20,7 +20,7 @@ std::vector<int64_t> gather_int64(Communicator& world, int64_t mine) {
 }
 
 int64_t text_hash(const std::string& text) {
-  uint64_t h = 1469598103934665603ull;
+  uint64_t h = 14695981039346656037ull;  // FNV-1a offset basis
   for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
   return int64_t(h >> 1);
 }
