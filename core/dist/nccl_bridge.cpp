@@ -20,7 +20,7 @@ NcclStatus nccl_status() {
   auto version = reinterpret_cast<NcclVersionFn>(cuda_plugin_symbol(kNcclVersionSymbol));
   if (!version) {
     st.text = cuda_status().library.empty()
-                  ? "not built (no CUDA plugin: " + cuda_status().reason + ")"
+                  ? "not built (no CUDA plugin was loaded: see the CUDA line)"
                   : "not built (" + cuda_status().library +
                         " has no NCCL; install NCCL with the CUDA toolkit and rebuild)";
     return st;
