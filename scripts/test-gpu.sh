@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole GPU suite and the GPU benchmarks in one command, on a machine with an NVIDIA GPU and
-# the CUDA toolkit under /usr/local/cuda: builds with CUDA on, checks a device is usable, runs
-# every gpu/ test (a skip counts as a failure here; gpu/tst_dist_train_nccl is the data-parallel
-# equivalence check with NCCL under mpirun, one rank per GPU of the machine, two sharing a single
-# GPU), then the training and GEMM comparisons with
+# the CUDA toolkit under /usr/local/cuda: builds with CUDA on (the plugin again with warnings as
+# errors), checks a device is usable, runs every gpu/ test (a skip counts as a failure here;
+# gpu/tst_dist_train_nccl is the data-parallel equivalence check with NCCL under mpirun, one rank
+# per GPU of the machine, two sharing a single GPU), then the training and GEMM comparisons with
 # PyTorch (CUDA) in the same run. The PyTorch reference is the Python in NW_TORCH_PYTHON (default
 # python3) and must have CUDA; Debian's python3-torch is CPU-only.
 #   scripts/test-gpu.sh                 # everything
@@ -16,6 +16,13 @@ nw_setup
 
 cli="$NW_BUILD_DIR/bin/netwright-cli"
 "$cli" devices --require cuda || nw_die "no usable CUDA device (above): nothing to test here"
+
+# The CUDA plugin, NCCL communicator included, again with warnings as errors.
+nw_plugin_werror() {
+  cmake -S "$NW_ROOT" -B "$NW_BUILD_DIR" -DNETWRIGHT_CUDA_WERROR=ON
+  nw_build --target netwright_cuda
+}
+nw_phase plugin-werror nw_plugin_werror
 
 export QT_QPA_PLATFORM=offscreen
 nw_gpu_tests() {
