@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "cpu/threads.h"
 #include "dist/communicator.h"
+#include "dist/nccl_bridge.h"
 #include "session.h"
 
 namespace nw::cli {
@@ -46,8 +47,7 @@ int run_devices(const std::string& require) {
     std::cout << "CUDA unavailable: " << st.reason << "\n";
   }
   print_mpi();
-  // TODO(issue 18): the CUDA plugin reports its NCCL here once it has the device exchange.
-  std::cout << "nccl: not built\n";
+  std::cout << "nccl: " << dist::nccl_status().text << "\n";
   return require == "cuda" && !st.available ? kTrainingFailed : kOk;
 }
 

@@ -99,8 +99,10 @@ int run_train(const TrainArgs& a) {
                    o.out_dir.string());
   if (comm.size() > 1) {
     const int64_t b = session->project.training.batch_size;
+    const std::string exchange = trainer.gradient_exchange();
     progress.message("data parallel: " + std::to_string(comm.size()) + " ranks (" +
-                     (comm.backend() == "mpi" ? std::string("MPI") : comm.backend()) + "), batch " +
+                     (comm.backend() == "mpi" ? std::string("MPI") : comm.backend()) +
+                     (exchange == "nccl" ? ", gradients through NCCL" : "") + "), batch " +
                      std::to_string(b) + " per rank, effective batch " +
                      std::to_string(b * comm.size()));
   }

@@ -101,6 +101,9 @@ set(CPACK_DEBIAN_EXAMPLES_PACKAGE_ARCHITECTURE all)
 # The CUDA libraries come from NVIDIA's repository, which dpkg-shlibdeps does not know here, so
 # their packages are named (CUDA 13's names).
 set(CPACK_DEBIAN_CUDA_PACKAGE_DEPENDS "cuda-cudart-13-0, libcublas-13-0")
+if(NETWRIGHT_NCCL_VERSION)  # gpu/CMakeLists.txt: the plugin links libnccl.so.2
+  string(APPEND CPACK_DEBIAN_CUDA_PACKAGE_DEPENDS ", libnccl2")
+endif()
 # The core package activates dpkg's ldconfig trigger instead of calling ldconfig from scripts that
 # CPack would otherwise generate (lintian: maintscript-calls-ldconfig).
 set(NW_DEB ${PROJECT_SOURCE_DIR}/packaging/debian)

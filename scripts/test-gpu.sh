@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole GPU suite and the GPU benchmarks in one command, on a machine with an NVIDIA GPU and
-# the CUDA toolkit under /usr/local/cuda: builds with CUDA on, checks a device is usable, runs
-# every gpu/ test (a skip counts as a failure here), then the training and GEMM comparisons with
+# the CUDA toolkit under /usr/local/cuda: builds with CUDA on (the plugin again with warnings as
+# errors), checks a device is usable, runs every gpu/ test (a skip counts as a failure here;
+# gpu/tst_dist_train_nccl is the data-parallel equivalence check with NCCL under mpirun, one rank
+# per GPU of the machine, two sharing a single GPU), then the training and GEMM comparisons with
 # PyTorch (CUDA) in the same run. The PyTorch reference is the Python in NW_TORCH_PYTHON (default
 # python3) and must have CUDA; Debian's python3-torch is CPU-only.
 #   scripts/test-gpu.sh                 # everything
@@ -15,8 +17,24 @@ nw_setup
 cli="$NW_BUILD_DIR/bin/netwright-cli"
 "$cli" devices --require cuda || nw_die "no usable CUDA device (above): nothing to test here"
 
+# The CUDA plugin, NCCL communicator included, again with warnings as errors.
+nw_plugin_werror() {
+  cmake -S "$NW_ROOT" -B "$NW_BUILD_DIR" -DNETWRIGHT_CUDA_WERROR=ON
+  nw_build --target netwright_cuda
+}
+nw_phase plugin-werror nw_plugin_werror
+
 export QT_QPA_PLATFORM=offscreen
 nw_gpu_tests() {
+  # Registered only when MPI and the CUDA plugin are built: its absence is a failure here, as is
+  # a plugin without NCCL.
+  local listed devices
+  listed=$(ctest --test-dir "$NW_BUILD_DIR" -N -R '^gpu/tst_dist_train_nccl$')
+  [[ "$listed" == *"Total Tests: 1"* ]] ||
+    nw_die "gpu/tst_dist_train_nccl is not built: MPI (libopenmpi-dev) is missing from this build"
+  devices=$("$cli" devices)
+  [[ "$devices" =~ (^|$'\n')"nccl: NCCL "[0-9.]+", usable" ]] ||
+    nw_die "the CUDA plugin has no usable NCCL (netwright-cli devices, above): NCCL is checked here"
   local log="$NW_BUILD_DIR/gpu-tests.log"
   ctest --test-dir "$NW_BUILD_DIR" --output-on-failure --no-tests=error -R '^gpu/' | tee "$log"
   if grep -q '(Skipped)' "$log"; then

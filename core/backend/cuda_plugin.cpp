@@ -12,6 +12,8 @@ namespace nw {
 
 namespace {
 
+void* plugin_handle = nullptr;  // set once by load(), under cuda_status()'s once_flag
+
 std::string executable_dir() {
   std::vector<char> buf(4096);
   ssize_t n = readlink("/proc/self/exe", buf.data(), buf.size() - 1);
@@ -65,6 +67,7 @@ CudaStatus load() {
         "device 'cpu'.";
     return st;
   }
+  plugin_handle = handle;
   auto init = reinterpret_cast<CudaPluginInit>(dlsym(handle, kCudaPluginSymbol));
   if (!init) {
     st.reason = st.library + " has no entry point " + kCudaPluginSymbol +
@@ -91,6 +94,11 @@ const CudaStatus& cuda_status() {
 
 bool cuda_is_available() {
   return cuda_status().available;
+}
+
+void* cuda_plugin_symbol(const char* name) {
+  cuda_status();
+  return plugin_handle ? dlsym(plugin_handle, name) : nullptr;
 }
 
 }  // namespace nw

@@ -19,12 +19,16 @@ struct CudaStatus {
 // Tries once per process (thread-safe) and caches the answer.
 const CudaStatus& cuda_status();
 bool cuda_is_available();
+// A symbol the loaded plugin exports (the NCCL entry points of dist/nccl_bridge.h), or null when
+// no plugin was loaded or it lacks the symbol. Loads the plugin if that was not tried yet.
+void* cuda_plugin_symbol(const char* name);
 
 // The entry point a plugin exports (extern "C"). It returns the number of usable devices and
 // registers its backend, or returns 0 and writes the reason into `why`.
 using CudaPluginInit = int (*)(int abi_version, char* why, int why_size, char* devices,
                                int devices_size);
-inline constexpr int kCudaPluginAbi = 1;
+// 2: the plugin also implements dist::Communicator (NCCL), so core and plugin must agree on it.
+inline constexpr int kCudaPluginAbi = 2;
 inline constexpr const char* kCudaPluginSymbol = "netwright_cuda_plugin_init";
 
 }  // namespace nw

@@ -8,6 +8,7 @@
 #include "autograd/grad_mode.h"
 #include "backend/cuda_plugin.h"
 #include "data/dataloader.h"
+#include "dist/nccl_bridge.h"
 #include "dist/rank_stream.h"
 #include "nn/layers/loss.h"
 #include "optim/scheduler_plateau.h"
@@ -56,6 +57,13 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
   if (!net_) throw Error("Trainer: no network; compile the graph first");
   if (options_.comm) impl_->comm = options_.comm;
   impl_->device = choose_device(config_.device);
+  if (impl_->world() > 1 && impl_->device.is_cuda()) {
+    // Each rank on its own GPU, the gradients between them through NCCL.
+    dist::RankDevice rd =
+        dist::open_rank_device(*impl_->comm, impl_->device, config_.device.rfind("cuda:", 0) == 0);
+    impl_->device = rd.device;
+    impl_->device_comm = std::move(rd.comm);
+  }
   net_->to(impl_->device);
   net_->apply_trainable();
   // Off, each rank normalises with its own batch (DDP's default); with one rank there is nothing
@@ -82,8 +90,9 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
   std::vector<Tensor> params = net_->trainable_parameters();
   if (params.empty()) return;
   if (impl_->world() > 1) {
-    impl_->reducer_comm = impl_->comm->duplicate();
-    impl_->reducer = std::make_unique<dist::GradientReducer>(params, *impl_->reducer_comm);
+    if (!impl_->device_comm) impl_->reducer_comm = impl_->comm->duplicate();
+    impl_->reducer = std::make_unique<dist::GradientReducer>(
+        params, impl_->device_comm ? *impl_->device_comm : *impl_->reducer_comm);
   }
   optimizer_ = io::make_optimizer(config_.optimizer, std::move(params));
   if (config_.scheduler.is_object()) {
@@ -102,6 +111,10 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
 }
 
 Trainer::~Trainer() = default;
+
+std::string Trainer::gradient_exchange() const {
+  return impl_->device_comm ? impl_->device_comm->backend() : impl_->comm->backend();
+}
 
 void Trainer::request_stop() {
   stop_ = true;

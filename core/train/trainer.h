@@ -14,7 +14,8 @@
 // so every rank takes the same step as one process at world x batch_size. The statistics in
 // BatchStats and EpochStats, validation and evaluation are summed over ranks, so every rank sees
 // the numbers one process would; rank 0 alone writes checkpoints and calls the callbacks (other
-// ranks pass on only error messages, and on_finished).
+// ranks pass on only error messages, and on_finished). On CUDA each rank trains on its own GPU
+// and the gradients go between them through NCCL (dist/nccl_bridge.h).
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
@@ -133,6 +134,8 @@ class Trainer {
   // The state now, as a checkpoint.
   io::Checkpoint snapshot() const;
 
+  // What the gradients go through: "single", "mpi", or "nccl" (CUDA with several ranks).
+  std::string gradient_exchange() const;
   Task task() const { return task_; }
   const std::map<std::string, std::vector<double>>& history() const { return history_; }
   graph::GraphModule& net() { return *net_; }

@@ -21,8 +21,11 @@ struct Trainer::Impl {
   Device device;
   dist::SingleCommunicator alone;  // the world when TrainerOptions::comm is null
   dist::Communicator* comm = &alone;
-  // With more than one rank: the reducer, on a duplicate of `comm` of its own, so that its
-  // all-reduces in flight during backward never pair with sync_batchnorm's or the metrics'.
+  // With more than one rank, the reducer's communicator, declared before the reducer, which uses
+  // it: NCCL between the ranks' GPUs (dist/nccl_bridge.h) when training on CUDA, else a duplicate
+  // of `comm`, so that its all-reduces in flight during backward never pair with
+  // sync_batchnorm's or the metrics' collectives.
+  std::unique_ptr<dist::Communicator> device_comm;
   std::unique_ptr<dist::Communicator> reducer_comm;
   std::unique_ptr<dist::GradientReducer> reducer;
   int rank() const { return comm->rank(); }

@@ -7,9 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backend/cuda_plugin.h"
 #include "cli_runner.h"
 #include "data/hdf5_reader.h"
 #include "dist/communicator.h"
+#include "dist/nccl_bridge.h"
 #include "io/checkpoint.h"
 #include "io/tensor_file.h"
 #include "tensor/creation.h"
@@ -101,7 +103,17 @@ class TestCli : public QObject {
                                : "\n");
     QVERIFY(nw::dist::mpi_built() || nw::dist::mpi_description().rfind("not built (", 0) == 0);
     QVERIFY2(r.out.find(mpi) != std::string::npos, r.out.c_str());
-    QVERIFY2(r.out.find("\nnccl: not built\n") != std::string::npos, r.out.c_str());
+    const nw::dist::NcclStatus nccl = nw::dist::nccl_status();
+    QVERIFY2(r.out.find("\nnccl: " + nccl.text + "\n") != std::string::npos, r.out.c_str());
+#ifdef NW_NCCL_VERSION
+    QVERIFY2(nccl.built && nccl.text.rfind("NCCL " NW_NCCL_VERSION, 0) == 0, nccl.text.c_str());
+    QCOMPARE(nccl.usable, nw::cuda_is_available());
+    if (!nccl.usable)
+      QVERIFY2(nccl.text == "NCCL " NW_NCCL_VERSION " built, no CUDA device to run it on",
+               nccl.text.c_str());
+#else
+    QVERIFY2(!nccl.built && nccl.text.rfind("not built (", 0) == 0, nccl.text.c_str());
+#endif
     QVERIFY2(r.out.find("this is rank") == std::string::npos,
              r.out.c_str());  // not launched by mpirun
 #ifdef NW_MPIEXEC

@@ -3,6 +3,10 @@
 // after 20 steps within 1e-5, and the same metrics file; with training.sync_batchnorm a BatchNorm
 // network too), and a run stopped mid-epoch on one
 // number of ranks resumes on the other and ends where an uninterrupted run ends.
+//
+// Built a second time as gpu/tst_dist_train_nccl (tests/gpu, NW_DIST_DEVICE="cuda"): the same
+// checks on CUDA, gradients through NCCL, with one rank per GPU of the machine (two sharing the
+// only one); without a CUDA device it skips and says why.
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -15,6 +19,7 @@
 #include <cmath>
 
 #include "../cli/cli_runner.h"
+#include "backend/cuda_plugin.h"
 #include "io/checkpoint.h"
 
 using namespace nw;
@@ -22,6 +27,17 @@ using namespace nw;
 namespace {
 
 constexpr double kTolerance = 1e-5;
+
+#ifdef NW_DIST_DEVICE
+const QString kDevice = NW_DIST_DEVICE;
+#else
+const QString kDevice = "cpu";
+#endif
+
+// Ranks of the equivalence runs: two on the CPU; on CUDA one per GPU, and at least two.
+int equivalence_ranks() {
+  return kDevice == "cpu" ? 2 : std::max(2, cuda_status().device_count);
+}
 
 // Puts a BatchNorm2d after conv1 and a BatchNorm1d after fc1 of the CNN project's graph.
 void add_batchnorm(QJsonObject& project, bool smooth) {
@@ -50,7 +66,7 @@ void add_batchnorm(QJsonObject& project, bool smooth) {
   project["graph"] = graph;
 }
 
-// projects/NAME.nwproj as a CPU run at `batch` samples per rank, written to `dest`; NAME
+// projects/NAME.nwproj as a run on kDevice at `batch` samples per rank, written to `dest`; NAME
 // "fashion-mnist-cnn-batchnorm" is the CNN with BatchNorm and training.sync_batchnorm, and
 // "fashion-mnist-cnn-batchnorm-smooth" the same with Tanh for ReLU and average for max pooling.
 void write_project(QString name, const QString& dest, int batch, int epochs) {
@@ -72,7 +88,7 @@ void write_project(QString name, const QString& dest, int batch, int epochs) {
   }
   training["batch_size"] = batch;
   training["epochs"] = epochs;
-  training["device"] = "cpu";
+  training["device"] = kDevice;
   training["checkpoint_every"] = 1;
   training["keep_last"] = 0;
   project["training"] = training;
@@ -90,8 +106,9 @@ CliRun cli_on(int ranks, const QStringList& args) {
           args);
 }
 
-CliRun train(int ranks, const QStringList& args) {
-  return cli_on(ranks, QStringList{"train"} + args + QStringList{"--quiet"});
+CliRun train(int ranks, const QStringList& args, bool quiet = true) {
+  return cli_on(ranks,
+                QStringList{"train"} + args + (quiet ? QStringList{"--quiet"} : QStringList{}));
 }
 
 // |a - b| / |b| in the Euclidean norm, for each parameter tensor as a whole: an element near
@@ -193,6 +210,11 @@ class TestDistTrain : public QObject {
   QString path(const QString& name) const { return tmp_.filePath(name); }
 
  private slots:
+  void initTestCase() {
+    if (kDevice != "cpu" && !cuda_is_available())
+      QSKIP(qPrintable("no CUDA device: " + QString::fromStdString(cuda_status().reason)));
+  }
+
   void two_ranks_match_one_process_data() {
     QTest::addColumn<QString>("project");
     QTest::addColumn<int>("steps");
@@ -210,34 +232,39 @@ class TestDistTrain : public QObject {
     QTest::newRow("cnn sync_batchnorm, relu") << "fashion-mnist-cnn-batchnorm" << 3;
   }
 
-  // 16 x steps samples: steps of 16 in one process, of 2 x 8 on two ranks, then validation and
-  // test evaluation on as many samples each, sharded over the ranks.
+  // 8K x steps samples (K ranks, equivalence_ranks()): steps of 8K in one process, of K x 8 on
+  // K ranks, then validation and test evaluation on as many samples each, sharded over the ranks.
   void two_ranks_match_one_process() {
     QFETCH(QString, project);
     QFETCH(int, steps);
-    const QString limit = QString::number(16 * steps);
-    const QString one = path(project + "-16.nwproj"), two = path(project + "-8.nwproj");
-    write_project(project, one, 16, 1);
+    const int k = equivalence_ranks(), whole = 8 * k;
+    const QString limit = QString::number(whole * steps);
+    const QString one = path(project + "-whole.nwproj"), two = path(project + "-8.nwproj");
+    write_project(project, one, whole, 1);
     write_project(project, two, 8, 1);
     const QString out1 = path(project + "-one"), out2 = path(project + "-two");
     const CliRun single =
         train(1, {one, "--limit", limit, "--out", out1, "--metrics", out1 + ".jsonl"});
     QVERIFY2(single.code == 0 && !single.crashed, single.all().c_str());
+    // On CUDA, rank 0's start line shows that the gradients went through NCCL.
+    const bool on_cpu = kDevice == "cpu";
     const CliRun ranks =
-        train(2, {two, "--limit", limit, "--out", out2, "--metrics", out2 + ".jsonl"});
+        train(k, {two, "--limit", limit, "--out", out2, "--metrics", out2 + ".jsonl"}, on_cpu);
     QVERIFY2(ranks.code == 0 && !ranks.crashed, ranks.all().c_str());
-    // --quiet: neither rank reports anything (the launcher may add notes of its own).
-    QVERIFY2(!QString::fromStdString(ranks.all()).contains("rank"), ranks.all().c_str());
+    if (on_cpu)  // --quiet: neither rank reports anything (the launcher may add notes of its own)
+      QVERIFY2(!QString::fromStdString(ranks.all()).contains("rank"), ranks.all().c_str());
+    else
+      QVERIFY2(ranks.out.find(std::to_string(k) + " ranks (MPI, gradients through NCCL)") !=
+                   std::string::npos,
+               ranks.all().c_str());
 
     compare_models(out2 + "/epoch_0001.h5", out1 + "/epoch_0001.h5");
     const QList<QJsonObject> got = metrics_lines(out2 + ".jsonl");
     const QList<QJsonObject> want = metrics_lines(out1 + ".jsonl");
     QCOMPARE(want.size(), steps + 2);  // the batches, the epoch, the test evaluation
     QCOMPARE(got.size(), want.size());
-    QCOMPARE(want.back()["samples"].toInt(), 16 * steps);
+    QCOMPARE(want.back()["samples"].toInt(), whole * steps);
     QVERIFY(want[steps].contains("val_loss"));
-    for (qsizetype i = 0; i < want.size(); ++i)
-      qInfo("%lld %.9f %.9f", (long long)i, got[i]["loss"].toDouble(), want[i]["loss"].toDouble());
     for (qsizetype i = 0; i < want.size(); ++i) {
       QString why;
       QVERIFY2(same_json(got[i], want[i], QString("line %1").arg(i + 1), why), qPrintable(why));
