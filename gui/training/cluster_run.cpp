@@ -28,6 +28,7 @@ constexpr int kCloseWaitMs = 30000;
 // elsewhere, and then stop() leaves the ending to mpirun.
 QList<pid_t> children_of(qint64 parent) {
   QList<pid_t> out;
+  if (parent <= 0) return out;  // not started: 0 would name the kernel's own threads
   for (const QString& name : QDir("/proc").entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
     bool number = false;
     const pid_t pid = static_cast<pid_t>(name.toLong(&number));
