@@ -55,6 +55,7 @@ RunOnClusterDialog::RunOnClusterDialog(ClusterRun* run, Context context, QWidget
   layout->addWidget(buttons);
   connect(run_, &ClusterRun::stateChanged, this, &RunOnClusterDialog::update_local);
   update_text();
+  resize(760, 680);  // the script's lines whole
 }
 
 QWidget* RunOnClusterDialog::make_fields() {
@@ -69,14 +70,16 @@ QWidget* RunOnClusterDialog::make_fields() {
   minutes_ = spin_box("timeMinutes", 0, 59, 0, tr("Slurm's time limit"));
   hours_->setSuffix(tr(" h"));
   minutes_->setSuffix(tr(" min"));
-  auto* time = new QHBoxLayout;
+  auto* time_box = new QWidget;  // a widget, so that the label's shortcut has a buddy
+  auto* time = new QHBoxLayout(time_box);
+  time->setContentsMargins(0, 0, 0, 0);
   time->addWidget(hours_);
   time->addWidget(minutes_);
   time->addStretch(1);
   form->addRow(tr("&Ranks:"), ranks_);
   form->addRow(tr("&Nodes:"), nodes_);
   form->addRow(tr("&GPUs per node:"), gpus_);
-  form->addRow(tr("&Time limit:"), time);
+  form->addRow(tr("&Time limit:"), time_box);
   for (QSpinBox* s : {ranks_, nodes_, gpus_, hours_, minutes_})
     connect(s, &QSpinBox::valueChanged, this, &RunOnClusterDialog::update_text);
   problem_ = new QLabel;

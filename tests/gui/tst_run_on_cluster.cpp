@@ -133,6 +133,10 @@ class TestRunOnCluster : public QObject {
       QVERIFY(loss.x(i) > 0.0);
     }
     QVERIFY(drawn_points(dash->loss_plot()) > 0);
+    // The batch accuracy and learning rate too: the same plots a run of this window fills.
+    QCOMPARE(dash->runs().back()->accuracy.size(), loss.size());
+    QCOMPARE(dash->runs().back()->lr.size(), loss.size());
+    QCOMPARE(dash->runs().back()->lr.y(0), 0.001);  // the project's Adam lr, no scheduler
     // Two ranks of netwright-cli under this run's mpirun.
     const QList<nw_test::RankProcess> ranks_running = nw_test::living_rank_processes(job);
     QCOMPARE(ranks_running.size(), 2);
