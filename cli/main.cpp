@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   add_runs_command(app, result);
   add_import_command(app, result);
   add_export_command(app, result);
+  add_cluster_command(app, result);
   add_manual_flags(app, NW_VERSION);  // last: the man page and completion list every command
   // Under mpirun or srun: join the world before anything else, so every rank is in it.
   bool in_world = false;
