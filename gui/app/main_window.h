@@ -33,6 +33,7 @@ class QTimer;
 
 namespace nw::train {
 struct EpochStats;
+enum class MessageLevel;
 struct RunInfo;
 struct SessionOptions;
 }  // namespace nw::train
@@ -193,6 +194,7 @@ class MainWindow : public QMainWindow {
                          std::function<void(const QString& error)> done);
   void edit_training_settings();
   void log_epoch(const train::EpochStats& e);  // "Epoch 3: train loss ..." in the messages
+  void show_run_message(train::MessageLevel level, const QString& text);
 
   // ---- cluster runs (main_window_cluster.cpp)
   void make_cluster_run();

@@ -19,13 +19,7 @@ void MainWindow::make_cluster_run() {
   cluster_ = new ClusterRun(this);
   dashboard_->follow(cluster_);
   connect(cluster_, &ClusterRun::stateChanged, this, [this] { update_training_actions(); });
-  connect(
-      cluster_, &ClusterRun::message, this, [this](train::MessageLevel level, const QString& text) {
-        messages_->add_log(level == train::MessageLevel::Error     ? MessagesPanel::Level::Error
-                           : level == train::MessageLevel::Warning ? MessagesPanel::Level::Warning
-                                                                   : MessagesPanel::Level::Info,
-                           text);
-      });
+  connect(cluster_, &ClusterRun::message, this, &MainWindow::show_run_message);
   connect(cluster_, &ClusterRun::batchesArrived, this, [this](const QVector<BatchPoint>& points) {
     const BatchPoint& p = points.back();
     training_status_->set_progress(p.epoch, cluster_->total_epochs(), p.batch, p.batches,

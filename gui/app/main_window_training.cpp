@@ -76,10 +76,7 @@ void MainWindow::make_training_controller() {
                     .arg(r.loss, 0, 'f', 4)
                     .arg(percent(r.accuracy)));
           });
-  connect(training_, &TrainingController::message, this,
-          [this](train::MessageLevel level, const QString& text) {
-            messages_->add_log(panel_level(level), text);
-          });
+  connect(training_, &TrainingController::message, this, &MainWindow::show_run_message);
   connect(training_, &TrainingController::checkpointWritten, this, [this](const QString& path) {
     if (!weights_export_.first.isEmpty() && path == weights_export_.first)
       finish_weights_export();
@@ -100,6 +97,10 @@ void MainWindow::make_training_controller() {
     if (r.state == train::RunState::Failed) show_failure_on_node(QString::fromStdString(r.reason));
     update_training_actions();  // the run's checkpoints are on disk now
   });
+}
+
+void MainWindow::show_run_message(train::MessageLevel level, const QString& text) {
+  messages_->add_log(panel_level(level), text);
 }
 
 void MainWindow::log_epoch(const train::EpochStats& e) {

@@ -111,9 +111,9 @@ bool ClusterRun::start(const QStringList& argv, const QString& metrics, const QS
   process_.setArguments(argv.mid(1));
   set_state(TrainingState::Running);
   emit runStarted(name);
-  process_.start();  // a launcher that cannot start ends the run in on_error
   poll_.start();
-  return true;
+  process_.start();  // a launcher that cannot start ends the run in on_error, maybe at once
+  return active();
 }
 
 void ClusterRun::stop() {

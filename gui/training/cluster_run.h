@@ -29,7 +29,8 @@ class ClusterRun : public QObject {
 
   // Starts `argv` (the launcher first; dist::mpirun_argv) and follows `metrics`. `name` and
   // `total_epochs` are the project's, for the plots. As root, Open MPI's consent to run as root
-  // is added to the environment. Returns false (and says why in message()) unless idle.
+  // is added to the environment. Returns false (and says why in message()) unless idle, or
+  // when the launcher did not start (then runFinished(Failed) has said why).
   bool start(const QStringList& argv, const QString& metrics, const QString& name,
              int64_t total_epochs);
   void stop();
