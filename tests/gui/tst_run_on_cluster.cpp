@@ -4,7 +4,9 @@
 // Also the text the dialog shows and saves, why Start is refused, and a failing run's output in
 // the Messages dock. Registered only when Netwright is built with MPI (tests/gui/CMakeLists.txt).
 #include <QAction>
+#include <QClipboard>
 #include <QFile>
+#include <QGuiApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -168,6 +170,38 @@ class TestRunOnCluster : public QObject {
     qunsetenv("NW_TEST_JOB");
   }
 
+  // Closing the window during a run stops the ranks with a checkpoint and waits for them.
+  void closing_the_window_stops_the_run() {
+    const QByteArray job =
+        "run-on-cluster-close-" + QByteArray::number(QCoreApplication::applicationPid());
+    qputenv("NW_TEST_JOB", job);
+    QDir dir;
+    {
+      WindowHooks hooks = strict_hooks();
+      hooks.sample_limit = kSampleLimit;
+      MainWindow w(hooks);
+      QDir().mkpath(tmp_.filePath("close"));
+      QVERIFY(w.open_project(copy_mlp(tmp_.filePath("close"))));
+      RunOnClusterDialog* dialog = open_dialog(w);
+      QVERIFY(dialog);
+      dialog->findChild<QPushButton*>("startLocal")->click();
+      ClusterRun* run = w.cluster_run();
+      QTRY_VERIFY_WITH_TIMEOUT(
+          (!w.dashboard()->runs().empty() && !w.dashboard()->runs().back()->loss.empty()) ||
+              !run->active(),
+          kStartGuardMs);
+      QVERIFY2(run->active(), qPrintable(messages_text(w.messages())));
+      QCOMPARE(nw_test::living_rank_processes(job).size(), 2);
+      dir = QFileInfo(run->metrics_file()).dir();
+    }
+    QVERIFY(nw_test::living_rank_processes(job).isEmpty());
+    const QStringList numbered = dir.entryList({"epoch_*.h5"}, QDir::Files, QDir::Name);
+    QVERIFY2(!numbered.isEmpty(), qPrintable(dir.path()));
+    QCOMPARE(io::read_checkpoint(dir.filePath(numbered.back()).toStdString()).model.size(),
+             size_t(6));
+    qunsetenv("NW_TEST_JOB");
+  }
+
   void the_dialog_writes_the_command_and_the_script() {
     WindowHooks hooks = strict_hooks();
     const QString saved = tmp_.filePath("job.sbatch");
@@ -210,6 +244,11 @@ class TestRunOnCluster : public QObject {
              qPrintable(problem->text()));
     dialog->findChild<QSpinBox*>("ranks")->setValue(8);
     QVERIFY(problem->text().isEmpty());
+
+    dialog->findChild<QPushButton*>("copyCommand")->click();
+    QCOMPARE(QGuiApplication::clipboard()->text(), dialog->command());
+    dialog->findChild<QPushButton*>("copyScript")->click();
+    QCOMPARE(QGuiApplication::clipboard()->text(), dialog->script());
 
     dialog->findChild<QPushButton*>("saveScript")->click();
     QFile f(saved);
