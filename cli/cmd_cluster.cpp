@@ -14,10 +14,10 @@ namespace nw::cli {
 
 namespace {
 
+// The options fill the spec directly, so its defaults are the command's.
 struct ClusterArgs {
   std::string project;
-  int ranks = 2, nodes = 1, gpus_per_node = 0, threads_per_rank = 0;
-  int64_t minutes = 60;
+  dist::LaunchSpec spec;
   bool slurm = false;
 };
 
@@ -25,17 +25,12 @@ struct ClusterArgs {
 std::string cli_for(const ClusterArgs& a) {
   std::error_code ec;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return a.nodes == 1 && !a.slurm && !ec ? self.string() : std::string("netwright-cli");
+  return a.spec.nodes == 1 && !a.slurm && !ec ? self.string() : std::string("netwright-cli");
 }
 
 int run_cluster(const ClusterArgs& a) {
   const io::Project project = load_project(a.project);
-  dist::LaunchSpec s;
-  s.ranks = a.ranks;
-  s.nodes = a.nodes;
-  s.gpus_per_node = a.gpus_per_node;
-  s.time_minutes = a.minutes;
-  s.threads_per_rank = a.threads_per_rank;
+  dist::LaunchSpec s = a.spec;
   s.cli = cli_for(a);
   s.project = std::filesystem::absolute(a.project);
   s.runs_dir = train::runs_folder(project);
@@ -55,15 +50,15 @@ void add_cluster_command(CLI::App& app, int& result) {
   c->add_option("PROJECT", a->project, "project file (.nwproj)")
       ->required()
       ->check(CLI::ExistingFile);
-  c->add_option("--ranks", a->ranks, "processes in all (one per GPU on GPU nodes)")
+  c->add_option("--ranks", a->spec.ranks, "processes in all (one per GPU on GPU nodes)")
       ->check(CLI::PositiveNumber);
-  c->add_option("--nodes", a->nodes, "machines; the ranks split evenly over them")
+  c->add_option("--nodes", a->spec.nodes, "machines; the ranks split evenly over them")
       ->check(CLI::PositiveNumber);
-  c->add_option("--gpus-per-node", a->gpus_per_node, "GPUs each node asks for (Slurm)")
+  c->add_option("--gpus-per-node", a->spec.gpus_per_node, "GPUs each node asks for (Slurm)")
       ->check(CLI::NonNegativeNumber);
-  c->add_option("--time", a->minutes, "time limit in minutes (Slurm's --time)")
+  c->add_option("--time", a->spec.time_minutes, "time limit in minutes (Slurm's --time)")
       ->check(CLI::PositiveNumber);
-  c->add_option("--threads-per-rank", a->threads_per_rank, "OMP_NUM_THREADS of each rank")
+  c->add_option("--threads-per-rank", a->spec.threads_per_rank, "OMP_NUM_THREADS of each rank")
       ->check(CLI::NonNegativeNumber);
   c->add_flag("--slurm", a->slurm, "print a Slurm batch script for sbatch instead");
   c->callback([a, &result] { result = run_cluster(*a); });

@@ -61,13 +61,18 @@ RunOnClusterDialog::RunOnClusterDialog(ClusterRun* run, Context context, QWidget
 QWidget* RunOnClusterDialog::make_fields() {
   auto* box = new QGroupBox(tr("Job"));
   auto* form = new QFormLayout(box);
-  ranks_ = spin_box("ranks", 1, 65536, 2,
+  const dist::LaunchSpec defaults;
+  ranks_ = spin_box("ranks", 1, 65536, defaults.ranks,
                     tr("Processes in all, each with the whole network and its own share of each "
                        "batch; one per GPU on GPU nodes"));
-  nodes_ = spin_box("nodes", 1, 4096, 1, tr("Machines; the ranks split evenly over them"));
-  gpus_ = spin_box("gpusPerNode", 0, 64, 0, tr("GPUs each node asks for; 0 trains on the CPUs"));
-  hours_ = spin_box("timeHours", 0, 24 * 30, 1, tr("Slurm's time limit"));
-  minutes_ = spin_box("timeMinutes", 0, 59, 0, tr("Slurm's time limit"));
+  nodes_ =
+      spin_box("nodes", 1, 4096, defaults.nodes, tr("Machines; the ranks split evenly over them"));
+  gpus_ = spin_box("gpusPerNode", 0, 64, defaults.gpus_per_node,
+                   tr("GPUs each node asks for; 0 trains on the CPUs"));
+  hours_ =
+      spin_box("timeHours", 0, 24 * 30, int(defaults.time_minutes / 60), tr("Slurm's time limit"));
+  minutes_ =
+      spin_box("timeMinutes", 0, 59, int(defaults.time_minutes % 60), tr("Slurm's time limit"));
   hours_->setSuffix(tr(" h"));
   minutes_->setSuffix(tr(" min"));
   auto* time_box = new QWidget;  // a widget, so that the label's shortcut has a buddy
