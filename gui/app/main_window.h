@@ -201,6 +201,7 @@ class MainWindow : public QMainWindow {
   RunOnClusterDialog::Context cluster_context();
   void show_run_on_cluster();
   void start_cluster_run(const dist::LaunchSpec& spec);
+  void follow_cluster_run(const QString& metrics);
   void stop_run();  // Train > Stop: the cluster run, else this window's run
 
   // ---- runs on disk (main_window_runs.cpp)

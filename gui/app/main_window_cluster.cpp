@@ -54,6 +54,10 @@ RunOnClusterDialog::Context MainWindow::cluster_context() {
     return hooks_.files.save(cluster_dialog_, tr("Save Slurm script"), suggested,
                              tr("Slurm batch scripts (*.sbatch *.sh);;All files (*)"));
   };
+  c.ask_metrics_path = [this](const QString& folder) {
+    return hooks_.files.open(cluster_dialog_, tr("Follow a run's metrics file"), folder,
+                             tr("Metrics files (*.jsonl);;All files (*)"));
+  };
   return c;
 }
 
@@ -64,6 +68,8 @@ void MainWindow::show_run_on_cluster() {
     connect(cluster_dialog_, &RunOnClusterDialog::startRequested, this,
             &MainWindow::start_cluster_run);
     connect(cluster_dialog_, &RunOnClusterDialog::stopRequested, cluster_, &ClusterRun::stop);
+    connect(cluster_dialog_, &RunOnClusterDialog::followRequested, this,
+            &MainWindow::follow_cluster_run);
     connect(cluster_dialog_, &RunOnClusterDialog::saveProjectRequested, this, [this] { save(); });
   } else {
     cluster_dialog_->set_context(cluster_context());
@@ -96,6 +102,19 @@ void MainWindow::start_cluster_run(const dist::LaunchSpec& spec) {
   own_runs_ << QString::fromStdString(dir.string());
   log(tr("Cluster run of %n rank(s) started: %1", nullptr, spec.ranks)
           .arg(QString::fromStdString(dist::mpirun_command(spec))));
+}
+
+void MainWindow::follow_cluster_run(const QString& metrics) {
+  if (training_->state() != TrainingState::Idle) {
+    messages_->add_log(MessagesPanel::Level::Warning,
+                       tr("A run is going in this window; stop it before following another"));
+    return;
+  }
+  run_batch_size_ = document_->project().training.batch_size;
+  training_status_->clear();
+  if (cluster_->follow(metrics, QString::fromStdString(document_->project().name),
+                       document_->project().training.epochs))
+    log(tr("Following %1").arg(QDir::toNativeSeparators(metrics)));
 }
 
 void MainWindow::stop_run() {

@@ -139,6 +139,12 @@ QWidget* RunOnClusterDialog::make_texts() {
   auto* save = new QPushButton(tr("Save Script..."));
   save->setObjectName("saveScript");
   connect(save, &QPushButton::clicked, this, &RunOnClusterDialog::save_script);
+  follow_ = new QPushButton(tr("Follow Run..."));
+  follow_->setObjectName("followRun");
+  follow_->setToolTip(
+      tr("Plot a run started on the cluster from its metrics.jsonl, on a file "
+         "system this machine shares with the nodes"));
+  connect(follow_, &QPushButton::clicked, this, &RunOnClusterDialog::follow_run);
   script_status_ = new QLabel;
   script_status_->setObjectName("scriptStatus");
   script_status_->setWordWrap(true);
@@ -146,6 +152,7 @@ QWidget* RunOnClusterDialog::make_texts() {
   buttons->addWidget(script_status_, 1);
   buttons->addWidget(copy_script);
   buttons->addWidget(save);
+  buttons->addWidget(follow_);
   layout->addLayout(buttons);
   return box;
 }
@@ -252,6 +259,7 @@ void RunOnClusterDialog::update_local() {
   start_->setToolTip(why.isEmpty() ? tr("Run the mpirun line above here; its batches appear in "
                                         "the training plots")
                                    : why);
+  follow_->setEnabled(!active);
   stop_->setEnabled(run_->state() == TrainingState::Running ||
                     run_->state() == TrainingState::Stopping);
   if (active)
@@ -262,6 +270,12 @@ void RunOnClusterDialog::update_local() {
   else
     local_status_->setText(
         why.isEmpty() ? tr("Ready to run %n rank(s) here.", nullptr, ranks_->value()) : why);
+}
+
+void RunOnClusterDialog::follow_run() {
+  const QString folder = QString::fromStdString(train::runs_folder(context_.project).string());
+  const QString path = context_.ask_metrics_path ? context_.ask_metrics_path(folder) : QString();
+  if (!path.isEmpty()) emit followRequested(path);
 }
 
 void RunOnClusterDialog::save_script() {

@@ -31,6 +31,8 @@ class RunOnClusterDialog : public QDialog {
     int64_t limit = 0;  // > 0: --limit (the window's sample limit, for quick trials and tests)
     // Asks where to save the script (FileDialogs::save); empty when cancelled.
     std::function<QString(const QString& suggested)> ask_script_path;
+    // Asks for the metrics file of a run to follow (FileDialogs::open); empty when cancelled.
+    std::function<QString(const QString& folder)> ask_metrics_path;
   };
   RunOnClusterDialog(ClusterRun* run, Context context, QWidget* parent = nullptr);
 
@@ -46,6 +48,8 @@ class RunOnClusterDialog : public QDialog {
   // Start Local Run: start `spec`'s mpirun line on this machine.
   void startRequested(const nw::dist::LaunchSpec& spec);
   void stopRequested();
+  // Follow Run...: plot the run writing `metrics` (a cluster job on a shared file system).
+  void followRequested(const QString& metrics);
   void saveProjectRequested();
 
  private:
@@ -56,6 +60,7 @@ class RunOnClusterDialog : public QDialog {
   void update_text();
   void update_local();
   void save_script();
+  void follow_run();
 
   ClusterRun* run_;
   Context context_;
@@ -73,6 +78,7 @@ class RunOnClusterDialog : public QDialog {
   QPushButton* save_project_ = nullptr;
   QPushButton* start_ = nullptr;
   QPushButton* stop_ = nullptr;
+  QPushButton* follow_ = nullptr;
   QLabel* local_status_ = nullptr;
 };
 

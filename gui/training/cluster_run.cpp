@@ -88,18 +88,10 @@ bool ClusterRun::start(const QStringList& argv, const QString& metrics, const QS
     return false;
   }
   if (argv.isEmpty()) return false;
-  program_ = QFileInfo(argv.front()).fileName();
-  metrics_ = metrics;
   // A file left by an earlier run in the same folder is not this run's.
   QFile::remove(metrics);
-  tail_ = std::make_unique<train::MetricsTail>(metrics.toStdString());
-  output_.clear();
-  stop_requested_ = false;
-  epochs_done_ = 0;
-  last_epoch_.reset();
-  failure_.clear();
-  exit_code_ = -1;
-  total_epochs_ = total_epochs;
+  begin(metrics, total_epochs);
+  program_ = QFileInfo(argv.front()).fileName();
 
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   if (::geteuid() == 0) {  // Open MPI refuses root without both
@@ -116,7 +108,42 @@ bool ClusterRun::start(const QStringList& argv, const QString& metrics, const QS
   return active();
 }
 
+bool ClusterRun::follow(const QString& metrics, const QString& name, int64_t total_epochs) {
+  if (active()) {
+    emit message(train::MessageLevel::Warning,
+                 tr("a cluster run is %1; stop it before following another")
+                     .arg(QString::fromUtf8(to_string(state_))));
+    return false;
+  }
+  begin(metrics, total_epochs);
+  following_ = true;
+  set_state(TrainingState::Running);
+  emit runStarted(name);
+  poll_.start();
+  read_metrics();  // what the run has written so far
+  return true;
+}
+
+void ClusterRun::begin(const QString& metrics, int64_t total_epochs) {
+  metrics_ = metrics;
+  tail_ = std::make_unique<train::MetricsTail>(metrics.toStdString());
+  output_.clear();
+  stop_requested_ = following_ = ended_ = false;
+  epochs_done_ = 0;
+  last_epoch_.reset();
+  failure_.clear();
+  exit_code_ = -1;
+  total_epochs_ = total_epochs;
+}
+
 void ClusterRun::stop() {
+  if (following_ && state_ == TrainingState::Running) {
+    stop_requested_ = true;
+    finish(tr("stopped following %1; the job itself goes on (scancel stops a Slurm job)")
+               .arg(QDir::toNativeSeparators(metrics_)),
+           false);
+    return;
+  }
   if (process_.state() == QProcess::NotRunning) return;
   if (state_ == TrainingState::Stopping) {  // asked again: let mpirun end the job
     process_.terminate();
@@ -161,12 +188,17 @@ void ClusterRun::read_metrics() {
         break;
       case train::MetricsEvent::Kind::Failed:
         failure_ = QString::fromStdString(e.reason);
+        ended_ = true;
         break;
-      case train::MetricsEvent::Kind::Other:
+      case train::MetricsEvent::Kind::Other:  // the test evaluation: the run's last line
+        ended_ = true;
         break;
     }
   }
   if (!points.isEmpty()) emit batchesArrived(points);
+  // A process of ours says itself when it ends; a followed file says it in its last line.
+  if (following_ && ended_ && !finishing_)
+    finish(tr("the run ended (%1)").arg(QDir::toNativeSeparators(metrics_)), false);
 }
 
 void ClusterRun::read_output() {
@@ -190,7 +222,8 @@ void ClusterRun::on_error(QProcess::ProcessError error) {
 }
 
 void ClusterRun::finish(const QString& how, bool launcher_failed) {
-  if (state_ == TrainingState::Idle) return;
+  if (state_ == TrainingState::Idle || finishing_) return;
+  finishing_ = true;
   poll_.stop();
   read_metrics();  // the lines written before the end
   if (!watcher_.files().isEmpty()) watcher_.removePaths(watcher_.files());
@@ -207,6 +240,7 @@ void ClusterRun::finish(const QString& how, bool launcher_failed) {
     r.state = stop_requested_ ? train::RunState::Stopped : train::RunState::Finished;
     r.reason = how.toStdString();
   }
+  following_ = finishing_ = false;
   set_state(TrainingState::Idle);
   emit runFinished(r);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // A data-parallel run that netwright-cli does under a local `mpirun` (Train > Run on Cluster...,
-// Start Local Run), followed through its metrics file (train/metrics_log.h) as it grows. Its
-// signals are the TrainingController's, so the dashboard plots its batches as a run of its own.
+// Start Local Run), followed through its metrics file (train/metrics_log.h) as it grows; or
+// only the metrics file of a run started elsewhere (Follow Run..., a Slurm job). Its signals
+// are the TrainingController's, so the dashboard plots its batches as a run of its own.
 //
 // Stop sends SIGTERM to the ranks themselves: each stops at the next batch boundary, rank 0
 // writes a resumable checkpoint, and mpirun exits 0 (docs/distributed.md, "Faults and Ctrl-C").
@@ -33,10 +34,15 @@ class ClusterRun : public QObject {
   // when the launcher did not start (then runFinished(Failed) has said why).
   bool start(const QStringList& argv, const QString& metrics, const QString& name,
              int64_t total_epochs);
+  // Follows `metrics` of a run started elsewhere (a Slurm job writing to a shared file system):
+  // no process here. It ends when the file says the run ended (its test evaluation, or a
+  // failure), or at stop(), which ends the following, not the job.
+  bool follow(const QString& metrics, const QString& name, int64_t total_epochs);
   void stop();
 
   TrainingState state() const { return state_; }
   bool active() const { return state_ != TrainingState::Idle; }
+  bool following() const { return following_; }
   int64_t total_epochs() const { return total_epochs_; }
   qint64 launcher_pid() const { return process_.processId(); }  // 0 when none runs
   QString metrics_file() const { return metrics_; }
@@ -53,6 +59,7 @@ class ClusterRun : public QObject {
   void stateChanged(nw::gui::TrainingState state);
 
  private:
+  void begin(const QString& metrics, int64_t total_epochs);
   void set_state(TrainingState state);
   void read_metrics();
   void read_output();
@@ -68,6 +75,9 @@ class ClusterRun : public QObject {
   QByteArray output_;
   TrainingState state_ = TrainingState::Idle;
   bool stop_requested_ = false;
+  bool following_ = false;  // follow(): no process of ours
+  bool finishing_ = false;  // in finish(): its last read_metrics() must not finish again
+  bool ended_ = false;      // a followed file said the run ended
   int64_t total_epochs_ = 0, epochs_done_ = 0;
   std::optional<train::EpochStats> last_epoch_;
   QString failure_;  // a "failed" line of the metrics file
