@@ -110,11 +110,13 @@ void MainWindow::follow_cluster_run(const QString& metrics) {
                        tr("A run is going in this window; stop it before following another"));
     return;
   }
+  if (cluster_->active()) return;  // the dialog offers Follow Run... only when idle
   run_batch_size_ = document_->project().training.batch_size;
   training_status_->clear();
-  if (cluster_->follow(metrics, QString::fromStdString(document_->project().name),
-                       document_->project().training.epochs))
-    log(tr("Following %1").arg(QDir::toNativeSeparators(metrics)));
+  // First: a run that has already ended finishes inside follow().
+  log(tr("Following %1").arg(QDir::toNativeSeparators(metrics)));
+  cluster_->follow(metrics, QString::fromStdString(document_->project().name),
+                   document_->project().training.epochs);
 }
 
 void MainWindow::stop_run() {
