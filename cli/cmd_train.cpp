@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "progress.h"
 #include "report.h"
 #include "session.h"
+#include "train/metrics_log.h"
 #include "train/session.h"
 
 namespace nw::cli {
@@ -78,6 +80,10 @@ int run_train(const TrainArgs& a) {
 
   std::ofstream metrics;
   if (!a.metrics.empty() && leader) {
+    // The run folder does not exist yet when --metrics is inside it, as the application's
+    // command line puts it.
+    std::error_code ignored;  // a folder that cannot be made fails the open below, with the path
+    std::filesystem::create_directories(std::filesystem::path(a.metrics).parent_path(), ignored);
     metrics.open(a.metrics);
     if (!metrics) throw CliError(kInvalidInput, "--metrics: cannot write " + a.metrics);
   }
@@ -86,11 +92,12 @@ int run_train(const TrainArgs& a) {
   cb.on_batch_end = [&](const train::BatchStats& b) {
     if (a.stop_after && ++batches_run >= *a.stop_after) trainer.request_stop();
     progress.batch(b);
-    if (metrics.is_open()) metrics << batch_json(b).dump() << "\n";
+    // Flushed: the application follows the file batch by batch while the run goes on.
+    if (metrics.is_open()) metrics << train::batch_json(b).dump() << "\n" << std::flush;
   };
   cb.on_epoch_end = [&](const train::EpochStats& e) {
     progress.epoch(e);
-    if (metrics.is_open()) metrics << epoch_json(e).dump() << "\n" << std::flush;
+    if (metrics.is_open()) metrics << train::epoch_json(e).dump() << "\n" << std::flush;
   };
   cb.on_message = say;
 
@@ -125,9 +132,7 @@ int run_train(const TrainArgs& a) {
   std::signal(SIGTERM, SIG_DFL);
 
   if (r.state == train::RunState::Failed) {
-    if (metrics.is_open())
-      metrics << nlohmann::json{{"event", "failed"}, {"reason", r.reason}}.dump() << "\n"
-              << std::flush;
+    if (metrics.is_open()) metrics << train::failed_json(r.reason).dump() << "\n" << std::flush;
     // Another rank may be waiting in a collective for this one: end them all.
     if (comm.size() > 1) comm.abort(kTrainingFailed, "training failed: " + r.reason);
     std::cerr << "error: training failed: " << r.reason << "\n";

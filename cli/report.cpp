@@ -19,31 +19,6 @@ void put_optional(nlohmann::json& j, const char* key, const std::optional<double
 
 }  // namespace
 
-nlohmann::json batch_json(const train::BatchStats& b) {
-  nlohmann::json j = {{"event", "batch"},
-                      {"epoch", b.epoch},
-                      {"batch", b.batch},
-                      {"batches", b.batches},
-                      {"samples_seen", b.samples_seen},
-                      {"loss", b.loss},
-                      {"lr", b.lr},
-                      {"samples_per_second", b.samples_per_second}};
-  put_optional(j, "accuracy", b.accuracy);
-  return j;
-}
-
-nlohmann::json epoch_json(const train::EpochStats& e) {
-  nlohmann::json j = {{"event", "epoch"},
-                      {"epoch", e.epoch},
-                      {"train_loss", e.train_loss},
-                      {"lr", e.lr},
-                      {"seconds", e.seconds}};
-  put_optional(j, "train_accuracy", e.train_accuracy);
-  put_optional(j, "val_loss", e.val_loss);
-  put_optional(j, "val_accuracy", e.val_accuracy);
-  return j;
-}
-
 nlohmann::json eval_json(const train::EvalResult& r, const std::vector<std::string>& class_names) {
   nlohmann::json j = {
       {"event", "evaluation"}, {"split", r.split}, {"samples", r.samples}, {"loss", r.loss}};

@@ -12,8 +12,7 @@
 
 namespace nw::cli {
 
-nlohmann::json batch_json(const train::BatchStats& b);  // {"event": "batch", ...}
-nlohmann::json epoch_json(const train::EpochStats& e);  // {"event": "epoch", ...}
+// The batch and epoch lines of --metrics are train/metrics_log.h's, which the application reads.
 // {"event": "evaluation", "split": "test", "loss": 0.41, "accuracy": 0.853,
 //  "confusion_matrix": [[...]], "precision": [...], "recall": [...], "classes": [...]}
 nlohmann::json eval_json(const train::EvalResult& r, const std::vector<std::string>& class_names);

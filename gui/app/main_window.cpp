@@ -15,6 +15,7 @@
 #include "editor/palette_widget.h"
 #include "evaluation/evaluation_widget.h"
 #include "inspector/inspector_widget.h"
+#include "training/cluster_run.h"
 #include "training/training_controller.h"
 #include "training/training_dashboard.h"
 
@@ -30,6 +31,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent)
   setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
   make_training_controller();
   make_docks();
+  make_cluster_run();
   make_file_menu();
   make_edit_menu();
   make_view_menu();
@@ -71,6 +73,8 @@ MainWindow::~MainWindow() {
   // controller before the views that hold them: views first, then the run, then the document.
   delete takeCentralWidget();
   qDeleteAll(findChildren<QDockWidget*>(Qt::FindDirectChildrenOnly));
+  delete cluster_dialog_;
+  delete cluster_;   // stops a cluster run and waits for mpirun
   delete training_;  // stops a run and waits for its thread
   delete document_;
 }
@@ -192,6 +196,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   }
   // The controller's destructor waits for the run to stop (one batch at most).
   training_->stop();
+  cluster_->stop();  // its destructor waits for the ranks' checkpoint
   if (hooks_.restore_layout) save_window_state();
   if (recovery_mine_) recovery_.remove();
   autosave_timer_->stop();

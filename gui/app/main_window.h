@@ -9,7 +9,8 @@
 // main_window_actions.cpp (actions, menus, toolbars), main_window_files.cpp (files, recent,
 // templates, autosave and recovery), main_window_training.cpp (training controls, status bar),
 // main_window_export.cpp (checkpoint, weights and plot exports), main_window_runs.cpp (the
-// project's runs on disk: the dashboard on opening, Evaluate and what Export offers).
+// project's runs on disk: the dashboard on opening, Evaluate and what Export offers),
+// main_window_cluster.cpp (Train > Run on Cluster... and the local mpirun run it starts).
 #include <QMainWindow>
 #include <QPointer>
 
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "app/recovery_file.h"
+#include "app/run_on_cluster_dialog.h"
 #include "app/theme.h"
 #include "app/window_hooks.h"
 
@@ -30,12 +32,15 @@ class QMenu;
 class QTimer;
 
 namespace nw::train {
+struct EpochStats;
+enum class MessageLevel;
 struct RunInfo;
 struct SessionOptions;
 }  // namespace nw::train
 
 namespace nw::gui {
 
+class ClusterRun;
 class EvaluationWidget;
 class GraphEditor;
 class InspectorWidget;
@@ -64,6 +69,7 @@ class MainWindow : public QMainWindow {
   MessagesPanel* messages() const { return messages_; }
   TrainingStatus* training_status() const { return training_status_; }
   TrainingController* training() const { return training_; }
+  ClusterRun* cluster_run() const { return cluster_; }
   RecoveryFile& recovery() { return recovery_; }
   // True after the recovery file was restored: the window counts as modified until saved.
   bool restored() const { return restored_; }
@@ -187,6 +193,16 @@ class MainWindow : public QMainWindow {
   void run_in_background(const QString& label, std::function<void()> work,
                          std::function<void(const QString& error)> done);
   void edit_training_settings();
+  void log_epoch(const train::EpochStats& e);  // "Epoch 3: train loss ..." in the messages
+  void show_run_message(train::MessageLevel level, const QString& text);
+
+  // ---- cluster runs (main_window_cluster.cpp)
+  void make_cluster_run();
+  RunOnClusterDialog::Context cluster_context();
+  void show_run_on_cluster();
+  void start_cluster_run(const dist::LaunchSpec& spec);
+  void follow_cluster_run(const QString& metrics);
+  void stop_run();  // Train > Stop: the cluster run, else this window's run
 
   // ---- runs on disk (main_window_runs.cpp)
   // This project's runs on disk, newest first (train/run_index.h); for an untitled project only
@@ -212,6 +228,8 @@ class MainWindow : public QMainWindow {
   QString init_checkpoint_;  // Import weights...: the next run starts from these
 
   TrainingController* training_ = nullptr;
+  ClusterRun* cluster_ = nullptr;
+  QPointer<RunOnClusterDialog> cluster_dialog_;
   bool has_run_ = false;     // a run was started: evaluate and export have a network
   QStringList own_runs_;     // run folders this window started for the open project
   QString pending_weights_;  // what the evaluation under way evaluates (describe_weights)

@@ -183,7 +183,7 @@ void MainWindow::make_train_menu() {
   connect(a, &QAction::triggered, training_, &TrainingController::resume);
   menu->addAction(a);
   a = make_action("stop", tr("&Stop"), "stop", QKeySequence(Qt::SHIFT | Qt::Key_F5));
-  connect(a, &QAction::triggered, training_, &TrainingController::stop);
+  connect(a, &QAction::triggered, this, &MainWindow::stop_run);
   menu->addAction(a);
   // The toolbar's single button: Pause while running, Resume while paused.
   a = make_action("pauseResume", tr("Pause"), "pause");
@@ -203,6 +203,12 @@ void MainWindow::make_train_menu() {
   menu->addAction(a);
   a = make_action("evaluateCheckpoint", tr("Evaluate C&heckpoint..."));
   connect(a, &QAction::triggered, this, &MainWindow::evaluate_checkpoint);
+  menu->addAction(a);
+  a = make_action("runOnCluster", tr("Run on C&luster..."));
+  a->setStatusTip(
+      tr("An mpirun command line and a Slurm script for this project on several "
+         "processes or machines; or a local mpirun run, plotted here"));
+  connect(a, &QAction::triggered, this, &MainWindow::show_run_on_cluster);
   menu->addAction(a);
   a = make_action("trainingSettings", tr("S&ettings..."));
   connect(a, &QAction::triggered, this, &MainWindow::edit_training_settings);

@@ -11,6 +11,7 @@
 #include "evaluation/evaluation_widget.h"
 #include "plots/run_history.h"
 #include "train/run_index.h"
+#include "training/cluster_run.h"
 #include "training/training_controller.h"
 #include "training/training_dashboard.h"
 
@@ -81,6 +82,13 @@ void MainWindow::show_disk_runs() {
 }
 
 void MainWindow::end_run_for_switch() {
+  if (cluster_->active()) {
+    log(tr("Stopping the cluster run of the previous project: another project is open now"));
+    QEventLoop loop;
+    connect(cluster_, &ClusterRun::runFinished, &loop, &QEventLoop::quit);
+    cluster_->stop();
+    if (cluster_->active()) loop.exec();  // the ranks' batch and checkpoint
+  }
   if (!training_->run_active()) return;
   log(tr("Stopping the run of the previous project: another project is open now"));
   QEventLoop loop;

@@ -21,6 +21,7 @@
 #include "io/config.h"
 #include "train/run_index.h"
 #include "train/session.h"
+#include "training/cluster_run.h"
 #include "training/training_controller.h"
 #include "training/training_dashboard.h"
 
@@ -62,17 +63,7 @@ void MainWindow::make_training_controller() {
             training_status_->set_progress(p.epoch, training_->total_epochs(), p.batch, p.batches,
                                            p.samples_per_second, run_batch_size_);
           });
-  connect(training_, &TrainingController::epochEnded, this, [this](const train::EpochStats& e) {
-    QString text = tr("Epoch %1: train loss %2, accuracy %3")
-                       .arg(e.epoch)
-                       .arg(e.train_loss, 0, 'f', 4)
-                       .arg(percent(e.train_accuracy));
-    if (e.val_loss)
-      text += tr("; validation loss %1, accuracy %2")
-                  .arg(*e.val_loss, 0, 'f', 4)
-                  .arg(percent(e.val_accuracy));
-    log(text + tr(" (%1 s)").arg(e.seconds, 0, 'f', 1));
-  });
+  connect(training_, &TrainingController::epochEnded, this, &MainWindow::log_epoch);
   connect(training_, &TrainingController::evaluationReady, this,
           [this](const train::EvalResult& r) {
             has_run_ = true;  // a network is loaded: Evaluate and Export act on it
@@ -85,10 +76,7 @@ void MainWindow::make_training_controller() {
                     .arg(r.loss, 0, 'f', 4)
                     .arg(percent(r.accuracy)));
           });
-  connect(training_, &TrainingController::message, this,
-          [this](train::MessageLevel level, const QString& text) {
-            messages_->add_log(panel_level(level), text);
-          });
+  connect(training_, &TrainingController::message, this, &MainWindow::show_run_message);
   connect(training_, &TrainingController::checkpointWritten, this, [this](const QString& path) {
     if (!weights_export_.first.isEmpty() && path == weights_export_.first)
       finish_weights_export();
@@ -109,6 +97,22 @@ void MainWindow::make_training_controller() {
     if (r.state == train::RunState::Failed) show_failure_on_node(QString::fromStdString(r.reason));
     update_training_actions();  // the run's checkpoints are on disk now
   });
+}
+
+void MainWindow::show_run_message(train::MessageLevel level, const QString& text) {
+  messages_->add_log(panel_level(level), text);
+}
+
+void MainWindow::log_epoch(const train::EpochStats& e) {
+  QString text = tr("Epoch %1: train loss %2, accuracy %3")
+                     .arg(e.epoch)
+                     .arg(e.train_loss, 0, 'f', 4)
+                     .arg(percent(e.train_accuracy));
+  if (e.val_loss)
+    text += tr("; validation loss %1, accuracy %2")
+                .arg(*e.val_loss, 0, 'f', 4)
+                .arg(percent(e.val_accuracy));
+  log(text + tr(" (%1 s)").arg(e.seconds, 0, 'f', 1));
 }
 
 QWidget* MainWindow::make_device_selector() {
@@ -178,14 +182,18 @@ void MainWindow::update_device_choice() {
 
 void MainWindow::update_training_actions() {
   const TrainingState s = training_->state();
-  const bool idle = s == TrainingState::Idle, running = s == TrainingState::Running;
+  // A cluster run (main_window_cluster.cpp) has the plots: no run of this window beside it.
+  const TrainingState cs = cluster_ ? cluster_->state() : TrainingState::Idle;
+  const bool idle = s == TrainingState::Idle && cs == TrainingState::Idle;
+  const bool running = s == TrainingState::Running;
   const bool paused = s == TrainingState::Paused;
   action("train")->setEnabled(idle);
   action("resumeFromCheckpoint")->setEnabled(idle);
   action("evaluateCheckpoint")->setEnabled(idle);
   action("pause")->setEnabled(running);
   action("resume")->setEnabled(paused);
-  action("stop")->setEnabled(running || paused);
+  action("stop")->setEnabled(running || paused || cs == TrainingState::Running ||
+                             cs == TrainingState::Stopping);
   // Something to evaluate or export: the network of a run in this window, or runs on disk.
   const bool on_disk = !disk_runs().empty();
   const bool weights = has_run_ || on_disk;
@@ -215,7 +223,7 @@ void MainWindow::update_training_actions() {
   toggle->setIcon(QIcon(paused ? ":/icons/train.svg" : ":/icons/pause.svg"));
   device_combo_->setEnabled(idle);
   if (paused) training_status_->set_state(tr("Paused"));
-  if (s == TrainingState::Stopping)
+  if (s == TrainingState::Stopping || cs == TrainingState::Stopping)
     training_status_->set_state(tr("Stopping at the end of the batch..."));
 }
 

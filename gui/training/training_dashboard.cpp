@@ -11,6 +11,7 @@
 #include "plots/accuracy_plot.h"
 #include "plots/loss_plot.h"
 #include "plots/lr_plot.h"
+#include "training/cluster_run.h"
 #include "training/frame_rate.h"
 #include "training/training_header.h"
 
@@ -40,7 +41,8 @@ TrainingDashboard::TrainingDashboard(TrainingController* controller, QWidget* pa
   layout->addWidget(make_toolbar());
   layout->addLayout(plots, 1);
 
-  connect(controller, &TrainingController::runStarted, this, &TrainingDashboard::begin_run);
+  connect(controller, &TrainingController::runStarted, this,
+          [this](const QString& name) { begin_run(name, controller_->total_epochs()); });
   connect(controller, &TrainingController::batchesArrived, this, &TrainingDashboard::add_batches);
   connect(controller, &TrainingController::epochEnded, this, &TrainingDashboard::add_epoch);
   connect(controller, &TrainingController::stateChanged, header_, &TrainingHeader::show_state);
@@ -79,14 +81,23 @@ QWidget* TrainingDashboard::make_toolbar() {
   return bar;
 }
 
-void TrainingDashboard::begin_run(const QString& name) {
+void TrainingDashboard::follow(ClusterRun* run) {
+  connect(run, &ClusterRun::runStarted, this,
+          [this, run](const QString& name) { begin_run(name, run->total_epochs()); });
+  connect(run, &ClusterRun::batchesArrived, this, &TrainingDashboard::add_batches);
+  connect(run, &ClusterRun::epochEnded, this, &TrainingDashboard::add_epoch);
+  connect(run, &ClusterRun::stateChanged, header_, &TrainingHeader::show_state);
+  connect(run, &ClusterRun::runFinished, header_, &TrainingHeader::show_finished);
+}
+
+void TrainingDashboard::begin_run(const QString& name, int64_t total_epochs) {
   // A run that never produced a batch is not worth keeping as an overlay (a run read from disk
   // has epochs only).
   if (!runs_.empty() && runs_.back()->loss.empty() && runs_.back()->epochs.empty())
     runs_.pop_back();
   auto run = std::make_shared<RunHistory>();
   run->name = name;
-  run->total_epochs = controller_->total_epochs();
+  run->total_epochs = total_epochs;
   run->set_smoothing(smoothing_weight_);
   runs_.push_back(run);
   while (int(runs_.size()) > max_overlays_ + 1) runs_.erase(runs_.begin());

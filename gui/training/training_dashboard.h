@@ -18,6 +18,7 @@ class QSlider;
 namespace nw::gui {
 
 class AccuracyPlot;
+class ClusterRun;
 class LossPlot;
 class LrPlot;
 class TrainingHeader;
@@ -32,6 +33,10 @@ class TrainingDashboard : public QWidget {
   AccuracyPlot* accuracy_plot() const { return accuracy_; }
   LrPlot* lr_plot() const { return lr_; }
   TrainingHeader* header() const { return header_; }
+
+  // Also plots the runs of `run` (a local mpirun, followed through its metrics file), each as a
+  // run of its own beside the controller's.
+  void follow(ClusterRun* run);
 
   // Oldest first; the last is the current (or latest) run. Empty before the first run.
   const std::vector<std::shared_ptr<RunHistory>>& runs() const { return runs_; }
@@ -49,7 +54,7 @@ class TrainingDashboard : public QWidget {
   void showEvent(QShowEvent* event) override;  // back on screen: full frame rate, fresh plots
 
  private:
-  void begin_run(const QString& name);
+  void begin_run(const QString& name, int64_t total_epochs);
   void add_batches(const QVector<BatchPoint>& points);
   void add_epoch(const train::EpochStats& stats);
   void show_runs();
