@@ -8,7 +8,8 @@ Run by scripts/make-gpu-bundle.sh after the build. The bundle folder holds
                          lib/ (the core, the CUDA plugin and every library they need but the C
                          library and the CUDA runtime), share/datasets/fashion-mnist (raw IDX),
                          src/ (the projects, tests/gpu scripts, the test fixtures,
-                         bench/*.py), tests.sh (the
+                         bench/*.py), mpi/ (Open MPI's mpiexec and components,
+                         relocated with OPAL_PREFIX), tests.sh (the
                          gpu/ tests as CTest lists them, paths made relative to the bundle)
   MANIFEST.txt           every file of the payload with its size
 The CUDA runtime (cudart, cuBLAS, cuBLASLt, cuDNN, NCCL) is not packed: cuBLASLt alone is
@@ -125,6 +126,39 @@ def install(src, dst, rpath):
     subprocess.run(["patchelf", "--set-rpath", rpath, dst], check=True)
 
 
+# Open MPI, relocated with OPAL_PREFIX (mpiexec for gpu/tst_dist_train_nccl): Debian's layout
+# under a prefix of the bundle's own. Left out: the components for networks a one-machine run
+# never uses (UCX, libfabric, PSM, InfiniBand), MPI-IO and OpenSHMEM.
+MPI_LIBDIR = "lib/x86_64-linux-gnu/openmpi/lib/openmpi3"
+MPI_SKIP = re.compile(r"^mca_(atomic|btl_ofi|btl_openib|mtl|osc_ucx|pml_ucx|spml|sshmem|memheap|"
+                      r"scoll|io|fs|fcoll|fbtl|sharedfp)_")
+PMIX = "/usr/lib/x86_64-linux-gnu/pmix2"
+
+
+def open_mpi_files(stage):
+    """Copies mpiexec, the components and the help files under stage/mpi; returns the ELF files
+    copied, whose libraries the bundle must carry too."""
+    root = os.path.join(stage, "mpi")
+    copied = []
+    plan = [("/usr/bin/orterun", "bin/mpiexec", "$ORIGIN/../../lib")]
+    src = "/usr/" + MPI_LIBDIR
+    for f in sorted(os.listdir(src)):
+        if f.endswith(".so") and not MPI_SKIP.match(f):
+            plan.append((os.path.join(src, f), os.path.join(MPI_LIBDIR, f),
+                         "$ORIGIN/" + "../" * 6 + "lib"))
+    for f in sorted(os.listdir(PMIX + "/lib/pmix")):
+        plan.append((os.path.join(PMIX, "lib/pmix", f), os.path.join("pmix2/lib/pmix", f),
+                     "$ORIGIN/../../../../lib"))
+    for src_path, rel, rpath in plan:
+        dst = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        install(src_path, dst, rpath)
+        copied.append(src_path)
+    shutil.copytree("/usr/share/openmpi", os.path.join(root, "share", "openmpi"))
+    shutil.copytree(PMIX + "/share/pmix", os.path.join(root, "pmix2", "share", "pmix"))
+    return copied
+
+
 def idx_subset(src, dst, count):
     """The first `count` items of an IDX file (all when count is 0), uncompressed."""
     import gzip
@@ -147,7 +181,7 @@ def check_resolution(stage):
     the C library's or the CUDA runtime's (the device's own)."""
     lib = os.path.realpath(os.path.join(stage, "lib"))
     bad = []
-    for sub in ("bin", "lib"):
+    for sub in ("bin", "lib", "mpi/bin", "mpi/" + MPI_LIBDIR, "mpi/pmix2/lib/pmix"):
         for name in sorted(os.listdir(os.path.join(stage, sub))):
             path = os.path.join(stage, sub, name)
             if not is_elf(path):
@@ -183,7 +217,8 @@ def main():
         os.makedirs(os.path.join(stage, d))
 
     tests = gpu_tests(build)
-    programs = {os.path.join(build, "bin", n) for n in ("netwright-cli", "bench_train", "bench_gemm")}
+    programs = {os.path.join(build, "bin", n)
+                for n in ("netwright-cli", "bench_train", "bench_gemm")}
     for t in tests:
         for arg in t["argv"]:
             r = relocate(arg, build, source)
@@ -200,7 +235,8 @@ def main():
             die(f"{f} is not built")
     for f in sorted(programs):
         install(f, os.path.join(stage, "bin", os.path.basename(f)), "$ORIGIN/../lib")
-    libs = bundled_libs(sorted(programs) + [core, plugin])
+    mpi = open_mpi_files(stage)
+    libs = bundled_libs(sorted(programs) + [core, plugin] + mpi)
     libs["libnetwright_cuda.so"] = plugin
     for name, path in sorted(libs.items()):
         install(path, os.path.join(stage, "lib", name), "$ORIGIN")

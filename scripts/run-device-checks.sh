@@ -11,7 +11,7 @@
 # out/ beside this script). Each phase has its own time budget (NW_TESTS_BUDGET_S,
 # NW_BENCH_BUDGET_S, seconds) so the whole run ends inside one 10-minute device call.
 # Environment: NW_TORCH_PYTHON (default python3), NW_MPIEXEC (an mpiexec for
-# gpu/tst_dist_train_nccl; default: the one on PATH), NW_BENCH_ROUNDS (default 1).
+# gpu/tst_dist_train_nccl; default: the bundle's Open MPI), NW_BENCH_ROUNDS (default 1).
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 only=all
@@ -61,7 +61,8 @@ export PATH=$NW_BUNDLE/bin:$PATH
 export XDG_DATA_DIRS=$NW_BUNDLE/share NETWRIGHT_FASHION_MNIST_DIR=$NW_BUNDLE/share/datasets/fashion-mnist
 export NETWRIGHT_TEST_CLI=$NW_BUNDLE/bin/netwright-cli NETWRIGHT_TEST_SOURCE_DIR=$NW_BUNDLE/src
 export NETWRIGHT_TEST_FIXTURE_DIR=$NW_BUNDLE/src/tests/fixtures
-export QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=$(mktemp -d)
+XDG_RUNTIME_DIR=$(mktemp -d)
+export QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR
 
 nvidia-smi | tee "$OUT/nvidia-smi.txt" || die "nvidia-smi failed: no usable driver"
 devices=$(netwright-cli devices --require cuda) || { echo "$devices"; die "no usable CUDA device"; }
@@ -82,9 +83,14 @@ nw_test() {
     return
   fi
   if [[ "$name" == gpu/tst_dist_train_nccl ]]; then
-    local mpi=${NW_MPIEXEC:-$(command -v mpiexec || true)}
-    if [[ -z "$mpi" ]]; then
-      verdict "$name" "NOT RUN: no mpiexec on this machine (the bundle carries no Open MPI; set NW_MPIEXEC)" 0
+    if [[ -z "${NW_MPIEXEC:-}" && -x "$NW_BUNDLE/mpi/bin/mpiexec" ]]; then
+      # The bundle's Open MPI (the one its libmpi belongs to), moved from Debian's /usr.
+      export OPAL_PREFIX=$NW_BUNDLE/mpi PMIX_INSTALL_PREFIX=$NW_BUNDLE/mpi/pmix2
+      export PMIX_MCA_mca_base_component_path=$NW_BUNDLE/mpi/pmix2/lib/pmix
+    fi
+    local mpi=${NW_MPIEXEC:-$NW_BUNDLE/mpi/bin/mpiexec}
+    if [[ ! -x "$mpi" ]]; then
+      verdict "$name" "NOT RUN: no mpiexec in the bundle or NW_MPIEXEC" 0
       return
     fi
     export NETWRIGHT_TEST_MPIEXEC=$mpi

@@ -39,7 +39,9 @@ inline QString path_from_env(const char* variable, const QString& built_in) {
 }
 
 #ifdef NW_CLI
-inline QString cli_path() { return path_from_env("NETWRIGHT_TEST_CLI", QStringLiteral(NW_CLI)); }
+inline QString cli_path() {
+  return path_from_env("NETWRIGHT_TEST_CLI", QStringLiteral(NW_CLI));
+}
 
 inline CliRun run_cli(const QStringList& args, int timeout_ms = 300000) {
   return run_program(cli_path(), args, timeout_ms);
