@@ -130,8 +130,9 @@ def install(src, dst, rpath):
 # under a prefix of the bundle's own. Left out: the components for networks a one-machine run
 # never uses (UCX, libfabric, PSM, InfiniBand), MPI-IO and OpenSHMEM.
 MPI_LIBDIR = "lib/x86_64-linux-gnu/openmpi/lib/openmpi3"
-MPI_SKIP = re.compile(r"^mca_(atomic|btl_ofi|btl_openib|mtl|osc_ucx|pml_ucx|spml|sshmem|memheap|"
-                      r"scoll|io|fs|fcoll|fbtl|sharedfp)_")
+MPI_SKIP = re.compile(r"^mca_(atomic|mtl|spml|sshmem|memheap|scoll|io|fs|fcoll|fbtl|sharedfp)_")
+MPI_SKIP_NEEDS = re.compile(r"^lib(ucp|ucs|uct|ucm|fabric|psm|psm2|psm_infinipath|ibverbs|rdmacm|"
+                            r"mca_common_(ucx|ofi|verbs))\.so")
 PMIX = "/usr/lib/x86_64-linux-gnu/pmix2"
 
 
@@ -143,7 +144,8 @@ def open_mpi_files(stage):
     plan = [("/usr/bin/orterun", "bin/mpiexec", "$ORIGIN/../../lib")]
     src = "/usr/" + MPI_LIBDIR
     for f in sorted(os.listdir(src)):
-        if f.endswith(".so") and not MPI_SKIP.match(f):
+        if (f.endswith(".so") and not MPI_SKIP.match(f) and
+                not any(MPI_SKIP_NEEDS.match(n) for n in needed(os.path.join(src, f)))):
             plan.append((os.path.join(src, f), os.path.join(MPI_LIBDIR, f),
                          "$ORIGIN/" + "../" * 6 + "lib"))
     for f in sorted(os.listdir(PMIX + "/lib/pmix")):

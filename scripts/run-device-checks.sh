@@ -85,8 +85,9 @@ nw_test() {
   if [[ "$name" == gpu/tst_dist_train_nccl ]]; then
     if [[ -z "${NW_MPIEXEC:-}" && -x "$NW_BUNDLE/mpi/bin/mpiexec" ]]; then
       # The bundle's Open MPI (the one its libmpi belongs to), moved from Debian's /usr.
-      export OPAL_PREFIX=$NW_BUNDLE/mpi PMIX_INSTALL_PREFIX=$NW_BUNDLE/mpi/pmix2
-      export PMIX_MCA_mca_base_component_path=$NW_BUNDLE/mpi/pmix2/lib/pmix
+      # PMIx's plugins follow PMIX_PKGLIBDIR only; hwloc's (absent) would pull in X11 and ICU.
+      export OPAL_PREFIX=$NW_BUNDLE/mpi PMIX_PREFIX=$NW_BUNDLE/mpi/pmix2
+      export PMIX_PKGLIBDIR=$NW_BUNDLE/mpi/pmix2/lib/pmix HWLOC_PLUGINS_PATH=$NW_BUNDLE/mpi/none
     fi
     local mpi=${NW_MPIEXEC:-$NW_BUNDLE/mpi/bin/mpiexec}
     if [[ ! -x "$mpi" ]]; then
