@@ -199,26 +199,9 @@ def check_resolution(stage):
         die("the bundle does not resolve its own libraries:\n  " + "\n  ".join(bad))
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--build", required=True)
-    p.add_argument("--source", required=True)
-    p.add_argument("--out", required=True, help="the bundle folder (replaced)")
-    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
-    p.add_argument("--train-images", type=int, default=30000,
-                   help="training images packed (0: all 60000); the test split is whole")
-    p.add_argument("--tracked-bytes", type=int, default=0,
-                   help="the size of the repository's tracked files, which travel too")
-    a = p.parse_args()
-    build, source = os.path.realpath(a.build), os.path.realpath(a.source)
-    out = os.path.realpath(a.out)
-    stage = out + ".stage"
-    for d in (out, stage):
-        shutil.rmtree(d, ignore_errors=True)
-    for d in ("bin", "lib", "share/datasets/fashion-mnist", "src/tests/gpu", "src/bench"):
-        os.makedirs(os.path.join(stage, d))
-
-    tests = gpu_tests(build)
+def stage_programs(stage, build, source, tests):
+    """bin/, lib/ and mpi/ of the stage, and the files the tests name under src/; returns the
+    number of programs and of libraries."""
     programs = {os.path.join(build, "bin", n)
                 for n in ("netwright-cli", "bench_train", "bench_gemm")}
     for t in tests:
@@ -239,31 +222,40 @@ def main():
         install(f, os.path.join(stage, "bin", os.path.basename(f)), "$ORIGIN/../lib")
     mpi = open_mpi_files(stage)
     libs = bundled_libs(sorted(programs) + [core, plugin] + mpi)
+    # Beside the core: the first place the core looks for its plugin.
     libs["libnetwright_cuda.so"] = plugin
     for name, path in sorted(libs.items()):
         install(path, os.path.join(stage, "lib", name), "$ORIGIN")
+    return len(programs), len(libs)
+
+
+def stage_sources(stage, source, tests, build):
+    """The projects, the test fixtures, bench/*.py and tests.sh."""
     shutil.copytree(os.path.join(source, "projects"), os.path.join(stage, "src", "projects"),
                     dirs_exist_ok=True)
-    fixtures = os.path.join(source, "tests", "fixtures")
-    os.makedirs(os.path.join(stage, "src", "tests", "fixtures"))
-    for f in os.listdir(fixtures):
-        if f.endswith(".h5"):
-            shutil.copy2(os.path.join(fixtures, f), os.path.join(stage, "src/tests/fixtures", f))
-    for f in os.listdir(os.path.join(source, "bench")):
-        if f.endswith(".py"):
-            shutil.copy2(os.path.join(source, "bench", f), os.path.join(stage, "src", "bench"))
+    for sub, ext in (("tests/fixtures", ".h5"), ("bench", ".py")):
+        os.makedirs(os.path.join(stage, "src", sub), exist_ok=True)
+        for f in os.listdir(os.path.join(source, sub)):
+            if f.endswith(ext):
+                shutil.copy2(os.path.join(source, sub, f), os.path.join(stage, "src", sub, f))
     with open(os.path.join(stage, "tests.sh"), "w") as f:
         f.write(tests_script(tests, build, source))
+
+
+def stage_data(stage, data, train_images):
+    """Fashion-MNIST, uncompressed (xz packs it smaller than gzip): {split: images}."""
     counts = {}
-    for split, n in (("train", a.train_images), ("t10k", 0)):
+    for split, n in (("train", train_images), ("t10k", 0)):
         for kind in ("images-idx3", "labels-idx1"):
             name = f"{split}-{kind}-ubyte"
-            counts[split] = idx_subset(os.path.join(a.data, name + ".gz"),
+            counts[split] = idx_subset(os.path.join(data, name + ".gz"),
                                        os.path.join(stage, "share/datasets/fashion-mnist", name),
                                        n)
-    check_resolution(stage)
+    return counts
 
-    os.makedirs(out)
+
+def pack(stage, out, note):
+    """MANIFEST.txt and payload.tar.xz of the stage; returns the unpacked size."""
     manifest = []
     for root, _, files in os.walk(stage):
         for f in files:
@@ -271,27 +263,55 @@ def main():
             manifest.append((os.path.relpath(path, stage), os.path.getsize(path)))
     manifest.sort()
     with open(os.path.join(out, "MANIFEST.txt"), "w") as f:
-        f.write(f"# Fashion-MNIST: {counts['train']} training images, {counts['t10k']} test\n")
+        f.write(f"# {note}\n")
         for rel, size in manifest:
             f.write(f"{size:>10} {rel}\n")
-    payload = os.path.join(out, "payload.tar.xz")
-    with subprocess.Popen(["xz", "-9", "-T2", "-c"], stdin=subprocess.PIPE,
-                          stdout=open(payload, "wb")) as xz:
-        with tarfile.open(fileobj=xz.stdin, mode="w|") as tar:
-            for rel, _ in manifest:
-                tar.add(os.path.join(stage, rel), arcname=rel)
-        xz.stdin.close()
+    with open(os.path.join(out, "payload.tar.xz"), "wb") as payload:
+        with subprocess.Popen(["xz", "-9", "-T2", "-c"], stdin=subprocess.PIPE,
+                              stdout=payload) as xz:
+            with tarfile.open(fileobj=xz.stdin, mode="w|") as tar:
+                for rel, _ in manifest:
+                    tar.add(os.path.join(stage, rel), arcname=rel)
+            xz.stdin.close()
     if xz.returncode != 0:
         die("xz failed")
-    runner = os.path.join(out, "run-device-checks.sh")
-    shutil.copy2(os.path.join(source, "scripts", "run-device-checks.sh"), runner)
+    return sum(size for _, size in manifest)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--build", required=True)
+    p.add_argument("--source", required=True)
+    p.add_argument("--out", required=True, help="the bundle folder (replaced)")
+    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--train-images", type=int, default=30000,
+                   help="training images packed (0: all 60000); the test split is whole")
+    p.add_argument("--tracked-bytes", type=int, default=0,
+                   help="the size of the repository's tracked files, which travel too")
+    a = p.parse_args()
+    build, source = os.path.realpath(a.build), os.path.realpath(a.source)
+    out = os.path.realpath(a.out)
+    stage = out + ".stage"
+    for d in (out, stage):
+        shutil.rmtree(d, ignore_errors=True)
+    for d in ("bin", "lib", "share/datasets/fashion-mnist", "src/tests/gpu"):
+        os.makedirs(os.path.join(stage, d))
+
+    tests = gpu_tests(build)
+    n_programs, n_libs = stage_programs(stage, build, source, tests)
+    stage_sources(stage, source, tests, build)
+    counts = stage_data(stage, a.data, a.train_images)
+    check_resolution(stage)
+    os.makedirs(out)
+    data_note = f"Fashion-MNIST: {counts['train']} training images, {counts['t10k']} test"
+    unpacked = pack(stage, out, data_note)
+    shutil.copy2(os.path.join(source, "scripts", "run-device-checks.sh"),
+                 os.path.join(out, "run-device-checks.sh"))
     shutil.rmtree(stage)
 
     total = sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out))
-    unpacked = sum(s for _, s in manifest)
     print(f"bundle: {out}")
-    print(f"  {len(programs)} programs, {len(libs)} libraries, {len(tests)} gpu/ tests, "
-          f"Fashion-MNIST {counts['train']} train + {counts['t10k']} test images")
+    print(f"  {n_programs} programs, {n_libs} libraries, {len(tests)} gpu/ tests, {data_note}")
     print(f"  unpacked {unpacked / MIB:.1f} MiB, packed {total / MIB:.1f} MiB "
           f"(limit {LIMIT // MIB} MiB)")
     if a.tracked_bytes:
