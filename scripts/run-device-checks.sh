@@ -107,6 +107,8 @@ nw_test() {
   local secs=$(($(date +%s) - t0))
   if [[ -n "$skip_regex" ]] && grep -qE "$skip_regex" "$log"; then
     verdict "$name" "FAIL: skipped on a machine with a GPU" "$secs"
+  elif grep -q '^SKIP   : ' "$log"; then
+    verdict "$name" "FAIL: a test function skipped on a machine with a GPU" "$secs"
   elif [[ -n "$skip_rc" && "$rc" == "$skip_rc" ]]; then
     verdict "$name" "FAIL: skipped (exit $rc) on a machine with a GPU" "$secs"
   elif ((rc == 124 || rc == 137)); then
