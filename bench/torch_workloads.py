@@ -38,14 +38,19 @@ import time
 
 import numpy as np
 
-DATA = "/usr/share/datasets/fashion-mnist"
+# The device bundle (scripts/make-gpu-bundle.sh) carries its own copy, uncompressed.
+DATA = os.environ.get("NETWRIGHT_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
 CUDA_UNAVAILABLE, COMPILE_UNAVAILABLE = 3, 4  # exit statuses compare_training.py reads
 MEAN, STD = 0.2860, 0.3530
 
 
 def idx(path):
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
+    if not os.path.exists(path) and os.path.exists(path[:-3]):
+        with open(path[:-3], "rb") as f:
+            raw = f.read()
+    else:
+        with gzip.open(path, "rb") as f:
+            raw = f.read()
     nd = raw[3]
     dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(nd)]
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * nd).reshape(dims)

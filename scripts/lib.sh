@@ -31,6 +31,7 @@ NW_PACKAGES=(
   dataset-fashion-mnist  # the bundled real dataset (training examples, benchmarks)
   clang libclang-rt-14-dev libomp-dev  # the libFuzzer targets (fuzz/, built by scripts/test.sh)
   python3-torch python3-torchvision python3-h5py  # tests/torch: round trips with PyTorch
+  patchelf  # scripts/make-gpu-bundle.sh: the bundle's programs find their libraries beside them
 )
 
 nw_log() { printf '==> %s\n' "$*"; }

@@ -8,7 +8,13 @@
 # python3) and must have CUDA; Debian's python3-torch is CPU-only.
 #   scripts/test-gpu.sh                 # everything
 #   NW_GPU_BENCH=0 scripts/test-gpu.sh  # the tests only
+#   scripts/test-gpu.sh --bundle build/gpu-bundle [--only tests|bench]
+#       on a machine with no toolkit or build packages: the same checks from the bundle that
+#       scripts/make-gpu-bundle.sh makes (docs/gpu.md, "The device bundle")
 set -euo pipefail
+if [[ "${1:-}" == --bundle ]]; then
+  exec "${2:?--bundle takes the bundle folder}/run-device-checks.sh" "${@:3}"
+fi
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 export NETWRIGHT_CUDA=on

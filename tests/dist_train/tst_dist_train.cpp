@@ -101,8 +101,8 @@ void write_project(QString name, const QString& dest, int batch, int epochs) {
 CliRun cli_on(int ranks, const QStringList& args) {
   if (ranks == 1) return run_cli(args);
   return run_program(
-      QStringLiteral(NW_MPIEXEC),
-      QStringList{NW_MPIEXEC_NUMPROC_FLAG, QString::number(ranks), "--oversubscribe", NW_CLI} +
+      path_from_env("NETWRIGHT_TEST_MPIEXEC", QStringLiteral(NW_MPIEXEC)),
+      QStringList{NW_MPIEXEC_NUMPROC_FLAG, QString::number(ranks), "--oversubscribe", cli_path()} +
           args);
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -147,7 +148,9 @@ bool FixtureCase::has_grads() const {
 }
 
 std::string fixture_path(const std::string& file) {
-  const std::string path = std::string(NW_FIXTURE_DIR) + "/" + file;
+  // The device bundle (scripts/make-gpu-bundle.sh) carries the fixtures away from the source tree.
+  const char* moved = std::getenv("NETWRIGHT_TEST_FIXTURE_DIR");
+  const std::string path = std::string(moved && *moved ? moved : NW_FIXTURE_DIR) + "/" + file;
   if (!std::filesystem::exists(path)) {
     throw FixtureError("fixture file '" + path + "' not found; " + kHowToMake +
                        " (it needs Debian's python3-torch and python3-h5py)");
