@@ -110,6 +110,9 @@ struct TrainerOptions {
   // a read waits for nothing, and every kCudaMetricsReadEvery batches on CUDA. NOTE: a stop or
   // pause asked for from on_batch_end lands after the read that called it.
   int64_t metrics_read_every = 0;
+  // > 0: stop, as request_stop() would, once this many batches of this run are trained; exact
+  // whatever the read schedule, unlike a request from on_batch_end.
+  int64_t stop_after_batches = 0;
 };
 
 // 16 CUDA steps of a small network take a few milliseconds: a read that often costs the device

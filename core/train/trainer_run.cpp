@@ -180,6 +180,7 @@ RunResult Trainer::run() {
     data::DataLoader& loader = *s.train_loader;
     const int64_t batches = loader.size();
     net_->train();
+    int64_t batches_run = 0;
 
     while (s.epochs_done < config_.epochs) {
       const int64_t epoch = s.epochs_done + 1;
@@ -218,6 +219,7 @@ RunResult Trainer::run() {
         if (s.reducer) s.reducer->finish();  // every .grad is now the mean over ranks
         optimizer_->step();
         if (s.per_batch_schedule && scheduler_) scheduler_->step();
+        if (++batches_run == options_.stop_after_batches) stop_ = true;
         const bool due =
             s.metrics->add(loss, correct, {b, x.size(0), group_lr(*optimizer_), seconds_since(t0)});
         if (due || (paused_ && s.world() == 1)) {

@@ -186,6 +186,26 @@ class TestDeviceMetrics : public QObject {
     QVERIFY(std::filesystem::exists(out / "epoch_0001_batch_00004.h5"));
   }
 
+  void stopAfterBatchesIsExactWhateverTheSchedule() {
+    // As netwright-cli --stop-after 13: 10 batches an epoch, so the run stops in epoch 2 after
+    // its batch 3, whose figures are read at the stop rather than at batch 4.
+    const std::filesystem::path out = tmp_.path().toStdString() + "/stop13";
+    manual_seed(1);
+    train::TrainerOptions o;
+    o.metrics_read_every = 4;
+    o.stop_after_batches = 13;
+    o.out_dir = out;
+    train::Trainer t(graph::compile(mlp()), blobs(), config(3), o);
+    std::vector<int64_t> seen;
+    t.callbacks().on_batch_end = [&](const train::BatchStats& b) { seen.push_back(b.read_at); };
+    const train::RunResult r = t.run();
+    QCOMPARE(r.state, train::RunState::Stopped);
+    QCOMPARE(r.reason, std::string("stopped at epoch 2, batch 3"));
+    QCOMPARE(seen.size(), size_t(13));
+    QCOMPARE(seen.back(), int64_t(3));  // read at the stop, not at batch 4
+    QVERIFY(std::filesystem::exists(out / "epoch_0002_batch_00003.h5"));
+  }
+
   void halfPrecisionIsRefusedUntilComputed() {
     io::TrainingConfig c = config(1);
     c.precision = "fp16";
