@@ -49,6 +49,7 @@ int run_train(const TrainArgs& a) {
   o.epochs = a.epochs;
   o.seed = a.seed;
   o.device = a.device;
+  o.stop_after = a.stop_after.value_or(0);
   dist::Communicator& comm = dist::world();
   o.comm = &comm;
   const bool leader = comm.rank() == 0;
@@ -88,9 +89,7 @@ int run_train(const TrainArgs& a) {
     if (!metrics) throw CliError(kInvalidInput, "--metrics: cannot write " + a.metrics);
   }
   auto& cb = trainer.callbacks();
-  int64_t batches_run = 0;
   cb.on_batch_end = [&](const train::BatchStats& b) {
-    if (a.stop_after && ++batches_run >= *a.stop_after) trainer.request_stop();
     progress.batch(b);
     // Flushed: the application follows the file batch by batch while the run goes on.
     if (metrics.is_open()) metrics << train::batch_json(b).dump() << "\n" << std::flush;

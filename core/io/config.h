@@ -56,6 +56,9 @@ struct TrainingConfig {
   // Data-parallel runs: BatchNorm's batch statistics over every rank's batch, not each rank's own
   // (PyTorch's SyncBatchNorm). Off: per-rank statistics, as DDP's default.
   bool sync_batchnorm = false;
+  // The compute precision: "fp32", "bf16" or "fp16" (fp16 with a dynamic loss scaler,
+  // optim/grad_scaler.h). The trainer refuses the half precisions until they are computed.
+  std::string precision = "fp32";
   nlohmann::json extra = nlohmann::json::object();
 };
 

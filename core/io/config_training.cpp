@@ -72,6 +72,9 @@ TrainingConfig parse_training_config(const json& j, const std::string& where,
     c.keep_last = *v;
   if (auto v = detail::read_bool(r.take("sync_batchnorm"), r.at("sync_batchnorm"), problems))
     c.sync_batchnorm = *v;
+  if (auto v = detail::read_choice(r.take("precision"), r.at("precision"), {"fp32", "bf16", "fp16"},
+                                   problems))
+    c.precision = *v;
   c.extra = r.unknown();
   return c;
 }
@@ -102,6 +105,7 @@ nlohmann::ordered_json ordered_json_of(const TrainingConfig& c) {
   out["keep_last"] = c.keep_last;
   // Written only when set, so projects that never use it stay as they were.
   if (c.sync_batchnorm) out["sync_batchnorm"] = true;
+  if (c.precision != "fp32") out["precision"] = c.precision;
   for (auto it = c.extra.begin(); it != c.extra.end(); ++it)
     if (!out.contains(it.key())) out[it.key()] = it.value();
   return out;

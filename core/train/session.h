@@ -45,6 +45,7 @@ struct SessionOptions {
   std::string device;  // "cpu", "cuda", "auto"; empty keeps the project's
   // The ranks of a data-parallel run (Trainer's TrainerOptions::comm); null: one process.
   dist::Communicator* comm = nullptr;
+  int64_t stop_after = 0;  // > 0: stop after this many batches of this run (TrainerOptions)
 };
 
 using SessionMessage = std::function<void(MessageLevel, const std::string&)>;

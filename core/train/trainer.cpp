@@ -56,6 +56,13 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
       options_(std::move(options)) {
   if (!net_) throw Error("Trainer: no network; compile the graph first");
   if (options_.comm) impl_->comm = options_.comm;
+  // NOTE: the core has no 16-bit dtype yet, so there is no half-precision compute for autocast
+  // to run or for optim::GradScaler to protect; training in float32 under either name would
+  // report a speed-up that never happened.
+  if (config_.precision != "fp32")
+    throw Error("training.precision is \"" + config_.precision +
+                "\", which is not computed yet (the core has no 16-bit tensors); set precision "
+                "to \"fp32\"");
   impl_->device = choose_device(config_.device);
   if (impl_->world() > 1 && impl_->device.is_cuda()) {
     // Each rank on its own GPU, the gradients between them through NCCL.
@@ -65,6 +72,10 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
     impl_->device_comm = std::move(rd.comm);
   }
   net_->to(impl_->device);
+  impl_->metrics =
+      std::make_unique<DeviceMetrics>(options_.metrics_read_every > 0 ? options_.metrics_read_every
+                                      : impl_->device.is_cuda()       ? kCudaMetricsReadEvery
+                                                                      : 1);
   net_->apply_trainable();
   // Off, each rank normalises with its own batch (DDP's default); with one rank there is nothing
   // to synchronise.

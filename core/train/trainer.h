@@ -48,6 +48,10 @@ struct BatchStats {
   std::optional<double> accuracy;  // this batch's, a fraction
   double lr = 0.0;
   double samples_per_second = 0.0;  // over the epoch so far
+  // The batch after which this one's figures were read from the device (train/device_metrics.h):
+  // batch itself when reads are per batch, else the next multiple of the read interval or the
+  // epoch's last batch. The callback runs at that read.
+  int64_t read_at = 0;
 };
 
 struct EpochStats {
@@ -101,7 +105,20 @@ struct TrainerOptions {
   // The ranks of a data-parallel run (dist::world() under mpirun); null: a world of one. Must
   // outlive the trainer.
   dist::Communicator* comm = nullptr;
+  // How often the batch losses and counts come back from the device (train/device_metrics.h);
+  // 0 picks by device: every batch on the CPU, where the figures are already in host memory and
+  // a read waits for nothing, and every kCudaMetricsReadEvery batches on CUDA. NOTE: a stop or
+  // pause asked for from on_batch_end lands after the read that called it.
+  int64_t metrics_read_every = 0;
+  // > 0: stop, as request_stop() would, once this many batches of this run are trained; exact
+  // whatever the read schedule, unlike a request from on_batch_end.
+  int64_t stop_after_batches = 0;
 };
+
+// 16 CUDA steps of a small network take a few milliseconds: a read that often costs the device
+// one drained queue per 16 steps, while the live plots, which batch points for ~100 ms anyway,
+// still move smoothly.
+inline constexpr int64_t kCudaMetricsReadEvery = 16;
 
 struct Tally;  // train/metrics.h
 
@@ -147,6 +164,9 @@ class Trainer {
   bool wait_while_paused();   // false when a stop was requested
   bool stop_agreed();         // at a batch boundary: a stop requested on any rank
   bool writes_files() const;  // rank 0 of a run with an out_dir
+  // Reads the buffered batches' figures, adds them to the epoch's sums and reports each through
+  // on_batch_end; the reason for failing when a batch's loss is not finite (naming that batch).
+  std::optional<std::string> read_metrics(int64_t epoch, int64_t batches, int64_t samples_at_start);
   std::filesystem::path save_numbered();
   // Loss and accuracy over a dataset in eval mode; fills eval's confusion matrix when given.
   Tally run_loss_pass(const data::Dataset& dataset, EvalResult* eval);

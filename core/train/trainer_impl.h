@@ -9,6 +9,7 @@
 #include "dist/gradient_reducer.h"
 #include "dist/single_communicator.h"
 #include "optim/scheduler_plateau.h"
+#include "train/device_metrics.h"
 #include "train/metrics.h"
 #include "train/run_files.h"
 #include "train/trainer.h"
@@ -31,6 +32,7 @@ struct Trainer::Impl {
   int rank() const { return comm->rank(); }
   int world() const { return comm->size(); }
   std::unique_ptr<data::DataLoader> train_loader;
+  std::unique_ptr<DeviceMetrics> metrics;  // the training batches' figures between reads
   std::unique_ptr<optim::ReduceLROnPlateau> plateau;
   std::string plateau_monitor = "val_loss";
   bool per_batch_schedule = false;  // OneCycleLR steps after every batch

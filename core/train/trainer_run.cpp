@@ -8,6 +8,7 @@
 #include "data/dataloader.h"
 #include "nn/layers/loss.h"
 #include "optim/scheduler_plateau.h"
+#include "train/device_metrics.h"
 #include "train/metrics.h"
 #include "train/rank_sums.h"
 #include "train/run_files.h"
@@ -100,6 +101,53 @@ Tally Trainer::run_loss_pass(const data::Dataset& dataset, EvalResult* eval) {
   return sum_over_ranks(*impl_->comm, tally);
 }
 
+std::optional<std::string> Trainer::read_metrics(int64_t epoch, int64_t batches,
+                                                 int64_t samples_at_start) {
+  Impl& s = *impl_;
+  const std::vector<BatchReading> readings = s.metrics->read();
+  if (readings.empty()) return std::nullopt;
+  const int64_t read_at = readings.back().info.batch + 1;
+  for (const BatchReading& r : readings) {
+    const int64_t batch = r.info.batch + 1;
+    // The whole batch over every rank: what one process at world x batch_size would see. A
+    // NaN on any rank makes the sum NaN, so every rank fails at the same batch.
+    Tally sums;
+    sums.add(r.loss, r.info.samples, r.correct);
+    sums = sum_over_ranks(*s.comm, sums);
+    if (!std::isfinite(sums.loss_sum))
+      return "the loss is " + std::string(std::isnan(sums.loss_sum) ? "NaN" : "infinite") +
+             " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(batch) +
+             (read_at != batch ? " (read after batch " + std::to_string(read_at) + ")"
+                               : std::string()) +
+             "; lower the learning rate, normalize the inputs, or check the data for NaN "
+             "values. The last checkpoint was kept" +
+             (s.last_checkpoint.empty() ? std::string() : ": " + s.last_checkpoint.string());
+    // One process keeps its own mean as it was (loss_sum / n may differ from it in the last bit).
+    const double batch_loss = s.world() == 1 ? r.loss : sums.loss();
+    s.partial.loss_sum += sums.loss_sum;
+    s.partial.samples += sums.samples;
+    s.partial.correct += sums.correct;
+    s.samples_seen += sums.samples;
+    s.batches_done = batch;
+    s.last_loss = batch_loss;
+    if (callbacks_.on_batch_end && s.rank() == 0) {
+      BatchStats bs;
+      bs.epoch = epoch;
+      bs.batch = batch;
+      bs.batches = batches;
+      bs.samples_seen = s.samples_seen;
+      bs.loss = batch_loss;
+      if (task_ != Task::Regression) bs.accuracy = sums.accuracy();
+      bs.lr = r.info.lr;
+      bs.samples_per_second =
+          r.info.seconds > 0 ? double(s.partial.samples - samples_at_start) / r.info.seconds : 0;
+      bs.read_at = read_at;
+      callbacks_.on_batch_end(bs);
+    }
+  }
+  return std::nullopt;
+}
+
 RunResult Trainer::run() {
   RunResult result;
   Impl& s = *impl_;
@@ -132,6 +180,7 @@ RunResult Trainer::run() {
     data::DataLoader& loader = *s.train_loader;
     const int64_t batches = loader.size();
     net_->train();
+    int64_t batches_run = 0;
 
     while (s.epochs_done < config_.epochs) {
       const int64_t epoch = s.epochs_done + 1;
@@ -147,6 +196,8 @@ RunResult Trainer::run() {
         const int64_t b = it.batch_index();
         if (b < skip) continue;
         if (stop_agreed()) {
+          if (auto failure = read_metrics(epoch, batches, samples_at_start))
+            return finish(RunState::Failed, *failure);
           s.partial_seconds += seconds_since(t0);
           save_numbered();
           return finish(RunState::Stopped, "stopped at epoch " + std::to_string(epoch) +
@@ -156,59 +207,28 @@ RunResult Trainer::run() {
         const Tensor out = (*net_)(x);
         auto [o, t] = align_for_loss(task_, out, y);
         const Tensor loss = std::static_pointer_cast<nn::Loss>(loss_)->forward(o, t);
-        const double lv = loss.item();
-        int64_t correct = 0;
+        Tensor correct;  // stays on the device with the loss until the next read
         if (task_ != Task::Regression) {
           NoGradGuard no_grad;
-          correct = static_cast<int64_t>(predictions(task_, out.detach(), s.logits)
-                                             .eq(t.reshape({-1}).to(DType::Int64))
-                                             .sum()
-                                             .item());
+          correct =
+              predictions(task_, out.detach(), s.logits).eq(t.reshape({-1}).to(DType::Int64)).sum();
         }
-        // The whole batch over every rank: what one process at world x batch_size would see. A
-        // NaN on any rank makes the sum NaN, so every rank fails at the same batch.
-        Tally batch;
-        batch.add(lv, x.size(0), correct);
-        batch = sum_over_ranks(*s.comm, batch);
-        if (!std::isfinite(batch.loss_sum))
-          return finish(
-              RunState::Failed,
-              "the loss is " + std::string(std::isnan(batch.loss_sum) ? "NaN" : "infinite") +
-                  " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
-                  "; lower the learning rate, normalize the inputs, or check the data "
-                  "for NaN values. The last checkpoint was kept" +
-                  (s.last_checkpoint.empty() ? std::string() : ": " + s.last_checkpoint.string()));
         optimizer_->zero_grad();
         if (s.reducer) s.reducer->prepare_for_backward();
         loss.backward();
         if (s.reducer) s.reducer->finish();  // every .grad is now the mean over ranks
         optimizer_->step();
         if (s.per_batch_schedule && scheduler_) scheduler_->step();
-
-        // One process keeps its own mean as it was (loss_sum / n may differ from it in the
-        // last bit).
-        const double batch_loss = s.world() == 1 ? lv : batch.loss();
-        s.partial.loss_sum += batch.loss_sum;
-        s.partial.samples += batch.samples;
-        s.partial.correct += batch.correct;
-        s.samples_seen += batch.samples;
-        s.batches_done = b + 1;
-        s.last_loss = batch_loss;
-        if (callbacks_.on_batch_end && s.rank() == 0) {
-          BatchStats bs;
-          bs.epoch = epoch;
-          bs.batch = b + 1;
-          bs.batches = batches;
-          bs.samples_seen = s.samples_seen;
-          bs.loss = batch_loss;
-          if (task_ != Task::Regression) bs.accuracy = batch.accuracy();
-          bs.lr = group_lr(*optimizer_);
-          const double secs = seconds_since(t0);
-          bs.samples_per_second =
-              secs > 0 ? double(s.partial.samples - samples_at_start) / secs : 0;
-          callbacks_.on_batch_end(bs);
+        if (++batches_run == options_.stop_after_batches) stop_ = true;
+        const bool due =
+            s.metrics->add(loss, correct, {b, x.size(0), group_lr(*optimizer_), seconds_since(t0)});
+        if (due || (paused_ && s.world() == 1)) {
+          if (auto failure = read_metrics(epoch, batches, samples_at_start))
+            return finish(RunState::Failed, *failure);
         }
       }
+      if (auto failure = read_metrics(epoch, batches, samples_at_start))
+        return finish(RunState::Failed, *failure);
 
       EpochStats es;
       es.epoch = epoch;
