@@ -56,6 +56,9 @@ struct TrainingConfig {
   // Data-parallel runs: BatchNorm's batch statistics over every rank's batch, not each rank's own
   // (PyTorch's SyncBatchNorm). Off: per-rank statistics, as DDP's default.
   bool sync_batchnorm = false;
+  // CUDA: choose each convolution's cuDNN algorithm by timing the candidates on the first batch
+  // of each shape (PyTorch's torch.backends.cudnn.benchmark), not by cuDNN's heuristics.
+  bool cudnn_benchmark = false;
   nlohmann::json extra = nlohmann::json::object();
 };
 

@@ -72,6 +72,8 @@ TrainingConfig parse_training_config(const json& j, const std::string& where,
     c.keep_last = *v;
   if (auto v = detail::read_bool(r.take("sync_batchnorm"), r.at("sync_batchnorm"), problems))
     c.sync_batchnorm = *v;
+  if (auto v = detail::read_bool(r.take("cudnn_benchmark"), r.at("cudnn_benchmark"), problems))
+    c.cudnn_benchmark = *v;
   c.extra = r.unknown();
   return c;
 }
@@ -102,6 +104,7 @@ nlohmann::ordered_json ordered_json_of(const TrainingConfig& c) {
   out["keep_last"] = c.keep_last;
   // Written only when set, so projects that never use it stay as they were.
   if (c.sync_batchnorm) out["sync_batchnorm"] = true;
+  if (c.cudnn_benchmark) out["cudnn_benchmark"] = true;
   for (auto it = c.extra.begin(); it != c.extra.end(); ++it)
     if (!out.contains(it.key())) out[it.key()] = it.value();
   return out;

@@ -139,6 +139,7 @@ class TestConfig : public QObject {
                     {"checkpoint_every", 0},
                     {"keep_last", 5},
                     {"sync_batchnorm", true},
+                    {"cudnn_benchmark", true},
                     {"warmup", 3}};
     std::vector<Problem> problems;
     const TrainingConfig c = parse_training_config(j, "training", problems);
@@ -154,6 +155,7 @@ class TestConfig : public QObject {
     QCOMPARE(c.checkpoint_every, int64_t(0));
     QCOMPARE(c.keep_last, int64_t(5));
     QVERIFY(c.sync_batchnorm);
+    QVERIFY(c.cudnn_benchmark);
     QCOMPARE(c.extra, (json{{"warmup", 3}}));
     // Written back with the same values, unknown keys included.
     std::vector<Problem> again;
@@ -175,6 +177,9 @@ class TestConfig : public QObject {
                                        << "training.epochs: expected a positive integer, got 2.5";
     QTest::newRow("sync_batchnorm text") << R"({"sync_batchnorm": "yes"})"
                                          << R"(training.sync_batchnorm: expected true or false)";
+    QTest::newRow("cudnn_benchmark number")
+        << R"({"cudnn_benchmark": 1})"
+        << R"(training.cudnn_benchmark: expected true or false)";
     QTest::newRow("negative seed") << R"({"seed": -1})"
                                    << "training.seed: expected a non-negative integer";
     QTest::newRow("shuffle") << R"({"shuffle": "yes"})"
