@@ -39,7 +39,7 @@ bool cudnn_batch_norm_forward(const Tensor& x, const Tensor& weight, const Tenso
                               const Tensor& save_mean, const Tensor& save_invstd) {
   // A single value per channel has no unbiased variance; the generic kernel gives PyTorch's
   // answer for it.
-  if (!fits_int(x) || eps < CUDNN_BN_MIN_EPSILON || (training && x.size(0) * x.size(2) < 2))
+  if (!cudnn_sized(x) || eps < CUDNN_BN_MIN_EPSILON || (training && x.size(0) * x.size(2) < 2))
     return false;
   const int device = x.device().index();
   DeviceGuard guard(device);
@@ -72,7 +72,7 @@ bool cudnn_batch_norm_backward(const Tensor& grad_out, const Tensor& x, const Te
                                const Tensor& save_mean, const Tensor& save_invstd, bool training,
                                const Tensor& grad_x, const Tensor& grad_weight,
                                const Tensor& grad_bias) {
-  if (!training || !fits_int(x) || x.size(0) * x.size(2) < 2) return false;
+  if (!training || !cudnn_sized(x) || x.size(0) * x.size(2) < 2) return false;
   const int device = x.device().index();
   DeviceGuard guard(device);
   const Tensor w = or_filled(weight, x, 1.0);

@@ -22,6 +22,10 @@ namespace {
 // of the bundled projects, and never a reason to run out of memory by itself.
 constexpr size_t kSearchWorkspaceLimit = size_t(1) << 30;
 
+// Cached for a problem cuDNN has no usable algorithm for (none without TF32, say): the generic
+// kernel runs it, every time, without asking cuDNN again.
+constexpr int kNoAlgorithm = -1;
+
 ConvAlgorithmCache& algorithm_cache() {
   static ConvAlgorithmCache* cache = new ConvAlgorithmCache;  // kernels may run at exit
   return *cache;
@@ -59,7 +63,7 @@ struct ConvCall {
 // cuDNN sizes y itself from x and the window; an output extent it would not produce (padding on
 // the far side only, a transposed convolution's output_padding) goes to the generic kernel.
 bool cudnn_takes(const Tensor& x, const Tensor& w, const Tensor& y, const ConvGeometry& g) {
-  if (!fits_int(x) || !fits_int(w) || !fits_int(y)) return false;
+  if (!cudnn_sized(x) || !cudnn_sized(w) || !cudnn_sized(y)) return false;
   const auto extent = [](int64_t in, int64_t pad, int64_t dil, int64_t k, int64_t stride) {
     return (in + 2 * pad - dil * (k - 1) - 1) / stride + 1;
   };
@@ -102,7 +106,6 @@ template <>
 struct Pass<ConvPass::Forward> {
   using Perf = cudnnConvolutionFwdAlgoPerf_t;
   using Algo = cudnnConvolutionFwdAlgo_t;
-  static constexpr const char* kName = "convolution forward";
   static int max_count(cudnnHandle_t h) {
     int n = 0;
     CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithmMaxCount(h, &n));
@@ -133,7 +136,6 @@ template <>
 struct Pass<ConvPass::BackwardData> {
   using Perf = cudnnConvolutionBwdDataAlgoPerf_t;
   using Algo = cudnnConvolutionBwdDataAlgo_t;
-  static constexpr const char* kName = "convolution backward data";
   static int max_count(cudnnHandle_t h) {
     int n = 0;
     CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(h, &n));
@@ -164,7 +166,6 @@ template <>
 struct Pass<ConvPass::BackwardFilter> {
   using Perf = cudnnConvolutionBwdFilterAlgoPerf_t;
   using Algo = cudnnConvolutionBwdFilterAlgo_t;
-  static constexpr const char* kName = "convolution backward filter";
   static int max_count(cudnnHandle_t h) {
     int n = 0;
     CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(h, &n));
@@ -230,19 +231,15 @@ ConvAlgorithm choose(ConvCall& c, const ConvProblem& problem, void* const* ptrs)
     if (auto a = first_usable<P>(c, timed, found, problem.tf32, ws.size())) return *a;
   }
   if (auto a = first_usable<P>(c, perf, n, problem.tf32, SIZE_MAX)) return *a;
-  throw DeviceError(std::string("cuDNN offers no ") + Pass<P>::kName + " algorithm for input (" +
-                    std::to_string(problem.x[0]) + ", " + std::to_string(problem.x[1]) + ", " +
-                    std::to_string(problem.x[2]) + ", " + std::to_string(problem.x[3]) +
-                    ") and weight (" + std::to_string(problem.w[0]) + ", " +
-                    std::to_string(problem.w[1]) + ", " + std::to_string(problem.w[2]) + ", " +
-                    std::to_string(problem.w[3]) + ")" + (problem.tf32 ? "" : " without TF32") +
-                    "; please report it with the layer's settings");
+  return ConvAlgorithm{kNoAlgorithm, 0, 0};
 }
 
 // x, w, y: the forward problem's tensors, whichever of them the pass writes. ptrs in the order
 // x, w, y.
+// x, w, y: the forward problem's tensors, whichever of them the pass writes; ptrs in the order
+// x, w, y. False, with nothing done, when cuDNN has no algorithm for the problem.
 template <ConvPass P>
-void run_pass(const Tensor& x, const Tensor& w, const Tensor& y, const ConvGeometry& g,
+bool run_pass(const Tensor& x, const Tensor& w, const Tensor& y, const ConvGeometry& g,
               void* const* ptrs) {
   const int device = y.device().index();
   CudnnHandle handle(device);
@@ -251,9 +248,11 @@ void run_pass(const Tensor& x, const Tensor& w, const Tensor& y, const ConvGeome
   const ConvProblem problem = problem_of(P, x, w, y, g);
   const ConvAlgorithm a =
       algorithm_cache().get_or_choose(problem, [&] { return choose<P>(c, problem, ptrs); });
+  if (a.algorithm == kNoAlgorithm) return false;
   c.conv.set_math(cudnnMathType_t(a.math_type));
   Workspace ws(a.workspace_bytes, device);
   Pass<P>::run(c, ptrs, typename Pass<P>::Algo(a.algorithm), ws, Scaling(x.dtype()));
+  return true;
 }
 
 void* data_of(const Tensor& t) {
@@ -267,7 +266,7 @@ bool cudnn_conv_forward(const Tensor& x, const Tensor& w, const Tensor& bias, co
   if (!cudnn_takes(x, w, out, g)) return false;
   DeviceGuard guard(out.device().index());
   void* const ptrs[3] = {data_of(x), data_of(w), data_of(out)};
-  run_pass<ConvPass::Forward>(x, w, out, g, ptrs);
+  if (!run_pass<ConvPass::Forward>(x, w, out, g, ptrs)) return false;
   if (bias.defined()) {
     CudnnHandle handle(out.device().index());
     const TensorDesc b(bias.dtype(), 1, bias.size(0), 1, 1), y(out);
@@ -283,8 +282,7 @@ bool cudnn_conv_backward_data(const Tensor& grad_out, const Tensor& w, const Ten
   if (!cudnn_takes(grad_x, w, grad_out, g)) return false;
   DeviceGuard guard(grad_x.device().index());
   void* const ptrs[3] = {data_of(grad_x), data_of(w), data_of(grad_out)};
-  run_pass<ConvPass::BackwardData>(grad_x, w, grad_out, g, ptrs);
-  return true;
+  return run_pass<ConvPass::BackwardData>(grad_x, w, grad_out, g, ptrs);
 }
 
 bool cudnn_conv_backward_weight(const Tensor& grad_out, const Tensor& x, const Tensor& grad_w,
@@ -292,7 +290,7 @@ bool cudnn_conv_backward_weight(const Tensor& grad_out, const Tensor& x, const T
   if (!cudnn_takes(x, grad_w, grad_out, g)) return false;
   DeviceGuard guard(grad_w.device().index());
   void* const ptrs[3] = {data_of(x), data_of(grad_w), data_of(grad_out)};
-  run_pass<ConvPass::BackwardFilter>(x, grad_w, grad_out, g, ptrs);
+  if (!run_pass<ConvPass::BackwardFilter>(x, grad_w, grad_out, g, ptrs)) return false;
   if (grad_bias.defined()) {
     CudnnHandle handle(grad_w.device().index());
     const TensorDesc dy(grad_out), db(grad_bias.dtype(), 1, grad_bias.size(0), 1, 1);

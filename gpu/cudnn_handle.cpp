@@ -56,8 +56,8 @@ cudnnDataType_t cudnn_dtype(DType t) {
                    dtype_name(t));
 }
 
-bool fits_int(const Tensor& t) {
-  return t.numel() <= INT_MAX;
+bool cudnn_sized(const Tensor& t) {
+  return t.numel() > 0 && t.numel() <= INT_MAX;
 }
 
 TensorDesc::TensorDesc(DType t, int64_t n, int64_t c, int64_t h, int64_t w) {

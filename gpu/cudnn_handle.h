@@ -41,8 +41,9 @@ std::string cudnn_runtime_version();
 
 cudnnDataType_t cudnn_dtype(DType t);
 
-// Whether every size fits cuDNN's int arguments.
-bool fits_int(const Tensor& t);
+// Whether cuDNN can describe the tensor: not empty (cuDNN refuses zero sizes), and every size
+// within its int arguments.
+bool cudnn_sized(const Tensor& t);
 
 class TensorDesc {
  public:

@@ -6,7 +6,8 @@
 // max pooling (cuDNN returns no indices, and its backward needs x and y, which the interface
 // does not pass), adaptive pooling, a divisor override, an output extent other than cuDNN's own
 // (padding on the far side only), evaluation-mode batch-norm backward, an epsilon below
-// CUDNN_BN_MIN_EPSILON, and sizes past cuDNN's 32-bit arguments.
+// CUDNN_BN_MIN_EPSILON, empty tensors, sizes past cuDNN's 32-bit arguments, and a convolution
+// cuDNN offers no algorithm for under the TF32 setting.
 #include "backend/layer_kernels.h"
 
 namespace nw::cuda {

@@ -36,7 +36,7 @@ class PoolDesc {
 
 // x: the input-sized tensor, y: the output-sized one.
 bool cudnn_takes(const Tensor& x, const Tensor& y, const PoolGeometry& g) {
-  if (g.divisor_override > 0 || !fits_int(x) || !fits_int(y)) return false;
+  if (g.divisor_override > 0 || !cudnn_sized(x) || !cudnn_sized(y)) return false;
   // cuDNN wants the padding inside the window, as PyTorch does (pad <= kernel / 2).
   if (g.pad_h >= g.kernel_h || g.pad_w >= g.kernel_w) return false;
   const auto extent = [](int64_t in, int64_t pad, int64_t k, int64_t stride) {
