@@ -11,6 +11,7 @@
 #include "backend/conv_algorithm_cache.h"
 #include "backend/math_mode.h"
 #include "cuda_backend.h"
+#include "cudnn_conv_pass.h"
 #include "cudnn_handle.h"
 #include "cudnn_layer_kernels.h"
 
@@ -30,35 +31,6 @@ ConvAlgorithmCache& algorithm_cache() {
   static ConvAlgorithmCache* cache = new ConvAlgorithmCache;  // kernels may run at exit
   return *cache;
 }
-
-class ConvDesc {
- public:
-  ConvDesc(const ConvGeometry& g, DType t) {
-    CUDNN_CHECK(cudnnCreateConvolutionDescriptor(&desc_));
-    CUDNN_CHECK(cudnnSetConvolution2dDescriptor(
-        desc_, int(g.pad_h), int(g.pad_w), int(g.stride_h), int(g.stride_w), int(g.dilation_h),
-        int(g.dilation_w), CUDNN_CROSS_CORRELATION, cudnn_dtype(t)));
-    CUDNN_CHECK(cudnnSetConvolutionGroupCount(desc_, int(g.groups)));
-  }
-  ~ConvDesc() { cudnnDestroyConvolutionDescriptor(desc_); }
-  ConvDesc(const ConvDesc&) = delete;
-  ConvDesc& operator=(const ConvDesc&) = delete;
-  cudnnConvolutionDescriptor_t get() const { return desc_; }
-  void set_math(cudnnMathType_t m) { CUDNN_CHECK(cudnnSetConvolutionMathType(desc_, m)); }
-
- private:
-  cudnnConvolutionDescriptor_t desc_ = nullptr;
-};
-
-// The three tensors of a problem and its convolution, all described for cuDNN.
-struct ConvCall {
-  cudnnHandle_t h;
-  TensorDesc x;
-  FilterDesc w;
-  TensorDesc y;
-  ConvDesc conv;
-  bool float32;
-};
 
 // cuDNN sizes y itself from x and the window; an output extent it would not produce (padding on
 // the far side only, a transposed convolution's output_padding) goes to the generic kernel.
@@ -97,100 +69,6 @@ std::optional<cudnnMathType_t> math_for(cudnnMathType_t candidate, bool float32,
   if (candidate == CUDNN_DEFAULT_MATH || candidate == CUDNN_FMA_MATH) return CUDNN_FMA_MATH;
   return std::nullopt;
 }
-
-// Per pass: cuDNN's entry points for heuristics, timed search, workspace size and the run.
-template <ConvPass P>
-struct Pass;
-
-template <>
-struct Pass<ConvPass::Forward> {
-  using Perf = cudnnConvolutionFwdAlgoPerf_t;
-  using Algo = cudnnConvolutionFwdAlgo_t;
-  static int max_count(cudnnHandle_t h) {
-    int n = 0;
-    CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithmMaxCount(h, &n));
-    return n;
-  }
-  static void heuristics(ConvCall& c, std::vector<Perf>& perf, int& n) {
-    CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(
-        c.h, c.x.get(), c.w.get(), c.conv.get(), c.y.get(), int(perf.size()), &n, perf.data()));
-  }
-  // Ptrs: x, w, y (written).
-  static void find(ConvCall& c, void* const* p, std::vector<Perf>& perf, int& n, Workspace& ws) {
-    CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithmEx(
-        c.h, c.x.get(), p[0], c.w.get(), p[1], c.conv.get(), c.y.get(), p[2], int(perf.size()), &n,
-        perf.data(), ws.data(), ws.size()));
-  }
-  static cudnnStatus_t workspace(ConvCall& c, Algo a, size_t& bytes) {
-    return cudnnGetConvolutionForwardWorkspaceSize(c.h, c.x.get(), c.w.get(), c.conv.get(),
-                                                   c.y.get(), a, &bytes);
-  }
-  static void run(ConvCall& c, void* const* p, Algo a, Workspace& ws, const Scaling& s) {
-    CUDNN_CHECK(cudnnConvolutionForward(c.h, s.alpha(), c.x.get(), p[0], c.w.get(), p[1],
-                                        c.conv.get(), a, ws.data(), ws.size(), s.beta(), c.y.get(),
-                                        p[2]));
-  }
-};
-
-template <>
-struct Pass<ConvPass::BackwardData> {
-  using Perf = cudnnConvolutionBwdDataAlgoPerf_t;
-  using Algo = cudnnConvolutionBwdDataAlgo_t;
-  static int max_count(cudnnHandle_t h) {
-    int n = 0;
-    CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(h, &n));
-    return n;
-  }
-  static void heuristics(ConvCall& c, std::vector<Perf>& perf, int& n) {
-    CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(
-        c.h, c.w.get(), c.y.get(), c.conv.get(), c.x.get(), int(perf.size()), &n, perf.data()));
-  }
-  // Ptrs: dx (written), w, dy.
-  static void find(ConvCall& c, void* const* p, std::vector<Perf>& perf, int& n, Workspace& ws) {
-    CUDNN_CHECK(cudnnFindConvolutionBackwardDataAlgorithmEx(
-        c.h, c.w.get(), p[1], c.y.get(), p[2], c.conv.get(), c.x.get(), p[0], int(perf.size()), &n,
-        perf.data(), ws.data(), ws.size()));
-  }
-  static cudnnStatus_t workspace(ConvCall& c, Algo a, size_t& bytes) {
-    return cudnnGetConvolutionBackwardDataWorkspaceSize(c.h, c.w.get(), c.y.get(), c.conv.get(),
-                                                        c.x.get(), a, &bytes);
-  }
-  static void run(ConvCall& c, void* const* p, Algo a, Workspace& ws, const Scaling& s) {
-    CUDNN_CHECK(cudnnConvolutionBackwardData(c.h, s.alpha(), c.w.get(), p[1], c.y.get(), p[2],
-                                             c.conv.get(), a, ws.data(), ws.size(), s.beta(),
-                                             c.x.get(), p[0]));
-  }
-};
-
-template <>
-struct Pass<ConvPass::BackwardFilter> {
-  using Perf = cudnnConvolutionBwdFilterAlgoPerf_t;
-  using Algo = cudnnConvolutionBwdFilterAlgo_t;
-  static int max_count(cudnnHandle_t h) {
-    int n = 0;
-    CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(h, &n));
-    return n;
-  }
-  static void heuristics(ConvCall& c, std::vector<Perf>& perf, int& n) {
-    CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithm_v7(
-        c.h, c.x.get(), c.y.get(), c.conv.get(), c.w.get(), int(perf.size()), &n, perf.data()));
-  }
-  // Ptrs: x, dw (written), dy.
-  static void find(ConvCall& c, void* const* p, std::vector<Perf>& perf, int& n, Workspace& ws) {
-    CUDNN_CHECK(cudnnFindConvolutionBackwardFilterAlgorithmEx(
-        c.h, c.x.get(), p[0], c.y.get(), p[2], c.conv.get(), c.w.get(), p[1], int(perf.size()), &n,
-        perf.data(), ws.data(), ws.size()));
-  }
-  static cudnnStatus_t workspace(ConvCall& c, Algo a, size_t& bytes) {
-    return cudnnGetConvolutionBackwardFilterWorkspaceSize(c.h, c.x.get(), c.y.get(), c.conv.get(),
-                                                          c.w.get(), a, &bytes);
-  }
-  static void run(ConvCall& c, void* const* p, Algo a, Workspace& ws, const Scaling& s) {
-    CUDNN_CHECK(cudnnConvolutionBackwardFilter(c.h, s.alpha(), c.x.get(), p[0], c.y.get(), p[2],
-                                               c.conv.get(), a, ws.data(), ws.size(), s.beta(),
-                                               c.w.get(), p[1]));
-  }
-};
 
 // The first usable candidate in cuDNN's order (fastest first for a search, most promising first
 // for heuristics), with the workspace it needs under its math type.
@@ -234,8 +112,6 @@ ConvAlgorithm choose(ConvCall& c, const ConvProblem& problem, void* const* ptrs)
   return ConvAlgorithm{kNoAlgorithm, 0, 0};
 }
 
-// x, w, y: the forward problem's tensors, whichever of them the pass writes. ptrs in the order
-// x, w, y.
 // x, w, y: the forward problem's tensors, whichever of them the pass writes; ptrs in the order
 // x, w, y. False, with nothing done, when cuDNN has no algorithm for the problem.
 template <ConvPass P>
