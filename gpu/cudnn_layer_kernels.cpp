@@ -4,6 +4,7 @@
 
 #include "cudnn_handle.h"
 #include "kernels/generic_layer_kernels.h"
+#include "max_pool.h"
 
 namespace nw::cuda {
 
@@ -32,15 +33,15 @@ void CudnnLayerKernels::conv2d_backward_weight(const Tensor& grad_out, const Ten
 }
 
 // cuDNN's max pooling yields no indices, and its backward needs x and y: the interface's
-// contract (indices, then a scatter by them) is the generic kernel's.
+// contract (indices, then a scatter by them) is the plugin's own kernel's (max_pool.cu).
 void CudnnLayerKernels::max_pool2d_forward(const Tensor& x, const Tensor& out,
                                            const Tensor& indices, const PoolGeometry& g) {
-  fallback_.max_pool2d_forward(x, out, indices, g);
+  cuda::max_pool2d_forward(x, out, indices, g);
 }
 
 void CudnnLayerKernels::max_pool2d_backward(const Tensor& grad_out, const Tensor& indices,
                                             const Tensor& grad_x) {
-  fallback_.max_pool2d_backward(grad_out, indices, grad_x);
+  cuda::max_pool2d_backward(grad_out, indices, grad_x);
 }
 
 void CudnnLayerKernels::avg_pool2d_forward(const Tensor& x, const Tensor& out,

@@ -1,13 +1,14 @@
 #pragma once
 // The CUDA plugin's layer kernels: convolution (cudnn_conv.cpp, the algorithm chosen once per
 // problem and kept in a ConvAlgorithmCache), average pooling (cudnn_pool.cpp) and batch
-// normalisation (cudnn_batchnorm.cpp) through cuDNN. What cuDNN cannot do to the interface's
-// contract goes to the generic kernels (core/kernels/), each case named where it is decided:
-// max pooling (cuDNN returns no indices, and its backward needs x and y, which the interface
-// does not pass), adaptive pooling, a divisor override, an output extent other than cuDNN's own
-// (padding on the far side only), evaluation-mode batch-norm backward, an epsilon below
-// CUDNN_BN_MIN_EPSILON, empty tensors, sizes past cuDNN's 32-bit arguments, and a convolution
-// cuDNN offers no algorithm for under the TF32 setting.
+// normalisation (cudnn_batchnorm.cpp) through cuDNN; max pooling by the plugin's own kernel
+// (max_pool.cu), since cuDNN returns no indices and its backward needs x and y, which the
+// interface does not pass. What cuDNN cannot do to the interface's contract goes to the generic
+// kernels (core/kernels/), each case named where it is decided: adaptive pooling, a divisor
+// override, an output extent other than cuDNN's own (padding on the far side only),
+// evaluation-mode batch-norm backward, an epsilon below CUDNN_BN_MIN_EPSILON, empty tensors,
+// sizes past cuDNN's 32-bit arguments, and a convolution cuDNN offers no algorithm for under the
+// TF32 setting.
 #include "backend/layer_kernels.h"
 
 namespace nw::cuda {

@@ -2,8 +2,9 @@
 // built with it, gpu/cudnn_*.cpp, with the generic kernels for what cuDNN declines) against the
 // CPU's own, on the same inputs: convolution forward and both backward passes over several
 // geometries (stride, padding, dilation, groups, Conv1d as height 1, an output extent only
-// asymmetric padding gives) with the algorithm both from heuristics and from a timed search, max,
-// average and adaptive pooling forward and backward, batch norm in training and evaluation, with
+// asymmetric padding gives) with the algorithm both from heuristics and from a timed search, max
+// pooling (ties, NaN, dilation, ceil mode), average pooling (windows cuDNN takes and those it
+// declines) and adaptive pooling forward and backward, batch norm in training and evaluation, with
 // and without affine parameters and running statistics, float32 (TF32 off) and float64. Outputs
 // agree within tol + |ref| * eps; max-pool indices exactly. Without a usable CUDA device every
 // test skips and says why (scripts/test-gpu.sh counts a skip as a failure).
@@ -199,6 +200,47 @@ class TestCudaLayerKernels : public QObject {
     }
   }
 
+  // The plugin's own max-pool kernel over windows beyond the 3x3 one above: the 2x2 the CPU
+  // has a fast path for, a dilated one, and a ceil-mode extent whose last window overhangs.
+  void maxPool_geometries_matchCpu_data() {
+    QTest::addColumn<QList<int>>("geometry");  // kH, kW, stride h, w, pad h, w, dilation h, w
+    QTest::addColumn<int>("extra");            // output rows and columns past the floor extent
+    using L = QList<int>;
+    QTest::newRow("2x2") << L{2, 2, 2, 2, 0, 0, 1, 1} << 0;
+    QTest::newRow("dilated") << L{3, 2, 1, 2, 1, 1, 2, 3} << 0;
+    QTest::newRow("ceil mode") << L{3, 3, 2, 2, 1, 1, 1, 1} << 1;
+  }
+
+  void maxPool_geometries_matchCpu() {
+    QFETCH(QList<int>, geometry);
+    QFETCH(int, extra);
+    PoolGeometry g;
+    g.kernel_h = geometry[0], g.kernel_w = geometry[1], g.stride_h = geometry[2];
+    g.stride_w = geometry[3], g.pad_h = geometry[4], g.pad_w = geometry[5];
+    g.dilation_h = geometry[6], g.dilation_w = geometry[7];
+    const int64_t H = 12, W = 12;  // even: the ceil-mode rows' last window starts inside
+    const int64_t oH =
+        (H + 2 * g.pad_h - g.dilation_h * (g.kernel_h - 1) - 1) / g.stride_h + 1 + extra;
+    const int64_t oW =
+        (W + 2 * g.pad_w - g.dilation_w * (g.kernel_w - 1) - 1) / g.stride_w + 1 + extra;
+    for (DType t : kDTypes) {
+      const TensorOptions o(t);
+      const std::string dt = t == kFloat64 ? " float64" : " float32";
+      const Tensor x = randint(0, 4, {2, 3, H, W}).to(t), gy = randn({2, 3, oH, oW}, o);
+      Tensor want = zeros({2, 3, oH, oW}, o), got = garbage({2, 3, oH, oW}, t);
+      Tensor want_i = zeros({2, 3, oH, oW}, TensorOptions(kInt64));
+      Tensor got_i = full({2, 3, oH, oW}, -1.0, TensorOptions(kInt64).device(kCuda));
+      cpu().max_pool2d_forward(x, want, want_i, g);
+      gpu().max_pool2d_forward(x.to(kCuda), got, got_i, g);
+      expect_close(got, want, 0, 0, "max pool" + dt);
+      expect_close(got_i, want_i, 0, 0, "max pool indices" + dt);
+      Tensor want_gx = zeros(x.sizes(), o), got_gx = garbage(x.sizes(), t);
+      cpu().max_pool2d_backward(gy, want_i, want_gx);
+      gpu().max_pool2d_backward(gy.to(kCuda), got_i, got_gx);
+      expect_close(got_gx, want_gx, atol_for(t, false), rtol_for(t), "max pool backward" + dt);
+    }
+  }
+
   // Windows cuDNN averages itself (the floor extent) and those it declines: a ceil-mode extent
   // whose last window runs past the padding, and a divisor override.
   void avgPool_geometries_matchCpu_data() {
@@ -223,7 +265,7 @@ class TestCudaLayerKernels : public QObject {
     g.kernel_h = geometry[0], g.kernel_w = geometry[1], g.stride_h = geometry[2];
     g.stride_w = geometry[3], g.pad_h = geometry[4], g.pad_w = geometry[5];
     g.count_include_pad = include_pad, g.divisor_override = divisor;
-    const int64_t H = 11, W = 12;
+    const int64_t H = 12, W = 12;  // even: the ceil-mode rows' last window starts inside
     const int64_t oH = (H + 2 * g.pad_h - g.kernel_h) / g.stride_h + 1 + extra;
     const int64_t oW = (W + 2 * g.pad_w - g.kernel_w) / g.stride_w + 1 + extra;
     for (DType t : kDTypes) {
