@@ -1,10 +1,11 @@
 // netwright-cli devices: what training can run on here. The CPU's thread count, then each CUDA
-// device (name, memory, CUDA and cuDNN versions) or "CUDA unavailable: <reason>" with what to do,
-// then whether MPI (several processes, core/dist/) and NCCL (the exchange between GPUs) are built.
+// device (name, memory, CUDA and cuDNN versions) and whose layer kernels CUDA runs (cuDNN's or
+// the generic ones), or "CUDA unavailable: <reason>" with what to do, then whether MPI (several processes, core/dist/) and NCCL (the exchange between GPUs) are built.
 // --require cuda exits 3 without a usable device, for scripts that need one (test-gpu.sh).
 #include <iostream>
 
 #include "backend/cuda_plugin.h"
+#include "backend/layer_kernels.h"
 #include "commands.h"
 #include "cpu/threads.h"
 #include "dist/communicator.h"
@@ -43,6 +44,9 @@ int run_devices(const std::string& require) {
               << " (" << st.library << ")\n"
               << st.devices;
     if (!st.devices.empty() && st.devices.back() != '\n') std::cout << "\n";
+    // "cudnn 9.19.0", or "generic" from a plugin built without cuDNN.
+    std::cout << "cuda layer kernels: " << layer_kernels_for(Device(DeviceType::CUDA, 0)).name()
+              << "\n";
   } else {
     std::cout << "CUDA unavailable: " << st.reason << "\n";
   }

@@ -5,8 +5,8 @@
 // file: memory.cpp (device memory through the caching allocator of
 // core/backend/caching_allocator.h), copy.cu, elementwise.cu (the scalar formulas of
 // backend/elementwise_math.h and activation_math.h), reduce.cu, blas.cu (cuBLAS), index.cu,
-// random.cu. The plugin registers no layer or RNN kernels yet (cuDNN: issue 19), so CUDA gets the
-// generic ones of core/kernels/, built from these.
+// random.cu. Its layer kernels are cuDNN's where the toolkit has it (cudnn_layer_kernels.h), else
+// the generic ones of core/kernels/, built from these; it registers no RNN kernels yet.
 #include <string>
 
 #include "backend/backend.h"

@@ -10,6 +10,9 @@
 
 #include "backend/cuda_plugin.h"
 #include "cuda_backend.h"
+#ifdef NW_HAVE_CUDNN
+#include "cudnn_layer_kernels.h"
+#endif
 
 namespace nw::cuda {
 
@@ -126,6 +129,11 @@ int init(int abi_version, std::string& why, std::string& devices) {
   // Never destroyed: storages freed during static destruction still call into it.
   static CudaBackend* backend = new CudaBackend;
   register_backend(DeviceType::CUDA, backend);
+#ifdef NW_HAVE_CUDNN
+  // Without cuDNN (a build whose toolkit lacks it) CUDA keeps the generic layer kernels, and
+  // `netwright-cli devices` names them.
+  register_cudnn_layer_kernels();
+#endif
   return usable;
 }
 

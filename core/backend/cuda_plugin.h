@@ -1,8 +1,9 @@
 #pragma once
 // Finding and loading the CUDA backend plugin (libnetwright_cuda.so). The core never includes a
 // CUDA header: the plugin registers its Backend when loaded (its memory through the caching
-// allocator, caching_allocator.h), or the reason it could not is recorded. It registers no layer
-// or RNN kernels yet (cuDNN: issue 19), so CUDA gets the fallback ones (core/kernels/).
+// allocator, caching_allocator.h), or the reason it could not is recorded. Built with cuDNN it
+// registers its layer kernels too (gpu/cudnn_layer_kernels.h); RNNs get the fallback ones
+// (core/kernels/).
 #include <string>
 
 namespace nw {

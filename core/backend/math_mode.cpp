@@ -6,6 +6,7 @@ namespace nw {
 
 namespace {
 std::atomic<bool> tf32{false};
+std::atomic<bool> benchmark{false};
 }  // namespace
 
 void set_allow_tf32(bool allow) {
@@ -14,6 +15,14 @@ void set_allow_tf32(bool allow) {
 
 bool allow_tf32() {
   return tf32.load(std::memory_order_relaxed);
+}
+
+void set_cudnn_benchmark(bool on) {
+  benchmark.store(on, std::memory_order_relaxed);
+}
+
+bool cudnn_benchmark() {
+  return benchmark.load(std::memory_order_relaxed);
 }
 
 }  // namespace nw

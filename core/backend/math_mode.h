@@ -8,4 +8,10 @@ namespace nw {
 void set_allow_tf32(bool allow);
 bool allow_tf32();
 
+// Whether a convolution's algorithm is chosen by timing the candidates on the first call of each
+// shape (training.cudnn_benchmark, PyTorch's torch.backends.cudnn.benchmark) rather than by the
+// library's heuristics. Off by default: the search costs time on every new shape.
+void set_cudnn_benchmark(bool on);
+bool cudnn_benchmark();
+
 }  // namespace nw

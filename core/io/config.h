@@ -59,6 +59,9 @@ struct TrainingConfig {
   // The compute precision: "fp32", "bf16" or "fp16" (fp16 with a dynamic loss scaler,
   // optim/grad_scaler.h). The trainer refuses the half precisions until they are computed.
   std::string precision = "fp32";
+  // CUDA: choose each convolution's cuDNN algorithm by timing the candidates on the first batch
+  // of each shape (PyTorch's torch.backends.cudnn.benchmark), not by cuDNN's heuristics.
+  bool cudnn_benchmark = false;
   nlohmann::json extra = nlohmann::json::object();
 };
 

@@ -75,6 +75,8 @@ TrainingConfig parse_training_config(const json& j, const std::string& where,
   if (auto v = detail::read_choice(r.take("precision"), r.at("precision"), {"fp32", "bf16", "fp16"},
                                    problems))
     c.precision = *v;
+  if (auto v = detail::read_bool(r.take("cudnn_benchmark"), r.at("cudnn_benchmark"), problems))
+    c.cudnn_benchmark = *v;
   c.extra = r.unknown();
   return c;
 }
@@ -106,6 +108,7 @@ nlohmann::ordered_json ordered_json_of(const TrainingConfig& c) {
   // Written only when set, so projects that never use it stay as they were.
   if (c.sync_batchnorm) out["sync_batchnorm"] = true;
   if (c.precision != "fp32") out["precision"] = c.precision;
+  if (c.cudnn_benchmark) out["cudnn_benchmark"] = true;
   for (auto it = c.extra.begin(); it != c.extra.end(); ++it)
     if (!out.contains(it.key())) out[it.key()] = it.value();
   return out;

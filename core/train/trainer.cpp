@@ -7,6 +7,7 @@
 
 #include "autograd/grad_mode.h"
 #include "backend/cuda_plugin.h"
+#include "backend/math_mode.h"
 #include "data/dataloader.h"
 #include "dist/nccl_bridge.h"
 #include "dist/rank_stream.h"
@@ -64,6 +65,8 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
                 "\", which is not computed yet (the core has no 16-bit tensors); set precision "
                 "to \"fp32\"");
   impl_->device = choose_device(config_.device);
+  // Process-wide, as PyTorch's switch is; only the CUDA plugin's convolutions read it.
+  set_cudnn_benchmark(config_.cudnn_benchmark);
   if (impl_->world() > 1 && impl_->device.is_cuda()) {
     // Each rank on its own GPU, the gradients between them through NCCL.
     dist::RankDevice rd =

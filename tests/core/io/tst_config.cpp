@@ -140,6 +140,7 @@ class TestConfig : public QObject {
                     {"keep_last", 5},
                     {"sync_batchnorm", true},
                     {"precision", "fp16"},
+                    {"cudnn_benchmark", true},
                     {"warmup", 3}};
     std::vector<Problem> problems;
     const TrainingConfig c = parse_training_config(j, "training", problems);
@@ -156,6 +157,7 @@ class TestConfig : public QObject {
     QCOMPARE(c.keep_last, int64_t(5));
     QVERIFY(c.sync_batchnorm);
     QCOMPARE(c.precision, std::string("fp16"));
+    QVERIFY(c.cudnn_benchmark);
     QCOMPARE(c.extra, (json{{"warmup", 3}}));
     // Written back with the same values, unknown keys included.
     std::vector<Problem> again;
@@ -180,6 +182,9 @@ class TestConfig : public QObject {
     QTest::newRow("precision")
         << R"({"precision": "half"})"
         << R"(training.precision: expected one of "fp32", "bf16", "fp16", got "half")";
+    QTest::newRow("cudnn_benchmark number")
+        << R"({"cudnn_benchmark": 1})"
+        << R"(training.cudnn_benchmark: expected true or false)";
     QTest::newRow("negative seed") << R"({"seed": -1})"
                                    << "training.seed: expected a non-negative integer";
     QTest::newRow("shuffle") << R"({"shuffle": "yes"})"
