@@ -1,6 +1,7 @@
 // netwright-cli devices: what training can run on here. The CPU's thread count, then each CUDA
 // device (name, memory, CUDA and cuDNN versions) and whose layer kernels CUDA runs (cuDNN's or
-// the generic ones), or "CUDA unavailable: <reason>" with what to do, then whether MPI (several processes, core/dist/) and NCCL (the exchange between GPUs) are built.
+// the generic ones), or "CUDA unavailable: <reason>" with what to do, then whether MPI (several
+// processes, core/dist/) and NCCL (the exchange between GPUs) are built.
 // --require cuda exits 3 without a usable device, for scripts that need one (test-gpu.sh).
 #include <iostream>
 

@@ -89,7 +89,8 @@ class LayerKernels {
 
 // The layer kernels for `device`: the ones its backend registered (the CPU's always), else the
 // fallback (core/kernels/generic_layer_kernels.h, built from the device's tensor ops; CUDA gets
-// these from a plugin built without cuDNN). Throws DeviceError, from backend_for, when the device is unusable.
+// these from a plugin built without cuDNN). Throws DeviceError, from backend_for, when the device
+// is unusable.
 LayerKernels& layer_kernels_for(const Device& device);
 // Called by a device backend when it is registered (core/cpu/ at load time, a plugin when
 // loaded). nullptr withdraws them, so the device gets the fallback (tests run the generic
