@@ -115,7 +115,7 @@ def resnet18():
     x = b.node("flatten", "Flatten", after=x)
     b.node("fc", "Linear", {"out_features": 1000}, after=x)
     return {
-        "netwright": 1,
+        "netwright": 2,
         "name": "ResNet-18",
         "graph": {"nodes": b.nodes, "edges": b.edges},
         "data": {

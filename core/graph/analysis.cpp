@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "graph/analysis_internal.h"
+#include "graph/block_expand.h"
 
 namespace nw::graph {
 
@@ -211,6 +212,7 @@ void find_output(Work& w) {
 
 Analysis analyze(const Graph& graph) {
   using namespace detail;
+  if (has_block_uses(graph)) return analyze_blocks(graph);
   Analysis a;
   Work w(graph, a);
   index_nodes(w);

@@ -5,6 +5,7 @@
 // the parameters marked inferred. Every problem is a diagnostic on a node (and port) that says
 // what is wrong and how to fix it.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,14 @@ struct NodeInfo {
   std::vector<SampleShape> inputs;   // per input port; empty vector entries when unknown
   std::vector<SampleShape> outputs;  // per output port; empty when the shape is unknown
   bool shapes_known = false;
-  ParamMap params;  // complete: pinned, defaults and inferred
+  ParamMap params;  // complete: pinned, defaults and inferred; a block use's block parameters
+  // A block use only (layers have theirs from parameter_count() and the MACs rule): the sums
+  // over the layers inside it; parameters is nullopt while one of them has no count.
+  struct BlockTotals {
+    std::optional<int64_t> parameters;
+    int64_t macs = 0;  // multiply-accumulates per sample
+  };
+  std::optional<BlockTotals> block;
 };
 
 struct Analysis {
@@ -35,6 +43,9 @@ struct Analysis {
   std::vector<std::string> order;   // a topological order (when there is no cycle)
   std::vector<std::string> inputs;  // Input node ids, in graph order
   std::string output;               // the single node without outgoing edges, when there is one
+  // The layers inside block uses, by their expanded ids ("layer1.0.conv1"): what a view of a
+  // use's inside shows. Empty when the graph uses no blocks.
+  std::map<std::string, NodeInfo> inner;
 
   bool ok() const;  // no errors
   std::vector<Diagnostic> errors() const;
@@ -44,6 +55,9 @@ struct Analysis {
 // The most values one sample may have at any node's output (2^31: 8 GiB of float32 per sample).
 inline constexpr int64_t kMaxSampleValues = int64_t(1) << 31;
 
+// A graph with block uses is analyzed expanded (graph/block_expand.h) and reported on its own
+// nodes: an error inside a use is on the use, its message starting with the path inside it
+// ("layer2.0/conv1: in_channels is set to 64, but the input has 128 channels; ...").
 Analysis analyze(const Graph& graph);
 
 }  // namespace nw::graph

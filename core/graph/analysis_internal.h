@@ -45,5 +45,7 @@ void order_nodes(Work& w);
 void report_cycles(Work& w);
 // Parameter values, required parameters, and shapes along `order`; fills Analysis::nodes.
 void infer_shapes(Work& w);
+// analyze() of a graph with block uses (analysis_blocks.cpp).
+Analysis analyze_blocks(const Graph& graph);
 
 }  // namespace nw::graph::detail

@@ -4,6 +4,8 @@
 #include <functional>
 #include <map>
 
+#include "graph/block_expand.h"
+
 namespace nw::graph {
 
 namespace {
@@ -12,7 +14,7 @@ namespace {
 // that state_dict keys read as torchvision's. It has no forward: the graph does the running.
 class NodeGroup : public nn::Module {
  public:
-  NodeGroup() : nn::Module("ModuleDict") {}
+  explicit NodeGroup(std::string type) : nn::Module(std::move(type)) {}
   void add(const std::string& name, nn::ModulePtr m) { add_child(name, std::move(m)); }
 };
 
@@ -30,7 +32,8 @@ struct GraphModule::Step {
   std::vector<std::pair<int, int>> release;  // values last used here, dropped after it runs
 };
 
-GraphModule::GraphModule(Graph graph, Analysis analysis)
+GraphModule::GraphModule(Graph graph, Analysis analysis,
+                         const std::map<std::string, std::string>& block_groups)
     : nn::Module("GraphModule"), graph_(std::move(graph)), analysis_(std::move(analysis)) {
   std::map<std::string, std::shared_ptr<NodeGroup>> groups;
   std::function<void(const std::string&, nn::ModulePtr)> place;
@@ -38,7 +41,8 @@ GraphModule::GraphModule(Graph graph, Analysis analysis)
   auto group = [&](const std::string& path) {
     auto it = groups.find(path);
     if (it != groups.end()) return it->second;
-    auto g = std::make_shared<NodeGroup>();
+    auto type = block_groups.find(path);
+    auto g = std::make_shared<NodeGroup>(type == block_groups.end() ? "ModuleDict" : type->second);
     place(path, g);
     return groups[path] = g;
   };
@@ -166,6 +170,13 @@ void GraphModule::apply_trainable() {
 
 std::shared_ptr<GraphModule> compile(const Graph& graph) {
   Analysis analysis = analyze(graph);
+  if (analysis.ok() && has_block_uses(graph)) {
+    Expansion x = expand_blocks(graph);
+    Analysis flat = analyze(x.flat);
+    if (flat.ok() && !flat.output.empty())
+      return std::shared_ptr<GraphModule>(new GraphModule(x.flat, std::move(flat), x.groups));
+    analysis = std::move(flat);  // not expected: the analysis of the uses passed
+  }
   if (!analysis.ok()) {
     std::string message;
     for (const Diagnostic& d : analysis.errors()) {
@@ -177,7 +188,7 @@ std::shared_ptr<GraphModule> compile(const Graph& graph) {
   if (analysis.output.empty())
     throw GraphError("the network has no output; connect its last layer to nothing else");
   // Not make_shared: the constructor is private to compile().
-  return std::shared_ptr<GraphModule>(new GraphModule(graph, std::move(analysis)));
+  return std::shared_ptr<GraphModule>(new GraphModule(graph, std::move(analysis), {}));
 }
 
 }  // namespace nw::graph

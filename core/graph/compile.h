@@ -1,10 +1,13 @@
 #pragma once
 // From a valid graph to a module. Each node's module is registered under its id, so
 // state_dict keys are "<node id>.<parameter>" with PyTorch's names and layouts; ids with dots
-// ("layer1.0.conv1") nest, as torchvision's keys do.
+// ("layer1.0.conv1") nest, as torchvision's keys do. A block use compiles to the module of its
+// block, holding its layers under their ids inside the block: a use "layer1.0" of a block with
+// a layer "conv1" gives "layer1.0.conv1.weight".
 //
 //   auto net = compile(graph);   // throws GraphError listing every diagnostic when invalid
 //   Tensor y = (*net)(x);        // x: (N, *input shape)
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +24,8 @@ class GraphModule : public nn::Module {
   Tensor forward(const std::vector<Tensor>& inputs) override;
   Tensor forward(const Tensor& x) override;  // one Input node
 
+  // The graph that runs: for a graph with block uses, the expanded one (graph/block_expand.h),
+  // whose ids are the module paths ("layer1.0.conv1").
   const Graph& graph() const { return graph_; }
   const Analysis& analysis() const { return analysis_; }
   // The module of node `id`, or nullptr (graph-only nodes such as Input have none).
@@ -32,7 +37,8 @@ class GraphModule : public nn::Module {
 
  private:
   friend std::shared_ptr<GraphModule> compile(const Graph& graph);
-  GraphModule(Graph graph, Analysis analysis);
+  // `groups`: module paths that hold a block use's layers -> the block's name (their type).
+  GraphModule(Graph graph, Analysis analysis, const std::map<std::string, std::string>& groups);
   struct Step;
   Graph graph_;
   Analysis analysis_;

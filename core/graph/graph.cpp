@@ -4,6 +4,8 @@
 #include <cctype>
 #include <utility>
 
+#include "graph/block.h"
+
 namespace nw::graph {
 
 std::optional<std::string> check_node_id(const std::string& id) {
@@ -40,39 +42,147 @@ std::string lowercase(std::string s) {
   return s;
 }
 
-const LayerType& layer_type(const std::string& type) {
-  if (const LayerType* t = Registry::instance().find(type)) return *t;
+const std::vector<BlockDef> kNoBlocks;
+
+}  // namespace
+
+const LayerType* Graph::find_type(const std::string& type) const {
+  if (const LayerType* t = Registry::instance().find(type)) return t;
+  if (!blocks_ || !is_block_type(type)) return nullptr;
+  const std::string name = block_name(type);
+  for (size_t i = 0; i < blocks_->defs.size(); ++i)
+    if (blocks_->defs[i].name == name) return &blocks_->types[i];
+  return nullptr;
+}
+
+const LayerType& Graph::type_of(const std::string& type) const {
+  if (const LayerType* t = find_type(type)) return *t;
+  if (is_block_type(type)) {
+    std::vector<std::string> names;
+    for (const BlockDef& d : blocks()) names.push_back(d.name);
+    throw GraphError("unknown block '" + block_name(type) + "'; " +
+                     (names.empty() ? std::string("the project defines no blocks")
+                                    : "defined blocks: " + join_quoted(names)));
+  }
   const auto close = Registry::instance().suggest(type);
   throw GraphError("unknown layer type '" + type + "'; " +
                    (close.empty() ? "run `netwright-cli layers` to list the types"
                                   : "did you mean " + join_quoted(close) + "?"));
 }
 
-// Checks one parameter of `node` (of type `t`); an empty string when valid.
-std::string param_problem(const Node& node, const LayerType& t, const std::string& name,
-                          const ParamValue& value) {
+// Checks one parameter of `node` (of type `t`); an empty string when valid. Inside a block body
+// a value may refer to a block parameter ("$channels"): analyze() checks it once it is known.
+std::string Graph::param_problem(const Node& node, const LayerType& t, const std::string& name,
+                                 const ParamValue& value) const {
   const std::string where = "node '" + node.id + "' (" + t.name + "): ";
   const ParamSpec* spec = t.param(name);
   if (!spec) return where + "unknown parameter '" + name + "'; " + param_names(t);
+  if (is_body() && has_param_ref(value)) return {};
   const std::string bad = check_param(*spec, value);
   return bad.empty() ? bad : where + name + ": " + bad;
 }
 
-}  // namespace
+// ---- construction: the block table
+
+Graph::Graph() : own_blocks_(std::make_shared<BlockTable>()), blocks_(own_blocks_.get()) {}
+
+Graph::~Graph() = default;
+
+Graph::Graph(const Graph& o) : nodes_(o.nodes_), edges_(o.edges_), blocks_(o.blocks_) {
+  if (!o.own_blocks_) return;  // a body: it keeps resolving in its owner
+  own_blocks_ = std::make_shared<BlockTable>(*o.own_blocks_);
+  blocks_ = own_blocks_.get();
+  for (BlockDef& d : own_blocks_->defs) d.body.blocks_ = blocks_;
+}
 
 Graph& Graph::operator=(const Graph& o) {
   if (this == &o) return *this;
   nodes_ = o.nodes_;
   edges_ = o.edges_;
+  if (own_blocks_ && o.own_blocks_) {
+    *own_blocks_ = *o.own_blocks_;
+    for (BlockDef& d : own_blocks_->defs) d.body.blocks_ = blocks_;
+  }
   notify({GraphChange::Kind::Reset});
   return *this;
+}
+
+// ---- block definitions
+
+const std::vector<BlockDef>& Graph::blocks() const {
+  return blocks_ ? blocks_->defs : kNoBlocks;
+}
+
+const BlockDef* Graph::find_block(const std::string& name) const {
+  for (const BlockDef& d : blocks())
+    if (d.name == name) return &d;
+  return nullptr;
+}
+
+void Graph::define_block(BlockDef def) {
+  if (is_body())
+    throw GraphError("block '" + def.name +
+                     "' is defined inside a block body; define blocks on the top-level graph");
+  if (auto bad = check_block_name(def.name)) throw GraphError(*bad);
+  if (def.outputs.empty())
+    throw GraphError("block '" + def.name + "' has no output port; declare at least one");
+  std::vector<std::string> seen;
+  for (const ParamSpec& p : def.params) {
+    if (std::find(seen.begin(), seen.end(), p.name) != seen.end())
+      throw GraphError("block '" + def.name + "' declares parameter '" + p.name +
+                       "' twice; remove one");
+    seen.push_back(p.name);
+    if (!p.default_value.is_null())
+      if (const std::string bad = check_param(p, p.default_value); !bad.empty())
+        throw GraphError("block '" + def.name + "', parameter '" + p.name +
+                         "': the default is invalid: " + bad);
+  }
+  def.body.own_blocks_.reset();
+  def.body.blocks_ = blocks_;
+  LayerType type = block_interface(def);
+  auto& defs = blocks_->defs;
+  auto it = std::find_if(defs.begin(), defs.end(), [&](const BlockDef& d) { return d.name == def.name; });
+  if (it == defs.end()) {
+    defs.push_back(std::move(def));
+    blocks_->types.push_back(std::move(type));
+  } else {
+    blocks_->types[static_cast<size_t>(it - defs.begin())] = std::move(type);
+    *it = std::move(def);
+  }
+  notify({GraphChange::Kind::Reset});
+}
+
+void Graph::remove_block(const std::string& name) {
+  if (!find_block(name))
+    throw GraphError("there is no block '" + name + "' to remove; check the name");
+  auto& defs = blocks_->defs;
+  const auto i = static_cast<size_t>(
+      std::find_if(defs.begin(), defs.end(), [&](const BlockDef& d) { return d.name == name; }) -
+      defs.begin());
+  defs.erase(defs.begin() + static_cast<std::ptrdiff_t>(i));
+  blocks_->types.erase(blocks_->types.begin() + static_cast<std::ptrdiff_t>(i));
+  notify({GraphChange::Kind::Reset});
+}
+
+Graph& Graph::block_body(const std::string& name) {
+  if (!find_block(name)) throw GraphError("there is no block '" + name + "'; check the name");
+  for (BlockDef& d : blocks_->defs)
+    if (d.name == name) return d.body;
+  throw GraphError("there is no block '" + name + "'");  // not reached
+}
+
+Graph Graph::new_body() {
+  return Graph(blocks_);
 }
 
 // ---- edits
 
 std::string Graph::add_node(const std::string& type, std::string id, ParamMap params,
                             std::array<double, 2> pos) {
-  if (id.empty()) id = unique_id(lowercase(layer_type(type).name));
+  if (id.empty()) {
+    const std::string name = type_of(type).name;
+    id = unique_id(lowercase(is_block_type(name) ? block_name(name) : name));
+  }
   Node node;
   node.id = std::move(id);
   node.type = type;
@@ -84,7 +194,7 @@ std::string Graph::add_node(const std::string& type, std::string id, ParamMap pa
 }
 
 void Graph::add_node(Node node) {
-  const LayerType& t = layer_type(node.type);
+  const LayerType& t = type_of(node.type);
   if (auto bad = check_node_id(node.id)) throw GraphError("cannot add a " + t.name + ": " + *bad);
   if (find(node.id))
     throw GraphError("a node with id '" + node.id + "' already exists; pick another id, e.g. '" +
@@ -138,7 +248,7 @@ void Graph::rename_node(const std::string& id, const std::string& new_id) {
 void Graph::set_param(const std::string& id, const std::string& name, ParamValue value) {
   node(id);
   Node& n = *find_mutable(id);
-  const LayerType& t = layer_type(n.type);
+  const LayerType& t = type_of(n.type);
   const ParamSpec* spec = t.param(name);
   if (value.is_null() && !(spec && spec->kind == ParamKind::OptionalFloat)) {
     unset_param(id, name);
@@ -154,7 +264,7 @@ void Graph::set_param(const std::string& id, const std::string& name, ParamValue
 void Graph::unset_param(const std::string& id, const std::string& name) {
   node(id);
   Node& n = *find_mutable(id);
-  const LayerType& t = layer_type(n.type);
+  const LayerType& t = type_of(n.type);
   if (!t.param(name)) throw GraphError(param_problem(n, t, name, ParamValue()));
   auto it = n.params.find(name);
   if (it == n.params.end()) return;  // already unpinned
@@ -184,9 +294,8 @@ void Graph::set_label(const std::string& id, std::string label) {
   notify({GraphChange::Kind::NodeChanged, id});
 }
 
-namespace {
-void check_port(const Node& n, int port, bool output) {
-  const LayerType& t = layer_type(n.type);
+void Graph::check_port(const Node& n, int port, bool output) const {
+  const LayerType& t = type_of(n.type);
   const auto& ports = output ? t.outputs : t.inputs;
   if (port >= 0 && port < static_cast<int>(ports.size())) return;
   const char* side = output ? "output" : "input";
@@ -197,7 +306,6 @@ void check_port(const Node& n, int port, bool output) {
                    std::to_string(port) + "; its " + side + "s are 0.." +
                    std::to_string(ports.size() - 1));
 }
-}  // namespace
 
 void Graph::connect(const PortRef& from, const PortRef& to) {
   check_port(node(from.node), from.port, true);

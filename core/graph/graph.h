@@ -11,6 +11,7 @@
 //   g.connect({"input", 0}, {"flatten", 0});
 #include <array>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,9 @@ struct Node {
   nlohmann::json extra = nlohmann::json::object();  // unknown project-file keys, written back
 };
 
+struct BlockDef;    // graph/block.h
+struct BlockTable;  // graph/block.h
+
 struct GraphChange {
   enum class Kind {
     NodeAdded,
@@ -55,7 +59,7 @@ struct GraphChange {
     NodeChanged,  // label/trainable
     EdgeAdded,
     EdgeRemoved,
-    Reset,
+    Reset,  // also when a block definition is added, replaced or removed
   };
   Kind kind;
   std::string node;          // the node concerned (the new id for NodeRenamed)
@@ -68,9 +72,12 @@ class Graph {
  public:
   using Listener = std::function<void(const GraphChange&)>;
 
-  Graph() = default;
-  // Copies nodes and edges, not listeners.
-  Graph(const Graph& o) : nodes_(o.nodes_), edges_(o.edges_) {}
+  Graph();
+  ~Graph();
+  // Copies nodes, edges and block definitions, not listeners. A copy of a top-level graph owns
+  // copies of the definitions; a copy of a block body still resolves blocks in its owner.
+  Graph(const Graph& o);
+  // Nodes and edges; the definitions too when both are top-level graphs.
   Graph& operator=(const Graph& o);
 
   // ---- edits; each throws GraphError (nothing changed) when it cannot be done
@@ -104,19 +111,44 @@ class Graph {
   std::vector<Edge> edges_into(const std::string& id) const;
   std::vector<Edge> edges_out_of(const std::string& id) const;
   std::string unique_id(const std::string& stem) const;  // "conv" -> "conv_3"
+  // A node type: the registry's entry, or the interface of a block defined here
+  // ("Block:BasicBlock"); nullptr when unknown.
+  const LayerType* find_type(const std::string& type) const;
+
+  // ---- block definitions (graph/block.h), kept by the top-level graph and shared with the
+  // body of each definition, so that a body can use other blocks and refer to block parameters
+  // ("$channels"). Checking a definition as a whole (recursion, ports, shapes) is analyze()'s.
+  const std::vector<BlockDef>& blocks() const;
+  const BlockDef* find_block(const std::string& name) const;  // nullptr when absent
+  // Adds the definition, or replaces the one of that name (uses follow it). Its body becomes a
+  // body of this graph. Throws GraphError on a bad name or port list, or on a body.
+  void define_block(BlockDef def);
+  void remove_block(const std::string& name);  // its uses are then reported by analyze()
+  // The body of a definition, to edit (its listeners are its own).
+  Graph& block_body(const std::string& name);
+  // An empty body that resolves blocks here, to build a definition with.
+  Graph new_body();
+  bool is_body() const { return !own_blocks_; }
 
   // ---- change notifications, called synchronously after each edit
   int subscribe(Listener listener);
   void unsubscribe(int token);
 
  private:
+  explicit Graph(BlockTable* owner) : blocks_(owner) {}
   Node* find_mutable(const std::string& id);
   void notify(const GraphChange& change);
+  const LayerType& type_of(const std::string& type) const;  // throws when unknown
+  std::string param_problem(const Node& node, const LayerType& t, const std::string& name,
+                            const ParamValue& value) const;
+  void check_port(const Node& n, int port, bool output) const;
 
   std::vector<Node> nodes_;
   std::vector<Edge> edges_;
   std::vector<std::pair<int, Listener>> listeners_;
   int next_token_ = 1;
+  std::shared_ptr<BlockTable> own_blocks_;  // null in a body
+  BlockTable* blocks_ = nullptr;            // own_blocks_, or the owner's in a body
 };
 
 // Whether `id` is a valid node id; otherwise says why.

@@ -1,6 +1,7 @@
 #pragma once
 // Project files (.nwproj, JSON): the graph, the data configuration and the training configuration.
-// Format version 1 is described in docs/project-format.md. Loading reports every problem with its
+// Format version 2 (version 1 and block definitions) is described in docs/project-format.md;
+// version 1 files open unchanged, and are saved as version 2. Loading reports every problem with its
 // JSON location; unknown keys are kept and written back; saving is atomic; a newer format version
 // is refused with a clear message.
 #include <filesystem>
@@ -14,7 +15,7 @@
 
 namespace nw::io {
 
-constexpr int kProjectFormat = 1;
+constexpr int kProjectFormat = 2;
 
 struct Project {
   std::string name;

@@ -5,11 +5,11 @@
 #include <map>
 #include <set>
 
+#include "graph/block.h"
 #include "io/json_fields.h"
+#include "io/project_blocks.h"
 
 namespace nw::io::detail {
-
-namespace {
 
 using graph::Graph;
 using graph::LayerType;
@@ -33,6 +33,8 @@ std::string port_text(const PortRef& p) {
   return p.port == 0 ? p.node : p.node + ":" + std::to_string(p.port);
 }
 
+namespace {
+
 std::string ports_listing(const std::vector<graph::PortSpec>& ports, const char* kind,
                           const std::string& type) {
   if (ports.empty()) return type + " has no " + kind + " ports";
@@ -49,8 +51,9 @@ std::vector<std::string> param_names(const LayerType& t) {
   return out;
 }
 
+// Inside a block body (`refs`), a value may refer to a block parameter: "$channels".
 void parse_params(const nlohmann::json& j, const std::string& where, const LayerType& type,
-                  graph::ParamMap& params, std::vector<Problem>& problems) {
+                  bool refs, graph::ParamMap& params, std::vector<Problem>& problems) {
   if (!j.is_object()) {
     problems.push_back(
         {where,
@@ -68,7 +71,8 @@ void parse_params(const nlohmann::json& j, const std::string& where, const Layer
                                   : suggestion(it.key(), names, "its parameters are"))});
       continue;
     }
-    const std::string bad = graph::check_param(*spec, it.value());
+    const std::string bad =
+        refs && graph::has_param_ref(it.value()) ? "" : graph::check_param(*spec, it.value());
     if (!bad.empty()) {
       problems.push_back({at, bad});
       continue;
@@ -90,7 +94,7 @@ std::optional<std::array<double, 2>> parse_pos(const nlohmann::json& j, const st
 
 // Reads one node. Returns nullopt when it cannot be added (no usable id or type); `id` is set
 // whenever the node has an id at all, so that edges naming it are not reported twice.
-std::optional<Node> parse_node(const nlohmann::json& j, const std::string& where,
+std::optional<Node> parse_node(const nlohmann::json& j, const std::string& where, const Graph& g,
                                std::vector<Problem>& problems, std::string& id) {
   ObjectReader r(j, where, problems, R"({"id": "fc1", "type": "Linear"})");
   if (!r.ok()) return std::nullopt;
@@ -106,16 +110,24 @@ std::optional<Node> parse_node(const nlohmann::json& j, const std::string& where
   const LayerType* type = nullptr;
   if (auto s = read_string(r.require("type", "give the layer type such as \"Linear\""),
                            r.at("type"), problems)) {
-    type = Registry::instance().find(*s);
-    if (!type)
+    type = g.find_type(*s);
+    if (!type && graph::is_block_type(*s)) {
+      std::vector<std::string> names;
+      for (const auto& b : g.blocks()) names.push_back(b.name);
+      problems.push_back({r.at("type"), "unknown block " + in_quotes(graph::block_name(*s)) +
+                                            (names.empty() ? "; the project defines no blocks"
+                                                           : suggestion(graph::block_name(*s),
+                                                                        names, "defined blocks"))});
+    } else if (!type) {
       problems.push_back(
           {r.at("type"), "unknown layer type " + in_quotes(*s) +
                              suggestion(*s, Registry::instance().names(), "known types are")});
-    else
+    } else {
       node.type = *s;
+    }
   }
   if (const auto* p = r.take("params"); p && type)
-    parse_params(*p, r.at("params"), *type, node.params, problems);
+    parse_params(*p, r.at("params"), *type, g.is_body(), node.params, problems);
   if (const auto* p = r.take("pos"))
     if (auto pos = parse_pos(*p, r.at("pos"), problems)) node.pos = *pos;
   if (auto t = read_bool(r.take("trainable"), r.at("trainable"), problems)) node.trainable = *t;
@@ -136,7 +148,7 @@ bool parse_nodes(const nlohmann::json& j, const std::string& where, Graph& g,
   for (size_t i = 0; i < j.size(); ++i) {
     const std::string at = item(where, i);
     std::string id;
-    std::optional<Node> node = parse_node(j[i], at, problems, id);
+    std::optional<Node> node = parse_node(j[i], at, g, problems, id);
     if (!id.empty()) {
       if (auto it = first_at.find(id); it != first_at.end()) {
         problems.push_back({child(at, "id"), "duplicate id '" + id + "' (also " +
@@ -192,7 +204,7 @@ std::optional<PortRef> edge_end(const nlohmann::json& v, bool is_from, const std
     }
     return std::nullopt;
   }
-  const LayerType* t = Registry::instance().find(n->type);
+  const LayerType* t = g.find_type(n->type);
   const auto& ports = is_from ? t->outputs : t->inputs;
   if (p->port < 0 || size_t(p->port) >= ports.size()) {
     const char* kind = is_from ? "output" : "input";
@@ -233,27 +245,33 @@ void parse_edges(const nlohmann::json& j, const std::string& where, Graph& g,
 
 }  // namespace
 
-graph::Graph parse_graph(const nlohmann::json& j, const std::string& where,
-                         std::vector<Problem>& problems) {
-  Graph g;
-  ObjectReader r(j, where, problems, R"({"nodes": [...], "edges": [...]})");
-  if (!r.ok()) return g;
+void parse_nodes_and_edges(ObjectReader& r, Graph& g, std::vector<Problem>& problems) {
   std::set<std::string> declared;
   const auto* nodes = r.take("nodes");
   const bool have_nodes = !nodes || parse_nodes(*nodes, r.at("nodes"), g, declared, problems);
   if (const auto* edges = r.take("edges"); edges && have_nodes)
     parse_edges(*edges, r.at("edges"), g, declared, problems);
+}
+
+graph::Graph parse_graph(const nlohmann::json& j, const std::string& where,
+                         std::vector<Problem>& problems) {
+  Graph g;
+  ObjectReader r(j, where, problems, R"({"nodes": [...], "edges": [...]})");
+  if (!r.ok()) return g;
+  // First: the nodes may use them.
+  if (const auto* blocks = r.take("blocks")) parse_blocks(*blocks, r.at("blocks"), g, problems);
+  parse_nodes_and_edges(r, g, problems);
   // Graph has no place to keep other keys, and a misspelt "edge" must not lose the edges silently.
-  r.refuse_unknown("\"graph\"", {"nodes", "edges"});
+  r.refuse_unknown("\"graph\"", {"blocks", "nodes", "edges"});
   return g;
 }
 
 namespace {
 
-nlohmann::ordered_json params_to_json(const Node& n) {
+nlohmann::ordered_json params_to_json(const Graph& g, const Node& n) {
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
   // Declaration order reads like the PyTorch constructor: in_channels, out_channels, kernel_size.
-  if (const LayerType* t = Registry::instance().find(n.type))
+  if (const LayerType* t = g.find_type(n.type))
     for (const auto& spec : t->params)
       if (auto it = n.params.find(spec.name); it != n.params.end()) out[spec.name] = it->second;
   for (const auto& [name, value] : n.params)
@@ -263,14 +281,14 @@ nlohmann::ordered_json params_to_json(const Node& n) {
 
 }  // namespace
 
-nlohmann::ordered_json graph_to_json(const graph::Graph& g) {
+void nodes_and_edges_to_json(const graph::Graph& g, nlohmann::ordered_json& out) {
   nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
   for (const Node& n : g.nodes()) {
     nlohmann::ordered_json o;
     o["id"] = n.id;
     o["type"] = n.type;
     if (!n.label.empty()) o["label"] = n.label;
-    if (!n.params.empty()) o["params"] = params_to_json(n);
+    if (!n.params.empty()) o["params"] = params_to_json(g, n);
     o["pos"] = {tidy_number(n.pos[0]), tidy_number(n.pos[1])};
     if (!n.trainable) o["trainable"] = false;
     for (auto it = n.extra.begin(); it != n.extra.end(); ++it)
@@ -279,9 +297,15 @@ nlohmann::ordered_json graph_to_json(const graph::Graph& g) {
   }
   nlohmann::ordered_json edges = nlohmann::ordered_json::array();
   for (const graph::Edge& e : g.edges()) edges.push_back({port_text(e.from), port_text(e.to)});
-  nlohmann::ordered_json out;
   out["nodes"] = std::move(nodes);
   out["edges"] = std::move(edges);
+}
+
+nlohmann::ordered_json graph_to_json(const graph::Graph& g) {
+  nlohmann::ordered_json out;
+  // Only when there are some: a graph without blocks is written as format 1 wrote it.
+  if (!g.blocks().empty()) out["blocks"] = blocks_to_json(g);
+  nodes_and_edges_to_json(g, out);
   return out;
 }
 

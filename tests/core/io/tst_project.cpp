@@ -241,7 +241,7 @@ class TestProject : public QObject {
            "ones are: StepLR, MultiStepLR";
     QTest::newRow("missing version") << "/netwright"
                                      << "null"
-                                     << "netwright: expected the format number 1, got null";
+                                     << "netwright: expected the format number 2, got null";
     QTest::newRow("graph type") << "/graph"
                                 << "[]"
                                 << "graph: expected an object";
@@ -303,11 +303,11 @@ class TestProject : public QObject {
 
   void newerFormatIsRefused() {
     nlohmann::json j = minimal();
-    j["netwright"] = 2;
-    j["graph"] = "whatever format 2 means";  // not reported: a newer format is not read further
+    j["netwright"] = 3;
+    j["graph"] = "whatever format 3 means";  // not reported: a newer format is not read further
     QCOMPARE(error_of([&] { project_from_json(j, ".", "new.nwproj"); }),
              QString("new.nwproj: 1 problem\n  netwright: this project was written by a newer "
-                     "Netwright (format 2); this version reads format 1 — update Netwright"));
+                     "Netwright (format 3); this version reads format 2 — update Netwright"));
   }
 
   void missingVersionIsReported() {
