@@ -54,9 +54,9 @@ bool has_param_ref(const ParamValue& value) {
 
 const std::vector<std::pair<std::string, ParamKind>>& block_param_kinds() {
   static const std::vector<std::pair<std::string, ParamKind>> kinds = {
-      {"int", ParamKind::Int},           {"float", ParamKind::Float},
-      {"bool", ParamKind::Bool},         {"int_pair", ParamKind::IntPair},
-      {"int_list", ParamKind::IntList},  {"padding", ParamKind::Padding}};
+      {"int", ParamKind::Int},          {"float", ParamKind::Float},
+      {"bool", ParamKind::Bool},        {"int_pair", ParamKind::IntPair},
+      {"int_list", ParamKind::IntList}, {"padding", ParamKind::Padding}};
   return kinds;
 }
 

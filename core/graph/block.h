@@ -13,7 +13,9 @@
 //   g.define_block(std::move(def));
 //   g.block_body("BasicBlock").add_node("Input", "x");  ...
 //   g.add_node("Block:BasicBlock", "layer1.0", {{"channels", 64}});
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "graph/graph.h"

@@ -75,8 +75,9 @@ class Expander {
     auto it = lv.env.find(ref);
     if (it == lv.env.end()) {
       fail(at + "'$" + ref + "' is not a parameter of " +
-           (stack_.empty() ? std::string("any block (this node is not inside one)")
-                           : "block '" + stack_.back() + "' (" + names_of(def_params_.back()) + ")") +
+           (stack_.empty()
+                ? std::string("any block (this node is not inside one)")
+                : "block '" + stack_.back() + "' (" + names_of(def_params_.back()) + ")") +
            "; declare it in the block or use a value");
       return std::nullopt;
     }
@@ -129,9 +130,9 @@ class Expander {
     flat.trainable = n.trainable && lv.trainable;
     if (const Node* clash = x_.flat.find(flat.id)) {
       auto o = x_.origin.find(clash->id);
-      const std::string who = o == x_.origin.end() ? "node '" + clash->id + "'"
-                                                   : "'" + o->second.path + "' inside '" +
-                                                         o->second.use + "'";
+      const std::string who = o == x_.origin.end()
+                                  ? "node '" + clash->id + "'"
+                                  : "'" + o->second.path + "' inside '" + o->second.use + "'";
       fail((lv.path.empty() ? "" : lv.path + n.id + ": ") + "its id '" + flat.id +
            "' is also the id of " + who + "; rename one of them");
       return false;
@@ -248,7 +249,8 @@ class Expander {
       if (auto p = port_of.find(from.node); p != port_of.end()) return {std::nullopt, p->second};
       if (auto u = uses.find(from.node); u != uses.end()) {
         const auto& outs = u->second.outputs;
-        if (from.port < 0 || size_t(from.port) >= outs.size() || outs[size_t(from.port)].node.empty())
+        if (from.port < 0 || size_t(from.port) >= outs.size() ||
+            outs[size_t(from.port)].node.empty())
           return {};
         return {outs[size_t(from.port)], -1};
       }
@@ -313,9 +315,9 @@ class Expander {
 
   const Graph& top_;
   Expansion& x_;
-  std::vector<std::string> stack_;                   // the blocks being expanded, outermost first
+  std::vector<std::string> stack_;                  // the blocks being expanded, outermost first
   std::vector<std::vector<ParamSpec>> def_params_;  // their parameters
-  std::string use_;   // the top-level use being expanded, or empty
+  std::string use_;                                 // the top-level use being expanded, or empty
   std::string node_;  // the top-level node (or edge target) being added
   size_t added_ = 0;
   bool exhausted_ = false;  // past kMaxExpandedNodes: stop at once

@@ -141,7 +141,8 @@ void Graph::define_block(BlockDef def) {
   def.body.blocks_ = blocks_;
   LayerType type = block_interface(def);
   auto& defs = blocks_->defs;
-  auto it = std::find_if(defs.begin(), defs.end(), [&](const BlockDef& d) { return d.name == def.name; });
+  auto it =
+      std::find_if(defs.begin(), defs.end(), [&](const BlockDef& d) { return d.name == def.name; });
   if (it == defs.end()) {
     defs.push_back(std::move(def));
     blocks_->types.push_back(std::move(type));

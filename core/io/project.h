@@ -1,9 +1,9 @@
 #pragma once
 // Project files (.nwproj, JSON): the graph, the data configuration and the training configuration.
 // Format version 2 (version 1 and block definitions) is described in docs/project-format.md;
-// version 1 files open unchanged, and are saved as version 2. Loading reports every problem with its
-// JSON location; unknown keys are kept and written back; saving is atomic; a newer format version
-// is refused with a clear message.
+// version 1 files open unchanged, and are saved as version 2. Loading reports every problem with
+// its JSON location; unknown keys are kept and written back; saving is atomic; a newer format
+// version is refused with a clear message.
 #include <filesystem>
 #include <string>
 

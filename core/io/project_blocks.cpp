@@ -66,8 +66,8 @@ std::vector<std::string> parse_inputs(const json* j, const std::string& where,
   std::vector<std::string> out;
   if (!j) return out;
   if (!j->is_array()) {
-    problems.push_back({where, "expected a list of input port names such as [\"x\"], got " +
-                                   shown(*j)});
+    problems.push_back(
+        {where, "expected a list of input port names such as [\"x\"], got " + shown(*j)});
     return out;
   }
   for (size_t i = 0; i < j->size(); ++i)
@@ -81,23 +81,23 @@ std::vector<graph::BlockOutput> parse_outputs(const json* j, const std::string& 
   if (!j) return out;
   if (!j->is_array()) {
     problems.push_back(
-        {where, "expected a list such as [{\"name\": \"out\", \"from\": \"relu2\"}], got " +
-                    shown(*j)});
+        {where,
+         "expected a list such as [{\"name\": \"out\", \"from\": \"relu2\"}], got " + shown(*j)});
     return out;
   }
   for (size_t i = 0; i < j->size(); ++i) {
     ObjectReader r((*j)[i], item(where, i), problems, R"({"name": "out", "from": "relu2"})");
     if (!r.ok()) continue;
-    auto name = read_string(r.require("name", "name the port, e.g. \"out\""), r.at("name"),
+    auto name =
+        read_string(r.require("name", "name the port, e.g. \"out\""), r.at("name"), problems);
+    auto from = read_string(r.require("from", "name the body's node that feeds it"), r.at("from"),
                             problems);
-    auto from = read_string(r.require("from", "name the body's node that feeds it"),
-                            r.at("from"), problems);
     r.refuse_unknown("a block output", {"name", "from"});
     if (!name || !from) continue;
     auto port = parse_port(*from);
     if (!port) {
-      problems.push_back({r.at("from"), "expected \"node\" or \"node:port\", got " +
-                                            in_quotes(*from)});
+      problems.push_back(
+          {r.at("from"), "expected \"node\" or \"node:port\", got " + in_quotes(*from)});
       continue;
     }
     out.push_back({*name, *port});
@@ -113,8 +113,10 @@ void check_ports(const BlockDef& def, const std::string& where, std::vector<Prob
     if (n && n->type == "Input") continue;
     inputs_ok = false;
     problems.push_back({item(child(where, "inputs"), i),
-                        "'" + def.inputs[i] + "' is not an Input node of the block's body; add "
-                        "{\"id\": \"" + def.inputs[i] + "\", \"type\": \"Input\"} to its nodes"});
+                        "'" + def.inputs[i] +
+                            "' is not an Input node of the block's body; add "
+                            "{\"id\": \"" +
+                            def.inputs[i] + "\", \"type\": \"Input\"} to its nodes"});
   }
   // Once the listed ones are right: a misspelt name would otherwise be reported twice.
   for (const graph::Node& n : def.body.nodes())
@@ -157,8 +159,8 @@ void parse_blocks(const json& j, const std::string& where, graph::Graph& g,
     ObjectReader r(j[i], at, problems, R"({"name": "BasicBlock", "inputs": [...], ...})");
     if (!r.ok()) continue;
     BlockDef def;
-    auto name = read_string(r.require("name", "name the block, e.g. \"BasicBlock\""),
-                            r.at("name"), problems);
+    auto name = read_string(r.require("name", "name the block, e.g. \"BasicBlock\""), r.at("name"),
+                            problems);
     if (!name) continue;
     if (auto bad = graph::check_block_name(*name)) {
       problems.push_back({r.at("name"), *bad});
@@ -173,17 +175,18 @@ void parse_blocks(const json& j, const std::string& where, graph::Graph& g,
       def.description = *d;
     if (const json* ps = r.take("params")) {
       if (!ps->is_array())
-        problems.push_back({r.at("params"), "expected a list of parameters such as [{\"name\": "
-                                            "\"channels\", \"type\": \"int\"}], got " +
-                                                shown(*ps)});
+        problems.push_back({r.at("params"),
+                            "expected a list of parameters such as [{\"name\": "
+                            "\"channels\", \"type\": \"int\"}], got " +
+                                shown(*ps)});
       else
         for (size_t k = 0; k < ps->size(); ++k)
           if (auto p = parse_param((*ps)[k], item(r.at("params"), k), problems))
             def.params.push_back(std::move(*p));
     }
     def.inputs = parse_inputs(r.take("inputs"), r.at("inputs"), problems);
-    def.outputs = parse_outputs(r.require("outputs", "declare its output ports"),
-                                r.at("outputs"), problems);
+    def.outputs =
+        parse_outputs(r.require("outputs", "declare its output ports"), r.at("outputs"), problems);
     r.take("nodes");
     r.take("edges");
     r.refuse_unknown("a block",

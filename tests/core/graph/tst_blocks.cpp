@@ -175,12 +175,20 @@ class TestBlocks : public QObject {
 
   void nestedUsesGivePyTorchNestedKeys() {
     auto net = compile(two_level());
-    const std::vector<std::string> expected = {
-        "layer1.0.conv.weight",     "layer1.0.bn.weight",       "layer1.0.bn.bias",
-        "layer1.0.bn.running_mean", "layer1.0.bn.running_var",  "layer1.0.bn.num_batches_tracked",
-        "layer1.1.conv.weight",     "layer1.1.bn.weight",       "layer1.1.bn.bias",
-        "layer1.1.bn.running_mean", "layer1.1.bn.running_var",  "layer1.1.bn.num_batches_tracked",
-        "fc.weight",                "fc.bias"};
+    const std::vector<std::string> expected = {"layer1.0.conv.weight",
+                                               "layer1.0.bn.weight",
+                                               "layer1.0.bn.bias",
+                                               "layer1.0.bn.running_mean",
+                                               "layer1.0.bn.running_var",
+                                               "layer1.0.bn.num_batches_tracked",
+                                               "layer1.1.conv.weight",
+                                               "layer1.1.bn.weight",
+                                               "layer1.1.bn.bias",
+                                               "layer1.1.bn.running_mean",
+                                               "layer1.1.bn.running_var",
+                                               "layer1.1.bn.num_batches_tracked",
+                                               "fc.weight",
+                                               "fc.bias"};
     QVERIFY(keys(net->state_dict()) == expected);
     // The modules that hold a use's layers are of the block's type, as PyTorch's classes.
     QCOMPARE(net->child("layer1")->type_name(), std::string("Stage"));
@@ -229,8 +237,9 @@ class TestBlocks : public QObject {
     QTest::newRow("input not connected")
         << 2 << "node 'unit' (Block:Unit): input 0 is not connected; connect an output to it";
     QTest::newRow("unknown reference")
-        << 3 << "unit/conv: '$chanels' is not a parameter of block 'Unit' (its parameters: "
-                "channels)";
+        << 3
+        << "unit/conv: '$chanels' is not a parameter of block 'Unit' (its parameters: "
+           "channels)";
     QTest::newRow("resolved value checked")
         << 4 << "unit/conv: out_channels: expected a positive integer";
     QTest::newRow("cycle through a use") << 5 << "is part of a cycle";

@@ -127,10 +127,9 @@ class TestProjectBlocks : public QObject {
     QTest::addColumn<QString>("pointer");
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("parameter type")
-        << "/graph/blocks/0/params/0/type"
-        << R"("integer")"
-        << "graph.blocks[0].params[0].type: expected one of";
+    QTest::newRow("parameter type") << "/graph/blocks/0/params/0/type"
+                                    << R"("integer")"
+                                    << "graph.blocks[0].params[0].type: expected one of";
     QTest::newRow("bad default")
         << "/graph/blocks/0/params/0/default"
         << "0"

@@ -77,7 +77,8 @@ class TestResnet18Blocks : public QObject {
       int64_t params = 0;
       for (const auto& [id, info] : f.nodes)
         if (id.rfind(std::string(use) + ".", 0) == 0)
-          params += graph::parameter_count(flat.graph.node(id).type, info.params).value_or(-1000000);
+          params +=
+              graph::parameter_count(flat.graph.node(id).type, info.params).value_or(-1000000);
       QCOMPARE(a.nodes.at(use).block->parameters.value_or(-1), params);
       QVERIFY(a.nodes.at(use).outputs == f.nodes.at(std::string(use) + ".relu2").outputs);
     }
