@@ -65,10 +65,8 @@ Diagnostic on_top(const Diagnostic& d, const Expansion& x,
     if (auto f = fed.find({d.node, d.port}); f != fed.end())
       return {d.severity, f->second.first, f->second.second,
               "input " + std::to_string(f->second.second) + d.message.substr(was.size())};
-  std::string message = o->second.path + ": ";
-  if (d.port >= 0 && d.message.rfind("input " + std::to_string(d.port) + " ", 0) != 0)
-    message += "input " + std::to_string(d.port) + ": ";
-  return {d.severity, o->second.use, -1, message + d.message};
+  // The path names the layer; its message says the rest ("in_channels is set to 64, ...").
+  return {d.severity, o->second.use, -1, o->second.path + ": " + d.message};
 }
 
 NodeInfo use_info(const std::string& id, const Expansion& x, const Analysis& flat) {

@@ -150,8 +150,8 @@ class TestProjectBlocks : public QObject {
                               << "graph.blocks[0].name: block name 'Conv Unit' contains ' '";
     QTest::newRow("unknown block")
         << "/graph/nodes/1/type"
-        << R"("Block:Pear")"
-        << R"(graph.nodes[1].type: unknown block "Pear"; did you mean "Pair"?)";
+        << R"("Block:Pairs")"
+        << R"(graph.nodes[1].type: unknown block "Pairs"; did you mean "Pair"?)";
     QTest::newRow("unknown use parameter")
         << "/graph/nodes/1/params"
         << R"({"chanels": 4})"
