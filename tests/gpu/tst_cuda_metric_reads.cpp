@@ -12,6 +12,7 @@
 #include "data/synthetic.h"
 #include "data/tensor_dataset.h"
 #include "graph/compile.h"
+#include "support/blob_training.h"
 #include "tensor/generator.h"
 #include "train/trainer.h"
 
@@ -19,27 +20,9 @@ using namespace nw;
 
 namespace {
 
-graph::Graph mlp() {
-  graph::Graph g;
-  g.add_node("Input", "input", {{"shape", nlohmann::json::array({8})}});
-  g.add_node("Linear", "fc1", {{"out_features", 16}});
-  g.add_node("ReLU", "relu");
-  g.add_node("Linear", "head", {{"out_features", 3}});
-  g.connect({"input", 0}, {"fc1", 0});
-  g.connect({"fc1", 0}, {"relu", 0});
-  g.connect({"relu", 0}, {"head", 0});
-  return g;
-}
-
 // 400 samples at batch 16: 25 batches an epoch, so reads at 16 and 25 on CUDA.
 io::Datasets blobs(int64_t nan_at = -1) {
-  const data::TensorDataset all = data::make_blobs(400, 8, 3, 11);
-  Tensor x = all.data().clone();
-  if (nan_at >= 0) x.data_ptr<float>()[8 * nan_at] = std::numeric_limits<float>::quiet_NaN();
-  io::Datasets d;
-  d.train = std::make_shared<data::TensorDataset>(x, all.targets());
-  d.num_classes = 3;
-  return d;
+  return test::blob_data(400, nan_at);
 }
 
 std::vector<train::BatchStats> train_on(const std::string& device, io::Datasets data,
@@ -52,7 +35,7 @@ std::vector<train::BatchStats> train_on(const std::string& device, io::Datasets 
   c.shuffle = false;
   c.device = device;
   manual_seed(1);
-  train::Trainer t(graph::compile(mlp()), std::move(data), c);
+  train::Trainer t(graph::compile(test::blob_mlp()), std::move(data), c);
   std::vector<train::BatchStats> seen;
   t.callbacks().on_batch_end = [&](const train::BatchStats& b) { seen.push_back(b); };
   const train::RunResult r = t.run();

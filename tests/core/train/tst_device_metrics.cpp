@@ -11,6 +11,7 @@
 #include "data/synthetic.h"
 #include "data/tensor_dataset.h"
 #include "graph/compile.h"
+#include "support/blob_training.h"
 #include "tensor/creation.h"
 #include "tensor/generator.h"
 #include "train/device_metrics.h"
@@ -22,27 +23,9 @@ using train::DeviceMetrics;
 
 namespace {
 
-graph::Graph mlp() {
-  graph::Graph g;
-  g.add_node("Input", "input", {{"shape", nlohmann::json::array({8})}});
-  g.add_node("Linear", "fc1", {{"out_features", 16}});
-  g.add_node("ReLU", "relu");
-  g.add_node("Linear", "head", {{"out_features", 3}});
-  g.connect({"input", 0}, {"fc1", 0});
-  g.connect({"fc1", 0}, {"relu", 0});
-  g.connect({"relu", 0}, {"head", 0});
-  return g;
-}
-
-// 320 samples of three blobs: 10 batches of 32 an epoch; a NaN put into sample `nan_at`.
+// 320 samples: 10 batches of 32 an epoch; a NaN put into sample `nan_at`.
 io::Datasets blobs(int64_t nan_at = -1) {
-  const data::TensorDataset all = data::make_blobs(320, 8, 3, 11);
-  Tensor x = all.data().clone();
-  if (nan_at >= 0) x.data_ptr<float>()[8 * nan_at] = std::numeric_limits<float>::quiet_NaN();
-  io::Datasets d;
-  d.train = std::make_shared<data::TensorDataset>(x, all.targets());
-  d.num_classes = 3;
-  return d;
+  return test::blob_data(320, nan_at);
 }
 
 io::TrainingConfig config(int64_t epochs) {
@@ -66,7 +49,7 @@ std::unique_ptr<Run> make_run(int64_t read_every, int64_t epochs, io::Datasets d
                               const std::filesystem::path& out = {}) {
   manual_seed(1);
   auto r = std::make_unique<Run>();
-  r->net = graph::compile(mlp());
+  r->net = graph::compile(test::blob_mlp());
   train::TrainerOptions o;
   o.metrics_read_every = read_every;
   o.out_dir = out;
@@ -195,7 +178,7 @@ class TestDeviceMetrics : public QObject {
     o.metrics_read_every = 4;
     o.stop_after_batches = 13;
     o.out_dir = out;
-    train::Trainer t(graph::compile(mlp()), blobs(), config(3), o);
+    train::Trainer t(graph::compile(test::blob_mlp()), blobs(), config(3), o);
     std::vector<int64_t> seen;
     t.callbacks().on_batch_end = [&](const train::BatchStats& b) { seen.push_back(b.read_at); };
     const train::RunResult r = t.run();
@@ -210,7 +193,7 @@ class TestDeviceMetrics : public QObject {
     io::TrainingConfig c = config(1);
     c.precision = "fp16";
     try {
-      train::Trainer t(graph::compile(mlp()), blobs(), c);
+      train::Trainer t(graph::compile(test::blob_mlp()), blobs(), c);
       QFAIL("fp16 was accepted");
     } catch (const Error& e) {
       const std::string what = e.what();
