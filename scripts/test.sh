@@ -46,40 +46,42 @@ if [[ "${NETWRIGHT_INSTALL_TEST:-1}" != 0 ]]; then
   fi
 fi
 
-# The malformed-input corpus (bad projects and checkpoints through netwright-cli) again under
-# AddressSanitizer and UndefinedBehaviorSanitizer: a second, CPU-only build of the core, the CLI
-# and that one test. Any report fails the test (the sanitizers exit with their own codes).
-nw_sanitized_corpus() {
-  local dir="${NW_BUILD_DIR}-sanitize"
-  local args=(-S "$NW_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DNETWRIGHT_SANITIZE=ON
-              -DNETWRIGHT_WITH_CUDA=OFF -DNETWRIGHT_MPI=OFF -DNETWRIGHT_BUILD_BENCH=OFF)
+# One clang build of the core with AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer's
+# coverage serves two phases, so that CI compiles the core twice, not three times:
+# - sanitized-corpus: the malformed-input corpus (bad projects, checkpoints, ONNX and PyTorch files
+#   through netwright-cli); any sanitizer report fails the test (the sanitizers exit with codes of
+#   their own);
+# - fuzz: the libFuzzer targets (fuzz/), seeded from the malformed corpus and the regression
+# inputs of crashes found before (fuzz/regressions), each run for NETWRIGHT_FUZZ_SECONDS (40; CI's
+# 40-minute budget on 2 cores: raise it for a longer search locally).
+# A crash, a sanitizer report, an uncaught exception, a leak, a timeout or an allocation past the
+# limit fails the phase and leaves the input in <build>-fuzz/crashes.
+NW_FUZZ_DIR="${NW_BUILD_DIR}-fuzz"
+nw_sanitized_build() {
+  # -O1 with line tables only: stack traces name the line, and the cold build stays short on 2 cores.
+  local dir="$NW_FUZZ_DIR" args=(-S "$NW_ROOT" -B "$NW_FUZZ_DIR" -DCMAKE_BUILD_TYPE=Release
+              "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -gline-tables-only" -DNETWRIGHT_FUZZ=ON
+              -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DNETWRIGHT_WITH_CUDA=OFF
+              -DNETWRIGHT_MPI=OFF -DNETWRIGHT_BUILD_BENCH=OFF -DNETWRIGHT_BUILD_GUI=OFF)
   [[ -f "$dir/CMakeCache.txt" ]] || args+=(-G Ninja)
   cmake "${args[@]}" >/dev/null
-  cmake --build "$dir" -j "$NW_JOBS" --target tst_cli_corpus tst_cli_corpus_onnx tst_cli_corpus_pt
+  cmake --build "$dir" -j "$NW_JOBS" --target "$@"
+}
+
+nw_sanitized_corpus() {
+  nw_sanitized_build tst_cli_corpus tst_cli_corpus_onnx tst_cli_corpus_pt
   ASAN_OPTIONS=detect_leaks=0:exitcode=90:abort_on_error=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=91 \
-    ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$NW_JOBS" -R 'cli/tst_cli_corpus'
+    ctest --test-dir "$NW_FUZZ_DIR" --output-on-failure --no-tests=error -j "$NW_JOBS" \
+      -R 'cli/tst_cli_corpus'
 }
 if [[ "${NETWRIGHT_SANITIZE_CORPUS:-1}" != 0 ]]; then
   nw_phase sanitized-corpus nw_sanitized_corpus
 fi
 
-# The libFuzzer targets (fuzz/): a clang build of the core with AddressSanitizer,
-# UndefinedBehaviorSanitizer and coverage, seeded from the malformed corpus and the regression
-# inputs of crashes found before (fuzz/regressions), each run for NETWRIGHT_FUZZ_SECONDS (40; CI's
-# 40-minute budget on 2 cores: raise it for a longer search locally).
-# A crash, a sanitizer report, an uncaught exception, a leak, a timeout or an allocation past the
-# limit fails the phase and leaves the input in <build>-fuzz/crashes.
 nw_fuzz() {
-  local dir="${NW_BUILD_DIR}-fuzz" seconds="${NETWRIGHT_FUZZ_SECONDS:-40}"
-  # -O1 with line tables only: stack traces name the line, and the cold build stays short on 2 cores.
-  local args=(-S "$NW_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release
-              "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -gline-tables-only" -DNETWRIGHT_FUZZ=ON
-              -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DNETWRIGHT_WITH_CUDA=OFF -DNETWRIGHT_MPI=OFF
-              -DNETWRIGHT_BUILD_TESTS=OFF -DNETWRIGHT_BUILD_BENCH=OFF -DNETWRIGHT_BUILD_GUI=OFF)
-  [[ -f "$dir/CMakeCache.txt" ]] || args+=(-G Ninja)
-  cmake "${args[@]}" >/dev/null
-  cmake --build "$dir" -j "$NW_JOBS" --target fuzz_project fuzz_checkpoint fuzz_data make_seeds
+  local dir="$NW_FUZZ_DIR" seconds="${NETWRIGHT_FUZZ_SECONDS:-40}"
+  nw_sanitized_build fuzz_project fuzz_checkpoint fuzz_data make_seeds
   "$dir/bin/make_seeds" "$NW_ROOT" "$dir/seeds"
   local target
   for target in project checkpoint data; do
