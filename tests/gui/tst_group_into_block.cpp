@@ -4,8 +4,12 @@
 // Ctrl+Shift+G ungroups it into the original nodes. Refusals reach the Messages dock with the
 // core's reason.
 #include <QAction>
+#include <QDialogButtonBox>
 #include <QFile>
 #include <QGraphicsView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -15,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "app/block_name_dialog.h"
 #include "app/main_window.h"
 #include "document/project_document.h"
 #include "editor/editor_style.h"
@@ -268,6 +273,26 @@ class TestGroupIntoBlock : public QObject {
     QCOMPARE(saved(*doc, tmp_.filePath("after.nwproj")), before);
     const QString log = messages_text(w.messages());
     QVERIFY2(log.contains("Ungroup layer1.0:") && log.contains("layer1.0.conv1"), qPrintable(log));
+  }
+
+  // The real dialog: OK only while the name typed is usable, the reason shown otherwise.
+  void name_dialog_checks_as_typed() {
+    const auto problem = [](const QString& name) {
+      return name == "Taken" ? QStringLiteral("a block named 'Taken' exists already") : QString();
+    };
+    BlockNameDialog dialog("Block1", problem);
+    auto* edit = dialog.findChild<QLineEdit*>("blockName");
+    auto* reason = dialog.findChild<QLabel*>("blockNameProblem");
+    QPushButton* ok = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+    QVERIFY(edit && reason && ok);
+    QCOMPARE(edit->text(), QStringLiteral("Block1"));
+    QVERIFY(ok->isEnabled());
+    edit->setText("Taken");
+    QVERIFY(!ok->isEnabled());
+    QCOMPARE(reason->text(), QStringLiteral("a block named 'Taken' exists already"));
+    edit->setText("Residual");
+    QVERIFY(ok->isEnabled());
+    QCOMPARE(dialog.name(), QStringLiteral("Residual"));
   }
 };
 
