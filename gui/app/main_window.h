@@ -129,6 +129,11 @@ class MainWindow : public QMainWindow {
                        const QKeySequence& shortcut = {});
   void make_file_menu();
   void make_edit_menu();
+  // ---- Edit > Group Into Block and Ungroup (main_window_blocks.cpp)
+  void make_block_actions(QMenu* edit_menu);
+  void update_block_actions();
+  void group_into_block();
+  void ungroup_block();
   void make_view_menu();
   void make_train_menu();
   void make_help_menu();

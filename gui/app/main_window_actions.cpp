@@ -125,6 +125,8 @@ void MainWindow::make_edit_menu() {
     menu->addAction(a);
   }
   menu->addSeparator();
+  make_block_actions(menu);
+  menu->addSeparator();
   QAction* find = make_action("findLayer", tr("&Find Layer..."), {}, QKeySequence::Find);
   connect(find, &QAction::triggered, this, &MainWindow::find_layer);
   menu->addAction(find);

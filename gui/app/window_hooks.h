@@ -47,10 +47,18 @@ using ChooseCheckpoint =
     std::function<int(QWidget* parent, const QVector<CheckpointChoice>& choices, int preselected)>;
 ChooseCheckpoint checkpoint_chooser();  // CheckpointChooser, the real dialog
 
+// Edit > Group Into Block's question: the new block's name, `proposed` filled in. `problem`
+// says what is wrong with a name (empty when it is usable). Returns the name, or an empty string
+// when the user cancelled.
+using AskBlockName = std::function<QString(QWidget* parent, const QString& proposed,
+                                           const std::function<QString(const QString&)>& problem)>;
+AskBlockName block_name_dialog();  // BlockNameDialog, the real dialog
+
 struct WindowHooks {
   FileDialogs files = FileDialogs::native();
   Questions questions = Questions::interactive();
   ChooseCheckpoint choose_checkpoint = checkpoint_chooser();
+  AskBlockName ask_block_name = block_name_dialog();
   // false: a recovery file found at start is neither offered nor removed (--no-restore).
   bool offer_recovery = true;
   // false: the default window layout instead of the saved geometry and docks (screenshots).

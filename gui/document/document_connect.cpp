@@ -28,7 +28,7 @@ std::optional<graph::ParamValue> stand_in(const graph::ParamSpec& spec) {
 // (then the node's shape rule cannot run, and whether the shapes fit cannot be told yet).
 bool fill_required(graph::Graph& g, const std::string& id) {
   const graph::Node& n = g.node(id);
-  const graph::LayerType* t = graph::Registry::instance().find(n.type);
+  const graph::LayerType* t = g.find_type(n.type);
   if (!t) return false;
   for (const graph::ParamSpec& p : t->params) {
     const bool required =

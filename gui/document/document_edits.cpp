@@ -9,6 +9,7 @@
 
 #include "document/commands.h"
 #include "document/project_document.h"
+#include "graph/block.h"
 #include "graph/layout.h"
 
 namespace nw::gui {
@@ -67,14 +68,22 @@ void ProjectDocument::edit_failed(const QString& edit, const QString& reason) {
 QString ProjectDocument::add_node(const QString& type, QPointF pos, const graph::ParamMap& params,
                                   const QString& id, QString* why) {
   const std::string t = type.toStdString();
-  if (!graph::Registry::instance().find(t)) {
+  if (graph::is_block_type(t) && !graph().find_type(t)) {
+    refuse(why, tr("there is no block '%1' in this project; group nodes into a block first, or "
+                   "add it from the block library")
+                    .arg(q(graph::block_name(t))));
+    return {};
+  }
+  if (!graph().find_type(t)) {
     const auto close = graph::Registry::instance().suggest(t);
     refuse(why, tr("unknown layer type '%1'; %2")
                     .arg(type, close.empty() ? tr("pick one from the palette")
                                              : tr("did you mean '%1'?").arg(q(close.front()))));
     return {};
   }
-  const std::string new_id = id.isEmpty() ? graph().unique_id(lowercase(t)) : id.toStdString();
+  // A use of "Block:Unit" is "unit", "unit_2", ...: ':' is not allowed in an id.
+  const std::string stem = lowercase(graph::is_block_type(t) ? graph::block_name(t) : t);
+  const std::string new_id = id.isEmpty() ? graph().unique_id(stem) : id.toStdString();
   const std::array<double, 2> at{std::round(pos.x()), std::round(pos.y())};
   const bool ok = push_edit(
       tr("Add %1").arg(type),
@@ -100,8 +109,8 @@ bool ProjectDocument::check_connection(const graph::PortRef& from, const graph::
   const graph::Node* b = graph().find(to.node);
   if (!a || !b)
     return refuse(why, tr("there is no node '%1' in the graph").arg(q(a ? to.node : from.node)));
-  const auto* ta = graph::Registry::instance().find(a->type);
-  const auto* tb = graph::Registry::instance().find(b->type);
+  const auto* ta = graph().find_type(a->type);
+  const auto* tb = graph().find_type(b->type);
   if (!ta || from.port < 0 || from.port >= static_cast<int>(ta->outputs.size()))
     return refuse(why, tr("'%1' has no output %2").arg(q(from.node)).arg(from.port));
   if (!tb || to.port < 0 || to.port >= static_cast<int>(tb->inputs.size()))
@@ -145,7 +154,7 @@ bool ProjectDocument::set_param(const QString& id, const QString& name,
   const std::string node = id.toStdString(), param = name.toStdString();
   const graph::Node* n = graph().find(node);
   if (!n) return refuse(why, tr("there is no node '%1' in the graph").arg(id));
-  const auto* type = graph::Registry::instance().find(n->type);
+  const auto* type = graph().find_type(n->type);
   const graph::ParamSpec* spec = type ? type->param(param) : nullptr;
   if (value.is_null() && !(spec && spec->kind == graph::ParamKind::OptionalFloat))
     return unset_param(id, name, why);
@@ -162,7 +171,7 @@ bool ProjectDocument::unset_param(const QString& id, const QString& name, QStrin
   const std::string node = id.toStdString(), param = name.toStdString();
   const graph::Node* n = graph().find(node);
   if (!n) return refuse(why, tr("there is no node '%1' in the graph").arg(id));
-  const auto* type = graph::Registry::instance().find(n->type);
+  const auto* type = graph().find_type(n->type);
   if (type && type->param(param) && !n->params.count(param)) return true;  // not pinned
   return push_edit(
       tr("Reset %1.%2").arg(id, name),

@@ -81,6 +81,15 @@ class ProjectDocument : public QObject {
   // Pastes with fresh ids, offset from the originals; returns the new ids (one undo step).
   QStringList paste_nodes(const QString& json, QPointF offset);
 
+  // ---- blocks (document_blocks.cpp): Group Into Block and Ungroup (graph/block_group.h), each
+  // one undo step that replaces the whole graph, block definitions included.
+  QString free_block_name() const;  // "Block1", "Block2", ...: the first not defined yet
+  // Whether `ids` can be grouped (tried on a copy, changing nothing); why not otherwise.
+  bool can_group(const QStringList& ids, QString* why = nullptr) const;
+  // Returns the new use's id, or an empty string when refused (`why` has the core's reason).
+  QString group_into_block(const QStringList& ids, const QString& name, QString* why = nullptr);
+  bool ungroup(const QString& id, QString* why = nullptr);
+
   // ---- project settings (undoable)
   void set_name(const QString& name);
   void set_data_config(const io::DataConfig& data);

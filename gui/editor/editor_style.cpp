@@ -27,6 +27,9 @@ Colors colors(const QPalette& palette) {
         .accept = QColor(0x3c, 0xc7, 0x6e),
         .refuse = QColor(0xff, 0x5c, 0x5c),
         .port_fill = QColor(0x1f, 0x22, 0x27),
+        .block_fill = QColor(0x2b, 0x34, 0x44),
+        .block_border = QColor(0x6f, 0x8f, 0xc8),
+        .block_shadow = QColor(0x3a, 0x45, 0x57),
     };
   return {
       .canvas = QColor(0xf6, 0xf7, 0xf9),
@@ -45,6 +48,9 @@ Colors colors(const QPalette& palette) {
       .accept = QColor(0x1f, 0xa8, 0x55),
       .refuse = QColor(0xd9, 0x30, 0x30),
       .port_fill = QColor(0xff, 0xff, 0xff),
+      .block_fill = QColor(0xee, 0xf3, 0xfb),
+      .block_border = QColor(0x4a, 0x6f, 0xb0),
+      .block_shadow = QColor(0xd5, 0xdf, 0xef),
   };
 }
 
@@ -55,6 +61,7 @@ QColor category_color(const std::string& category) {
       {"Normalization", QColor(0x27, 0xae, 0x60)}, {"Recurrent", QColor(0xe6, 0x7e, 0x22)},
       {"Activation", QColor(0xf1, 0xc4, 0x0f)},    {"Regularization", QColor(0x95, 0xa5, 0xa6)},
       {"Shape", QColor(0x7f, 0x8c, 0x8d)},         {"Merge", QColor(0xe8, 0x43, 0x93)},
+      {"Block", QColor(0x34, 0x49, 0x7a)},
   };
   auto it = colors.find(category);
   return it == colors.end() ? QColor(0x95, 0xa5, 0xa6) : it->second;

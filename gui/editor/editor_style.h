@@ -22,11 +22,15 @@ struct Colors {
   QColor canvas, grid_minor, grid_major;
   QColor node_fill, node_border, frozen_fill, text, text_dim, shape_text;
   QColor selection, error, warning, edge, accept, refuse, port_fill;
+  // A block use: a tinted card with a second card behind it, so that it reads as a group of
+  // layers, not as one layer.
+  QColor block_fill, block_border, block_shadow;
 };
 // Light or dark by the palette's window colour (the app's theme sets the palette).
 Colors colors(const QPalette& palette);
 
-// A distinct colour per registry category ("Convolution", "Activation", ...).
+// A distinct colour per registry category ("Convolution", "Activation", ...); "Block" for the
+// uses of blocks.
 QColor category_color(const std::string& category);
 
 QFont title_font();  // the layer type

@@ -201,7 +201,7 @@ QString GraphEditor::add_layer_at(const QString& type, QPointF scene_pos) {
 }
 
 QString GraphEditor::add_layer(const QString& type) {
-  const auto* t = graph::Registry::instance().find(type.toStdString());
+  const auto* t = doc_->graph().find_type(type.toStdString());
   if (!t) {
     emit message(tr("unknown layer type '%1'").arg(type));
     return {};
@@ -218,7 +218,7 @@ QString GraphEditor::add_layer(const QString& type) {
   const QString id = doc_->add_node(type, at, {}, {}, &why);
   if (!id.isEmpty() && !after.isEmpty() && !t->inputs.empty()) {
     const graph::Node* prev = doc_->graph().find(after.toStdString());
-    const auto* pt = prev ? graph::Registry::instance().find(prev->type) : nullptr;
+    const auto* pt = prev ? doc_->graph().find_type(prev->type) : nullptr;
     if (pt && !pt->outputs.empty())
       doc_->connect_ports({after.toStdString(), 0}, {id.toStdString(), 0}, &why);
   }

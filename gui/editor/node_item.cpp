@@ -10,6 +10,7 @@
 #include "editor/graph_scene.h"
 #include "editor/node_text.h"
 #include "editor/port_item.h"
+#include "graph/block.h"
 #include "graph/param_count.h"
 
 namespace nw::gui {
@@ -22,6 +23,7 @@ using style::kNodeWidth;
 constexpr double kPad = 8;                                // inner margin
 constexpr double kTextLeft = style::kStripeWidth + kPad;  // text starts after the stripe
 constexpr double kRow = 17;                               // three rows of text
+constexpr double kBlockStack = 4;  // how far a block use's back card shows (< kPortReach)
 
 QString port_tooltip(const graph::PortSpec& spec, bool output, int index) {
   return QStringLiteral("%1 %2: %3%4")
@@ -50,7 +52,8 @@ NodeItem::NodeItem(ProjectDocument* doc, const QString& id) : doc_(doc), id_(id)
   setFlags(ItemIsMovable | ItemIsSelectable | ItemSendsGeometryChanges);
   setAcceptHoverEvents(true);
   const graph::Node* node = doc_->graph().find(id.toStdString());
-  const graph::LayerType* t = node ? graph::Registry::instance().find(node->type) : nullptr;
+  const graph::LayerType* t = node ? doc_->graph().find_type(node->type) : nullptr;
+  block_ = node && graph::is_block_type(node->type);
   if (t) {
     type_ = QString::fromStdString(t->name);
     stripe_ = style::category_color(t->category);
@@ -99,9 +102,10 @@ void NodeItem::refresh() {
   auto info_it = a.nodes.find(node->id);
   const graph::NodeInfo* info = info_it == a.nodes.end() ? nullptr : &info_it->second;
 
-  title_ = QString::fromStdString(node->type);
+  const graph::LayerType* layer_type = doc_->graph().find_type(node->type);
+  title_ = QString::fromStdString(block_ ? graph::block_name(node->type) : node->type);
   subtitle_ = QString::fromStdString(node->label.empty() ? node->id : node->label);
-  params_ = key_params(*node, info);
+  params_ = key_params(*node, layer_type, info);
   frozen_ = !node->trainable;
 
   shapes_.clear();
@@ -110,16 +114,25 @@ void NodeItem::refresh() {
                     ? shape_text(info->outputs[i])
                     : QStringLiteral("?"));
 
-  const int64_t params = info && info->shapes_known
-                             ? graph::parameter_count(node->type, info->params).value_or(-1)
-                             : -1;
+  int64_t params = -1;
+  macs_.clear();
+  if (block_) {  // the analysis sums the layers inside the use
+    if (info && info->shapes_known && info->block) {
+      params = info->block->parameters.value_or(-1);
+      macs_ = QObject::tr("%1 MACs").arg(compact_count(info->block->macs));
+    }
+  } else if (info && info->shapes_known) {
+    params = graph::parameter_count(node->type, info->params).value_or(-1);
+  }
   count_ = params > 0 ? compact_count(params) : QString();
 
   QStringList tip;
-  tip << QStringLiteral("%1 · %2").arg(QString::fromStdString(node->id), title_);
+  tip << QStringLiteral("%1 · %2").arg(QString::fromStdString(node->id),
+                                       QString::fromStdString(node->type));
   if (!node->label.empty()) tip << QObject::tr("label: %1").arg(subtitle_);
-  if (const auto* t = graph::Registry::instance().find(node->type))
-    tip << QString::fromStdString(t->description);
+  if (layer_type && !layer_type->description.empty())
+    tip << QString::fromStdString(layer_type->description);
+  if (!layer_type) tip << QObject::tr("unknown type '%1'").arg(QString::fromStdString(node->type));
   for (size_t i = 0; i < outputs_.size(); ++i)
     if (shapes_[int(i)] != QLatin1String("?"))
       tip << QObject::tr("output %1: %2").arg(i).arg(shapes_[int(i)]);
@@ -129,6 +142,9 @@ void NodeItem::refresh() {
                     frozen_ ? QObject::tr(", frozen (not trained)") : QString());
   else if (frozen_)
     tip << QObject::tr("frozen (not trained)");
+  if (block_ && info && info->block)
+    tip << QObject::tr("%1 multiply-accumulates per sample")
+               .arg(QLocale().toString(qlonglong(info->block->macs)));
   error_ = warning_ = false;
   for (const graph::Diagnostic& d : a.for_node(node->id)) {
     const bool is_error = d.severity == graph::Diagnostic::Severity::Error;
@@ -179,8 +195,13 @@ void NodeItem::paint_body(QPainter* painter, const style::Colors& c) const {
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(outline);
   }
+  if (block_) {  // a second card behind: the layers the block holds
+    painter->setPen(QPen(c.block_border, 1));
+    painter->setBrush(c.block_shadow);
+    painter->drawPath(outline.translated(kBlockStack, kBlockStack));
+  }
   painter->setPen(Qt::NoPen);
-  painter->setBrush(frozen_ ? c.frozen_fill : c.node_fill);
+  painter->setBrush(frozen_ ? c.frozen_fill : block_ ? c.block_fill : c.node_fill);
   painter->drawPath(outline);
   if (frozen_) {
     QColor hatch = c.text_dim;
@@ -198,7 +219,7 @@ void NodeItem::paint_body(QPainter* painter, const style::Colors& c) const {
                             : stripe_);
   painter->restore();
 
-  QPen border(c.node_border, 1);
+  QPen border(block_ ? c.block_border : c.node_border, block_ ? 1.4 : 1);
   if (warning_) border = QPen(c.warning, 1.6);
   if (error_) border = QPen(c.error, 2.2);
   if (isSelected()) border = QPen(error_ ? c.error : c.selection, 2.2);
@@ -250,8 +271,11 @@ void NodeItem::paint_texts(QPainter* painter, const style::Colors& c) const {
   painter->setFont(body);
   painter->setPen(text);
   const QRectF row2(kTextLeft, 3 + kRow, count_left - kTextLeft, kRow);
+  QString row2_text = params_;
+  if (block_ && !macs_.isEmpty())
+    row2_text = params_.isEmpty() ? macs_ : macs_ + QStringLiteral(" · ") + params_;
   painter->drawText(row2, Qt::AlignLeft | Qt::AlignVCenter,
-                    fb.elidedText(params_, Qt::ElideRight, row2.width()));
+                    fb.elidedText(row2_text, Qt::ElideRight, row2.width()));
 
   // Row 3: each output's shape, centred over its port.
   if (!show_shapes_ || outputs_.empty()) return;

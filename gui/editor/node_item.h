@@ -42,6 +42,8 @@ class NodeItem : public QGraphicsItem {
   QString shape_label(int output) const;  // "N×512", or "?" when unknown
   QString params_text() const { return params_; }
   QString count_text() const { return count_; }
+  QString macs_text() const { return macs_; }  // a block use's "115.6M MACs"; empty for a layer
+  bool is_block() const { return block_; }
   bool has_error() const { return error_; }
   bool is_frozen() const { return frozen_; }
 
@@ -53,10 +55,10 @@ class NodeItem : public QGraphicsItem {
   void paint_texts(QPainter* painter, const style::Colors& c) const;
 
   ProjectDocument* doc_;
-  QString id_, type_, title_, subtitle_, params_, count_;
+  QString id_, type_, title_, subtitle_, params_, count_, macs_;
   QStringList shapes_;
   QColor stripe_;
-  bool frozen_ = false, error_ = false, warning_ = false, show_shapes_ = true;
+  bool block_ = false, frozen_ = false, error_ = false, warning_ = false, show_shapes_ = true;
   std::vector<PortItem*> inputs_, outputs_;
 };
 

@@ -36,8 +36,8 @@ const char* const kHeadline[] = {"out_channels",     "out_features",     "hidden
 
 }  // namespace
 
-QString key_params(const graph::Node& node, const graph::NodeInfo* info) {
-  const graph::LayerType* type = graph::Registry::instance().find(node.type);
+QString key_params(const graph::Node& node, const graph::LayerType* type,
+                   const graph::NodeInfo* info) {
   if (!type) return {};
   auto value_of = [&](const std::string& name) -> const graph::ParamValue* {
     if (auto it = node.params.find(name); it != node.params.end()) return &it->second;

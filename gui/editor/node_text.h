@@ -12,8 +12,11 @@
 namespace nw::gui {
 
 // The parameters worth a glance: kernel and output size first, then the other values the user
-// set. `info` (the analysis) fills in inferred and default values; may be null.
-QString key_params(const graph::Node& node, const graph::NodeInfo* info);
+// set. `type` is the node's type (Graph::find_type: a layer or a block's interface; null when
+// unknown, which gives an empty text); `info` (the analysis) fills in inferred and default
+// values and may be null.
+QString key_params(const graph::Node& node, const graph::LayerType* type,
+                   const graph::NodeInfo* info);
 
 // "N×1×28×28"; "N" for one number per sample.
 QString shape_text(const graph::SampleShape& shape);

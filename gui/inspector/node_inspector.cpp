@@ -111,6 +111,17 @@ void NodeInspector::set_node(const QString& id) {
   refresh(true);
 }
 
+// A block's definition can change under the same type name (edited inside, or undone): its
+// parameters are then other ones.
+bool NodeInspector::fields_match(const graph::LayerType& type) const {
+  if (fields_.size() != type.params.size()) return false;
+  for (const graph::ParamSpec& spec : type.params) {
+    const ParamField* f = field(qstr(spec.name));
+    if (!f || f->spec().kind != spec.kind) return false;
+  }
+  return true;
+}
+
 ParamField* NodeInspector::field(const QString& name) const {
   auto it = fields_.find(name);
   return it == fields_.end() ? nullptr : it->second;
@@ -170,11 +181,11 @@ graph::ParamValue NodeInspector::current_value(const graph::ParamSpec& spec) con
 
 void NodeInspector::refresh(bool force) {
   const graph::Node* node = id_.isEmpty() ? nullptr : document_->graph().find(sstr(id_));
-  const graph::LayerType* type = node ? graph::Registry::instance().find(node->type) : nullptr;
+  const graph::LayerType* type = node ? document_->graph().find_type(node->type) : nullptr;
   empty_->setVisible(!type);
   content_->setVisible(type);
   if (!type) return;
-  if (type->name != built_type_ || !params_box_) build_parameters(*type);
+  if (type->name != built_type_ || !params_box_ || !fields_match(*type)) build_parameters(*type);
 
   type_->setText(qstr(type->name));
   category_->setText(qstr(type->category));

@@ -55,6 +55,7 @@ class NodeInspector : public QWidget {
   void refresh(bool force = false);
   void refresh_shapes(const graph::Node& node, const graph::NodeInfo* info);
   void refresh_diagnostics();
+  bool fields_match(const graph::LayerType& type) const;  // the editors built are type's
   // What the node uses for `spec` now: the pinned value, else the analysis' (default or
   // inferred), else the default.
   graph::ParamValue current_value(const graph::ParamSpec& spec) const;

@@ -3,6 +3,7 @@
 #include <QLocale>
 #include <QRegularExpression>
 
+#include "graph/block.h"
 #include "graph/param_count.h"
 #include "inspector/inspector_style.h"
 #include "inspector/node_inspector.h"
@@ -66,15 +67,30 @@ QString diagnostic_sentence(const graph::Diagnostic& d, const graph::Node& node)
 }  // namespace
 
 void NodeInspector::refresh_shapes(const graph::Node& node, const graph::NodeInfo* info) {
-  const graph::LayerType& type = *graph::Registry::instance().find(node.type);
+  const graph::LayerType* found = document_->graph().find_type(node.type);
+  if (!found) {  // refresh() shows no node of an unknown type; a caller that does gets dashes
+    inputs_->setText(QStringLiteral("\u2014"));
+    outputs_->setText(QStringLiteral("\u2014"));
+    count_->setText(tr("\u2014 (unknown type '%1')").arg(qstr(node.type)));
+    return;
+  }
+  const graph::LayerType& type = *found;
   const bool known = info && info->shapes_known;
   inputs_->setText(ports_text(type.inputs, info ? &info->inputs : nullptr, info != nullptr));
   outputs_->setText(ports_text(type.outputs, info ? &info->outputs : nullptr, known));
-  if (!type.make) {
+  const bool block = graph::is_block_type(node.type);
+  if (!type.make && !block) {
     count_->setText(tr("none"));
     return;
   }
-  const auto count = info ? graph::parameter_count(node.type, info->params) : std::nullopt;
+  // A use's count is the sum over the layers inside it, from the analysis.
+  const auto count = !info   ? std::nullopt
+                     : block ? (info->block ? info->block->parameters : std::nullopt)
+                             : graph::parameter_count(node.type, info->params);
+  if (!count && block) {
+    count_->setText(tr("\u2014 (known once the shapes inside the block are)"));
+    return;
+  }
   if (!count) {
     count_->setText(tr("\u2014 (%1)").arg(count_unknown_reason(type, info)));
     return;
