@@ -51,9 +51,13 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent)
     messages_->add_log(MessagesPanel::Level::Error, message);
     statusBar()->showMessage(message, 10000);
   });
-  connect(document_, &ProjectDocument::analysisChanged, this,
-          [this] { messages_->set_diagnostics(document_->analysis(), document_->graph()); });
-  messages_->set_diagnostics(document_->analysis(), document_->graph());
+  // The whole project's problems, also while a block is open: an error inside a block is on
+  // the use that causes it.
+  auto show_diagnostics = [this] {
+    messages_->set_diagnostics(document_->project_analysis(), document_->project().graph);
+  };
+  connect(document_, &ProjectDocument::analysisChanged, this, show_diagnostics);
+  show_diagnostics();
 
   autosave_timer_->setInterval(hooks_.autosave_ms);
   connect(autosave_timer_, &QTimer::timeout, this, &MainWindow::autosave);
@@ -142,7 +146,7 @@ void MainWindow::make_training_docks() {
 
 QDockWidget* MainWindow::make_messages_dock() {
   messages_ = new MessagesPanel;
-  connect(messages_, &MessagesPanel::nodeActivated, editor_, &GraphEditor::select_node);
+  connect(messages_, &MessagesPanel::nodeActivated, editor_, &GraphEditor::select_project_node);
   return add_dock("messagesDock", tr("Messages"), messages_, Qt::BottomDockWidgetArea);
 }
 

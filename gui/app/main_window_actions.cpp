@@ -130,6 +130,18 @@ void MainWindow::make_edit_menu() {
   QAction* find = make_action("findLayer", tr("&Find Layer..."), {}, QKeySequence::Find);
   connect(find, &QAction::triggered, this, &MainWindow::find_layer);
   menu->addAction(find);
+  menu->addSeparator();
+  // A double-click on a use opens it too; the breadcrumb bar goes back up any number of levels.
+  QAction* open_block = make_action("openBlock", tr("&Open Block"));
+  connect(open_block, &QAction::triggered, editor_, &GraphEditor::open_selected_block);
+  menu->addAction(open_block);
+  QAction* close_block =
+      make_action("closeBlock", tr("Cl&ose Block"), {}, QKeySequence(Qt::ALT | Qt::Key_Up));
+  connect(close_block, &QAction::triggered, editor_, &GraphEditor::close_block);
+  connect(document_, &ProjectDocument::scopeChanged, close_block,
+          [this, close_block] { close_block->setEnabled(!document_->scope().isEmpty()); });
+  close_block->setEnabled(false);
+  menu->addAction(close_block);
 }
 
 void MainWindow::make_view_menu() {

@@ -289,7 +289,7 @@ void MainWindow::show_failure_on_node(const QString& reason) {
   // The node the reason quotes ("node 'fc2' (Linear): ..."), else the first the analysis faults.
   QString id;
   qsizetype first = reason.size();
-  for (const auto& node : document_->graph().nodes()) {
+  for (const auto& node : document_->project().graph.nodes()) {
     const QString quoted = QStringLiteral("'%1'").arg(QString::fromStdString(node.id));
     if (const qsizetype at = reason.indexOf(quoted); at >= 0 && at < first) {
       first = at;
@@ -297,13 +297,13 @@ void MainWindow::show_failure_on_node(const QString& reason) {
     }
   }
   if (id.isEmpty())
-    for (const auto& d : document_->analysis().diagnostics)
+    for (const auto& d : document_->project_analysis().diagnostics)
       if (d.severity == graph::Diagnostic::Severity::Error && !d.node.empty()) {
         id = QString::fromStdString(d.node);
         break;
       }
   if (id.isEmpty()) return;
-  editor_->select_node(id);
+  editor_->select_project_node(id);
   statusBar()->showMessage(tr("Cannot train: %1").arg(reason.simplified()), 15000);
 }
 

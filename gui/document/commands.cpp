@@ -7,16 +7,27 @@
 namespace nw::gui {
 
 GraphCommand::GraphCommand(ProjectDocument* doc, const QString& text, Edit edit, bool analyze)
-    : QUndoCommand(text), doc_(doc), edit_(std::move(edit)), analyze_(analyze) {}
+    : QUndoCommand(text),
+      doc_(doc),
+      edit_(std::move(edit)),
+      analyze_(analyze),
+      scope_(doc->scope()),
+      via_(doc->scope_via_) {}
 
 void GraphCommand::redo() {
   if (applied_once_) {
-    doc_->restore_graph(after_);
+    doc_->restore_graph(after_, scope_, via_);
     return;
   }
   applied_once_ = true;
-  graph::Graph& live = doc_->project_->graph;
+  graph::Graph& live = doc_->scope_graph(scope_);
   before_ = live;
+  // The document hears the project's graph always; a body only while this edit runs (a body
+  // moves when definitions are added, so a lasting subscription could outlive it).
+  const int token =
+      live.is_body()
+          ? live.subscribe([doc = doc_](const graph::GraphChange& c) { emit doc->graphChanged(c); })
+          : 0;
   QString failure;
   try {
     edit_(live);
@@ -25,11 +36,12 @@ void GraphCommand::redo() {
   } catch (...) {
     failure = QObject::tr("an unknown error");
   }
+  if (token) live.unsubscribe(token);
   if (!failure.isNull()) {
     // NOTE: the document tried the edit on a copy before pushing, so this happens only when a
     // listener (a view) throws: restore the state rather than keep half an edit, and tell the
     // document, whose push_edit() then refuses the edit with the reason.
-    doc_->restore_graph(before_);
+    doc_->restore_graph(before_, scope_, via_);
     setObsolete(true);  // QUndoStack::push deletes it: no undo step for an edit that never was
     after_ = before_;
     doc_->edit_failed(text(), failure);
@@ -41,7 +53,7 @@ void GraphCommand::redo() {
 }
 
 void GraphCommand::undo() {
-  doc_->restore_graph(before_);
+  doc_->restore_graph(before_, scope_, via_);
 }
 
 // ---- moves
@@ -65,7 +77,7 @@ MoveCommand::MoveCommand(ProjectDocument* doc, std::vector<std::pair<std::string
 
 bool MoveCommand::mergeWith(const QUndoCommand* other) {
   const auto* next = dynamic_cast<const MoveCommand*>(other);
-  if (!next || next->drag_id_ != drag_id_ || drag_id_ <= 0) return false;
+  if (!next || next->drag_id_ != drag_id_ || drag_id_ <= 0 || next->scope_ != scope_) return false;
   // QUndoStack merges only with the command on top, so `next` started from our after_.
   after_ = next->after_;
   return true;

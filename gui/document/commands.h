@@ -3,8 +3,11 @@
 // redo() runs the real edit on the live graph, so views see fine-grained changes; it keeps the
 // graph as it was before and after, and every later undo()/redo() restores one of those
 // snapshots exactly (ids, order, positions, parameters, edges, labels, trainable flags).
-// Graph copies hold nodes and edges only, so a snapshot is cheap next to a redraw.
+// Graph copies hold nodes and edges only, so a snapshot is cheap next to a redraw. Each command
+// edits the graph of the document's scope when it was made (the project's or a block body) and
+// restores that one, whatever the editor shows by then.
 #include <QPointF>
+#include <QStringList>
 #include <QUndoCommand>
 
 #include <functional>
@@ -34,6 +37,7 @@ class GraphCommand : public QUndoCommand {
   bool analyze_;
   bool applied_once_ = false;
   graph::Graph before_, after_;
+  QStringList scope_, via_;  // ProjectDocument::scope() and its uses when made
 };
 
 // One step of a drag. Every move of one drag (same drag_id > 0) merges into the first, so the

@@ -49,7 +49,7 @@ bool reaches(const graph::Graph& g, const std::string& start, const std::string&
 bool ProjectDocument::push_edit(const QString& text, std::function<void(graph::Graph&)> edit,
                                 QString* why, bool analyze) {
   try {
-    graph::Graph trial = project_->graph;  // copies hold no listeners: nobody hears the trial
+    graph::Graph trial = scope_graph(scope_);  // copies hold no listeners: nobody hears it
     edit(trial);
   } catch (const std::exception& e) {
     return refuse(why, QString::fromUtf8(e.what()));

@@ -54,6 +54,10 @@ void ProjectDocument::reset(io::Project project, const QString& path) {
   project_->extra = std::move(project.extra);
   project_->path = path.isEmpty() ? std::move(project.path) : fs_path(path);
   mute_ = false;
+  const bool rescoped = !scope_.isEmpty();
+  scope_.clear();
+  scope_via_.clear();
+  if (rescoped) emit scopeChanged();
   reanalyze();
   emit graphChanged({graph::GraphChange::Kind::Reset});
   emit configChanged();
@@ -99,23 +103,43 @@ bool ProjectDocument::is_modified() const {
 // ---- analysis
 
 void ProjectDocument::reanalyze() {
+  // Always the whole project: an edit inside a body changes every use of the block.
   analysis_ = graph::analyze(project_->graph);
+  if (fit_scope()) {
+    emit scopeChanged();
+    emit graphChanged({graph::GraphChange::Kind::Reset});
+  }
   emit analysisChanged();
 }
 
-void ProjectDocument::restore_graph(const graph::Graph& snapshot) {
+void ProjectDocument::restore_graph(const graph::Graph& snapshot, const QStringList& path,
+                                    const QStringList& via) {
+  graph::Graph* target = nullptr;
+  try {
+    target = &scope_graph(path);
+  } catch (const std::exception& e) {  // a linear undo history keeps its blocks: a defect
+    emit editFailed(tr("Cannot restore the graph: %1").arg(QString::fromUtf8(e.what())));
+    return;
+  }
   mute_ = true;
-  project_->graph = snapshot;
+  *target = snapshot;
   mute_ = false;
+  const bool moved = path != scope_;
+  if (moved) {  // undo and redo show where the edit was made
+    scope_ = path;
+    scope_via_ = via;
+  }
   // The analysis first: views rebuilding on Reset read it.
   analysis_ = graph::analyze(project_->graph);
+  if (fit_scope() || moved) emit scopeChanged();
   emit graphChanged({graph::GraphChange::Kind::Reset});
   emit analysisChanged();
 }
 
 QString ProjectDocument::shape_text(const graph::PortRef& output) const {
-  auto it = analysis_.nodes.find(output.node);
-  if (it == analysis_.nodes.end() || !it->second.shapes_known) return {};
+  const graph::Analysis& a = analysis();  // in a body, the shapes of the use it is seen through
+  auto it = a.nodes.find(output.node);
+  if (it == a.nodes.end() || !it->second.shapes_known) return {};
   const auto& outs = it->second.outputs;
   if (output.port < 0 || output.port >= static_cast<int>(outs.size())) return {};
   return gui::shape_text(outs[static_cast<size_t>(output.port)]);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "graph/analysis.h"
+#include "graph/body_analysis.h"
 #include "graph/graph.h"
 #include "io/project.h"
 
@@ -40,9 +41,30 @@ class ProjectDocument : public QObject {
 
   // ---- reading
   const io::Project& project() const { return *project_; }
-  const graph::Graph& graph() const { return project_->graph; }
-  // Recomputed after every graph change (fast: well under 5 ms for 200 nodes).
-  const graph::Analysis& analysis() const { return analysis_; }
+  // The graph being edited: the project's, or the body of the block open in the editor (see
+  // scope()). The whole network is always project().graph.
+  const graph::Graph& graph() const;
+  // The validator's latest result as the editor shows graph(): the project's, or in a body the
+  // part of it for the use the body is seen through (graph/body_analysis.h). Recomputed after
+  // every graph change (fast: well under 5 ms for 200 nodes).
+  const graph::Analysis& analysis() const;
+  // The whole project's, whatever the scope: what the Messages dock and training read.
+  const graph::Analysis& project_analysis() const { return analysis_; }
+
+  // ---- edit scope: where graph() and every graph edit apply. An empty path is the project's
+  // graph; {"BasicBlock"} the body of that block; nested {"Stage", "BasicBlock"}. Each undo
+  // step remembers its scope, and undoing or redoing it goes back there.
+  const QStringList& scope() const { return scope_; }
+  // `via`: per level, the use that the body's shapes come from (missing or empty: the first
+  // use in graph order). False (and why) when a block of the path is not defined.
+  bool set_scope(const QStringList& path, const QStringList& via = {}, QString* why = nullptr);
+  // The uses the shown shapes come from, outermost first ("layer1.0"); empty at the top and
+  // when the block has no use.
+  QStringList scope_uses() const;
+  // Opens the body of the block that node `id` of graph() uses, seen through that use; false
+  // when it is not a use of a defined block. close_block() goes one level up.
+  bool open_block(const QString& id);
+  void close_block();
   QUndoStack* undo_stack() { return &undo_; }
 
   // ---- graph edits, each one undoable command. They return false (and say why in `why`) when
@@ -96,8 +118,10 @@ class ProjectDocument : public QObject {
   void set_training_config(const io::TrainingConfig& training);
 
  signals:
-  // Fine-grained changes from normal edits; Reset after undo/redo, open and new.
+  // Fine-grained changes from normal edits of graph(); Reset after undo/redo, open, new and
+  // a change of scope.
   void graphChanged(const nw::graph::GraphChange& change);
+  void scopeChanged();  // before the Reset that shows the new scope's graph
   void analysisChanged();
   void configChanged();  // name, data or training settings
   void modifiedChanged(bool modified);
@@ -114,8 +138,15 @@ class ProjectDocument : public QObject {
   // why and pushes nothing. `analyze`: whether the edit can change the analysis (moves cannot).
   bool push_edit(const QString& text, std::function<void(graph::Graph&)> edit,
                  QString* why = nullptr, bool analyze = true);
-  // Snapshot restores (undo, redo): the whole graph at once, announced as Reset.
-  void restore_graph(const graph::Graph& snapshot);
+  // Snapshot restores (undo, redo): the whole graph of scope `path` at once, announced as
+  // Reset; the editor goes to that scope.
+  void restore_graph(const graph::Graph& snapshot, const QStringList& path = {},
+                     const QStringList& via = {});
+  // The graph of scope `path` to edit; throws GraphError when a block of it is not defined.
+  graph::Graph& scope_graph(const QStringList& path);
+  // Leaves levels of the scope whose blocks are gone (after an undo, an open) and recomputes
+  // the body's view of the analysis; true when the scope changed.
+  bool fit_scope();
   // GraphCommand::redo's report of an edit rolled back: push_edit refuses it, editFailed says so.
   void edit_failed(const QString& edit, const QString& reason);
   // Checks that do not need the shapes: ports exist, not one node, input free, no cycle.
@@ -128,6 +159,8 @@ class ProjectDocument : public QObject {
   int listener_ = 0;
   QString edit_failure_;  // set by edit_failed() during push_edit's push
   bool mute_ = false;     // while restoring a snapshot: one Reset instead of the graph's own
+  QStringList scope_, scope_via_;  // see scope(); via: the uses of set_scope()
+  graph::BodyAnalysis body_;       // analysis() in a body
 };
 
 }  // namespace nw::gui

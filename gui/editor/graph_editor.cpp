@@ -12,6 +12,8 @@
 #include "editor/graph_view.h"
 #include "editor/node_item.h"
 #include "editor/palette_widget.h"
+#include "editor/scope_bar.h"
+#include "graph/block.h"
 #include "graph/layout.h"
 
 namespace nw::gui {
@@ -21,15 +23,41 @@ const QPointF kHalfNode(style::kNodeWidth / 2, style::kNodeHeight / 2);
 }  // namespace
 
 GraphEditor::GraphEditor(ProjectDocument* doc, QWidget* parent)
-    : QWidget(parent), doc_(doc), scene_(new GraphScene(doc, this)), view_(new GraphView(scene_)) {
+    : QWidget(parent),
+      doc_(doc),
+      scene_(new GraphScene(doc, this)),
+      view_(new GraphView(scene_)),
+      scope_bar_(new ScopeBar(doc)) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(0);
+  layout->addWidget(scope_bar_);
   layout->addWidget(view_);
   setFocusProxy(view_);
 
   connect(scene_, &QGraphicsScene::selectionChanged, this,
           [this] { emit selectionChanged(selected_nodes()); });
-  connect(scene_, &GraphScene::nodeActivated, this, &GraphEditor::nodeActivated);
+  connect(scene_, &GraphScene::nodeActivated, this, [this](const QString& id) {
+    const graph::Node* n = doc_->graph().find(id.toStdString());
+    if (!n || !graph::is_block_type(n->type)) {
+      emit nodeActivated(id);
+      return;
+    }
+    // NOTE: queued: opening rebuilds the scene, deleting the item under the mouse while the
+    // scene still handles its double-click.
+    QMetaObject::invokeMethod(
+        this, [this, id] { open_block(id); }, Qt::QueuedConnection);
+  });
+  connect(doc_, &ProjectDocument::scopeChanged, this, [this] {
+    scene_->clearSelection();
+    refit_ = true;
+  });
+  // After the scene's own handler (connected in its constructor): the new graph is drawn.
+  connect(doc_, &ProjectDocument::graphChanged, this, [this](const graph::GraphChange& c) {
+    if (c.kind != graph::GraphChange::Kind::Reset || !refit_) return;
+    refit_ = false;
+    view_->show_graph();
+  });
   connect(scene_, &GraphScene::connectionRefused, this, &GraphEditor::message);
   connect(view_, &GraphView::layerDropped, this,
           [this](const QString& type, QPointF at) { add_layer_at(type, at); });
@@ -55,6 +83,11 @@ void GraphEditor::connect_palette(PaletteWidget* palette) {
 }
 
 // ---- selection
+
+void GraphEditor::select_project_node(const QString& id) {
+  doc_->set_scope({});
+  select_node(id);
+}
 
 void GraphEditor::select_node(const QString& id) {
   NodeItem* item = scene_->node_item(id);
@@ -167,6 +200,24 @@ void GraphEditor::show_graph() {
 
 void GraphEditor::set_show_shapes(bool show) {
   scene_->set_show_shapes(show);
+}
+
+// ---- blocks
+
+bool GraphEditor::open_block(const QString& id) {
+  if (!doc_->open_block(id)) return false;
+  view_->setFocus();
+  return true;
+}
+
+void GraphEditor::open_selected_block() {
+  const QStringList selected = selected_nodes();
+  if (selected.size() != 1 || !open_block(selected.front()))
+    emit message(tr("Select one block use to open"));
+}
+
+void GraphEditor::close_block() {
+  doc_->close_block();
 }
 
 // ---- adding layers

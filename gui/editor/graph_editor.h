@@ -12,6 +12,7 @@ class GraphScene;
 class GraphView;
 class PaletteWidget;
 class ProjectDocument;
+class ScopeBar;
 
 class GraphEditor : public QWidget {
   Q_OBJECT
@@ -25,6 +26,7 @@ class GraphEditor : public QWidget {
   ProjectDocument* document() const { return doc_; }
   GraphScene* scene() const { return scene_; }
   GraphView* view() const { return view_; }
+  ScopeBar* scope_bar() const { return scope_bar_; }
   QStringList selected_nodes() const;  // in graph order
   bool show_shapes() const;
   // Double-clicks (and Enter in the search field) in `palette` add layers here.
@@ -32,6 +34,8 @@ class GraphEditor : public QWidget {
 
  public slots:
   void select_node(const QString& id);  // selects it alone and scrolls it into view
+  // A node of the project's graph (a message names one): leaves an open block first.
+  void select_project_node(const QString& id);
   void select_all();
   void copy();
   void cut();
@@ -43,6 +47,11 @@ class GraphEditor : public QWidget {
   void fit();
   void show_graph();  // GraphView::show_graph
   void set_show_shapes(bool show);
+  // Opens the body of the block that use `id` (a node of type "Block:<name>") stands for, in
+  // this view with a breadcrumb bar; false when `id` is no use. A double-click does it too.
+  bool open_block(const QString& id);
+  void open_selected_block();  // the single selected use
+  void close_block();          // one level up
   // Selects and centres the first node whose id, label or type matches `text` (an exact id
   // first, then case-insensitive substrings). False when none does.
   bool find_layer(const QString& text);
@@ -54,7 +63,7 @@ class GraphEditor : public QWidget {
 
  signals:
   void selectionChanged(const QStringList& ids);
-  void nodeActivated(const QString& id);  // double-click on a node
+  void nodeActivated(const QString& id);  // double-click on a node that is not a block use
   void message(const QString& text);      // why an edit was refused, for the status bar
 
  private:
@@ -63,6 +72,8 @@ class GraphEditor : public QWidget {
   ProjectDocument* doc_;
   GraphScene* scene_;
   GraphView* view_;
+  ScopeBar* scope_bar_;
+  bool refit_ = false;  // the scope changed: show the new graph whole once it is drawn
   QString last_paste_;
   int paste_count_ = 0;
 };

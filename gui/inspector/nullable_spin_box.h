@@ -5,6 +5,7 @@
 #include <QFocusEvent>
 #include <QFontMetrics>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QShowEvent>
 #include <QSpinBox>
 
@@ -18,6 +19,9 @@ class NullableSpinBox : public QSpinBox {
  public:
   explicit NullableSpinBox(QWidget* parent = nullptr) : QSpinBox(parent) {
     setKeyboardTracking(false);  // valueChanged on Enter, focus out and arrows, not per key
+    connect(lineEdit(), &QLineEdit::textEdited, this, [this](const QString& text) {
+      typed_ref_ = takes_refs_ && text.startsWith(QLatin1Char('$')) ? text : QString();
+    });
   }
 
   void show_null(const QString& placeholder) {
@@ -32,6 +36,11 @@ class NullableSpinBox : public QSpinBox {
     lineEdit()->setText(textFromValue(value()));  // setValue of the same number keeps ""
   }
   bool is_null() const { return null_; }
+  // Inside a block's body a value may be a block parameter, typed as "$channels": the box then
+  // takes that text too (typed_ref() says what was typed) and leaves its number alone.
+  void set_takes_refs(bool on) { takes_refs_ = on; }
+  QString typed_ref() const { return typed_ref_; }
+  void clear_typed_ref() { typed_ref_.clear(); }
   void set_not_null() { null_ = false; }
   // The user typed since the value was last shown.
   bool typed() const { return lineEdit()->isModified(); }
@@ -51,6 +60,15 @@ class NullableSpinBox : public QSpinBox {
   }
 
  protected:
+  QValidator::State validate(QString& text, int& pos) const override {
+    if (!takes_refs_ || !text.startsWith(QLatin1Char('$'))) return QSpinBox::validate(text, pos);
+    static const QRegularExpression ref(QStringLiteral("^\\$[A-Za-z_][A-Za-z0-9_]*$"));
+    return ref.match(text).hasMatch() ? QValidator::Acceptable : QValidator::Intermediate;
+  }
+  int valueFromText(const QString& text) const override {
+    return takes_refs_ && text.startsWith(QLatin1Char('$')) ? value()
+                                                            : QSpinBox::valueFromText(text);
+  }
   // NOTE: QAbstractSpinBox writes the value's text on show: an empty field would read "1".
   void showEvent(QShowEvent* event) override {
     QSpinBox::showEvent(event);
@@ -64,6 +82,8 @@ class NullableSpinBox : public QSpinBox {
 
  private:
   bool null_ = false;
+  bool takes_refs_ = false;
+  QString typed_ref_;
 };
 
 }  // namespace nw::gui

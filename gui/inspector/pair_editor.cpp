@@ -58,7 +58,7 @@ bool PairEditor::is_editing() const {
 }
 
 void PairEditor::show_value(const graph::ParamValue& value) {
-  if (value.is_array() && value.size() == 2) {
+  if (value.is_array() && value.size() == 2 && value[0].is_number() && value[1].is_number()) {
     first_->show_int(value[0].get<int>());
     second_->show_int(value[1].get<int>());
     set_square(false);
@@ -67,7 +67,7 @@ void PairEditor::show_value(const graph::ParamValue& value) {
     second_->show_int(value.get<int>());
     set_square(true);
   } else {
-    first_->show_null(spec().inferred ? tr("unknown") : tr("required"));
+    first_->show_null(empty_text(value));
     second_->show_null(QString());
     set_square(true);
   }

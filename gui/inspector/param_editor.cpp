@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "graph/block.h"
 #include "inspector/inspector_style.h"
 #include "inspector/pair_editor.h"
 #include "inspector/param_editors.h"
@@ -31,6 +32,12 @@ void ParamEditor::commit(const graph::ParamValue& value) {
   if (value == value_) return;
   value_ = value;
   emit committed(value);
+}
+
+QString ParamEditor::empty_text(const graph::ParamValue& value) const {
+  if (graph::has_param_ref(value))
+    return qstr(value.is_string() ? value.get<std::string>() : value.dump());
+  return spec_.inferred ? tr("unknown") : tr("required");
 }
 
 int ParamEditor::int_min() const {

@@ -32,6 +32,9 @@ class ParamEditor : public QWidget {
   virtual void show_value(const graph::ParamValue& value) = 0;
   // For subclasses: the user entered `value`; emits `committed` when it differs from the shown one.
   void commit(const graph::ParamValue& value);
+  // What an empty field says: inside a block body, the block parameter a value refers to
+  // ("$channels", ["$k", 1]); else "unknown" (inferred) or "required".
+  QString empty_text(const graph::ParamValue& value) const;
   // The spec's bounds clamped to what an int spin box holds.
   int int_min() const;
   int int_max() const;

@@ -33,12 +33,21 @@ IntEditor::IntEditor(const graph::ParamSpec& spec, QWidget* parent)
     : ParamEditor(spec, parent), spin_(new NullableSpinBox(this)) {
   bare_row(this)->addWidget(spin_);
   spin_->setRange(int_min(), int_max());
+  spin_->set_takes_refs(true);
   connect(spin_, &QSpinBox::valueChanged, this, [this](int v) {
+    if (!spin_->typed_ref().isEmpty()) return;  // editingFinished commits the reference
     spin_->set_not_null();
     spin_->clear_typed();
     commit(v);
   });
   connect(spin_, &QSpinBox::editingFinished, this, [this] {
+    if (const QString ref = spin_->typed_ref(); !ref.isEmpty()) {
+      spin_->clear_typed_ref();
+      spin_->clear_typed();
+      // "$" and nothing more is no reference: the value shown stays.
+      if (ref.size() > 1) commit(ref.toStdString());
+      return;
+    }
     // Typing the number the empty box holds underneath changes no value; commit it anyway.
     if (value().is_null() && spin_->typed()) {
       spin_->set_not_null();
@@ -56,7 +65,7 @@ void IntEditor::show_value(const graph::ParamValue& value) {
   if (value.is_number())
     spin_->show_int(static_cast<int>(value.get<double>()));
   else
-    spin_->show_null(spec().inferred ? tr("unknown") : tr("required"));
+    spin_->show_null(empty_text(value));
 }
 
 // ---- Float
