@@ -170,8 +170,10 @@ void BlockClasses::write_class(const std::string& block) {
       if (same) return a.name;
     }
     std::string arg = name;
-    if (arg_names.count(arg)) arg = python::variable(n.id + "_" + name, arg_names);
-    arg_names.insert(arg);
+    if (python::is_identifier(arg) && !arg_names.count(arg))
+      arg_names.insert(arg);
+    else
+      arg = python::variable(n.id + "_" + name, arg_names);
     Argument extra{arg, "", nullptr, {}};
     for (size_t i = 0; i < c.uses.size(); ++i) extra.at[c.uses[i]] = values[i];
     c.args.push_back(std::move(extra));
@@ -221,11 +223,7 @@ void BlockClasses::write_class(const std::string& block) {
         for (const std::string& use : c.uses)
           values.push_back(value_at(inner.args[i], use + "." + n->id));
         const std::string& name = inner.args[i].name;
-        auto e = inner.args[i].param.empty() ? std::optional<std::string>()
-                                             : expression_for(*n, inner.args[i].param, values);
-        if (!e && !std::all_of(values.begin(), values.end(),
-                               [&](const ParamValue& v) { return v == values[0]; }))
-          e = expression_for(*n, n->id + "_" + name, values);
+        const std::optional<std::string> e = expression_for(*n, name, values);
         constructor += (i ? ", " : "") + name + "=" + (e ? *e : graph::python_literal(values[0]));
       }
       constructor += ")";

@@ -81,8 +81,8 @@ std::string torch_net_class(const graph::Graph& graph, const graph::Analysis& an
       continue;
     frozen.push_back("self.get_submodule(" + python::quoted(n.id) + ")");
   }
-  for (const std::string& m : frozen)
-    init += python::wrap(m + ".requires_grad_(False)  # frozen in the project", 8);
+  if (!frozen.empty()) init += "        # Frozen in the project.\n";
+  for (const std::string& m : frozen) init += python::wrap(m + ".requires_grad_(False)", 8);
 
   std::string out = blocks.text() + "class " + class_name + "(nn.Module):\n";
   out += "    def __init__(self):\n        super().__init__()\n" + init + "\n";
