@@ -78,7 +78,7 @@ std::string def_line(const std::string& head, const std::vector<std::string>& ar
   for (size_t i = 0; i < all.size(); ++i) {
     const std::string piece = all[i] + (i + 1 < all.size() ? "," : "):");
     if (i && line.size() + 1 + piece.size() > python::kMaxLine) {
-      out += "\n" + std::string(start.size(), ' ');
+      out += std::string("\n").append(start.size(), ' ');
       line = std::string(start.size(), ' ');
     } else if (i) {
       out += " ";
@@ -274,9 +274,10 @@ void BlockClasses::write_class(const std::string& block) {
   std::stable_partition(c.args.begin(), c.args.end(),
                         [](const Argument& a) { return a.fallback.is_null(); });
   std::vector<std::string> params;
-  for (const Argument& a : c.args)
-    params.push_back(a.name +
-                     (a.fallback.is_null() ? "" : "=" + graph::python_literal(a.fallback)));
+  for (const Argument& a : c.args) {
+    params.push_back(a.name);
+    if (!a.fallback.is_null()) params.back().append("=").append(graph::python_literal(a.fallback));
+  }
   std::string returns;
   for (size_t i = 0; i < def.outputs.size(); ++i)
     returns += (i ? ", " : "") + vars.at({def.outputs[i].from.node, def.outputs[i].from.port});

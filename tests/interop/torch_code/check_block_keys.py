@@ -3,9 +3,9 @@
 usage: check_block_keys.py SCRIPT KEYS.txt
 
 exec of SCRIPT and Net() must give a model whose state_dict keys and shapes are those of KEYS.txt
-("key<TAB>64,3,7,7" lines, torchvision's ResNet-18, in order), whose uses layer1.0 and layer2.0
-are instances of the classes BasicBlock and DownBlock, and whose two BasicBlock uses of different
-widths share one class. Exits 1 with the first difference.
+("key<TAB>64,3,7,7" lines, an empty shape for a scalar; torchvision's ResNet-18, in order),
+whose uses layer1.0 and layer4.1 (of different widths) are instances of the script's one class
+BasicBlock, and layer2.0 of DownBlock. Exits 1 with the first difference.
 """
 import sys
 
@@ -15,7 +15,7 @@ import torch.nn as nn
 def main():
     script, keys_file = sys.argv[1:3]
     with open(keys_file) as f:
-        expected = [(k, tuple(int(d) for d in s.split(","))) for k, s in
+        expected = [(k, tuple(int(d) for d in s.split(",") if d)) for k, s in
                     (line.rstrip("\n").split("\t") for line in f if line.strip())]
     scope = {"__name__": "generated"}
     with open(script) as f:
