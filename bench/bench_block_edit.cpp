@@ -45,7 +45,10 @@ const std::vector<std::string> kBasicUses = {"layer1.0", "layer1.1", "layer2.1",
 
 std::string text(const SampleShape& s) {
   std::string out;
-  for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i) out += 'x';
+    out += std::to_string(s[i]);
+  }
   return out;
 }
 
