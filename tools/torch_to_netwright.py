@@ -9,7 +9,7 @@ dict holding "model_state_dict" (or "state_dict", "model") and optionally "optim
 "epoch" and "loss", which are converted too. Keys, shapes, layouts and dtypes are kept (float32
 weights, int64 num_batches_tracked); dtypes Netwright lacks are widened (float16 and bfloat16 to
 float32, int32 to int64) with a note on stderr. Open the result in Netwright with the project
-whose node ids match the keys (tools/make_resnet18_project.py makes one for ResNet-18).
+whose node ids match the keys (projects/resnet18.nwproj for ResNet-18).
 """
 import argparse
 import sys

@@ -23,6 +23,7 @@ std::string size_text(const ParamValue& v) {
 }  // namespace
 
 std::string TorchWriting::arg(const std::string& name) const {
+  if (auto e = expression(name)) return *e;
   auto it = params().find(name);
   if (it == params().end())
     throw Error("node '" + node_id() + "': no parameter '" + name + "' to write as PyTorch code");
@@ -30,6 +31,7 @@ std::string TorchWriting::arg(const std::string& name) const {
 }
 
 std::string TorchWriting::size_arg(const std::string& name) const {
+  if (auto e = expression(name)) return *e;
   auto it = params().find(name);
   if (it == params().end())
     throw Error("node '" + node_id() + "': no parameter '" + name + "' to write as PyTorch code");
@@ -41,7 +43,10 @@ std::string TorchWriting::keywords(const std::vector<std::string>& names) const 
   for (const std::string& name : names) {
     const ParamSpec* spec = type().param(name);
     const std::string value = size_arg(name);
-    if (spec && !spec->default_value.is_null() && size_text(spec->default_value) == value) continue;
+    // An expression may take the default at one use and not at another: always written.
+    if (spec && !expression(name) && !spec->default_value.is_null() &&
+        size_text(spec->default_value) == value)
+      continue;
     out += ", " + name + "=" + value;
   }
   return out;

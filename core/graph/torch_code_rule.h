@@ -9,6 +9,7 @@
 //
 // The writer (core/interop/torch_code.cpp) registers the module under the node id, so the
 // state_dict keys are the node's checkpoint keys, and names each output's variable after the id.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,11 @@ class TorchWriting {
   virtual std::string output(int port) const = 0;
   // A fresh local variable name built from `stem` ("lstm_h_n"), for intermediate values.
   virtual std::string temporary(const std::string& stem) = 0;
+  // Inside a block's nn.Module class: the Python expression that stands for parameter `name`
+  // ("channels", an argument of the class's __init__) when its value comes from the block's
+  // parameters or differs between uses; nullopt for a literal. arg(), size_arg() and
+  // keywords() write it in place of the value.
+  virtual std::optional<std::string> expression(const std::string&) const { return std::nullopt; }
 
   // ---- what the rule sets
   // The submodule's constructor, "nn.Linear(784, 128, bias=True)"; not called for nodes

@@ -90,7 +90,10 @@ std::string onnx_model_bytes(const io::Project& project, const nn::StateDict& we
   opset->set_version(kOpset);
   auto* meta = model.add_metadata_props();
   meta->set_key("netwright.nodes");
-  meta->set_value(nodes_metadata(project.graph));
+  // The network as it runs: a graph with blocks is written expanded (ids "layer1.0.conv1", so
+  // its node names carry the use as a prefix and its initializers the checkpoint's keys), and
+  // an importer rebuilds it flat.
+  meta->set_value(nodes_metadata(net->graph()));
   state.graph = model.mutable_graph();
   state.graph->set_name(project.name.empty() ? "network" : project.name);
   write_graph(*net, state);

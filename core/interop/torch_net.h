@@ -2,7 +2,8 @@
 // The nn.Module class of a generated PyTorch script (torch_code.h): __init__ builds each node's
 // submodule under its id (ids with dots nest in nn.ModuleDict containers, as torchvision's
 // Sequential blocks do, so "layer1.0.conv1.weight" is the same key in both), and forward() runs
-// the nodes in topological order, one variable per output.
+// the nodes in topological order, one variable per output. Each block the graph uses is a class
+// of its own before it (torch_blocks.h), and a use is an instance of it under the use's id.
 #include <string>
 
 #include "graph/analysis.h"

@@ -84,7 +84,7 @@ class ObjectReader {
 ordered_json ordered(const json& j, const std::vector<std::string>& first = {});
 // Pretty JSON that stays short: 2-space indents, but a container of depth <= 2 whose one-line
 // form fits in 100 columns stays on one line ({"id": "fc1", "type": "Linear", "pos": [0, 80]}),
-// as people write project files by hand. tools/make_resnet18_project.py writes the same layout.
+// as people write project files by hand.
 std::string pretty(const ordered_json& j);
 // Positions and other numbers written as integers when they are whole: [0, 80], not [0.0, 80.0].
 json tidy_number(double v);

@@ -1,9 +1,11 @@
 // Check 2 of issue 20: a ResNet-18 built from two blocks (tests/fixtures/resnet18_blocks.nwproj)
 // has exactly torchvision's state_dict keys and shapes (tests/fixtures/resnet18_state_dict.txt,
-// written by make_resnet18_keys.py), and gives the flat projects/resnet18.nwproj's outputs bit for
-// bit with the same weights.
+// written by make_resnet18_keys.py), and gives the flat ResNet-18's outputs
+// (tests/fixtures/resnet18_flat.nwproj, the bundled project before it was built from blocks) bit
+// for bit with the same weights. projects/resnet18.nwproj is this network, laid out for one screen.
 #include <QtTest>
 
+#include <algorithm>
 #include <fstream>
 
 #include "graph/block.h"
@@ -70,7 +72,7 @@ class TestResnet18Blocks : public QObject {
 
   void usesShowTheFlatGraphsCounts() {
     const io::Project blocks = io::load_project(kFixtures / "resnet18_blocks.nwproj");
-    const io::Project flat = io::load_project(kRepo / "projects/resnet18.nwproj");
+    const io::Project flat = io::load_project(kFixtures / "resnet18_flat.nwproj");
     const graph::Analysis a = graph::analyze(blocks.graph), f = graph::analyze(flat.graph);
     QVERIFY(a.ok() && f.ok());
     for (const char* use : {"layer1.0", "layer2.0", "layer4.1"}) {
@@ -86,10 +88,34 @@ class TestResnet18Blocks : public QObject {
     QVERIFY(a.nodes.at("fc").params == f.nodes.at("fc").params);
   }
 
+  // The bundled project is the fixture's network with the same data and training, its 16 nodes
+  // in two columns of 8 that fit one screen at 100% zoom (nodes are 200x56 in the editor).
+  void bundledProjectIsTheBlockNetwork() {
+    const io::Project bundled = io::load_project(kRepo / "projects/resnet18.nwproj");
+    const io::Project fixture = io::load_project(kFixtures / "resnet18_blocks.nwproj");
+    QCOMPARE(bundled.graph.blocks().size(), fixture.graph.blocks().size());
+    QCOMPARE(bundled.graph.nodes().size(), fixture.graph.nodes().size());
+    for (const graph::Node& n : fixture.graph.nodes()) {
+      const graph::Node* b = bundled.graph.find(n.id);
+      QVERIFY2(b && b->type == n.type && b->params == n.params, n.id.c_str());
+    }
+    QVERIFY(bundled.graph.edges() == fixture.graph.edges());
+    const nlohmann::json b = io::to_json(bundled), f = io::to_json(fixture);
+    QVERIFY(b["data"] == f["data"] && b["training"] == f["training"]);
+    double right = 0, bottom = 0;
+    for (const graph::Node& n : bundled.graph.nodes()) {
+      QVERIFY(n.pos[0] >= 0 && n.pos[1] >= 0);
+      right = std::max(right, n.pos[0] + 200);
+      bottom = std::max(bottom, n.pos[1] + 56);
+    }
+    QVERIFY2(right <= 800 && bottom <= 700,
+             qPrintable(QString("the network spans %1x%2 px").arg(right).arg(bottom)));
+  }
+
   void outputsEqualTheFlatProjectBitForBit() {
     manual_seed(7);
     auto blocks = graph::compile(load_small(kFixtures / "resnet18_blocks.nwproj").graph);
-    auto flat = graph::compile(load_small(kRepo / "projects/resnet18.nwproj").graph);
+    auto flat = graph::compile(load_small(kFixtures / "resnet18_flat.nwproj").graph);
     flat->load_state_dict(blocks->state_dict());
     blocks->eval();
     flat->eval();

@@ -6,7 +6,11 @@ bundled project uses, generated small projects (onnx_cases.py) using it:
     shift, and every bias, set to random values with h5py, so that inference reads them;
   * `netwright-cli export --format onnx`; the model passes onnx.checker (full check), its node
     names are the node ids (further nodes "<id>/<what>"), its graph inputs and output are named
-    after the Input and output nodes, and its "netwright.nodes" metadata lists every node;
+    after the Input and output nodes, and its "netwright.nodes" metadata lists every node; a
+    project with blocks (issue 20) is written expanded, so the ids are the layers' inside the
+    uses, prefixed by the use ("layer1.0.conv1"); the initializers named as weights are the
+    checkpoint's keys, every weight and buffer of the checkpoint among them (checked where the
+    project has blocks: an LSTM's export rule writes reordered weights under names of its own);
   * onnxruntime and `netwright-cli predict` on the same random batch agree within 1e-5 relative
     to the output's largest magnitude (1e-4 where the network has an LSTM or GRU), and so does
     onnxruntime on the batch's first sample alone (the batch dimension is symbolic).
@@ -49,7 +53,8 @@ def run(*args):
 
 
 def randomize_state(ckpt, rng):
-    """Random running statistics, BatchNorm/LayerNorm scales and shifts, and biases."""
+    """Random running statistics, BatchNorm/LayerNorm scales and shifts, and biases. Returns the
+    checkpoint's keys."""
     with h5py.File(ckpt, "r+") as f:
         g = f["model_state_dict"]
         keys = [k.decode() if isinstance(k, bytes) else k for k in g.attrs["keys"]]
@@ -65,10 +70,29 @@ def randomize_state(ckpt, rng):
                 d[...] = rng.normal(0.0, 0.5, d.shape).astype(d.dtype)
             elif prefix in normalized and name == "weight":
                 d[...] = rng.uniform(0.5, 1.5, d.shape).astype(d.dtype)
+    return keys
 
 
-def check_names(model, project, where):
-    nodes = project["graph"]["nodes"]
+def expand(project):
+    """The nodes as they run: each block use replaced by its body's layers under the ids
+    "<use>.<inner id>" (nested uses alike), the bodies' Input nodes left out."""
+    blocks = {b["name"]: b for b in project["graph"].get("blocks", [])}
+
+    def level(nodes, prefix, skip):
+        for n in nodes:
+            if n["id"] in skip:
+                continue
+            if n["type"].startswith("Block:"):
+                b = blocks[n["type"][len("Block:"):]]
+                yield from level(b["nodes"], prefix + n["id"] + ".", set(b.get("inputs", [])))
+            else:
+                yield dict(n, id=prefix + n["id"])
+
+    return list(level(project["graph"]["nodes"], "", set()))
+
+
+def check_names(model, project, where, keys):
+    nodes = expand(project)
     ids = {n["id"] for n in nodes}
     inputs = [n["id"] for n in nodes if n["type"] == "Input"]
     names = [n.name for n in model.graph.node]
@@ -82,7 +106,7 @@ def check_names(model, project, where):
         raise SystemExit(f"FAIL {where}: graph inputs {[i.name for i in model.graph.input]}, "
                          f"expected the Input ids {inputs}")
     sources = {e[0].split(":")[0] for e in project["graph"]["edges"]}
-    outputs = [n["id"] for n in nodes if n["id"] not in sources]
+    outputs = [n["id"] for n in project["graph"]["nodes"] if n["id"] not in sources]
     if [o.name for o in model.graph.output] != outputs:
         raise SystemExit(f"FAIL {where}: graph outputs {[o.name for o in model.graph.output]}, "
                          f"expected the output node {outputs}")
@@ -90,6 +114,13 @@ def check_names(model, project, where):
     listed = json.loads(meta.get("netwright.nodes", "{}"))
     if set(listed) != ids:
         raise SystemExit(f"FAIL {where}: netwright.nodes lists {sorted(listed)}, not every node")
+    weights = {i.name for i in model.graph.initializer if "/" not in i.name}
+    if project["graph"].get("blocks") and not weights <= set(keys):
+        raise SystemExit(f"FAIL {where}: initializers {sorted(weights - set(keys))[:5]} are not "
+                         "checkpoint keys")
+    missing = {k for k in keys if not k.endswith("num_batches_tracked")} - weights
+    if project["graph"].get("blocks") and missing:
+        raise SystemExit(f"FAIL {where}: no initializer for the checkpoint's {sorted(missing)[:5]}")
     opset = {o.domain: o.version for o in model.opset_import}
     if opset.get("", 0) != 17 or model.ir_version != 8:
         raise SystemExit(f"FAIL {where}: opset {opset}, IR {model.ir_version}; expected 17 and 8")
@@ -112,12 +143,12 @@ def check_case(cli, name, project_file, tmp, rng):
         project = json.load(f)
     ckpt, model_file = os.path.join(tmp, name + ".h5"), os.path.join(tmp, name + ".onnx")
     run(cli, "init", project_file, "--out", ckpt, "--seed", "7")
-    randomize_state(ckpt, rng)
+    keys = randomize_state(ckpt, rng)
     run(cli, "export", project_file, "--checkpoint", ckpt, "--format", "onnx", "--output",
         model_file)
     model = onnx.load(model_file)
     onnx.checker.check_model(model, full_check=True)
-    check_names(model, project, name)
+    check_names(model, project, name, keys)
 
     x = sample_input(project, rng)
     x_file, y_file = os.path.join(tmp, name + "-x.h5"), os.path.join(tmp, name + "-y.h5")
@@ -135,11 +166,11 @@ def check_case(cli, name, project_file, tmp, rng):
     # The batch is symbolic: one sample gives the first row (unless batch statistics are used).
     batch_stats = any(n["type"].startswith("BatchNorm") and
                       n.get("params", {}).get("track_running_stats") is False
-                      for n in project["graph"]["nodes"])
+                      for n in expand(project))
     if not batch_stats:
         one = session.run(None, {session.get_inputs()[0].name: x[:1]})[0]
         error = max(error, float(np.abs(one - expected[:1]).max()) / scale)
-    types = {n["type"] for n in project["graph"]["nodes"]}
+    types = {n["type"] for n in expand(project)}
     tolerance = 1e-4 if types & RNN_TYPES else 1e-5
     status = "ok" if error <= tolerance else "FAIL"
     print(f"{status:4} {name:28} max |ort - predict| / max |predict| = {error:.2e} "

@@ -26,6 +26,7 @@
 
 using namespace nw;
 using json = nlohmann::json;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -285,6 +286,81 @@ class TestTorchCode : public QObject {
         {"data", {{"train", {{"source", "synthetic"}, {"shape", shape}}}}},
         {"training", {{"loss", {{"type", loss.toStdString()}}}}}};
     check_project(io::project_from_json(project, "."), QTest::currentDataTag(), indices);
+  }
+
+  // Issue 20: a graph with blocks. Each block is an nn.Module class whose instances are the
+  // uses, so Net() loads Netwright's checkpoint (strict) and gives its outputs; the block-built
+  // ResNet-18 (at 64x64 to keep it cheap: every layer takes it) has torchvision's keys.
+  void block_project_data() {
+    QTest::addColumn<QString>("graph");
+    QTest::newRow("resnet18_blocks") << QString();
+    // Nested blocks; a layer parameter that differs between uses without being a block
+    // parameter (conv's in_channels: 3, then 8); a frozen layer inside a block.
+    QTest::newRow("nested blocks") << R"({
+      "blocks": [
+        {"name": "Unit", "params": [{"name": "width", "type": "int", "default": 8}],
+         "inputs": ["x"], "outputs": [{"name": "out", "from": "relu"}],
+         "nodes": [{"id": "x", "type": "Input"},
+           {"id": "conv", "type": "Conv2d", "params": {"out_channels": "$width",
+             "kernel_size": 3, "padding": 1}},
+           {"id": "bn", "type": "BatchNorm2d", "trainable": false},
+           {"id": "relu", "type": "ReLU"}],
+         "edges": [["x", "conv"], ["conv", "bn"], ["bn", "relu"]]},
+        {"name": "Pair", "params": [{"name": "width", "type": "int"}],
+         "inputs": ["x"], "outputs": [{"name": "out", "from": "second"}],
+         "nodes": [{"id": "x", "type": "Input"},
+           {"id": "first", "type": "Block:Unit", "params": {"width": "$width"}},
+           {"id": "second", "type": "Block:Unit", "params": {"width": 6}}],
+         "edges": [["x", "first"], ["first", "second"]]}],
+      "nodes": [{"id": "input", "type": "Input", "params": {"shape": [3, 8, 8]}},
+        {"id": "stage.0", "type": "Block:Pair", "params": {"width": 8}},
+        {"id": "stage.1", "type": "Block:Pair", "params": {"width": 4}},
+        {"id": "flat", "type": "Flatten"},
+        {"id": "fc", "type": "Linear", "params": {"out_features": 5}}],
+      "edges": [["input", "stage.0"], ["stage.0", "stage.1"], ["stage.1", "flat"],
+        ["flat", "fc"]]})";
+  }
+
+  void block_project() {
+    QFETCH(QString, graph);
+    const fs::path fixtures = fs::path(NW_SOURCE_DIR) / "tests" / "fixtures";
+    io::Project project;
+    if (graph.isEmpty()) {
+      project = io::load_project(fixtures / "resnet18_blocks.nwproj");
+      project.graph.set_param("input", "shape", {3, 64, 64});
+    } else {
+      project = io::project_from_json(
+          {{"netwright", 2},
+           {"graph", json::parse(graph.toStdString())},
+           {"data", {{"train", {{"source", "synthetic"}, {"shape", {3, 8, 8}}}}}},
+           {"training", {{"loss", {{"type", "CrossEntropyLoss"}}}}}},
+          ".");
+    }
+    check_project(project, QTest::currentDataTag());
+    const std::string code = interop::torch_code(project);
+    if (!graph.isEmpty()) {
+      // One class per block, and the frozen layer inside a use frozen in PyTorch too.
+      QVERIFY(code.find("class Unit(nn.Module):") != std::string::npos);
+      QVERIFY(code.find("class Pair(nn.Module):") != std::string::npos);
+      QVERIFY(code.find("self.get_submodule(\"stage.0.first.bn\").requires_grad_(False)") !=
+              std::string::npos);
+      return;
+    }
+    QVERIFY(code.find("class BasicBlock(nn.Module):") != std::string::npos);
+    QVERIFY(code.find("self.layer1[\"0\"] = BasicBlock(channels=64)") != std::string::npos);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string script = (fs::path(dir.path().toStdString()) / "net.py").string();
+    interop::write_torch_code(project, script);
+    QProcess python;
+    python.setProcessChannelMode(QProcess::MergedChannels);
+    python.start("/usr/bin/python3",
+                 {NW_BLOCK_KEYS_CHECKER, QString::fromStdString(script),
+                  QString::fromStdString((fixtures / "resnet18_state_dict.txt").string())});
+    QVERIFY2(python.waitForFinished(240000), "check_block_keys.py did not finish in 240 s");
+    const QString said = QString::fromUtf8(python.readAll());
+    qInfo().noquote() << said.trimmed();
+    QVERIFY2(python.exitCode() == 0, qPrintable(said));
   }
 
   // Runs last: a layer type that gets a rule must also get a row above.
