@@ -34,6 +34,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent)
   make_cluster_run();
   make_file_menu();
   make_edit_menu();
+  make_block_menu();
   make_view_menu();
   make_train_menu();
   make_help_menu();
