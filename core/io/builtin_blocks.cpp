@@ -138,7 +138,8 @@ const char* const kBuiltinBlocks[] = {
 const std::vector<BlockFile>& builtin_blocks() {
   static const std::vector<BlockFile> blocks = [] {
     std::vector<BlockFile> out;
-    for (const char* text : kBuiltinBlocks) out.push_back(parse_block_file(text, "<built-in block>"));
+    for (const char* text : kBuiltinBlocks)
+      out.push_back(parse_block_file(text, "<built-in block>"));
     return out;
   }();
   return blocks;

@@ -131,7 +131,7 @@ class TestBlockLibrary : public QObject {
     QFETCH(QString, input);
     QFETCH(QString, output);
     QFETCH(qint64, parameters);
-    graph::ParamMap p = nlohmann::json::parse(params.toStdString());
+    const auto p = nlohmann::json::parse(params.toStdString()).get<graph::ParamMap>();
     const auto in = nlohmann::json::parse(input.toStdString()).get<Shape>();
     const graph::Graph g = one_use(block.toStdString(), p, in);
     const graph::Analysis a = graph::analyze(g);
