@@ -10,10 +10,8 @@
 // templates, autosave and recovery), main_window_training.cpp (training controls, status bar),
 // main_window_export.cpp (checkpoint, weights and plot exports), main_window_runs.cpp (the
 // project's runs on disk: the dashboard on opening, Evaluate and what Export offers),
-// main_window_cluster.cpp (Train > Run on Cluster... and the local mpirun run it starts),
-// main_window_blocks.cpp (the Blocks menu, the block library and its palette entries).
+// main_window_cluster.cpp (Train > Run on Cluster... and the local mpirun run it starts).
 #include <QMainWindow>
-#include <QPointF>
 #include <QPointer>
 
 #include <functional>
@@ -33,9 +31,6 @@ class QLabel;
 class QMenu;
 class QTimer;
 
-namespace nw::io {
-class BlockLibrary;
-}
 namespace nw::train {
 struct EpochStats;
 enum class MessageLevel;
@@ -128,17 +123,6 @@ class MainWindow : public QMainWindow {
   void restore_window_state();
   void save_window_state();
   void log(const QString& text);
-
-  // ---- the block library (main_window_blocks.cpp)
-  void make_block_menu();
-  void refresh_palette_blocks();
-  // A library block dropped on the canvas (or double-clicked: at the view's centre).
-  void add_library_block(const QString& block_file, QPointF scene_pos);
-  QString selected_block(const QString& action);  // the selected use's block; logs why not
-  void save_block_to_library();
-  void export_block();
-  void import_block();
-  void log_error(const QString& text);
 
   // ---- actions (main_window_actions.cpp)
   QAction* make_action(const QString& name, const QString& text, const QString& icon = {},
@@ -235,8 +219,6 @@ class MainWindow : public QMainWindow {
 
   WindowHooks hooks_;
   ProjectDocument* document_;
-  // The built-in blocks and the user's, in QStandardPaths::AppDataLocation + "/blocks".
-  std::shared_ptr<io::BlockLibrary> blocks_;
   RecoveryFile recovery_;
   bool restored_ = false;
   // This session wrote the recovery file, or dealt with the one it found; only then does it

@@ -81,14 +81,6 @@ class ProjectDocument : public QObject {
   // Pastes with fresh ids, offset from the originals; returns the new ids (one undo step).
   QStringList paste_nodes(const QString& json, QPointF offset);
 
-  // ---- blocks from a library or a block file (library_blocks.cpp)
-  // Adds a use of block `name` of `from` (a graph holding its definition and those it uses) at
-  // `pos`, copying the definitions the project lacks (io::import_block: an equal one is reused, a
-  // different one of the same name gets a free name), as one undo step. Returns the use's id, or
-  // an empty string (and `why`) when refused.
-  QString add_block_use(const graph::Graph& from, const QString& name, QPointF pos,
-                        QString* why = nullptr);
-
   // ---- project settings (undoable)
   void set_name(const QString& name);
   void set_data_config(const io::DataConfig& data);
