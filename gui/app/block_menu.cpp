@@ -40,7 +40,8 @@ BlockMenu::BlockMenu(QWidget* window, QMenuBar* bar, FileDialogs files, ProjectD
       messages_(messages) {
   const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
   library_ = std::make_unique<io::BlockLibrary>(
-      dir.isEmpty() ? std::filesystem::path() : QDir(dir).filePath("blocks").toStdString());
+      dir.isEmpty() ? std::filesystem::path()
+                    : std::filesystem::path(QDir(dir).filePath("blocks").toStdString()));
   for (const std::string& problem : library_->problems())
     log_error(QString::fromStdString(problem));
 

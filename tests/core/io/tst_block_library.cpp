@@ -198,7 +198,8 @@ class TestBlockLibrary : public QObject {
     unknown.replace(unknown.find("\"Conv2d\""), 8, "\"Conv2dd\"");
     QTest::newRow("unknown layer")
         << QString::fromStdString(unknown)
-        << QStringList{"blocks[0].nodes[1].type: unknown layer type \"Conv2dd\"", "Conv2d"};
+        << QStringList{"blocks[0].nodes[1].type: unknown layer type \"Conv2dd\"; did you mean "
+                       "\"Conv2d\"?"};
     QTest::newRow("no definition")
         << R"({"netwright_block": 1, "name": "A", "blocks": []})"
         << QStringList{"name: no definition of 'A' in \"blocks\"; add it"};
