@@ -5,8 +5,10 @@
 // Messages dock.
 #include <QDir>
 #include <QFile>
+#include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTreeView>
 #include <QtTest>
 
 #include <memory>
@@ -144,6 +146,15 @@ class TestBlockPalette : public QObject {
     QVERIFY(drop(w, palette_model(w)->library_index("BasicBlock")));
     QCOMPARE(doc->graph().blocks().size(), size_t(1));
     QCOMPARE(doc->graph().nodes().size(), nodes + 2);
+
+    // A double-click on a library block adds it too: ConvBNReLU, a second definition.
+    auto* palette = w.findChild<PaletteWidget*>();
+    auto* proxy = static_cast<QSortFilterProxyModel*>(palette->tree()->model());
+    emit palette->tree()->doubleClicked(
+        proxy->mapFromSource(palette_model(w)->library_index("ConvBNReLU")));
+    QCOMPARE(doc->graph().blocks().size(), size_t(2));
+    QCOMPARE(doc->graph().nodes().back().type, std::string("Block:ConvBNReLU"));
+    QCOMPARE(doc->undo_stack()->count(), steps + 3);
   }
 
   void exportThenImportRoundTrips() {

@@ -12,6 +12,7 @@
 #include "io/block_file.h"
 #include "io/block_import.h"
 #include "io/block_library.h"
+#include "io/project.h"
 #include "nn/module.h"
 
 using namespace nw;
@@ -198,8 +199,9 @@ class TestBlockLibrary : public QObject {
     unknown.replace(unknown.find("\"Conv2d\""), 8, "\"Conv2dd\"");
     QTest::newRow("unknown layer")
         << QString::fromStdString(unknown)
-        << QStringList{"blocks[0].nodes[1].type: unknown layer type \"Conv2dd\"; did you mean "
-                       "\"Conv2d\"?"};
+        << QStringList{
+               "blocks[0].nodes[1].type: unknown layer type \"Conv2dd\"; did you mean "
+               "\"Conv2d\"?"};
     QTest::newRow("no definition")
         << R"({"netwright_block": 1, "name": "A", "blocks": []})"
         << QStringList{"name: no definition of 'A' in \"blocks\"; add it"};
@@ -230,6 +232,16 @@ class TestBlockLibrary : public QObject {
              graph::ParamValue(5));
     QCOMPARE(io::import_block(project, lib, "BasicBlock"), std::string("BasicBlock_2"));
     QCOMPARE(project.blocks().size(), size_t(2));
+  }
+
+  // The built-in BasicBlock and DownBlock are the ResNet-18 fixture's own: adding them to it
+  // reuses its definitions.
+  void builtinsMatchTheResnet18Fixture() {
+    io::Project p = io::load_project(fs::path(NW_FIXTURE_DIR) / "resnet18_blocks.nwproj");
+    const std::string before = io::to_string(p);
+    for (const char* name : {"BasicBlock", "DownBlock"})
+      QCOMPARE(io::import_block(p.graph, builtin(name).graph, name), std::string(name));
+    QCOMPARE(io::to_string(p), before);
   }
 
   void importRenamesNestedUses() {
