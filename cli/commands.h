@@ -19,5 +19,6 @@ void add_runs_command(CLI::App& app, int& result);
 void add_import_command(CLI::App& app, int& result);
 void add_export_command(CLI::App& app, int& result);
 void add_cluster_command(CLI::App& app, int& result);
+void add_blocks_command(CLI::App& app, int& result);
 
 }  // namespace nw::cli

@@ -208,34 +208,36 @@ void parse_blocks(const json& j, const std::string& where, graph::Graph& g,
   }
 }
 
+ordered_json block_to_json(const BlockDef& def) {
+  ordered_json b;
+  b["name"] = def.name;
+  if (!def.description.empty()) b["description"] = def.description;
+  if (!def.params.empty()) {
+    ordered_json params = ordered_json::array();
+    for (const ParamSpec& p : def.params) {
+      ordered_json o;
+      o["name"] = p.name;
+      o["type"] = graph::block_param_kind_name(p.kind);
+      if (!p.default_value.is_null()) o["default"] = p.default_value;
+      if (std::isfinite(p.min)) o["min"] = tidy_number(p.min);
+      if (std::isfinite(p.max)) o["max"] = tidy_number(p.max);
+      if (!p.description.empty()) o["description"] = p.description;
+      params.push_back(std::move(o));
+    }
+    b["params"] = std::move(params);
+  }
+  b["inputs"] = def.inputs;
+  ordered_json outputs = ordered_json::array();
+  for (const auto& o : def.outputs)
+    outputs.push_back({{"name", o.name}, {"from", port_text(o.from)}});
+  b["outputs"] = std::move(outputs);
+  nodes_and_edges_to_json(def.body, b);
+  return b;
+}
+
 ordered_json blocks_to_json(const graph::Graph& g) {
   ordered_json out = ordered_json::array();
-  for (const BlockDef& def : g.blocks()) {
-    ordered_json b;
-    b["name"] = def.name;
-    if (!def.description.empty()) b["description"] = def.description;
-    if (!def.params.empty()) {
-      ordered_json params = ordered_json::array();
-      for (const ParamSpec& p : def.params) {
-        ordered_json o;
-        o["name"] = p.name;
-        o["type"] = graph::block_param_kind_name(p.kind);
-        if (!p.default_value.is_null()) o["default"] = p.default_value;
-        if (std::isfinite(p.min)) o["min"] = tidy_number(p.min);
-        if (std::isfinite(p.max)) o["max"] = tidy_number(p.max);
-        if (!p.description.empty()) o["description"] = p.description;
-        params.push_back(std::move(o));
-      }
-      b["params"] = std::move(params);
-    }
-    b["inputs"] = def.inputs;
-    ordered_json outputs = ordered_json::array();
-    for (const auto& o : def.outputs)
-      outputs.push_back({{"name", o.name}, {"from", port_text(o.from)}});
-    b["outputs"] = std::move(outputs);
-    nodes_and_edges_to_json(def.body, b);
-    out.push_back(std::move(b));
-  }
+  for (const BlockDef& def : g.blocks()) out.push_back(block_to_json(def));
   return out;
 }
 

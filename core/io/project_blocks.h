@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/block.h"
 #include "graph/graph.h"
 #include "io/json_fields.h"
 
@@ -18,5 +19,6 @@ namespace nw::io::detail {
 void parse_blocks(const json& j, const std::string& where, graph::Graph& g,
                   std::vector<Problem>& problems);
 ordered_json blocks_to_json(const graph::Graph& g);
+ordered_json block_to_json(const graph::BlockDef& def);  // one entry of the list
 
 }  // namespace nw::io::detail

@@ -7,6 +7,7 @@
 #include <QStatusBar>
 #include <QTimer>
 
+#include "app/block_menu.h"
 #include "app/messages_panel.h"
 #include "app/window_fit.h"
 #include "document/project_document.h"
@@ -34,6 +35,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent)
   make_cluster_run();
   make_file_menu();
   make_edit_menu();
+  new BlockMenu(this, menuBar(), hooks_.files, document_, editor_, palette_, messages_);
   make_view_menu();
   make_train_menu();
   make_help_menu();

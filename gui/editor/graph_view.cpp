@@ -163,15 +163,23 @@ void GraphView::focusOutEvent(QFocusEvent* event) {
 // NOTE: QGraphicsView's own handlers pass drags to the scene, which refuses them when no item
 // accepts drops; the canvas itself is the target here, so they are not called.
 
+namespace {
+
+bool from_palette(const QMimeData* data) {
+  return data->hasFormat(kLayerMimeType) || data->hasFormat(kBlockFileMimeType);
+}
+
+}  // namespace
+
 void GraphView::dragEnterEvent(QDragEnterEvent* event) {
-  if (event->mimeData()->hasFormat(kLayerMimeType))
+  if (from_palette(event->mimeData()))
     event->acceptProposedAction();
   else
     event->ignore();
 }
 
 void GraphView::dragMoveEvent(QDragMoveEvent* event) {
-  if (event->mimeData()->hasFormat(kLayerMimeType))
+  if (from_palette(event->mimeData()))
     event->acceptProposedAction();
   else
     event->ignore();
@@ -182,6 +190,11 @@ void GraphView::dragLeaveEvent(QDragLeaveEvent* event) {
 }
 
 void GraphView::dropEvent(QDropEvent* event) {
+  if (event->mimeData()->hasFormat(kBlockFileMimeType)) {
+    event->acceptProposedAction();
+    return emit blockDropped(QString::fromUtf8(event->mimeData()->data(kBlockFileMimeType)),
+                             mapToScene(event->position().toPoint()));
+  }
   if (!event->mimeData()->hasFormat(kLayerMimeType)) return event->ignore();
   const QString type = QString::fromUtf8(event->mimeData()->data(kLayerMimeType));
   event->acceptProposedAction();

@@ -34,6 +34,8 @@ class GraphView : public QGraphicsView {
  signals:
   // A palette type was dropped at `scene_pos` (the point under the cursor).
   void layerDropped(const QString& type, QPointF scene_pos);
+  // A library block was dropped: its block file's text (kBlockFileMimeType).
+  void blockDropped(const QString& block_file, QPointF scene_pos);
   void deleteRequested();
 
  protected:

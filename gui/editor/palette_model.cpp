@@ -5,7 +5,9 @@
 #include <QPixmap>
 
 #include "editor/editor_style.h"
+#include "graph/block.h"
 #include "graph/registry.h"
+#include "io/block_library.h"
 
 namespace nw::gui {
 
@@ -66,6 +68,59 @@ PaletteModel::PaletteModel(QObject* parent) : QStandardItemModel(parent) {
   }
 }
 
+void PaletteModel::set_blocks(const graph::Graph& project, const io::BlockLibrary& library) {
+  const QString category = QString::fromLatin1(kBlocksCategory);
+  const QList<QStandardItem*> old = findItems(category);
+  QStandardItem* cat = old.isEmpty() ? nullptr : old.front();
+  if (cat) {
+    cat->removeRows(0, cat->rowCount());
+  } else {
+    cat = new QStandardItem(category);
+    cat->setFlags(Qt::ItemIsEnabled);
+    cat->setIcon(swatch(style::category_color(kBlocksCategory)));
+    QFont bold = cat->font();
+    bold.setBold(true);
+    cat->setFont(bold);
+    cat->setData(category, SearchRole);
+    appendRow(cat);
+  }
+  auto add = [&](const QString& text, const graph::BlockDef& def, const QString& origin) {
+    auto* item = new QStandardItem(text);
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled);
+    const QString name = QString::fromStdString(def.name);
+    item->setData(name + QLatin1Char(' ') + category + QLatin1Char(' ') + origin +
+                      QLatin1Char(' ') + QString::fromStdString(def.description),
+                  SearchRole);
+    item->setToolTip(
+        QStringLiteral("<b>%1</b> (%2)<br>%3")
+            .arg(name, origin, QString::fromStdString(def.description).toHtmlEscaped()));
+    cat->appendRow(item);
+    return item;
+  };
+  for (const graph::BlockDef& def : project.blocks())
+    add(QString::fromStdString(def.name), def, tr("this project"))
+        ->setData(QString::fromStdString(graph::kBlockPrefix + def.name), TypeRole);
+  for (const io::LibraryBlock& b : library.blocks()) {
+    const QString origin = b.builtin ? tr("built-in") : tr("library");
+    add(tr("%1 (%2)").arg(QString::fromStdString(b.block.name), origin), b.block.definition(),
+        origin)
+        ->setData(QString::fromStdString(io::block_file_text(b.block.graph, b.block.name)),
+                  BlockFileRole);
+  }
+}
+
+QModelIndex PaletteModel::library_index(const QString& name) const {
+  const QList<QStandardItem*> cats = findItems(QString::fromLatin1(kBlocksCategory));
+  if (cats.isEmpty()) return {};
+  for (int r = 0; r < cats.front()->rowCount(); ++r) {
+    const QStandardItem* item = cats.front()->child(r);
+    const QString file = item->data(BlockFileRole).toString();
+    if (!file.isEmpty() && item->text().startsWith(name + QLatin1String(" (")))
+      return item->index();
+  }
+  return {};
+}
+
 QModelIndex PaletteModel::index_of(const QString& type) const {
   for (int r = 0; r < rowCount(); ++r) {
     const QModelIndex cat = index(r, 0);
@@ -78,11 +133,16 @@ QModelIndex PaletteModel::index_of(const QString& type) const {
 }
 
 QStringList PaletteModel::mimeTypes() const {
-  return {QString::fromLatin1(kLayerMimeType)};
+  return {QString::fromLatin1(kLayerMimeType), QString::fromLatin1(kBlockFileMimeType)};
 }
 
 QMimeData* PaletteModel::mimeData(const QModelIndexList& indexes) const {
   for (const QModelIndex& i : indexes) {
+    if (const QString file = i.data(BlockFileRole).toString(); !file.isEmpty()) {
+      auto* data = new QMimeData;
+      data->setData(kBlockFileMimeType, file.toUtf8());
+      return data;
+    }
     const QString type = i.data(TypeRole).toString();
     if (type.isEmpty()) continue;
     auto* data = new QMimeData;

@@ -53,7 +53,9 @@ QStringList PaletteWidget::visible_types() const {
   for (int r = 0; r < proxy_->rowCount(); ++r) {
     const QModelIndex cat = proxy_->index(r, 0);
     for (int c = 0; c < proxy_->rowCount(cat); ++c)
-      out << proxy_->index(c, 0, cat).data(PaletteModel::TypeRole).toString();
+      if (QString type = proxy_->index(c, 0, cat).data(PaletteModel::TypeRole).toString();
+          !type.isEmpty())
+        out << type;
   }
   return out;
 }
@@ -65,7 +67,11 @@ void PaletteWidget::on_search(const QString& text) {
 
 void PaletteWidget::on_activated(const QModelIndex& proxy_index) {
   const QString type = proxy_index.data(PaletteModel::TypeRole).toString();
-  if (!type.isEmpty()) emit addRequested(type);
+  const QString file = proxy_index.data(PaletteModel::BlockFileRole).toString();
+  if (!type.isEmpty())
+    emit addRequested(type);
+  else if (!file.isEmpty())
+    emit blockRequested(file);
 }
 
 }  // namespace nw::gui
