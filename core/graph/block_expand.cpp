@@ -110,20 +110,26 @@ class Expander {
     return out;
   }
 
+  // Counts a layer or a use against kMaxExpandedNodes before any work on it: a use that fails
+  // deep inside must still be counted, or a broken block used 10^5 times over expands (and
+  // reports) each of its layers.
+  bool count_one() {
+    if (++added_ <= kMaxExpandedNodes) return true;
+    exhausted_ = true;
+    fail("the blocks expand to more than " + std::to_string(kMaxExpandedNodes) +
+         " layers; nest fewer uses inside each other");
+    return false;
+  }
+
   bool add_layer(const Node& n, const Level& lv) {
     const LayerType* t = lv.g.find_type(n.type);
     if (!t) {
       fail(lv.path + n.id + ": unknown layer type '" + n.type + "'");
       return false;
     }
+    if (!count_one()) return false;
     auto params = resolve_params(n, *t, lv);
     if (!params) return false;
-    if (++added_ > kMaxExpandedNodes) {
-      exhausted_ = true;
-      fail("the blocks expand to more than " + std::to_string(kMaxExpandedNodes) +
-           " layers; nest fewer uses inside each other");
-      return false;
-    }
     Node flat = n;
     flat.id = lv.prefix + n.id;
     flat.params = std::move(*params);
@@ -149,7 +155,7 @@ class Expander {
 
   // Expands the use `n` of level `lv` into `inst`; false when it cannot be.
   bool expand_use(const Node& n, const Level& lv, Instance& inst) {
-    if (exhausted_) return false;
+    if (exhausted_ || !count_one()) return false;
     const std::string name = block_name(n.type);
     const std::string at = lv.path + n.id;
     const BlockDef* def = top_.find_block(name);
