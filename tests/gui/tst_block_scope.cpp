@@ -25,6 +25,7 @@
 #include "graph/block.h"
 #include "inspector/inspector_widget.h"
 #include "inspector/node_inspector.h"
+#include "inspector/pair_editor.h"
 #include "inspector/param_editors.h"
 #include "inspector/param_field.h"
 #include "io/project.h"
@@ -226,6 +227,19 @@ class TestBlockScope : public QObject {
     QVERIFY(f.doc.scope().isEmpty());
     QVERIFY(bar->isHidden());
     QCOMPARE(f.scene_ids(), top);
+  }
+
+  void pairFieldShowsTheBlockParameter() {
+    Fixture f;
+    QVERIFY(f.doc.open_block("layer2.0"));
+    QCOMPARE(f.doc.scope(), QStringList{"DownBlock"});
+    select(f, "conv1");
+    auto* stride =
+        qobject_cast<PairEditor*>(f.inspector->node_inspector()->field("stride")->editor());
+    QVERIFY(stride);
+    QCOMPARE(stride->first()->findChild<QLineEdit*>()->placeholderText(),
+             QStringLiteral("$stride"));
+    QCOMPARE(f.doc.shape_text({"conv1", 0}), QStringLiteral("N×128×28×28"));  // stride 2
   }
 
   void innerEditChangesEveryUseAndUndoRestoresIt() {
