@@ -326,6 +326,29 @@ class TestBlockScope : public QObject {
     for (const QString& use : kUses) QVERIFY2(parameters(use) == before[use], qPrintable(use));
   }
 
+  void paletteAndClipboardEditTheBody() {
+    Fixture f;
+    const std::string saved = f.text();
+    const size_t top = f.doc.project().graph.nodes().size();
+    double_click(f, "layer1.1");
+    QCOMPARE(f.doc.scope(), QStringList{"BasicBlock"});
+    select(f, "relu2");
+    const QString added = f.editor->add_layer("Dropout");  // the palette's double-click
+    QCOMPARE(added, QStringLiteral("dropout"));
+    QVERIFY(f.doc.graph().find("dropout"));
+    QCOMPARE(f.doc.graph().edges_into("dropout").front().from.node, std::string("relu2"));
+    QVERIFY(f.node("dropout"));
+    f.editor->select_node("conv1");
+    f.editor->duplicate();  // copy and paste: fresh ids among the body's
+    QVERIFY(f.doc.graph().find("conv1_2"));
+    QCOMPARE(f.doc.project().graph.nodes().size(), top);
+    QVERIFY(!f.doc.project().graph.find("dropout"));
+    f.doc.undo_stack()->undo();
+    f.doc.undo_stack()->undo();
+    QCOMPARE(f.text(), saved);
+    QCOMPARE(f.doc.scope(), QStringList{"BasicBlock"});
+  }
+
   void undoAndRedoEditTheGraphTheyWereMadeIn() {
     Fixture f;
     const std::string t0 = f.text();
