@@ -4,6 +4,7 @@
 #include <set>
 
 #include "document/project_document.h"
+#include "io/json_fields.h"
 #include "io/json_read.h"
 #include "io/project_graph.h"
 
@@ -12,7 +13,9 @@ namespace nw::gui {
 QString ProjectDocument::copy_nodes(const QStringList& ids) const {
   std::set<std::string> wanted;
   for (const QString& id : ids) wanted.insert(id.toStdString());
-  graph::Graph part;
+  // NOTE: an empty body, not a Graph: it takes what a body or the project holds, block uses
+  // and block parameter references ("$channels") alike.
+  graph::Graph part = project_->graph.new_body();
   for (const graph::Node& n : graph().nodes())
     if (wanted.count(n.id)) part.add_node(n);
   for (const graph::Edge& e : graph().edges())
@@ -26,7 +29,9 @@ QStringList ProjectDocument::paste_nodes(const QString& json, QPointF offset) {
   const std::optional<nlohmann::json> j = io::try_parse_json(json.toStdString());
   if (!j || !j->is_object()) return {};
   std::vector<io::Problem> problems;
-  const graph::Graph pasted = io::detail::parse_graph(*j, "clipboard", problems);
+  graph::Graph pasted = project_->graph.new_body();  // as in copy_nodes
+  io::detail::ObjectReader r(*j, "clipboard", problems, R"({"nodes": [...], "edges": [...]})");
+  if (r.ok()) io::detail::parse_nodes_and_edges(r, pasted, problems);
   if (pasted.nodes().empty()) return {};
 
   // Fresh ids: taken ones get a suffix ("fc1" -> "fc1_2"), also avoiding each other.

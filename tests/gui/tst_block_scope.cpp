@@ -25,6 +25,7 @@
 #include "graph/block.h"
 #include "inspector/inspector_widget.h"
 #include "inspector/node_inspector.h"
+#include "inspector/pair_editor.h"
 #include "inspector/param_editors.h"
 #include "inspector/param_field.h"
 #include "io/project.h"
@@ -228,6 +229,19 @@ class TestBlockScope : public QObject {
     QCOMPARE(f.scene_ids(), top);
   }
 
+  void pairFieldShowsTheBlockParameter() {
+    Fixture f;
+    QVERIFY(f.doc.open_block("layer2.0"));
+    QCOMPARE(f.doc.scope(), QStringList{"DownBlock"});
+    select(f, "conv1");
+    auto* stride =
+        qobject_cast<PairEditor*>(f.inspector->node_inspector()->field("stride")->editor());
+    QVERIFY(stride);
+    QCOMPARE(stride->first()->findChild<QLineEdit*>()->placeholderText(),
+             QStringLiteral("$stride"));
+    QCOMPARE(f.doc.shape_text({"conv1", 0}), QStringLiteral("N×128×28×28"));  // stride 2
+  }
+
   void innerEditChangesEveryUseAndUndoRestoresIt() {
     Fixture f;
     const std::string saved = f.text();
@@ -310,6 +324,29 @@ class TestBlockScope : public QObject {
     }
     f.doc.undo_stack()->undo();
     for (const QString& use : kUses) QVERIFY2(parameters(use) == before[use], qPrintable(use));
+  }
+
+  void paletteAndClipboardEditTheBody() {
+    Fixture f;
+    const std::string saved = f.text();
+    const size_t top = f.doc.project().graph.nodes().size();
+    double_click(f, "layer1.1");
+    QCOMPARE(f.doc.scope(), QStringList{"BasicBlock"});
+    select(f, "relu2");
+    const QString added = f.editor->add_layer("Dropout");  // the palette's double-click
+    QCOMPARE(added, QStringLiteral("dropout"));
+    QVERIFY(f.doc.graph().find("dropout"));
+    QCOMPARE(f.doc.graph().edges_into("dropout").front().from.node, std::string("relu2"));
+    QVERIFY(f.node("dropout"));
+    f.editor->select_node("conv1");
+    f.editor->duplicate();  // copy and paste: fresh ids among the body's
+    QVERIFY(f.doc.graph().find("conv1_2"));
+    QCOMPARE(f.doc.project().graph.nodes().size(), top);
+    QVERIFY(!f.doc.project().graph.find("dropout"));
+    f.doc.undo_stack()->undo();
+    f.doc.undo_stack()->undo();
+    QCOMPARE(f.text(), saved);
+    QCOMPARE(f.doc.scope(), QStringList{"BasicBlock"});
   }
 
   void undoAndRedoEditTheGraphTheyWereMadeIn() {
