@@ -3,8 +3,10 @@
 // written by its layer type's export rule (graph/onnx_export_rule.h), weights as initializers
 // named by their checkpoint keys, the batch dimension symbolic ("N"), graph inputs and the output
 // named after the Input and output node ids, and `metadata_props` "netwright.nodes" holding what
-// ONNX cannot say (each node's type, pinned parameters, trainable flag and label). Every model
-// passes onnx::checker and strict shape inference before it is written.
+// ONNX cannot say (each node's type, pinned parameters, trainable flag and label). A project with
+// blocks is written as it runs, expanded: the layers inside a use are named "<use>.<inner id>"
+// ("layer1.0.conv1", the use as a node-name prefix), and an import gives the flat project. Every
+// model passes onnx::checker and strict shape inference before it is written.
 //
 //   export_onnx(project, io::read_checkpoint("best.h5").model, "net.onnx");
 #include <filesystem>

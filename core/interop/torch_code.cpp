@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <sstream>
 
 #include "graph/analysis.h"
@@ -54,6 +55,22 @@ bool uses(const std::string& code, const std::string& prefix) {
   return false;
 }
 
+// The names a script's top level defines or imports ("def main(", "class Samples(", "import
+// os"): a block's class must not take one.
+std::set<std::string> global_names(const std::string& code, const std::set<std::string>& imports) {
+  std::set<std::string> names = {"main", "load_netwright_checkpoint"};
+  std::istringstream in(code);
+  for (std::string line; std::getline(in, line);)
+    for (const char* head : {"def ", "class "})
+      if (line.rfind(head, 0) == 0) {
+        const size_t start = std::strlen(head);
+        const size_t end = line.find_first_of("(:", start);
+        names.insert(line.substr(start, end == std::string::npos ? end : end - start));
+      }
+  for (const std::string& i : imports) names.insert(i.substr(i.rfind(' ') + 1));
+  return names;
+}
+
 std::string one_line(std::string text) {
   for (char& c : text)
     if (c == '\n' || c == '"' || c == '\\') c = ' ';
@@ -70,12 +87,13 @@ std::string torch_code(const io::Project& project) {
   if (analysis.output.empty())
     throw Error("the network has no single output node; connect all outputs but one");
 
-  const std::string net = torch_net_class(project.graph, analysis, "Net");
   const TrainingCode training = torch_training(project);
-
   std::set<std::string> stdlib;
   std::string helpers;
   for (const std::string& h : training.helpers) take_imports(h, stdlib, helpers);
+  const std::string net =
+      torch_net_class(project.graph, analysis, "Net",
+                      global_names(helpers + kLoader + "\n" + training.definitions, stdlib));
   std::string body = helpers + net + "\n\n" + kLoader + "\n\n" + training.definitions;
 
   // The docstring: the project's name and file, then how to use the script.

@@ -12,9 +12,9 @@
 namespace nw::interop {
 
 std::string torch_net_class(const graph::Graph& graph, const graph::Analysis& analysis,
-                            const std::string& class_name) {
-  std::set<std::string> globals = {
-      "torch", "nn", "F", "np", "h5py", class_name, "load_netwright_checkpoint", "main"};
+                            const std::string& class_name, const std::set<std::string>& reserved) {
+  std::set<std::string> globals = reserved;
+  globals.insert({"torch", "nn", "F", "np", "h5py", class_name});
   const BlockClasses blocks(graph, analysis, globals);
   // One variable per used output port, named after the node (port 1: "<id>_hidden").
   std::set<std::string> taken = globals;

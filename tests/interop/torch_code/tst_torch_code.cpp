@@ -295,7 +295,8 @@ class TestTorchCode : public QObject {
     QTest::addColumn<QString>("graph");
     QTest::newRow("resnet18_blocks") << QString();
     // Nested blocks; a layer parameter that differs between uses without being a block
-    // parameter (conv's in_channels: 3, then 8); a frozen layer inside a block.
+    // parameter (conv's in_channels: 3, then 8); a frozen layer inside a block; a block named
+    // as a class of the training code (Samples), whose class takes another name.
     QTest::newRow("nested blocks") << R"({
       "blocks": [
         {"name": "Unit", "params": [{"name": "width", "type": "int", "default": 8}],
@@ -306,15 +307,15 @@ class TestTorchCode : public QObject {
            {"id": "bn", "type": "BatchNorm2d", "trainable": false},
            {"id": "relu", "type": "ReLU"}],
          "edges": [["x", "conv"], ["conv", "bn"], ["bn", "relu"]]},
-        {"name": "Pair", "params": [{"name": "width", "type": "int"}],
+        {"name": "Samples", "params": [{"name": "width", "type": "int"}],
          "inputs": ["x"], "outputs": [{"name": "out", "from": "second"}],
          "nodes": [{"id": "x", "type": "Input"},
            {"id": "first", "type": "Block:Unit", "params": {"width": "$width"}},
            {"id": "second", "type": "Block:Unit", "params": {"width": 6}}],
          "edges": [["x", "first"], ["first", "second"]]}],
       "nodes": [{"id": "input", "type": "Input", "params": {"shape": [3, 8, 8]}},
-        {"id": "stage.0", "type": "Block:Pair", "params": {"width": 8}},
-        {"id": "stage.1", "type": "Block:Pair", "params": {"width": 4}},
+        {"id": "stage.0", "type": "Block:Samples", "params": {"width": 8}},
+        {"id": "stage.1", "type": "Block:Samples", "params": {"width": 4}},
         {"id": "flat", "type": "Flatten"},
         {"id": "fc", "type": "Linear", "params": {"out_features": 5}}],
       "edges": [["input", "stage.0"], ["stage.0", "stage.1"], ["stage.1", "flat"],
@@ -341,7 +342,8 @@ class TestTorchCode : public QObject {
     if (!graph.isEmpty()) {
       // One class per block, and the frozen layer inside a use frozen in PyTorch too.
       QVERIFY(code.find("class Unit(nn.Module):") != std::string::npos);
-      QVERIFY(code.find("class Pair(nn.Module):") != std::string::npos);
+      QVERIFY(code.find("class Samples_2(nn.Module):") != std::string::npos);
+      QVERIFY(code.find("class Samples(torch.utils.data.Dataset):") != std::string::npos);
       QVERIFY(code.find("self.get_submodule(\"stage.0.first.bn\").requires_grad_(False)") !=
               std::string::npos);
       return;

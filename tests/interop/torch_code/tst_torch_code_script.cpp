@@ -85,6 +85,44 @@ class TestTorchCodeScript : public QObject {
     QVERIFY(!std::filesystem::exists(out));
   }
 
+  // One class per block holds a layer only when its code is the same at every use but for
+  // parameter values: Reshape writes its output shape, which differs here (4, then 8).
+  void refuses_a_block_layer_that_differs_between_uses() {
+    const json block = {{"name", "Squash"},
+                        {"inputs", {"x"}},
+                        {"outputs", {{{"name", "out"}, {"from", "reshape"}}}},
+                        {"nodes",
+                         {{{"id", "x"}, {"type", "Input"}},
+                          {{"id", "reshape"}, {"type", "Reshape"}, {"params", {{"shape", {-1}}}}}}},
+                        {"edges", json::array({json::array({"x", "reshape"})})}};
+    const json graph = {
+        {"blocks", {block}},
+        {"nodes",
+         {{{"id", "input"}, {"type", "Input"}, {"params", {{"shape", {2, 2}}}}},
+          {{"id", "a"}, {"type", "Block:Squash"}},
+          {{"id", "fc"}, {"type", "Linear"}, {"params", {{"out_features", 8}}}},
+          {{"id", "b"}, {"type", "Block:Squash"}}}},
+        {"edges", json::array({json::array({"input", "a"}), json::array({"a", "fc"}),
+                               json::array({"fc", "b"})})}};
+    const json project = {{"netwright", 2},
+                          {"graph", graph},
+                          {"data", {{"train", {{"source", "synthetic"}, {"shape", {2, 2}}}}}},
+                          {"training", {{"loss", {{"type", "MSELoss"}}}}}};
+    QTemporaryDir dir;
+    const std::filesystem::path out = dir.filePath("net.py").toStdString();
+    try {
+      interop::write_torch_code(io::project_from_json(project, "."), out);
+      QFAIL("no error");
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      QVERIFY2(what.find("block 'Squash', node 'reshape' (Reshape): its PyTorch code at use 'b'") !=
+                       std::string::npos &&
+                   what.find("one nn.Module class cannot hold it") != std::string::npos,
+               e.what());
+    }
+    QVERIFY(!std::filesystem::exists(out));
+  }
+
   // main() runs: data, transforms, validation split, loss, optimizer, scheduler, loops.
   void script_trains_data() {
     QTest::addColumn<QString>("training");
