@@ -10,6 +10,7 @@
 
 #include "graph/analysis_internal.h"
 #include "graph/block_expand.h"
+#include "graph/layer_macs.h"
 #include "graph/param_count.h"
 
 namespace nw::graph::detail {
@@ -42,15 +43,6 @@ std::vector<std::string> top_order(const Graph& g) {
       if (--pending[static_cast<size_t>(s)] == 0) ready.push(s);
   }
   return order;
-}
-
-int64_t macs_of(const LayerType& type, const Node& node, const NodeInfo& info) {
-  if (!type.macs) return 0;
-  ShapeContext ctx;
-  ctx.inputs = info.inputs;
-  ctx.params = info.params;
-  for (const auto& [name, _] : node.params) ctx.pinned.push_back(name);
-  return type.macs(ctx, info.outputs);
 }
 
 // Tells a diagnostic of the flat graph on the user's graph. A layer inside a use reports on
@@ -114,7 +106,7 @@ NodeInfo use_info(const std::string& id, const Expansion& x, const Analysis& fla
     if (count && totals.parameters) *totals.parameters += *count;
     if (!count) totals.parameters.reset();
     try {
-      totals.macs += macs_of(*t, *n, it->second);
+      totals.macs += layer_macs(*t, *n, it->second);
     } catch (const std::exception&) {  // a rule refusing what analysis accepted: count none
     }
   }

@@ -25,8 +25,8 @@ namespace nw::graph {
 inline constexpr const char* kBlockPrefix = "Block:";
 // Blocks nest at most this deep (a use inside a body inside a body ...): deeper is a mistake.
 inline constexpr int kMaxBlockDepth = 16;
-// A graph expands to at most this many layers: nested uses multiply (10 uses of a block of 10
-// uses of a block ... ), and the editor must stay responsive.
+// A graph expands to at most this many layers and uses together: nested uses multiply (10 uses
+// of a block of 10 uses of a block ...), and the editor must stay responsive.
 inline constexpr size_t kMaxExpandedNodes = 10000;
 
 struct BlockOutput {

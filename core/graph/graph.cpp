@@ -82,13 +82,33 @@ std::string Graph::param_problem(const Node& node, const LayerType& t, const std
   return bad.empty() ? bad : where + name + ": " + bad;
 }
 
+namespace {
+
+std::string edge_key(const Edge& e) {
+  // '\n' cannot be in a node id (check_node_id), so the parts cannot run together.
+  return e.from.node + '\n' + std::to_string(e.from.port) + '\n' + e.to.node + '\n' +
+         std::to_string(e.to.port);
+}
+
+}  // namespace
+
+void Graph::rebuild_edge_keys() {
+  edge_keys_.clear();
+  for (const Edge& e : edges_) edge_keys_.insert(edge_key(e));
+}
+
 // ---- construction: the block table
 
 Graph::Graph() : own_blocks_(std::make_shared<BlockTable>()), blocks_(own_blocks_.get()) {}
 
 Graph::~Graph() = default;
 
-Graph::Graph(const Graph& o) : nodes_(o.nodes_), edges_(o.edges_), blocks_(o.blocks_) {
+Graph::Graph(const Graph& o)
+    : nodes_(o.nodes_),
+      index_(o.index_),
+      edges_(o.edges_),
+      edge_keys_(o.edge_keys_),
+      blocks_(o.blocks_) {
   if (!o.own_blocks_) return;  // a body: it keeps resolving in its owner
   own_blocks_ = std::make_shared<BlockTable>(*o.own_blocks_);
   blocks_ = own_blocks_.get();
@@ -98,7 +118,9 @@ Graph::Graph(const Graph& o) : nodes_(o.nodes_), edges_(o.edges_), blocks_(o.blo
 Graph& Graph::operator=(const Graph& o) {
   if (this == &o) return *this;
   nodes_ = o.nodes_;
+  index_ = o.index_;
   edges_ = o.edges_;
+  edge_keys_ = o.edge_keys_;
   if (own_blocks_ && o.own_blocks_) {
     *own_blocks_ = *o.own_blocks_;
     for (BlockDef& d : own_blocks_->defs) d.body.blocks_ = blocks_;
@@ -213,6 +235,7 @@ void Graph::add_node(Node node) {
     ++it;
   }
   const std::string id = node.id;
+  index_[id] = nodes_.size();
   nodes_.push_back(std::move(node));
   notify({GraphChange::Kind::NodeAdded, id});
 }
@@ -226,6 +249,9 @@ void Graph::remove_node(const std::string& id) {
     return true;
   });
   std::erase_if(nodes_, [&](const Node& n) { return n.id == id; });
+  for (const Edge& e : removed) edge_keys_.erase(edge_key(e));
+  index_.clear();
+  for (size_t i = 0; i < nodes_.size(); ++i) index_[nodes_[i].id] = i;
   for (const Edge& e : removed) notify({GraphChange::Kind::EdgeRemoved, id, {}, {}, e});
   notify({GraphChange::Kind::NodeRemoved, id});
 }
@@ -239,10 +265,13 @@ void Graph::rename_node(const std::string& id, const std::string& new_id) {
     throw GraphError("cannot rename '" + id + "' to '" + new_id +
                      "': that id is taken; pick another, e.g. '" + unique_id(new_id) + "'");
   n->id = new_id;
+  index_[new_id] = index_.at(id);
+  index_.erase(id);
   for (Edge& e : edges_) {
     if (e.from.node == id) e.from.node = new_id;
     if (e.to.node == id) e.to.node = new_id;
   }
+  rebuild_edge_keys();
   notify({GraphChange::Kind::NodeRenamed, new_id, id});
 }
 
@@ -312,10 +341,11 @@ void Graph::connect(const PortRef& from, const PortRef& to) {
   check_port(node(from.node), from.port, true);
   check_port(node(to.node), to.port, false);
   const Edge e{from, to};
-  if (std::find(edges_.begin(), edges_.end(), e) != edges_.end())
+  if (edge_keys_.count(edge_key(e)))
     throw GraphError("'" + from.node + "' output " + std::to_string(from.port) +
                      " is already connected to '" + to.node + "' input " + std::to_string(to.port));
   edges_.push_back(e);
+  edge_keys_.insert(edge_key(e));
   notify({GraphChange::Kind::EdgeAdded, to.node, {}, {}, e});
 }
 
@@ -327,21 +357,23 @@ void Graph::disconnect(const PortRef& from, const PortRef& to) {
                      std::to_string(from.port) + " to '" + to.node + "' input " +
                      std::to_string(to.port) + "; nothing to disconnect");
   edges_.erase(it);
+  edge_keys_.erase(edge_key(e));
   notify({GraphChange::Kind::EdgeRemoved, to.node, {}, {}, e});
 }
 
 void Graph::clear() {
   nodes_.clear();
+  index_.clear();
   edges_.clear();
+  edge_keys_.clear();
   notify({GraphChange::Kind::Reset});
 }
 
 // ---- reading
 
 const Node* Graph::find(const std::string& id) const {
-  for (const Node& n : nodes_)
-    if (n.id == id) return &n;
-  return nullptr;
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &nodes_[it->second];
 }
 
 Node* Graph::find_mutable(const std::string& id) {

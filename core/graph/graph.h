@@ -14,6 +14,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "graph/registry.h"
@@ -142,9 +144,14 @@ class Graph {
   std::string param_problem(const Node& node, const LayerType& t, const std::string& name,
                             const ParamValue& value) const;
   void check_port(const Node& n, int port, bool output) const;
+  void rebuild_edge_keys();
 
   std::vector<Node> nodes_;
+  // id -> position in nodes_: expanding blocks adds up to 10,000 nodes, each checked for a
+  // clash, and a linear find made that quadratic (seconds under the sanitizers).
+  std::unordered_map<std::string, size_t> index_;
   std::vector<Edge> edges_;
+  std::unordered_set<std::string> edge_keys_;  // edge_key() of each edge, for the same reason
   std::vector<std::pair<int, Listener>> listeners_;
   int next_token_ = 1;
   std::shared_ptr<BlockTable> own_blocks_;  // null in a body

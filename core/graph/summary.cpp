@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "graph/compile.h"
+#include "graph/layer_macs.h"
 
 namespace nw::graph {
 
@@ -18,15 +19,6 @@ std::string grouped(int64_t n) {
     out += digits[i];
   }
   return n < 0 ? "-" + out : out;
-}
-
-int64_t macs_of(const LayerType& type, const Node& node, const NodeInfo& info) {
-  if (!type.macs) return 0;
-  ShapeContext ctx;
-  ctx.inputs = info.inputs;
-  ctx.params = info.params;
-  for (const auto& [name, _] : node.params) ctx.pinned.push_back(name);
-  return type.macs(ctx, info.outputs);
 }
 
 }  // namespace
@@ -44,7 +36,7 @@ Summary summarize(const GraphModule& net) {
       row.parameters = m->num_parameters();
       row.trainable = node.trainable ? m->num_parameters(true) : 0;
     }
-    if (type) row.macs = macs_of(*type, node, info);
+    if (type) row.macs = layer_macs(*type, node, info);
     s.parameters += row.parameters;
     s.trainable += row.trainable;
     s.macs += row.macs;
