@@ -15,6 +15,7 @@
 #include "editor/graph_scene.h"
 #include "editor/palette_widget.h"
 #include "evaluation/evaluation_widget.h"
+#include "experiments/experiments.h"
 #include "inspector/inspector_widget.h"
 #include "training/cluster_run.h"
 #include "training/training_controller.h"
@@ -79,6 +80,7 @@ MainWindow::~MainWindow() {
   // controller before the views that hold them: views first, then the run, then the document.
   delete takeCentralWidget();
   qDeleteAll(findChildren<QDockWidget*>(Qt::FindDirectChildrenOnly));
+  delete experiments_;  // its sweep's stop, before the controller that runs it
   delete cluster_dialog_;
   delete cluster_;   // stops a cluster run and waits for mpirun
   delete training_;  // stops a run and waits for its thread
@@ -101,6 +103,25 @@ void MainWindow::make_docks() {
   resizeDocks({palette, inspector}, {220, 380}, Qt::Horizontal);
   resizeDocks({training, messages}, {900, 500}, Qt::Horizontal);
   resizeDocks({training}, {300}, Qt::Vertical);
+  make_experiments();
+}
+
+void MainWindow::make_experiments() {
+  Experiments::Context c;
+  c.window = this;
+  c.document = document_;
+  c.training = training_;
+  c.dashboard = dashboard_;
+  c.messages = messages_;
+  c.files = hooks_.files;
+  c.runs = [this] { return disk_runs(true); };
+  c.own_run = [this](const QString& dir) {
+    if (!own_runs_.contains(dir)) own_runs_ << dir;
+  };
+  c.show_latest_runs = [this] { show_disk_runs(); };
+  c.device = [this] { return device_choice(); };
+  c.sample_limit = hooks_.sample_limit;
+  experiments_ = new Experiments(std::move(c), this);
 }
 
 QWidget* MainWindow::make_editor() {

@@ -42,6 +42,7 @@ namespace nw::gui {
 
 class ClusterRun;
 class EvaluationWidget;
+class Experiments;
 class GraphEditor;
 class InspectorWidget;
 class MessagesPanel;
@@ -70,6 +71,7 @@ class MainWindow : public QMainWindow {
   TrainingStatus* training_status() const { return training_status_; }
   TrainingController* training() const { return training_; }
   ClusterRun* cluster_run() const { return cluster_; }
+  Experiments* experiments() const { return experiments_; }  // the Runs dock and sweeps
   RecoveryFile& recovery() { return recovery_; }
   // True after the recovery file was restored: the window counts as modified until saved.
   bool restored() const { return restored_; }
@@ -117,6 +119,7 @@ class MainWindow : public QMainWindow {
   QDockWidget* make_inspector_dock();
   void make_training_docks();
   QDockWidget* make_messages_dock();
+  void make_experiments();  // the Runs dock and Train > Sweep... (gui/experiments/experiments.h)
   QDockWidget* add_dock(const QString& name, const QString& title, QWidget* body,
                         Qt::DockWidgetArea area);
   void update_title();
@@ -212,7 +215,8 @@ class MainWindow : public QMainWindow {
   // ---- runs on disk (main_window_runs.cpp)
   // This project's runs on disk, newest first (train/run_index.h); for an untitled project only
   // those this window started for it, since another untitled project's runs are not its own.
-  std::vector<train::RunInfo> disk_runs() const;
+  // `all`: also the runs without a checkpoint that have a record (RunListing::All, the Runs dock).
+  std::vector<train::RunInfo> disk_runs(bool all = false) const;
   void show_disk_runs();  // the dashboard: the latest runs' curves, or an empty one
   // A run of the project being replaced is stopped (it writes its checkpoint) before the next
   // project shows, so nothing of it reaches the new project's dashboard.
@@ -234,6 +238,7 @@ class MainWindow : public QMainWindow {
 
   TrainingController* training_ = nullptr;
   ClusterRun* cluster_ = nullptr;
+  Experiments* experiments_ = nullptr;
   QPointer<RunOnClusterDialog> cluster_dialog_;
   bool has_run_ = false;     // a run was started: evaluate and export have a network
   QStringList own_runs_;     // run folders this window started for the open project

@@ -13,6 +13,7 @@
 #include "app/main_window.h"
 #include "document/project_document.h"
 #include "editor/graph_editor.h"
+#include "experiments/experiments.h"
 #include "training/training_controller.h"
 
 namespace nw::gui {
@@ -224,6 +225,7 @@ void MainWindow::make_train_menu() {
          "processes or machines; or a local mpirun run, plotted here"));
   connect(a, &QAction::triggered, this, &MainWindow::show_run_on_cluster);
   menu->addAction(a);
+  menu->addAction(experiments_->sweep_action());
   a = make_action("trainingSettings", tr("S&ettings..."));
   connect(a, &QAction::triggered, this, &MainWindow::edit_training_settings);
   menu->addAction(a);

@@ -13,6 +13,7 @@
 #include "document/project_document.h"
 #include "editor/graph_editor.h"
 #include "evaluation/evaluation_widget.h"
+#include "experiments/experiments.h"
 #include "io/checkpoint.h"
 #include "io/weights_file.h"
 #include "training/training_controller.h"
@@ -164,6 +165,7 @@ void MainWindow::project_replaced(const QString& path) {
   training_status_->clear();
   evaluation_->clear();
   show_disk_runs();
+  experiments_->refresh();
   update_training_actions();
 }
 

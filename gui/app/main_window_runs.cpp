@@ -16,43 +16,10 @@
 #include "training/training_dashboard.h"
 
 namespace nw::gui {
-namespace {
 
-std::optional<double> at(const std::map<std::string, std::vector<double>>& history,
-                         const char* metric, size_t i) {
-  const auto it = history.find(metric);
-  if (it == history.end() || i >= it->second.size()) return std::nullopt;
-  return it->second[i];
-}
-
-// A run read back as the dashboard keeps a live one: its per-epoch figures (the batches are not
-// stored), with the learning rate at each epoch's end.
-std::shared_ptr<RunHistory> run_history(const train::RunInfo& run,
-                                        const std::map<std::string, std::vector<double>>& h) {
-  auto out = std::make_shared<RunHistory>();
-  out->name = QString::fromStdString(run.name);
-  const auto loss = h.find("train_loss");
-  const size_t epochs = loss == h.end() ? 0 : loss->second.size();
-  out->total_epochs = int64_t(epochs);
-  for (size_t i = 0; i < epochs; ++i) {
-    train::EpochStats e;
-    e.epoch = int64_t(i + 1);
-    e.train_loss = loss->second[i];
-    e.train_accuracy = at(h, "train_accuracy", i);
-    e.val_loss = at(h, "val_loss", i);
-    e.val_accuracy = at(h, "val_accuracy", i);
-    e.lr = at(h, "lr", i).value_or(0.0);
-    e.seconds = at(h, "seconds", i).value_or(0.0);
-    if (at(h, "lr", i)) out->lr.append(double(e.epoch), e.lr);
-    out->add(e);
-  }
-  return out;
-}
-
-}  // namespace
-
-std::vector<train::RunInfo> MainWindow::disk_runs() const {
-  std::vector<train::RunInfo> runs = train::list_runs(document_->project());
+std::vector<train::RunInfo> MainWindow::disk_runs(bool all) const {
+  std::vector<train::RunInfo> runs = train::list_runs(
+      document_->project(), all ? train::RunListing::All : train::RunListing::WithCheckpoints);
   if (document_->path().isEmpty())
     std::erase_if(runs, [this](const train::RunInfo& r) {
       return !own_runs_.contains(QString::fromStdString(r.dir.string()));
@@ -73,7 +40,8 @@ void MainWindow::show_disk_runs() {
           MessagesPanel::Level::Warning,
           tr("Run %1: %2")
               .arg(QString::fromStdString(runs[i].name), QString::fromStdString(problem)));
-    if (!history.empty()) shown.push_back(run_history(runs[i], history));
+    if (!history.empty())
+      shown.push_back(saved_run_history(QString::fromStdString(runs[i].name), history));
   }
   dashboard_->show_saved_runs(std::move(shown));
   if (!runs.empty())
@@ -88,6 +56,13 @@ void MainWindow::end_run_for_switch() {
     connect(cluster_, &ClusterRun::runFinished, &loop, &QEventLoop::quit);
     cluster_->stop();
     if (cluster_->active()) loop.exec();  // the ranks' batch and checkpoint
+  }
+  if (training_->job_active()) {
+    log(tr("Stopping the sweep of the previous project: another project is open now"));
+    QEventLoop loop;
+    connect(training_, &TrainingController::jobFinished, &loop, &QEventLoop::quit);
+    training_->stop();
+    if (training_->job_active()) loop.exec();  // the trial's batch and checkpoint
   }
   if (!training_->run_active()) return;
   log(tr("Stopping the run of the previous project: another project is open now"));

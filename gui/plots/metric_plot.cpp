@@ -155,33 +155,40 @@ void MetricPlot::rebuild() {
   best_label_ = nullptr;
   for (size_t r = 0; r < runs_.size(); ++r) {
     const bool current = r + 1 == runs_.size();
+    // A compared run draws in its own colour, named in the legend by its last epoch layer (the
+    // validation figure); its other epoch layers are dashed.
+    const QColor own = runs_[r]->color;
+    const bool coloured = own.isValid();
     RunGraphs& rg = graphs_[r];
     for (const BatchLayer& l : batch_layers_) {
+      const QColor color = coloured ? own : l.color;
       BatchGraphs bg;
       if (l.band) {
-        bg.mean = new_graph(faded(l.color, 90), 1, current);
+        bg.mean = new_graph(faded(color, 90), 1, current || coloured);
         // One vertical bar per bucket from its min to its max: it reads as a band, and costs a
         // fraction of a filled polygon between two zigzag lines.
         bg.band = new QCPErrorBars(xAxis, yAxis);
         bg.band->setDataPlottable(bg.mean);
         bg.band->setWhiskerWidth(0);
         bg.band->setSymbolGap(0);
-        bg.band->setPen(
-            QPen(faded(current ? l.color : l.color.lighter(150), current ? 45 : 25), 1));
+        bg.band->setPen(QPen(faded(current ? color : color.lighter(150), current ? 45 : 25), 1));
         bg.band->setAntialiased(false);
       }
       if (l.smoothed || !l.band) {
-        bg.smooth = new_graph(l.color, 2, current);
+        bg.smooth = new_graph(color, 2, current || coloured);
         bg.smooth->setName(l.name);
-        if (current) bg.smooth->addToLegend();
+        if (current && !coloured) bg.smooth->addToLegend();
       }
       rg.batch.push_back(bg);
     }
-    for (const EpochLayer& l : epoch_layers_) {
-      QCPGraph* g = new_graph(l.color.darker(120), 1.5, current);
+    for (size_t i = 0; i < epoch_layers_.size(); ++i) {
+      const EpochLayer& l = epoch_layers_[i];
+      const bool last = i + 1 == epoch_layers_.size();
+      QCPGraph* g = new_graph((coloured ? own : l.color).darker(120), 1.5, current || coloured);
       g->setScatterStyle(QCPScatterStyle(l.shape, current ? 7 : 5));
-      g->setName(l.name);
-      if (current) g->addToLegend();
+      if (coloured && !last) g->setPen(QPen(g->pen().color(), 1.2, Qt::DashLine));
+      g->setName(coloured ? runs_[r]->name : l.name);
+      if (coloured ? last : current) g->addToLegend();
       rg.epoch.push_back(g);
     }
   }

@@ -28,6 +28,7 @@ TrainingController::TrainingController(QObject* parent) : QObject(parent) {
   connect(worker_, &TrainingWorker::phaseChanged, this, &TrainingController::on_phase);
   connect(worker_, &TrainingWorker::epochEnded, this, &TrainingController::on_epoch);
   connect(worker_, &TrainingWorker::runFinished, this, &TrainingController::on_finished);
+  connect(worker_, &TrainingWorker::jobFinished, this, &TrainingController::on_job_finished);
   connect(worker_, &TrainingWorker::evaluationReady, this, &TrainingController::evaluationReady);
   connect(worker_, &TrainingWorker::predictionsReady, this, &TrainingController::predictionsReady);
   connect(worker_, &TrainingWorker::message, this, &TrainingController::message);
@@ -44,6 +45,7 @@ TrainingController::TrainingController(QObject* parent) : QObject(parent) {
 TrainingController::~TrainingController() {
   worker_->clear_tasks();
   worker_->request_stop();
+  if (job_stop_) job_stop_();
   thread_.quit();  // the event loop ends once run() has returned
   thread_.wait();
   delete worker_;
@@ -69,6 +71,23 @@ bool TrainingController::start(const io::Project& project, const TrainingOptions
   return true;
 }
 
+bool TrainingController::start_job(std::function<train::RunResult()> job,
+                                   std::function<void()> stop) {
+  if (state_ != TrainingState::Idle) {
+    emit message(train::MessageLevel::Warning,
+                 QStringLiteral("a run is %1; stop it before starting a sweep")
+                     .arg(QString::fromUtf8(to_string(state_))));
+    return false;
+  }
+  job_stop_ = std::move(stop);
+  if (!job_stop_) job_stop_ = [] {};  // set while the job runs: job_active()
+  set_state(TrainingState::Running);
+  TrainingWorker* w = worker_;
+  QMetaObject::invokeMethod(
+      w, [w, job = std::move(job)] { w->run_job(job); }, Qt::QueuedConnection);
+  return true;
+}
+
 void TrainingController::set_frame_interval(int ms) {
   if (ms > 0 && ms != frame_.interval()) frame_.setInterval(ms);  // a running timer restarts
 }
@@ -82,6 +101,11 @@ void TrainingController::resume() {
 }
 
 void TrainingController::stop() {
+  if (job_stop_ && state_ == TrainingState::Running) {
+    job_stop_();
+    set_state(TrainingState::Stopping);
+    return;
+  }
   if (!run_active_ || state_ == TrainingState::Stopping) return;
   worker_->request_stop();
   set_state(TrainingState::Stopping);
@@ -129,8 +153,9 @@ void TrainingController::set_state(TrainingState state) {
 void TrainingController::on_phase(TrainingState phase) {
   // A stop is final: the worker's last Running/Paused reports are older than the request.
   if (state_ == TrainingState::Stopping && phase != TrainingState::Idle) return;
-  if (phase == TrainingState::Paused) flush_batches();      // nothing arrives after Paused
-  if (phase == TrainingState::Idle && run_active_) return;  // on_finished ends the run
+  if (phase == TrainingState::Paused) flush_batches();  // nothing arrives after Paused
+  // on_finished (on_job_finished) ends the run (the job)
+  if (phase == TrainingState::Idle && (run_active_ || job_stop_)) return;
   set_state(phase);
 }
 
@@ -146,6 +171,12 @@ void TrainingController::on_finished(const train::RunResult& result) {
   run_active_ = false;
   set_state(TrainingState::Idle);
   emit runFinished(result);
+}
+
+void TrainingController::on_job_finished(const train::RunResult& result) {
+  job_stop_ = nullptr;
+  set_state(TrainingState::Idle);
+  emit jobFinished(result);
 }
 
 void TrainingController::flush_batches() {

@@ -16,6 +16,8 @@
 #include <QTimer>
 #include <QVector>
 
+#include <functional>
+
 #include "io/project.h"
 #include "training/batch_buffer.h"
 #include "training/training_types.h"
@@ -47,6 +49,13 @@ class TrainingController : public QObject {
   // idle; a checkpoint that does not fit the network is reported through message().
   bool evaluate_checkpoint(const io::Project& project, const QString& checkpoint,
                            const QString& split = QStringLiteral("test"));
+  // Runs `job` on the training thread in place of a run (a sweep: gui/experiments/sweep_job.h). The
+  // state is Running until it returns, so no run starts beside it; stop() calls `stop` on the
+  // GUI thread. The job reports through its own queued calls; its end is jobFinished(result).
+  // Refused (false, message) unless idle.
+  bool start_job(std::function<train::RunResult()> job, std::function<void()> stop);
+  bool job_active() const { return bool(job_stop_); }
+
   // The run's state now as a checkpoint, written atomically: checkpointWritten(path), or an
   // error message.
   void export_checkpoint(const QString& path);
@@ -67,6 +76,7 @@ class TrainingController : public QObject {
   void message(nw::train::MessageLevel level, const QString& text);
   void runStarted(const QString& name);
   void runFinished(const nw::train::RunResult& result);
+  void jobFinished(const nw::train::RunResult& result);
   void stateChanged(nw::gui::TrainingState state);
   void checkpointWritten(const QString& path);
 
@@ -75,6 +85,7 @@ class TrainingController : public QObject {
   void on_phase(TrainingState phase);
   void on_epoch(const train::EpochStats& stats, qint64 last_step);
   void on_finished(const train::RunResult& result);
+  void on_job_finished(const train::RunResult& result);
   void flush_batches();
   void post(std::function<void()> task);
 
@@ -85,6 +96,7 @@ class TrainingController : public QObject {
   TrainingState state_ = TrainingState::Idle;
   bool run_active_ = false;
   int64_t total_epochs_ = 0;
+  std::function<void()> job_stop_;  // set while a job runs
 };
 
 }  // namespace nw::gui

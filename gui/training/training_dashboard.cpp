@@ -156,6 +156,21 @@ void TrainingDashboard::show_saved_runs(std::vector<std::shared_ptr<RunHistory>>
   show_runs();
 }
 
+void TrainingDashboard::compare_runs(std::vector<std::shared_ptr<RunHistory>> runs) {
+  // Tableau's ten colours, as the plots' own layers use them: distinct on light and dark.
+  static const QColor colors[] = {{31, 119, 180},  {255, 127, 14}, {44, 160, 44},   {214, 39, 40},
+                                  {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {127, 127, 127},
+                                  {188, 189, 34},  {23, 190, 207}};
+  for (size_t i = 0; i < runs.size(); ++i) {
+    runs[i]->color = colors[i % std::size(colors)];
+    runs[i]->set_smoothing(smoothing_weight_);
+  }
+  // A run going on stays the current one, after the compared runs.
+  if (controller_->run_active() && !runs_.empty()) runs.push_back(runs_.back());
+  runs_ = std::move(runs);
+  show_runs();
+}
+
 void TrainingDashboard::set_max_overlays(int n) {
   max_overlays_ = std::max(0, n);
   if (int(runs_.size()) > max_overlays_ + 1)

@@ -44,6 +44,9 @@ class TrainingDashboard : public QWidget {
   // Runs read back from disk (oldest first; none: an empty dashboard), in place of whatever was
   // shown: a project opened shows its own runs, never the previous project's.
   void show_saved_runs(std::vector<std::shared_ptr<RunHistory>> runs);
+  // Runs picked to compare (the Runs dock's checked runs, oldest first), each in a colour of its
+  // own, however many; the current run stays last while one is going.
+  void compare_runs(std::vector<std::shared_ptr<RunHistory>> runs);
   void set_max_overlays(int n);
   void set_smoothing(double weight);  // 0 to 0.999, TensorBoard's slider
 

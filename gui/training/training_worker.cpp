@@ -158,6 +158,20 @@ void TrainingWorker::run(const io::Project& project, const TrainingOptions& opti
   run_tasks();
 }
 
+void TrainingWorker::run_job(const std::function<train::RunResult()>& job) {
+  set_phase(TrainingState::Running);
+  train::RunResult result;
+  try {
+    result = job();
+  } catch (const std::exception& e) {
+    result.state = train::RunState::Failed;
+    result.reason = e.what();
+  }
+  set_phase(TrainingState::Idle);
+  emit jobFinished(result);
+  run_tasks();
+}
+
 void TrainingWorker::evaluate(const std::string& split) {
   if (!session_) {
     say(train::MessageLevel::Warning, "nothing to evaluate: start a run first");

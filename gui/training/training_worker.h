@@ -44,6 +44,8 @@ class TrainingWorker : public QObject {
 
   // ---- on the training thread
   void run(const io::Project& project, const TrainingOptions& options);
+  // A job in place of a run (TrainingController::start_job): Running, then Idle and jobFinished.
+  void run_job(const std::function<train::RunResult()>& job);
   void run_tasks();
   // Tasks: results come back as signals.
   void evaluate(const std::string& split);
@@ -62,6 +64,7 @@ class TrainingWorker : public QObject {
   void message(nw::train::MessageLevel level, const QString& text);
   void checkpointWritten(const QString& path);
   void runFinished(const nw::train::RunResult& result);
+  void jobFinished(const nw::train::RunResult& result);
 
  private:
   void on_batch(const train::BatchStats& stats);

@@ -3,9 +3,12 @@
 // output shape. A fitted 70-node ResNet once rendered as a strip of unreadable boxes.
 // (tests/gui/screenshots_xvfb.sh runs the real executable under xvfb-run.)
 #include <QDir>
+#include <QDockWidget>
+#include <QFile>
 #include <QFileInfo>
 #include <QImage>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -19,6 +22,12 @@
 #include "editor/graph_scene.h"
 #include "editor/graph_view.h"
 #include "editor/node_item.h"
+#include "experiments/experiments.h"
+#include "experiments/parallel_coordinates.h"
+#include "experiments/runs_dock.h"
+#include "experiments/runs_model.h"
+#include "experiments/sweep_job.h"
+#include "train/sweep_spec.h"
 
 using namespace nw::gui;
 
@@ -129,6 +138,49 @@ class TestScreenshots : public QObject {
     const std::vector<EdgeItem*> edges = window.editor()->scene()->edge_items();
     QCOMPARE(int(edges.size()), 15);
     for (EdgeItem* edge : edges) QVERIFY(visible.contains(edge->sceneBoundingRect()));
+  }
+
+  // Issue 21: the Runs dock after a four-trial sweep of the MLP (two learning rates x two batch
+  // sizes, the first 2000 samples, halving after epoch 1): the table with the lr and batch_size
+  // columns and two runs halted, beside the parallel-coordinates plot. The picture is
+  // docs/screenshots/runs-sweep.png (NW_UPDATE_DOCS=1; a plain run writes it to the build folder).
+  void runs_dock_after_a_sweep() {
+    QTemporaryDir tmp;
+    const QString project = tmp.filePath("fashion-mnist-mlp.nwproj");
+    QVERIFY(QFile::copy(NW_SOURCE_DIR "/projects/fashion-mnist-mlp.nwproj", project));
+    WindowHooks hooks = quiet_hooks();
+    hooks.sample_limit = 2000;
+    MainWindow window(hooks);
+    QString why;
+    QVERIFY2(window.open_project(project, &why), qPrintable(why));
+    const nw::train::SweepSpec spec = nw::train::parse_sweep(R"({
+      "method": "grid", "metric": "val_loss", "max_epochs": 2,
+      "parameters": {"training.optimizer.lr": {"values": [0.0003, 0.03]},
+                     "training.batch_size": {"values": [32, 128]}},
+      "halving": {"min_epochs": 1, "eta": 2}})");
+    Experiments* experiments = window.experiments();
+    QSignalSpy finished(experiments, &Experiments::sweepFinished);
+    QVERIFY2(experiments->start_sweep(spec, &why), qPrintable(why));
+    QVERIFY(finished.wait(180000));
+    RunsModel* model = experiments->runs_dock()->model();
+    QCOMPARE(model->rowCount(), 4);
+    int halted = 0;
+    for (const RunRow& r : model->rows()) halted += r.halted;
+    QCOMPARE(halted, 2);
+    QCOMPARE(int(experiments->runs_dock()->plot()->lines().size()), 4);
+
+    const QString dir = qEnvironmentVariableIntValue("NW_UPDATE_DOCS") == 1
+                            ? QStringLiteral(NW_SOURCE_DIR "/docs/screenshots")
+                            : QDir::currentPath() + QStringLiteral("/screenshots");
+    QVERIFY(QDir().mkpath(dir));
+    const QString png = dir + "/runs-sweep.png";
+    window.resize(1600, 1000);
+    window.show();
+    QTest::qWait(100);
+    experiments->dock()->raise();
+    window.resizeDocks({experiments->dock()}, {460}, Qt::Vertical);
+    QCOMPARE(take_screenshot(window, {png, QSize(1600, 1000), 0}), 0);
+    QCOMPARE(QImage(png).size(), QSize(1600, 1000) * window.devicePixelRatio());
   }
 };
 
