@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,6 +21,7 @@
 #include "session.h"
 #include "train/metrics_log.h"
 #include "train/session.h"
+#include "train/setting_path.h"
 
 namespace nw::cli {
 
@@ -34,6 +36,8 @@ struct TrainArgs {
   std::string project, device, out, init, resume, metrics;
   std::optional<int64_t> epochs, limit, stop_after;
   std::optional<uint64_t> seed;
+  std::vector<std::string> settings;  // --set PATH=VALUE
+  std::string sweep_trial;            // --sweep-trial NAME:INDEX (a sweep's child process)
   bool quiet = false;
   int threads = 0, workers = 0;
 };
@@ -50,6 +54,17 @@ int run_train(const TrainArgs& a) {
   o.seed = a.seed;
   o.device = a.device;
   o.stop_after = a.stop_after.value_or(0);
+  for (const std::string& text : a.settings) {
+    const auto [path, value] = train::parse_setting_assignment(text);
+    o.settings[path] = value;
+  }
+  if (!a.sweep_trial.empty()) {
+    const size_t colon = a.sweep_trial.rfind(':');
+    int trial = 0;
+    if (colon == std::string::npos || (trial = std::atoi(a.sweep_trial.c_str() + colon + 1)) < 1)
+      throw CliError(kUsage, "--sweep-trial: expected NAME:INDEX, got " + a.sweep_trial);
+    o.sweep = train::SweepMembership{a.sweep_trial.substr(0, colon), trial, 0, {}};
+  }
   dist::Communicator& comm = dist::world();
   o.comm = &comm;
   const bool leader = comm.rank() == 0;
@@ -180,11 +195,18 @@ void add_train_command(CLI::App& app, int& result) {
   c->add_option("--limit", a->limit,
                 "use only the first N samples of each split (for quick trials)")
       ->check(CLI::PositiveNumber);
+  c->add_option("--set", a->settings,
+                "change a setting for this run, as PATH=VALUE (repeatable): "
+                "training.optimizer.lr=0.01, training.batch_size=32, "
+                "training.optimizer.type=SGD, graph.fc1.out_features=256; recorded in run.json")
+      ->type_name("PATH=VALUE");
   c->add_flag("--quiet", a->quiet, "print nothing but errors");
   // For tests: stop (with a resumable checkpoint) after N batches, as Ctrl-C would.
   c->add_option("--stop-after", a->stop_after, "stop after N batches of this run")
       ->check(CLI::PositiveNumber)
       ->group("");
+  // For sweeps (train/sweep_runner.h): the trial this run is, recorded in its run.json.
+  c->add_option("--sweep-trial", a->sweep_trial, "sweep name and trial number")->group("");
   c->get_option("--resume")->excludes("--init");
   c->callback([a, &result] { result = run_train(*a); });
 }

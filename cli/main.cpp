@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add_checkpoint_command(app, result);
   add_devices_command(app, result);
   add_runs_command(app, result);
+  add_sweep_command(app, result);
   add_import_command(app, result);
   add_export_command(app, result);
   add_cluster_command(app, result);

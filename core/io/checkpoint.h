@@ -53,9 +53,10 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& ckpt)
 // Throws CheckpointError: not a file, not HDF5 ("… is not an HDF5 file"), truncated, not a
 // Netwright checkpoint, newer format, or any malformed entry (each named by its HDF5 path).
 Checkpoint read_checkpoint(const std::filesystem::path& path);
-// What a run listing needs, without the tensors: epoch, batch, loss, created, the trainer state
-// and the history (model, optimizer, scheduler and project stay empty). Throws as read_checkpoint
-// does for a file that is not a Netwright checkpoint or whose read parts are malformed.
+// What a run listing needs, without the tensors: epoch, batch, loss, created, the project, the
+// trainer state and the history (model, optimizer and scheduler stay empty). Throws as
+// read_checkpoint does for a file that is not a Netwright checkpoint or whose read parts are
+// malformed.
 Checkpoint read_checkpoint_summary(const std::filesystem::path& path);
 
 // Compares a checkpoint's model entries with a module's state_dict: every missing, unexpected and

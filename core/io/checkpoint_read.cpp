@@ -88,9 +88,10 @@ class Reader {
     return c;
   }
 
-  // The header, trainer state and history only: no tensor besides the history is read.
+  // The header, project, trainer state and history only: no tensor besides the history is read.
   Checkpoint read_summary(hid_t root) {
     Checkpoint c = header(root);
+    c.project = word(root, "project", "/").value_or("");
     if (h5::Id g = h5::open_group(root, "trainer_state"); g.ok())
       c.trainer = values(g.get(), "/trainer_state", {});
     history(root, c);

@@ -20,7 +20,8 @@ void RunFiles::prepare() const {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
     const std::string name = e.path().filename().string();
-    if (name.size() > 8 && name[0] == '.' && name.find(".h5.") != std::string::npos &&
+    if (name.size() > 8 && name[0] == '.' &&
+        (name.find(".h5.") != std::string::npos || name.starts_with(".run.json.")) &&
         name.ends_with(".tmp"))
       std::filesystem::remove(e.path(), ec);
   }

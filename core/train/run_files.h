@@ -17,7 +17,8 @@ class RunFiles {
   // epoch: 1-based epoch the checkpoint belongs to; batch > 0 for a mid-epoch stop.
   std::filesystem::path numbered(int64_t epoch, int64_t batch) const;
   std::filesystem::path best() const { return dir_ / "best.h5"; }
-  // Creates the folder and removes temporary files a killed run left behind (".best.h5.*.tmp").
+  // Creates the folder and removes temporary files a killed run left behind (".best.h5.*.tmp",
+  // ".run.json.*.tmp").
   void prepare() const;
   // Records a numbered checkpoint just written and removes the oldest beyond keep_last.
   void written(const std::filesystem::path& p);

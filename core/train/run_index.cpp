@@ -28,11 +28,12 @@ std::optional<int64_t> number(std::string_view s) {
   return v;
 }
 
-// A "yyyymmdd-hhmmss" folder name (default_run_dir) as local time.
+// A "yyyymmdd-hhmmss" folder name (default_run_dir) as local time; also with a suffix after a
+// '-' (a sweep's trial: "20261208-011500-sweep-t01").
 std::optional<std::time_t> stamp_time(const std::string& name) {
   std::tm tm{};
   const char* end = strptime(name.c_str(), "%Y%m%d-%H%M%S", &tm);
-  if (!end || *end != '\0') return std::nullopt;
+  if (!end || (*end != '\0' && *end != '-') || end - name.c_str() != 15) return std::nullopt;
   tm.tm_isdst = -1;
   const std::time_t t = std::mktime(&tm);
   return t == std::time_t(-1) ? std::nullopt : std::optional(t);
@@ -121,7 +122,45 @@ fs::path runs_folder(const io::Project& project) {
   return default_run_dir(project).parent_path();
 }
 
-std::vector<RunInfo> list_runs(const fs::path& folder) {
+namespace {
+
+// An older run's record, from its newest readable checkpoint: settings from the project stored
+// there, metrics from its history. State Unknown: whether it finished is not written anywhere.
+std::optional<RunRecord> rebuilt_record(const RunInfo& run, std::string& problem) {
+  for (const RunCheckpoint* c : {run.last(), run.best()}) {
+    if (!c) continue;
+    try {
+      const io::Checkpoint summary = io::read_checkpoint_summary(c->path);
+      RunRecord r;
+      r.name = run.name;
+      r.state = RecordState::Unknown;
+      r.epochs_done = summary.epoch;
+      r.last = epoch_metrics(summary.history, summary.epoch);
+      r.project = nlohmann::json::parse(summary.project, nullptr, false);
+      if (r.project.is_discarded() || !r.project.is_object()) {
+        r.project = nullptr;
+      } else if (const auto t = r.project.find("training"); t != r.project.end()) {
+        std::vector<io::Problem> ignored;  // a setting it cannot read is left out
+        const io::TrainingConfig config = io::parse_training_config(*t, "training", ignored);
+        r.settings = common_settings(config);
+        r.epochs = config.epochs;
+        r.monitor = config.early_stopping ? config.early_stopping->monitor : "val_loss";
+        if (!summary.history.contains(r.monitor)) r.monitor = "train_loss";
+        const std::string mode = config.early_stopping ? config.early_stopping->mode : "";
+        r.best = best_epoch(summary.history, r.monitor,
+                            mode.empty() ? r.monitor.ends_with("accuracy") : mode == "max");
+      }
+      return r;
+    } catch (const std::exception& e) {
+      problem = e.what();
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<RunInfo> list_runs(const fs::path& folder, RunListing which) {
   std::vector<RunInfo> runs;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(folder, ec)) {
@@ -132,7 +171,12 @@ std::vector<RunInfo> list_runs(const fs::path& folder) {
     for (const auto& file : fs::directory_iterator(run.dir, ec))
       if (file.is_regular_file(ec))
         if (auto c = parse_run_checkpoint(file.path())) run.checkpoints.push_back(*c);
-    if (run.checkpoints.empty()) continue;
+    try {
+      run.record = read_run_record(run.dir);
+    } catch (const std::exception& e) {
+      run.record_problem = e.what();
+    }
+    if (run.checkpoints.empty() && !(which == RunListing::All && run.record)) continue;
     std::sort(run.checkpoints.begin(), run.checkpoints.end(),
               [](const RunCheckpoint& a, const RunCheckpoint& b) {
                 const bool a_best = a.kind == RunCheckpoint::Kind::Best;
@@ -141,6 +185,8 @@ std::vector<RunInfo> list_runs(const fs::path& folder) {
                 return order(a) > order(b);
               });
     run.started = stamp_time(run.name).value_or(folder_time(run.dir));
+    if (!run.record && run.record_problem.empty())
+      run.record = rebuilt_record(run, run.record_problem);
     runs.push_back(std::move(run));
   }
   std::sort(runs.begin(), runs.end(), [](const RunInfo& a, const RunInfo& b) {
@@ -149,8 +195,8 @@ std::vector<RunInfo> list_runs(const fs::path& folder) {
   return runs;
 }
 
-std::vector<RunInfo> list_runs(const io::Project& project) {
-  return list_runs(runs_folder(project));
+std::vector<RunInfo> list_runs(const io::Project& project, RunListing which) {
+  return list_runs(runs_folder(project), which);
 }
 
 std::string CheckpointInfo::describe() const {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "io/project.h"
+#include "train/run_record.h"
 
 namespace nw::train {
 
@@ -40,6 +41,12 @@ struct RunInfo {
   // best.h5 first, then the numbered checkpoints, newest first.
   std::vector<RunCheckpoint> checkpoints;
 
+  // run.json (train/run_record.h). An older run without one gets a record rebuilt from its newest
+  // checkpoint (state Unknown; settings from the project stored in it, metrics from its
+  // history); none when that cannot be read either, and `record_problem` says why.
+  std::optional<RunRecord> record;
+  std::string record_problem;
+
   const RunCheckpoint* best() const;  // nullptr when the run has no best.h5
   const RunCheckpoint* last() const;  // the newest numbered checkpoint; nullptr when none
 };
@@ -48,10 +55,18 @@ struct RunInfo {
 // project, train/run_location.h): the parent of default_run_dir().
 std::filesystem::path runs_folder(const io::Project& project);
 
-// The runs under `folder` (a project's runs_folder), newest first; folders without a checkpoint
-// (a run that failed before its first epoch) are left out. A missing folder has none.
-std::vector<RunInfo> list_runs(const std::filesystem::path& folder);
-std::vector<RunInfo> list_runs(const io::Project& project);
+// Which folders list_runs returns: WithCheckpoints leaves out runs with no checkpoint (one that
+// failed before its first epoch, or has just started), which Evaluate and Export cannot use; All
+// keeps those that have a run.json, for a table of runs.
+enum class RunListing { WithCheckpoints, All };
+
+// The runs under `folder` (a project's runs_folder), newest first (a folder named
+// "<yyyymmdd-hhmmss>-<anything>", such as a sweep's trial, is dated by its stamp; equal stamps by
+// name). A missing folder has none.
+std::vector<RunInfo> list_runs(const std::filesystem::path& folder,
+                               RunListing which = RunListing::WithCheckpoints);
+std::vector<RunInfo> list_runs(const io::Project& project,
+                               RunListing which = RunListing::WithCheckpoints);
 
 // What a checkpoint says about its run, read without its tensors.
 struct CheckpointInfo {

@@ -9,6 +9,7 @@
 #include "io/weights_file.h"
 #include "tensor/generator.h"
 #include "train/run_location.h"
+#include "train/setting_path.h"
 
 namespace nw::train {
 
@@ -128,6 +129,7 @@ InitSpec init_spec(const io::Project& project) {
 std::unique_ptr<Session> open_session(io::Project project, const SessionOptions& options,
                                       const SessionMessage& say) {
   auto s = std::make_unique<Session>();
+  if (!options.settings.empty()) project = apply_settings(project, options.settings);
   apply_overrides(project, options);
   require_valid_graph(project, say);
   const io::TrainingConfig& config = project.training;
@@ -145,6 +147,7 @@ std::unique_ptr<Session> open_session(io::Project project, const SessionOptions&
   topt.num_workers = options.num_workers;
   topt.comm = options.comm;
   topt.stop_after_batches = options.stop_after;
+  topt.tags = {options.settings, options.sweep};
   const bool writer = !options.comm || options.comm->rank() == 0;  // rank 0 writes the run
   if (!topt.out_dir.empty() && writer) std::filesystem::create_directories(topt.out_dir);
   s->trainer = std::make_unique<Trainer>(s->net, s->data, config, topt);

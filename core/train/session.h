@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,10 @@ struct SessionOptions {
   std::optional<int64_t> epochs;
   std::optional<uint64_t> seed;
   std::string device;  // "cpu", "cuda", "auto"; empty keeps the project's
+  // Settings by path (train/setting_path.h: "training.optimizer.lr", "graph.fc1.out_features"),
+  // applied to the project before it is checked; recorded in run.json with `sweep`.
+  std::map<std::string, nlohmann::json> settings;
+  std::optional<SweepMembership> sweep;
   // The ranks of a data-parallel run (Trainer's TrainerOptions::comm); null: one process.
   dist::Communicator* comm = nullptr;
   int64_t stop_after = 0;  // > 0: stop after this many batches of this run (TrainerOptions)

@@ -30,6 +30,7 @@
 #include "graph/compile.h"
 #include "io/checkpoint.h"
 #include "io/config.h"
+#include "train/run_record.h"
 
 namespace nw::dist {
 class Communicator;
@@ -113,6 +114,10 @@ struct TrainerOptions {
   // > 0: stop, as request_stop() would, once this many batches of this run are trained; exact
   // whatever the read schedule, unlike a request from on_batch_end.
   int64_t stop_after_batches = 0;
+  // What run.json (train/run_record.h) says beyond what the trainer knows: the settings a sweep
+  // or `--set` changed, and the sweep membership. Rank 0 writes run.json in out_dir at the start,
+  // after each epoch and at the end.
+  RunTags tags;
 };
 
 // 16 CUDA steps of a small network take a few milliseconds: a read that often costs the device

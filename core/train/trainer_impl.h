@@ -55,6 +55,7 @@ struct Trainer::Impl {
   int64_t es_bad = 0;
 
   std::unique_ptr<RunFiles> files;
+  std::string record_started;  // run.json's "started": when this trainer first ran
   std::filesystem::path last_checkpoint, best_checkpoint;
 };
 

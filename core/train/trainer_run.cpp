@@ -12,6 +12,7 @@
 #include "train/metrics.h"
 #include "train/rank_sums.h"
 #include "train/run_files.h"
+#include "train/run_record.h"
 #include "train/trainer_impl.h"
 
 namespace nw::train {
@@ -151,7 +152,35 @@ std::optional<std::string> Trainer::read_metrics(int64_t epoch, int64_t batches,
 RunResult Trainer::run() {
   RunResult result;
   Impl& s = *impl_;
+  // run.json (train/run_record.h): a failure to write it is said, and the run goes on.
+  const auto record = [&](RecordState state, const std::string& reason) {
+    if (!writes_files()) return;
+    RunRecord r;
+    r.name = options_.out_dir.filename().string();
+    if (r.name.empty()) r.name = options_.out_dir.parent_path().filename().string();
+    r.project = nlohmann::json::parse(options_.project_json, nullptr, /*allow_exceptions=*/false);
+    if (r.project.is_discarded()) r.project = nullptr;
+    r.settings = common_settings(config_);
+    for (const auto& [path, value] : options_.tags.settings) r.settings[path] = value;
+    r.state = state;
+    r.reason = reason;
+    r.epochs_done = s.epochs_done;
+    r.epochs = config_.epochs;
+    r.started = s.record_started;
+    r.monitor = s.best_monitor;
+    r.last = epoch_metrics(history_, s.epochs_done);
+    r.best = best_epoch(history_, s.best_monitor, s.best_is_max);
+    r.sweep = options_.tags.sweep;
+    try {
+      write_run_record(options_.out_dir, r);
+    } catch (const std::exception& e) {
+      message(MessageLevel::Warning, std::string("cannot write the run record: ") + e.what());
+    }
+  };
   const auto finish = [&](RunState state, std::string reason) {
+    static constexpr RecordState kRecorded[] = {RecordState::Finished, RecordState::Stopped,
+                                                RecordState::EarlyStopped, RecordState::Failed};
+    record(kRecorded[static_cast<int>(state)], reason);
     result.state = state;
     result.reason = std::move(reason);
     result.epochs_done = s.epochs_done;
@@ -170,6 +199,16 @@ RunResult Trainer::run() {
 
   try {
     if (writes_files()) s.files->prepare();
+    if (writes_files() && s.record_started.empty()) {
+      // A resumed run in its own folder keeps the time it first started.
+      try {
+        if (const auto before = read_run_record(options_.out_dir))
+          s.record_started = before->started;
+      } catch (const std::exception&) {  // a damaged record is rewritten whole
+      }
+      if (s.record_started.empty()) s.record_started = iso_utc_now();
+    }
+    record(RecordState::Running, {});
     if (!s.train_loader)
       s.train_loader = std::make_unique<data::DataLoader>(
           data_.train, data::DataLoaderOptions(config_.batch_size)
@@ -262,6 +301,7 @@ RunResult Trainer::run() {
       if (es.best) save_best(es);
       const bool every = config_.checkpoint_every > 0 && epoch % config_.checkpoint_every == 0;
       if (every || s.epochs_done == config_.epochs) save_numbered();
+      record(RecordState::Running, {});
       if (early_stop_due(es))
         return finish(RunState::EarlyStopped, "no improvement in " + impl_->best_monitor + " for " +
                                                   std::to_string(config_.early_stopping->patience) +

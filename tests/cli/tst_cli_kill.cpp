@@ -17,6 +17,7 @@
 
 #include "cli_runner.h"
 #include "io/checkpoint.h"
+#include "train/run_record.h"
 
 namespace fs = std::filesystem;
 
@@ -31,9 +32,12 @@ std::vector<fs::path> files_with(const fs::path& dir, const std::string& extensi
   return out;
 }
 
-// io::write_atomic_with's temporary files: ".epoch_0003.h5.<pid>.<n>.tmp".
+// io::write_atomic_with's temporary files of checkpoints: ".epoch_0003.h5.<pid>.<n>.tmp" (not
+// run.json's, ".run.json.<pid>.<n>.tmp").
 bool writing(const fs::path& dir) {
-  return !files_with(dir, ".tmp").empty();
+  for (const fs::path& p : files_with(dir, ".tmp"))
+    if (p.filename().string().find(".h5.") != std::string::npos) return true;
+  return false;
 }
 
 // The newest numbered checkpoint (epoch_NNNN.h5), or an empty path.
@@ -93,6 +97,13 @@ class TestCliKill : public QObject {
         } catch (const std::exception& e) {
           QFAIL(("round " + std::to_string(round) + ": " + c.string() + ": " + e.what()).c_str());
         }
+      }
+      // The run's record too: the old one or the new one, never a partial file.
+      try {
+        if (const auto record = nw::train::read_run_record(dir))
+          QCOMPARE(record->state, nw::train::RecordState::Running);
+      } catch (const std::exception& e) {
+        QFAIL(("round " + std::to_string(round) + ": run.json: " + e.what()).c_str());
       }
       with_checkpoints += !after.empty();
       if (const fs::path n = newest_checkpoint(dir); !n.empty()) resume = n;

@@ -273,8 +273,10 @@ class TestTrainer : public QObject {
     std::vector<std::string> names;
     for (const auto& e : fs::directory_iterator(dir("keep"))) names.push_back(e.path().filename());
     std::sort(names.begin(), names.end());
-    QCOMPARE(names, (std::vector<std::string>{"best.h5", "epoch_0004.h5", "epoch_0005.h5"}));
-    for (const auto& e : fs::directory_iterator(dir("keep"))) io::read_checkpoint(e.path());
+    QCOMPARE(names,
+             (std::vector<std::string>{"best.h5", "epoch_0004.h5", "epoch_0005.h5", "run.json"}));
+    for (const auto& e : fs::directory_iterator(dir("keep")))
+      if (e.path().extension() == ".h5") io::read_checkpoint(e.path());
   }
 
   void evaluationCountsEverySample() {
