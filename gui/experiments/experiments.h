@@ -15,15 +15,13 @@
 #include <vector>
 
 #include "app/window_hooks.h"
+#include "experiments/sweep_dialog.h"
+#include "train/run_index.h"
 #include "train/sweep_spec.h"
 
 class QAction;
 class QDockWidget;
 class QMainWindow;
-
-namespace nw::train {
-struct RunInfo;
-}
 
 namespace nw::gui {
 
@@ -31,7 +29,6 @@ class MessagesPanel;
 class ProjectDocument;
 class RunsDock;
 struct RunHistory;
-class SweepDialog;
 class SweepJob;
 class TrainingController;
 class TrainingDashboard;
