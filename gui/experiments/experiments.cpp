@@ -7,9 +7,9 @@
 #include <QMainWindow>
 #include <QThread>
 
+#include <algorithm>
 #include "app/messages_panel.h"
 #include "document/project_document.h"
-#include <algorithm>
 
 #include "experiments/project_diff_dialog.h"
 #include "experiments/runs_dock.h"

@@ -232,7 +232,8 @@ std::optional<train::SweepSpec> SweepDialog::spec(QString* why) {
       s.parameters.push_back({path, v.values, v.range});
     }
     if (s.parameters.empty()) throw Error("tick at least one setting to sweep and give it values");
-    // The checks `netwright-cli sweep` makes, against this project.
+    // Read back as `netwright-cli sweep` reads the file, with its checks against this project.
+    s = train::parse_sweep(train::to_json(s).dump(), "sweep");
     train::SweepSpec checked = s;
     train::check_sweep(checked, project_);
   } catch (const std::exception& e) {

@@ -30,7 +30,7 @@ class SweepJob : public QObject {
   bool start(const io::Project& project, const train::SweepSpec& spec,
              const train::SweepOptions& options, QString* why = nullptr);
   bool active() const { return active_; }
-  QString name() const { return name_; }  // "<stamp>-<name>", the trials' prefix
+  QString name() const { return name_; }    // "<stamp>-<name>", the trials' prefix
   int planned() const { return planned_; }  // trials
   // Legs: a trial trained to one rung. With halving the later rungs train fewer trials: four
   // trials, eta 2, two rungs is 4 + 2 legs.

@@ -22,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -134,8 +135,12 @@ class TestRunsDock : public QObject {
     const auto random = d->spec(&why);
     QVERIFY2(random, qPrintable(why));
     QCOMPARE(random->parameters.size(), size_t(2));
-    QVERIFY(random->parameters[0].range && random->parameters[0].range->log);
-    QCOMPARE(random->parameters[0].range->min, 1e-4);
+    const auto lr = std::find_if(random->parameters.begin(), random->parameters.end(),
+                                 [](const train::SweepParameter& p) { return p.path == kLr; });
+    QVERIFY(lr != random->parameters.end());
+    QVERIFY(lr->range && lr->range->log);
+    QCOMPARE(lr->range->min, 1e-4);
+    QCOMPARE(lr->range->max, 1e-1);
     // Save Sweep... writes what `netwright-cli sweep` reads back as the same sweep.
     fill_four_trial_sweep(d);
     const QString file = tmp_.filePath("four.sweep.json");
@@ -144,7 +149,7 @@ class TestRunsDock : public QObject {
     const train::SweepSpec read = train::load_sweep(file.toStdString());
     QCOMPARE(train::to_json(read), train::to_json(spec));
     QCOMPARE(read.parameters.size(), size_t(2));
-    QCOMPARE(read.parameters[0].values.size(), size_t(2));
+    for (const auto& p : read.parameters) QCOMPARE(p.values.size(), size_t(2));
     QCOMPARE(read.halving->eta, int64_t(2));
     d->reject();
   }
@@ -168,7 +173,7 @@ class TestRunsDock : public QObject {
       QCOMPARE(e->sweep_job()->planned(), 4);
       QVERIFY(!w.action("train")->isEnabled());  // no run beside the sweep
       QVERIFY(!w.action("sweep")->isEnabled());
-      QVERIFY(e->dock()->isVisible());
+      QVERIFY(e->dock()->isVisibleTo(&w));  // brought forward
       QVERIFY(finished.wait(180000));
       QVERIFY(w.action("train")->isEnabled());
       // Four legs to the first rung, two to the second.
