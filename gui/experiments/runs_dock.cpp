@@ -43,6 +43,7 @@ RunsDock::RunsDock(QWidget* parent) : QWidget(parent) {
   splitter_->addWidget(plot_);
   splitter_->setStretchFactor(0, 3);
   splitter_->setStretchFactor(1, 2);
+  splitter_->setSizes({700, 420});  // the table's columns first; the plot reads at 400 px
 
   auto* refresh = new QPushButton(tr("Refresh"));
   refresh->setObjectName("refreshRuns");

@@ -179,6 +179,8 @@ class TestScreenshots : public QObject {
     QTest::qWait(100);
     experiments->dock()->raise();
     window.resizeDocks({experiments->dock()}, {460}, Qt::Vertical);
+    window.resizeDocks({experiments->dock(), window.findChild<QDockWidget*>("messagesDock")},
+                       {1250, 350}, Qt::Horizontal);
     QCOMPARE(take_screenshot(window, {png, QSize(1600, 1000), 0}), 0);
     QCOMPARE(QImage(png).size(), QSize(1600, 1000) * window.devicePixelRatio());
   }
