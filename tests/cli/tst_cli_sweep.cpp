@@ -341,6 +341,25 @@ class TestCliSweep : public QObject {
     QCOMPARE(finished, 2);
     // lr 0.1 diverges next to the others: Adam at 0.1 ends rung 1 far behind.
     QCOMPARE(by_lr.at(0.1).at("state"), json("halted"));
+    // A promoted trial resumed from its rung-1 checkpoint ends as a straight two-epoch run does.
+    const auto& [lr, promoted] = *std::find_if(by_lr.begin(), by_lr.end(), [](const auto& kv) {
+      return kv.second.at("state") == "finished";
+    });
+    const std::string straight = (folder / "straight").string();
+    CliRun s = run_cli({"train", project, "--limit", "2000", "--epochs", "2", "--quiet", "--out",
+                        QString::fromStdString(straight), "--set",
+                        QString("training.optimizer.lr=%1").arg(lr, 0, 'g', 17)});
+    QVERIFY2(s.code == 0, s.all().c_str());
+    QCOMPARE(train::read_run_record(straight)->settings.at("training.optimizer.lr"), json(lr));
+    QCOMPARE(train::to_json(train::read_run_record(straight)->last), promoted.at("last"));
+    // A run from before run.json: its record comes from its checkpoint, settings and figures.
+    fs::remove(fs::path(straight) / "run.json");
+    const auto legacy = train::list_runs(folder);  // "straight" and "runs", which holds no run
+    QCOMPARE(legacy.size(), size_t(1));
+    QVERIFY2(legacy[0].record, legacy[0].record_problem.c_str());
+    QCOMPARE(legacy[0].record->state, train::RecordState::Unknown);
+    QCOMPARE(legacy[0].record->settings.at("training.optimizer.lr"), json(lr));
+    QCOMPARE(train::to_json(legacy[0].record->last), promoted.at("last"));
     // Re-opening: a fresh process lists the same runs, records and all.
     const CliRun again = run_cli({"runs", project, "--json"});
     QCOMPARE(again.out, r.out);

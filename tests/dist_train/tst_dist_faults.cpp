@@ -21,6 +21,7 @@
 #include "../cli/cli_runner.h"
 #include "io/checkpoint.h"
 #include "rank_processes.h"
+#include "train/run_record.h"
 
 using namespace nw;
 
@@ -115,20 +116,30 @@ QStringList train_args(int ranks, const QString& project, const QString& dir) {
 }
 
 // A run folder after a fault: every visible file is a checkpoint that loads whole, the optimizer
-// state included; a write the fault cut short leaves only a hidden temporary (".epoch_0003.h5.
-// <pid>.<n>.tmp"), which no loader lists and the next run in the folder removes. Returns how
-// many temporaries there are.
+// state included, or run.json, which parses; a write the fault cut short leaves only a hidden
+// temporary (".epoch_0003.h5.<pid>.<n>.tmp", ".run.json.<pid>.<n>.tmp"), which no loader lists
+// and the next run in the folder removes. Returns how many temporaries there are.
 int check_run_folder(const QString& dir) {
   int temporaries = 0;
   const QFileInfoList files = QDir(dir).entryInfoList(QDir::Files | QDir::Hidden);
   for (const QFileInfo& f : files) {
     const QString name = f.fileName();
     if (name.startsWith('.')) {
-      if (!QRegularExpression(R"(^\..+\.h5\.\d+\.\d+\.tmp$)").match(name).hasMatch()) {
+      if (!QRegularExpression(R"(^\..+\.(h5|json)\.\d+\.\d+\.tmp$)").match(name).hasMatch()) {
         qWarning("unexpected file %s", qPrintable(f.filePath()));
         return -1;
       }
       ++temporaries;
+      continue;
+    }
+    // The run's record (train/run_record.h), written atomically as the checkpoints are.
+    if (name == "run.json") {
+      try {
+        train::read_run_record(dir.toStdString());
+      } catch (const std::exception& e) {
+        qWarning("%s does not load: %s", qPrintable(f.filePath()), e.what());
+        return -1;
+      }
       continue;
     }
     try {
