@@ -13,6 +13,7 @@
 
 #include "plots/plot_palette.h"
 #include "train/health_warnings.h"
+#include "train/trainer.h"
 #include "training/health_history.h"
 
 namespace nw::gui {
