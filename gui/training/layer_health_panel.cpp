@@ -104,8 +104,10 @@ LayerHealthPanel::LayerHealthPanel(HealthHistory* history, QWidget* parent)
   plots_layout->addWidget(histograms_, 3);
   plots_layout->addWidget(grads_, 2);
   split->addWidget(plots);
-  split->setStretchFactor(0, 3);
-  split->setStretchFactor(1, 2);
+  // The table needs little width; the plots take the rest, which a bottom dock has plenty of.
+  split->setStretchFactor(0, 2);
+  split->setStretchFactor(1, 3);
+  split->setSizes({440, 660});
   layout->addWidget(split, 1);
 
   connect(table_, &QTableWidget::currentCellChanged, this, [this](int row) {

@@ -17,6 +17,7 @@
 #include "editor/graph_editor.h"
 #include "editor/graph_scene.h"
 #include "editor/node_item.h"
+#include "train/health_warnings.h"
 #include "train/metrics_log.h"
 #include "training/cluster_run.h"
 #include "training/health_history.h"
@@ -32,7 +33,7 @@ using namespace nw::gui::testing;
 namespace {
 
 // Trains `project` in `window` with health every `every` batches; false when it did not end.
-bool train(MainWindow& window, const io::Project& project, int64_t every) {
+bool train_run(MainWindow& window, const io::Project& project, int64_t every) {
   window.document()->reset(project);
   QSignalSpy finished(window.training(), &TrainingController::runFinished);
   TrainingOptions o;
@@ -56,7 +57,7 @@ class TestLayerHealthGui : public QObject {
   void a_run_fills_the_dock_and_the_sparklines() {
     MainWindow window(quiet_hooks());
     // 1800 training samples (10% go to validation): 57 batches, sampled at 1, 6, ..., 56.
-    QVERIFY(train(window, blobs_project(2000, 1), 5));
+    QVERIFY(train_run(window, blobs_project(2000, 1), 5));
     HealthHistory* history = window.health_history();
     QCOMPARE(history->layers(), (QStringList{"fc1", "fc2"}));
     QCOMPARE(int(history->points("fc1").size()), 12);
@@ -104,7 +105,7 @@ class TestLayerHealthGui : public QObject {
     QVERIFY(listed);
 
     // A new run starts with an empty history.
-    QVERIFY(train(window, blobs_project(300, 1), 0));
+    QVERIFY(train_run(window, blobs_project(300, 1), 0));
     QVERIFY(history->empty());
     QCOMPARE(table->rowCount(), 0);
     QVERIFY(scene->node_item("fc1")->sparkline().isEmpty());
@@ -116,7 +117,7 @@ class TestLayerHealthGui : public QObject {
     // tens of thousands, and their gradients explode (or the ReLU dies).
     io::Project p = blobs_project(600, 1);
     p.training.optimizer["lr"] = 1e4;
-    QVERIFY(train(window, p, 1));
+    QVERIFY(train_run(window, p, 1));
     const QString log = messages_text(window.messages());
     QVERIFY2(log.contains("layer 'fc") &&
                  (log.contains("gradients explode") || log.contains("are dead")),

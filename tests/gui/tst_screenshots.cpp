@@ -146,7 +146,7 @@ class TestScreenshots : public QObject {
     QString why;
     QVERIFY2(window.open_project(NW_SOURCE_DIR "/projects/fashion-mnist-mlp.nwproj", &why),
              qPrintable(why));
-    io::Project project = window.document()->project();
+    nw::io::Project project = window.document()->project();
     project.training.epochs = 1;
     TrainingOptions options;
     options.limit = 6400;
