@@ -35,6 +35,7 @@ extern "C" void on_interrupt(int) {
 struct TrainArgs {
   std::string project, device, out, init, resume, metrics;
   std::optional<int64_t> epochs, limit, stop_after;
+  int64_t health_every = train::kHealthEvery;
   std::optional<uint64_t> seed;
   std::vector<std::string> settings;  // --set PATH=VALUE
   std::string sweep_trial;            // --sweep-trial NAME:INDEX (a sweep's child process)
@@ -65,6 +66,7 @@ int run_train(const TrainArgs& a) {
       throw CliError(kUsage, "--sweep-trial: expected NAME:INDEX, got " + a.sweep_trial);
     o.sweep = train::SweepMembership{a.sweep_trial.substr(0, colon), trial, 0, {}};
   }
+  o.health_every = a.health_every;
   dist::Communicator& comm = dist::world();
   o.comm = &comm;
   const bool leader = comm.rank() == 0;
@@ -114,6 +116,9 @@ int run_train(const TrainArgs& a) {
     if (metrics.is_open()) metrics << train::epoch_json(e).dump() << "\n" << std::flush;
   };
   cb.on_message = say;
+  cb.on_health = [&](const train::HealthSample& h) {
+    if (metrics.is_open()) metrics << train::health_json(h).dump() << "\n" << std::flush;
+  };
 
   progress.message("training " + session->project.name + " for " +
                    std::to_string(session->project.training.epochs) + " epochs; checkpoints in " +
@@ -187,7 +192,13 @@ void add_train_command(CLI::App& app, int& result) {
   c->add_option("--resume", a->resume, "continue the run saved in a checkpoint (.h5)")
       ->check(CLI::ExistingFile);
   c->add_option("--metrics", a->metrics,
-                "write one JSON object per batch and per epoch to this file");
+                "write one JSON object per batch, per epoch and per layer health sample to this "
+                "file");
+  c->add_option("--health-every", a->health_every,
+                "measure layer health (activations, gradient norms, update ratios) every N "
+                "batches, into the metrics file, with warnings about layers in trouble; 0: off")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   c->add_option("--seed", a->seed, "random seed (overrides the project)");
   c->add_option("--threads", a->threads,
                 "CPU threads (default: OMP_NUM_THREADS or one per physical core)");

@@ -142,6 +142,7 @@ Tensor GraphModule::forward(const std::vector<Tensor>& inputs) {
     } else {
       values[s] = {args.size() == 1 ? step.module->forward(args[0]) : step.module->forward(args)};
     }
+    if (observer_) observer_(step.id, values[s]);
     for (const auto& [from, port] : step.release)
       values[static_cast<size_t>(from)][static_cast<size_t>(port)] = Tensor();
   }

@@ -7,6 +7,7 @@
 //
 //   auto net = compile(graph);   // throws GraphError listing every diagnostic when invalid
 //   Tensor y = (*net)(x);        // x: (N, *input shape)
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,6 +36,12 @@ class GraphModule : public nn::Module {
   // Sets requires_grad from each node's trainable flag (frozen nodes get false).
   void apply_trainable();
 
+  // Called after each node runs, with its id and its outputs (which it may read, not keep
+  // beyond the call unless it copies them); none by default, and then forward pays nothing.
+  // Layer health sets one for the forward of a sampled step (train/layer_health.h).
+  using Observer = std::function<void(const std::string& id, const std::vector<Tensor>& outputs)>;
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
+
  private:
   friend std::shared_ptr<GraphModule> compile(const Graph& graph);
   // `groups`: module paths that hold a block use's layers -> the block's name (their type).
@@ -43,6 +50,7 @@ class GraphModule : public nn::Module {
   Graph graph_;
   Analysis analysis_;
   std::vector<std::shared_ptr<Step>> steps_;
+  Observer observer_;
 };
 
 // Throws GraphError with every error diagnostic (one per line) when the graph is invalid, or when

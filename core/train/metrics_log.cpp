@@ -1,6 +1,8 @@
 #include "train/metrics_log.h"
 
+#include <cmath>
 #include <fstream>
+#include <limits>
 
 #include "tensor/errors.h"
 
@@ -27,7 +29,77 @@ T required(const nlohmann::json& j, const char* key, const std::string& where) {
   return it->get<T>();
 }
 
+// JSON has no NaN or infinity (nlohmann writes null): a non-finite statistic, such as an
+// exploding gradient norm, goes as a string.
+nlohmann::json number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  return v;
+}
+
+std::optional<double> read_number(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end()) return std::nullopt;
+  if (it->is_number()) return it->get<double>();
+  if (!it->is_string()) return std::nullopt;
+  const std::string& s = it->get_ref<const std::string&>();
+  if (s == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  if (s == "Infinity") return std::numeric_limits<double>::infinity();
+  if (s == "-Infinity") return -std::numeric_limits<double>::infinity();
+  return std::nullopt;
+}
+
+void put_number(nlohmann::json& j, const char* key, const std::optional<double>& v) {
+  if (v) j[key] = number(*v);
+}
+
+LayerHealthStats parse_layer(const nlohmann::json& j, const std::string& where) {
+  LayerHealthStats l;
+  if (!j.is_object() || !j.contains("layer") || !j["layer"].is_string())
+    throw Error(where +
+                ": a health line's layer has no \"layer\" name; the file was not written "
+                "by netwright-cli train --metrics");
+  l.layer = j["layer"].get<std::string>();
+  l.type = j.value("type", std::string());
+  l.activation = j.value("activation", std::string());
+  l.act_mean = read_number(j, "act_mean").value_or(0.0);
+  l.act_std = read_number(j, "act_std").value_or(0.0);
+  l.zero_fraction = read_number(j, "zero_fraction");
+  l.dead_fraction = read_number(j, "dead_fraction");
+  l.grad_norm = read_number(j, "grad_norm");
+  l.update_ratio = read_number(j, "update_ratio");
+  l.hist_lo = read_number(j, "hist_lo").value_or(0.0);
+  l.hist_hi = read_number(j, "hist_hi").value_or(0.0);
+  if (const auto h = j.find("histogram"); h != j.end() && h->is_array())
+    for (const auto& c : *h) l.histogram.push_back(c.is_number() ? c.get<int64_t>() : 0);
+  return l;
+}
+
 }  // namespace
+
+nlohmann::json health_json(const HealthSample& h) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const LayerHealthStats& l : h.layers) {
+    nlohmann::json j = {{"layer", l.layer},
+                        {"type", l.type},
+                        {"act_mean", number(l.act_mean)},
+                        {"act_std", number(l.act_std)},
+                        {"hist_lo", number(l.hist_lo)},
+                        {"hist_hi", number(l.hist_hi)},
+                        {"histogram", l.histogram}};
+    if (!l.activation.empty()) j["activation"] = l.activation;
+    put_number(j, "zero_fraction", l.zero_fraction);
+    put_number(j, "dead_fraction", l.dead_fraction);
+    put_number(j, "grad_norm", l.grad_norm);
+    put_number(j, "update_ratio", l.update_ratio);
+    layers.push_back(std::move(j));
+  }
+  return {{"event", "health"},
+          {"epoch", h.epoch},
+          {"batch", h.batch},
+          {"step", h.step},
+          {"layers", std::move(layers)}};
+}
 
 nlohmann::json batch_json(const BatchStats& b) {
   nlohmann::json j = {{"event", "batch"},
@@ -86,6 +158,14 @@ MetricsEvent parse_metrics_line(const std::string& line, const std::string& wher
     e.val_accuracy = get_optional(j, "val_accuracy");
     e.lr = j.value("lr", 0.0);
     e.seconds = j.value("seconds", 0.0);
+  } else if (event == "health") {
+    out.kind = MetricsEvent::Kind::Health;
+    HealthSample& h = out.health;
+    h.epoch = required<int64_t>(j, "epoch", where);
+    h.batch = required<int64_t>(j, "batch", where);
+    h.step = required<int64_t>(j, "step", where);
+    if (const auto layers = j.find("layers"); layers != j.end() && layers->is_array())
+      for (const auto& l : *layers) h.layers.push_back(parse_layer(l, where));
   } else if (event == "failed") {
     out.kind = MetricsEvent::Kind::Failed;
     out.reason = j.value("reason", std::string());

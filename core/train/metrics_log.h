@@ -1,7 +1,10 @@
 #pragma once
 // The metrics file of a run (netwright-cli train --metrics FILE): one JSON object a line, written
 // by rank 0 as the run goes: {"event": "batch", ...} after each batch, {"event": "epoch", ...}
-// after each epoch, {"event": "evaluation", ...} for the test split at the end and
+// after each epoch, {"event": "health", ...} for each layer health sample (train/layer_health.h:
+// "layers": one object per layer, a statistic absent where it was not measured and a non-finite
+// one written as the string "NaN", "Infinity" or "-Infinity"), {"event": "evaluation", ...} for
+// the test split at the end and
 // {"event": "failed", "reason": ...} when the run fails. The CLI writes it through these
 // functions, and the application follows a run started elsewhere (mpirun, srun) by reading it
 // back with MetricsTail, so the two never disagree on a key.
@@ -23,17 +26,19 @@ namespace nw::train {
 nlohmann::json batch_json(const BatchStats& b);  // {"event": "batch", "epoch": 1, ...}
 nlohmann::json epoch_json(const EpochStats& e);  // {"event": "epoch", "epoch": 1, ...}
 nlohmann::json failed_json(const std::string& reason);
+nlohmann::json health_json(const HealthSample& h);  // {"event": "health", "step": 51, ...}
 
 struct MetricsEvent {
-  enum class Kind { Batch, Epoch, Failed, Other };  // Other: evaluation, or a newer event
+  enum class Kind { Batch, Epoch, Health, Failed, Other };  // Other: evaluation, a newer event
   Kind kind = Kind::Other;
-  BatchStats batch;    // Kind::Batch
-  EpochStats epoch;    // Kind::Epoch
-  std::string reason;  // Kind::Failed
+  BatchStats batch;     // Kind::Batch
+  EpochStats epoch;     // Kind::Epoch
+  HealthSample health;  // Kind::Health
+  std::string reason;   // Kind::Failed
 };
 
 // One line of the file. Throws nw::Error naming `where` ("metrics.jsonl:12") when the line is
-// not a JSON object or a batch or epoch line lacks a number it must have.
+// not a JSON object or a batch, epoch or health line lacks a number it must have.
 MetricsEvent parse_metrics_line(const std::string& line, const std::string& where);
 
 // Reads a metrics file as it grows: each call returns the events of the lines completed since

@@ -122,6 +122,9 @@ Trainer::Trainer(std::shared_ptr<graph::GraphModule> net, io::Datasets data,
     scheduler_ = io::make_scheduler(config_.scheduler, *optimizer_, context);
     impl_->per_batch_schedule = io::scheduler_steps_per_batch(config_.scheduler);
   }
+  // Rank 0's shard stands for the run: no collective is added for it.
+  if (options_.health_every > 0 && impl_->rank() == 0)
+    impl_->health = std::make_unique<LayerHealth>(*net_);
 }
 
 Trainer::~Trainer() = default;

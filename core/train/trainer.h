@@ -31,6 +31,7 @@
 #include "io/checkpoint.h"
 #include "io/config.h"
 #include "train/run_record.h"
+#include "train/health_sample.h"
 
 namespace nw::dist {
 class Communicator;
@@ -96,7 +97,14 @@ struct Callbacks {
   std::function<void(MessageLevel, const std::string&)> on_message;
   std::function<void(const std::filesystem::path&)> on_checkpoint;
   std::function<void(const RunResult&)> on_finished;
+  // Every TrainerOptions::health_every batches, on rank 0 (train/layer_health.h).
+  std::function<void(const HealthSample&)> on_health;
 };
+
+// A sampled step costs a few forward-sized passes over the activations and the weights on the
+// host; one in 50 keeps the average cost near 1% (bench/bench_health) while a run of a few
+// hundred batches still gets a curve.
+inline constexpr int64_t kHealthEvery = 50;
 
 struct TrainerOptions {
   std::filesystem::path out_dir;  // empty: write no checkpoints
@@ -118,6 +126,9 @@ struct TrainerOptions {
   // or `--set` changed, and the sweep membership. Rank 0 writes run.json in out_dir at the start,
   // after each epoch and at the end.
   RunTags tags;
+  // Layer health (train/layer_health.h) every this many batches of the run, counted from its
+  // first; 0: never. Warnings about layers in trouble go to on_message.
+  int64_t health_every = kHealthEvery;
 };
 
 // 16 CUDA steps of a small network take a few milliseconds: a read that often costs the device

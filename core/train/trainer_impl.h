@@ -10,6 +10,8 @@
 #include "dist/single_communicator.h"
 #include "optim/scheduler_plateau.h"
 #include "train/device_metrics.h"
+#include "train/health_warnings.h"
+#include "train/layer_health.h"
 #include "train/metrics.h"
 #include "train/run_files.h"
 #include "train/trainer.h"
@@ -34,6 +36,8 @@ struct Trainer::Impl {
   std::unique_ptr<data::DataLoader> train_loader;
   std::unique_ptr<DeviceMetrics> metrics;  // the training batches' figures between reads
   std::unique_ptr<optim::ReduceLROnPlateau> plateau;
+  std::unique_ptr<LayerHealth> health;  // rank 0, when TrainerOptions::health_every > 0
+  HealthWarnings health_rules;
   std::string plateau_monitor = "val_loss";
   bool per_batch_schedule = false;  // OneCycleLR steps after every batch
   bool logits = false;              // BCEWithLogitsLoss: the binary threshold is 0

@@ -243,6 +243,8 @@ RunResult Trainer::run() {
                                                ", batch " + std::to_string(b));
         }
         const Tensor x = it->data.to(s.device), y = it->target.to(s.device);
+        const bool sampled = s.health && ((epoch - 1) * batches + b) % options_.health_every == 0;
+        if (sampled) s.health->begin(epoch, b + 1, (epoch - 1) * batches + b + 1);
         const Tensor out = (*net_)(x);
         auto [o, t] = align_for_loss(task_, out, y);
         const Tensor loss = std::static_pointer_cast<nn::Loss>(loss_)->forward(o, t);
@@ -256,7 +258,13 @@ RunResult Trainer::run() {
         if (s.reducer) s.reducer->prepare_for_backward();
         loss.backward();
         if (s.reducer) s.reducer->finish();  // every .grad is now the mean over ranks
+        if (sampled) s.health->before_step();
         optimizer_->step();
+        if (sampled) {
+          const HealthSample hs = s.health->finish();
+          if (callbacks_.on_health) callbacks_.on_health(hs);
+          for (const std::string& w : s.health_rules.check(hs)) message(MessageLevel::Warning, w);
+        }
         if (s.per_batch_schedule && scheduler_) scheduler_->step();
         if (++batches_run == options_.stop_after_batches) stop_ = true;
         const bool due =

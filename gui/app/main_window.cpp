@@ -18,6 +18,8 @@
 #include "experiments/experiments.h"
 #include "inspector/inspector_widget.h"
 #include "training/cluster_run.h"
+#include "training/health_history.h"
+#include "training/layer_health_panel.h"
 #include "training/training_controller.h"
 #include "training/training_dashboard.h"
 
@@ -99,6 +101,7 @@ void MainWindow::make_docks() {
   QDockWidget* evaluation = findChild<QDockWidget*>("evaluationDock");
   splitDockWidget(training, messages, Qt::Horizontal);
   tabifyDockWidget(training, evaluation);
+  tabifyDockWidget(training, findChild<QDockWidget*>("layerHealthDock"));
   training->raise();
   resizeDocks({palette, inspector}, {220, 380}, Qt::Horizontal);
   resizeDocks({training, messages}, {900, 500}, Qt::Horizontal);
@@ -162,6 +165,13 @@ void MainWindow::make_training_docks() {
   evaluation_->attach(training_);
   QDockWidget* evaluation =
       add_dock("evaluationDock", tr("Evaluation"), evaluation_, Qt::BottomDockWidgetArea);
+  // Layer health: sampled by the worker, drawn in its dock and on the editor's nodes.
+  health_ = new HealthHistory(this);
+  connect(training_, &TrainingController::runStarted, health_, &HealthHistory::clear);
+  connect(training_, &TrainingController::healthSampled, health_, &HealthHistory::add);
+  health_panel_ = new LayerHealthPanel(health_);
+  add_dock("layerHealthDock", tr("Layer Health"), health_panel_, Qt::BottomDockWidgetArea);
+  editor_->scene()->set_health(health_);
   // A run brings the plots forward, an evaluation its results.
   connect(training_, &TrainingController::runStarted, training, &QDockWidget::raise);
   connect(training_, &TrainingController::evaluationReady, evaluation, &QDockWidget::raise);

@@ -1,6 +1,7 @@
 #pragma once
 // The application window: the node editor in the middle, the layer palette left, the inspector
-// right, the training dashboard (tabbed with evaluation) and the messages panel at the bottom;
+// right, the training dashboard (tabbed with evaluation and layer health) and the messages panel
+// at the bottom;
 // menus, a toolbar with the training controls and a status bar with the device and the run's
 // progress. It owns the ProjectDocument; every dialog and question goes through WindowHooks so
 // tests drive it without modal dialogs.
@@ -44,7 +45,9 @@ class ClusterRun;
 class EvaluationWidget;
 class Experiments;
 class GraphEditor;
+class HealthHistory;
 class InspectorWidget;
+class LayerHealthPanel;
 class MessagesPanel;
 class PaletteWidget;
 class ProjectDocument;
@@ -67,6 +70,8 @@ class MainWindow : public QMainWindow {
   InspectorWidget* inspector() const { return inspector_; }
   TrainingDashboard* dashboard() const { return dashboard_; }
   EvaluationWidget* evaluation() const { return evaluation_; }
+  LayerHealthPanel* layer_health() const { return health_panel_; }
+  HealthHistory* health_history() const { return health_; }
   MessagesPanel* messages() const { return messages_; }
   TrainingStatus* training_status() const { return training_status_; }
   TrainingController* training() const { return training_; }
@@ -256,6 +261,8 @@ class MainWindow : public QMainWindow {
   InspectorWidget* inspector_ = nullptr;
   TrainingDashboard* dashboard_ = nullptr;
   EvaluationWidget* evaluation_ = nullptr;
+  HealthHistory* health_ = nullptr;  // the run's layer health: the dock and the sparklines
+  LayerHealthPanel* health_panel_ = nullptr;
   MessagesPanel* messages_ = nullptr;
   TrainingStatus* training_status_ = nullptr;
   QLabel* device_label_ = nullptr;

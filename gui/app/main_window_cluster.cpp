@@ -10,6 +10,7 @@
 #include "app/training_status.h"
 #include "document/project_document.h"
 #include "training/cluster_run.h"
+#include "training/health_history.h"
 #include "training/training_controller.h"
 #include "training/training_dashboard.h"
 
@@ -26,6 +27,8 @@ void MainWindow::make_cluster_run() {
                                    p.samples_per_second, run_batch_size_);
   });
   connect(cluster_, &ClusterRun::epochEnded, this, &MainWindow::log_epoch);
+  connect(cluster_, &ClusterRun::runStarted, health_, &HealthHistory::clear);
+  connect(cluster_, &ClusterRun::healthSampled, health_, &HealthHistory::add);
   connect(cluster_, &ClusterRun::runFinished, this, [this](const train::RunResult& r) {
     const QString state = QString::fromUtf8(train::to_string(r.state));
     training_status_->set_state(run_ended_text(state, r.epochs_done));

@@ -1,12 +1,15 @@
 #include "editor/graph_scene.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "document/project_document.h"
 #include "editor/edge_item.h"
 #include "editor/live_edge.h"
 #include "editor/node_item.h"
+#include "train/health_warnings.h"
+#include "training/health_history.h"
 
 namespace nw::gui {
 
@@ -108,10 +111,37 @@ void GraphScene::rebuild() {
   emit selectionChanged();
 }
 
+void GraphScene::set_health(HealthHistory* health) {
+  if (health_) disconnect(health_, nullptr, this, nullptr);
+  health_ = health;
+  if (health_) connect(health_, &HealthHistory::changed, this, &GraphScene::update_sparklines);
+  update_sparklines();
+}
+
+void GraphScene::update_sparkline(NodeItem* item) const {
+  if (!health_) return;
+  // Inside a block the nodes are the layers of the use the editor shows it through.
+  const QStringList uses = doc_->scope_uses();
+  const QString prefix =
+      uses.isEmpty() ? QString() : uses.join(QLatin1Char('.')) + QLatin1Char('.');
+  const QString layer = health_->layer_for_node(item->id(), prefix);
+  const QVector<double> norms =
+      layer.isEmpty() ? QVector<double>() : health_->series(layer, HealthHistory::Metric::GradNorm);
+  const bool alarm = !norms.isEmpty() &&
+                     (!std::isfinite(norms.back()) || norms.back() > train::kExplodingGradient ||
+                      norms.back() < train::kVanishingGradient);
+  item->set_sparkline(norms, alarm);
+}
+
+void GraphScene::update_sparklines() {
+  for (const auto& [id, item] : nodes_) update_sparkline(item);
+}
+
 void GraphScene::add_node_item(const std::string& id) {
   if (nodes_.count(id)) return;
   auto* item = new NodeItem(doc_, q(id));
   item->set_show_shapes(show_shapes_);
+  update_sparkline(item);
   addItem(item);
   nodes_[id] = item;
 }

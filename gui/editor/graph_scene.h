@@ -15,6 +15,7 @@
 namespace nw::gui {
 
 class EdgeItem;
+class HealthHistory;
 class LiveEdge;
 class NodeItem;
 class ProjectDocument;
@@ -37,6 +38,8 @@ class GraphScene : public QGraphicsScene {
 
   void set_show_shapes(bool show);
   bool show_shapes() const { return show_shapes_; }
+  // The layer health the nodes' sparklines draw (null: none); followed as it changes.
+  void set_health(HealthHistory* health);
   LiveEdge* live_edge() const { return live_; }  // while a connection is being dragged
 
   // From NodeItem::itemChange: its edges follow it.
@@ -67,12 +70,15 @@ class GraphScene : public QGraphicsScene {
   void remove_edge_item(const graph::Edge& edge);
   void rename_node_item(const std::string& old_id, const std::string& new_id);
   void cancel_live_edge();
+  void update_sparkline(NodeItem* item) const;
+  void update_sparklines();
   double port_reach() const;  // snap distance in scene units, constant on screen
 
   ProjectDocument* doc_;
   std::map<std::string, NodeItem*> nodes_;
   std::vector<EdgeItem*> edges_;
   LiveEdge* live_ = nullptr;
+  HealthHistory* health_ = nullptr;
   bool show_shapes_ = true;
   bool dragging_nodes_ = false;
   int drag_id_ = 0;

@@ -1,6 +1,10 @@
 #include "editor/node_item.h"
 
 #include <QFontMetricsF>
+
+#include <algorithm>
+#include <cmath>
+
 #include <QGraphicsScene>
 #include <QLocale>
 #include <QPainter>
@@ -75,6 +79,13 @@ NodeItem::NodeItem(ProjectDocument* doc, const QString& id) : doc_(doc), id_(id)
 void NodeItem::set_id(const QString& id) {
   id_ = id;
   refresh();
+}
+
+void NodeItem::set_sparkline(const QVector<double>& values, bool alarm) {
+  if (values == spark_ && alarm == spark_alarm_) return;
+  spark_ = values;
+  spark_alarm_ = alarm;
+  update();
 }
 
 void NodeItem::set_show_shapes(bool show) {
@@ -183,6 +194,27 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
   painter->setRenderHint(QPainter::TextAntialiasing);
   paint_body(painter, c);
   paint_texts(painter, c);
+  paint_sparkline(painter, c);
+}
+
+void NodeItem::paint_sparkline(QPainter* painter, const style::Colors& c) const {
+  // log10 of the positive, finite values: gradient norms span orders of magnitude.
+  QVector<double> v;
+  for (double x : spark_)
+    if (std::isfinite(x) && x > 0) v << std::log10(x);
+  if (v.size() < 2) return;
+  const QRectF box(kNodeWidth - kPad - 44, 3 + 2 * kRow + 1, 44, kRow - 5);
+  const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+  const double span = *hi - *lo > 1e-12 ? *hi - *lo : 1.0;
+  QPolygonF line;
+  for (int i = 0; i < v.size(); ++i)
+    line << QPointF(box.left() + box.width() * i / double(v.size() - 1),
+                    box.bottom() - box.height() * (v[i] - *lo) / span);
+  painter->save();
+  painter->setPen(QPen(spark_alarm_ ? c.warning : c.selection, 1.2));
+  painter->setBrush(Qt::NoBrush);
+  painter->drawPolyline(line);
+  painter->restore();
 }
 
 void NodeItem::paint_body(QPainter* painter, const style::Colors& c) const {

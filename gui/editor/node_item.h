@@ -3,9 +3,12 @@
 // parameters, the parameter count, input ports on top and output ports at the bottom, each
 // output labelled with its inferred shape. Frozen nodes (trainable false) are hatched with a
 // lock; nodes with errors get a red outline and their messages as the tooltip. The item only
-// shows the document's state: refresh() reads it again after a change.
+// shows the document's state: refresh() reads it again after a change. During and after a run,
+// a sparkline in the bottom right corner draws the layer's gradient norm over the layer health
+// samples (log scale), in the warning colour when the last one is out of range.
 #include <QGraphicsItem>
 #include <QStringList>
+#include <QVector>
 
 #include <vector>
 
@@ -32,6 +35,9 @@ class NodeItem : public QGraphicsItem {
   // Reads the node, its analysis and diagnostics from the document again.
   void refresh();
   void set_show_shapes(bool show);
+  // The layer's gradient norms, oldest first; empty hides the sparkline.
+  void set_sparkline(const QVector<double>& values, bool alarm = false);
+  const QVector<double>& sparkline() const { return spark_; }
 
   PortItem* input_port(int i) const;  // nullptr when out of range
   PortItem* output_port(int i) const;
@@ -53,6 +59,7 @@ class NodeItem : public QGraphicsItem {
  private:
   void paint_body(QPainter* painter, const style::Colors& c) const;
   void paint_texts(QPainter* painter, const style::Colors& c) const;
+  void paint_sparkline(QPainter* painter, const style::Colors& c) const;
 
   ProjectDocument* doc_;
   QString id_, type_, title_, subtitle_, params_, count_, macs_;
@@ -60,6 +67,8 @@ class NodeItem : public QGraphicsItem {
   QColor stripe_;
   bool block_ = false, frozen_ = false, error_ = false, warning_ = false, show_shapes_ = true;
   std::vector<PortItem*> inputs_, outputs_;
+  QVector<double> spark_;
+  bool spark_alarm_ = false;
 };
 
 }  // namespace nw::gui

@@ -186,6 +186,9 @@ void ClusterRun::read_metrics() {
         last_epoch_ = e.epoch;
         emit epochEnded(e.epoch);
         break;
+      case train::MetricsEvent::Kind::Health:
+        emit healthSampled(e.health);
+        break;
       case train::MetricsEvent::Kind::Failed:
         failure_ = QString::fromStdString(e.reason);
         ended_ = true;

@@ -52,6 +52,7 @@ class ClusterRun : public QObject {
  signals:
   void batchesArrived(const QVector<nw::gui::BatchPoint>& points);
   void epochEnded(const nw::train::EpochStats& stats);
+  void healthSampled(const nw::train::HealthSample& sample);  // the file's health lines
   void message(nw::train::MessageLevel level, const QString& text);
   void runStarted(const QString& name);
   // reason says how the launcher ended: "mpirun exited with code 0".

@@ -17,6 +17,7 @@ void register_types() {
   qRegisterMetaType<train::EvalResult>();
   qRegisterMetaType<train::RunResult>();
   qRegisterMetaType<train::MessageLevel>();
+  qRegisterMetaType<train::HealthSample>();
 }
 
 }  // namespace
@@ -32,6 +33,7 @@ TrainingController::TrainingController(QObject* parent) : QObject(parent) {
   connect(worker_, &TrainingWorker::evaluationReady, this, &TrainingController::evaluationReady);
   connect(worker_, &TrainingWorker::predictionsReady, this, &TrainingController::predictionsReady);
   connect(worker_, &TrainingWorker::message, this, &TrainingController::message);
+  connect(worker_, &TrainingWorker::healthSampled, this, &TrainingController::healthSampled);
   connect(worker_, &TrainingWorker::checkpointWritten, this,
           &TrainingController::checkpointWritten);
   frame_.setInterval(frame_interval_ms());

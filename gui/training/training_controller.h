@@ -74,6 +74,8 @@ class TrainingController : public QObject {
   void evaluationReady(const nw::train::EvalResult& result);
   void predictionsReady(const nw::gui::SplitPredictions& predictions);
   void message(nw::train::MessageLevel level, const QString& text);
+  // A layer health sample of the run (train/layer_health.h), as the trainer took it.
+  void healthSampled(const nw::train::HealthSample& sample);
   void runStarted(const QString& name);
   void runFinished(const nw::train::RunResult& result);
   void jobFinished(const nw::train::RunResult& result);

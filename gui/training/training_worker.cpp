@@ -80,6 +80,7 @@ void TrainingWorker::hook(train::Trainer& trainer) {
   cb.on_batch_end = [this](const train::BatchStats& b) { on_batch(b); };
   cb.on_epoch_end = [this](const train::EpochStats& e) { emit epochEnded(e, last_step_); };
   cb.on_message = [this](train::MessageLevel level, const std::string& text) { say(level, text); };
+  cb.on_health = [this](const train::HealthSample& h) { emit healthSampled(h); };
   cb.on_checkpoint = [this](const std::filesystem::path& p) {
     emit checkpointWritten(QString::fromStdString(p.string()));
   };

@@ -62,6 +62,8 @@ class TrainingWorker : public QObject {
   void evaluationReady(const nw::train::EvalResult& result);
   void predictionsReady(const nw::gui::SplitPredictions& predictions);
   void message(nw::train::MessageLevel level, const QString& text);
+  // Every few batches (train/layer_health.h): rare, so each one is its own queued signal.
+  void healthSampled(const nw::train::HealthSample& sample);
   void checkpointWritten(const QString& path);
   void runFinished(const nw::train::RunResult& result);
   void jobFinished(const nw::train::RunResult& result);

@@ -10,6 +10,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -27,7 +28,11 @@
 #include "experiments/runs_dock.h"
 #include "experiments/runs_model.h"
 #include "experiments/sweep_job.h"
+#include "io/project.h"
 #include "train/sweep_spec.h"
+#include "training/health_history.h"
+#include "training/layer_health_panel.h"
+#include "training/training_controller.h"
 
 using namespace nw::gui;
 
@@ -181,6 +186,40 @@ class TestScreenshots : public QObject {
     window.resizeDocks({experiments->dock()}, {460}, Qt::Vertical);
     window.resizeDocks({experiments->dock(), window.findChild<QDockWidget*>("messagesDock")},
                        {1250, 350}, Qt::Horizontal);
+    QCOMPARE(take_screenshot(window, {png, QSize(1600, 1000), 0}), 0);
+    QCOMPARE(QImage(png).size(), QSize(1600, 1000) * window.devicePixelRatio());
+  }
+
+  // Issue 21: the Layer Health dock after a short run of the bundled MLP on 6400 Fashion-MNIST
+  // images (100 batches, sampled every 4th), with fc1 selected; the nodes carry their gradient
+  // norm sparklines. The picture is docs/screenshots/layer-health.png (NW_UPDATE_DOCS=1).
+  void layer_health_dock_after_a_short_run() {
+    MainWindow window(quiet_hooks());
+    QString why;
+    QVERIFY2(window.open_project(NW_SOURCE_DIR "/projects/fashion-mnist-mlp.nwproj", &why),
+             qPrintable(why));
+    nw::io::Project project = window.document()->project();
+    project.training.epochs = 1;
+    TrainingOptions options;
+    options.limit = 6400;
+    options.health_every = 4;
+    QSignalSpy finished(window.training(), &TrainingController::runFinished);
+    QVERIFY(window.training()->start(project, options));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+    QVERIFY(window.health_history()->points("fc1").size() >= 20);
+    auto* dock = window.findChild<QDockWidget*>("layerHealthDock");
+    QVERIFY(dock);
+    dock->show();
+    dock->raise();
+    window.layer_health()->select_layer("fc1");
+    QCOMPARE(window.layer_health()->table()->rowCount(), 3);
+    QVERIFY(window.editor()->scene()->node_item("fc2")->sparkline().size() >= 20);
+
+    const QString dir = qEnvironmentVariableIntValue("NW_UPDATE_DOCS") == 1
+                            ? QStringLiteral(NW_SOURCE_DIR "/docs/screenshots")
+                            : QDir::currentPath() + QStringLiteral("/screenshots");
+    QVERIFY(QDir().mkpath(dir));
+    const QString png = dir + "/layer-health.png";
     QCOMPARE(take_screenshot(window, {png, QSize(1600, 1000), 0}), 0);
     QCOMPARE(QImage(png).size(), QSize(1600, 1000) * window.devicePixelRatio());
   }
