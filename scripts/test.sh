@@ -62,7 +62,8 @@ nw_sanitized_build() {
   local dir="$NW_FUZZ_DIR" args=(-S "$NW_ROOT" -B "$NW_FUZZ_DIR" -DCMAKE_BUILD_TYPE=Release
               "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -gline-tables-only" -DNETWRIGHT_FUZZ=ON
               -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DNETWRIGHT_WITH_CUDA=OFF
-              -DNETWRIGHT_MPI=OFF -DNETWRIGHT_BUILD_BENCH=OFF -DNETWRIGHT_BUILD_GUI=OFF)
+              -DNETWRIGHT_MPI=OFF -DNETWRIGHT_BUILD_BENCH=OFF -DNETWRIGHT_BUILD_GUI=OFF
+              -DNETWRIGHT_PCH=OFF)
   [[ -f "$dir/CMakeCache.txt" ]] || args+=(-G Ninja)
   cmake "${args[@]}" >/dev/null
   cmake --build "$dir" -j "$NW_JOBS" --target "$@"
