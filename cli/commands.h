@@ -20,5 +20,6 @@ void add_import_command(CLI::App& app, int& result);
 void add_export_command(CLI::App& app, int& result);
 void add_cluster_command(CLI::App& app, int& result);
 void add_blocks_command(CLI::App& app, int& result);
+void add_lrfind_command(CLI::App& app, int& result);
 
 }  // namespace nw::cli

@@ -46,6 +46,7 @@ struct SessionOptions {
   // The ranks of a data-parallel run (Trainer's TrainerOptions::comm); null: one process.
   dist::Communicator* comm = nullptr;
   int64_t stop_after = 0;  // > 0: stop after this many batches of this run (TrainerOptions)
+  int64_t metrics_read_every = 0;  // TrainerOptions'; 0 picks by device
 };
 
 using SessionMessage = std::function<void(MessageLevel, const std::string&)>;

@@ -16,7 +16,10 @@
 #include <QTimer>
 #include <QVector>
 
+#include <memory>
+
 #include "io/project.h"
+#include "nn/module.h"
 #include "training/batch_buffer.h"
 #include "training/training_types.h"
 
@@ -50,6 +53,11 @@ class TrainingController : public QObject {
   // The run's state now as a checkpoint, written atomically: checkpointWritten(path), or an
   // error message.
   void export_checkpoint(const QString& path);
+
+  // A copy of the weights of the network the worker trained (or evaluated) last, for a sweep
+  // that must leave them alone (Train > Find Learning Rate); null before any run, and while a
+  // run is going.
+  std::shared_ptr<const nn::StateDict> last_weights();
 
   // How often batch points are delivered during a run, in milliseconds.
   void set_frame_interval(int ms);

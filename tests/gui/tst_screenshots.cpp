@@ -6,10 +6,12 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/lr_finder_dialog.h"
 #include "app/main_window.h"
 #include "app/recovery_file.h"
 #include "app/screenshot.h"
@@ -19,6 +21,7 @@
 #include "editor/graph_scene.h"
 #include "editor/graph_view.h"
 #include "editor/node_item.h"
+#include "plots/lr_find_plot.h"
 
 using namespace nw::gui;
 
@@ -129,6 +132,34 @@ class TestScreenshots : public QObject {
     const std::vector<EdgeItem*> edges = window.editor()->scene()->edge_items();
     QCOMPARE(int(edges.size()), 15);
     for (EdgeItem* edge : edges) QVERIFY(visible.contains(edge->sceneBoundingRect()));
+  }
+  // Issue 21: Train > Find Learning Rate... on the bundled MLP (the first 12800 samples of
+  // Fashion-MNIST), the sweep done, both rules marked. The picture is
+  // docs/screenshots/lr-finder.png (NW_UPDATE_DOCS=1, as above).
+  void lr_finder_dialog() {
+    WindowHooks hooks = quiet_hooks();
+    hooks.sample_limit = 12800;
+    MainWindow window(std::move(hooks));
+    QString why;
+    QVERIFY2(window.open_project(NW_SOURCE_DIR "/projects/fashion-mnist-mlp.nwproj", &why),
+             qPrintable(why));
+    window.action("findLearningRate")->trigger();
+    auto* dialog = window.findChild<LrFinderDialog*>();
+    QVERIFY(dialog);
+    QSignalSpy ended(dialog, &LrFinderDialog::sweepEnded);
+    QVERIFY(ended.wait(120000));
+    QVERIFY(dialog->suggested());
+    QVERIFY(dialog->plot()->steepest_mark() > 0 && dialog->plot()->minimum_mark() > 0);
+    dialog->resize(900, 640);
+    dialog->findChild<LrFindPlot*>("lrPlot")->replot();  // the queued replot, drawn now
+    const QString dir = qEnvironmentVariableIntValue("NW_UPDATE_DOCS") == 1
+                            ? QStringLiteral(NW_SOURCE_DIR "/docs/screenshots")
+                            : QDir::currentPath() + QStringLiteral("/screenshots");
+    QVERIFY(QDir().mkpath(dir));
+    const QString png = dir + "/lr-finder.png";
+    QVERIFY(dialog->grab().save(png));
+    QCOMPARE(QImage(png).size(), QSize(900, 640) * dialog->devicePixelRatio());
+    dialog->reject();
   }
 };
 
