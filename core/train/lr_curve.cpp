@@ -45,12 +45,12 @@ LrSuggestions suggest_lr(const std::vector<LrPoint>& points, int64_t skip_start)
   }
   if (s.steepest) s.steepest_lr = points[*s.steepest].lr;
 
-  if (s.minimum_tenth_lr && m > skip) {
-    s.suggested = s.minimum_tenth_lr;
-    s.rule = kMinimumRule;
-  } else if (s.steepest_lr) {
+  if (s.steepest_lr) {
     s.suggested = s.steepest_lr;
     s.rule = kSteepestRule;
+  } else if (m > skip) {  // no descent to measure, but the loss did fall to its minimum
+    s.suggested = s.minimum_tenth_lr;
+    s.rule = kMinimumRule;
   }
   return s;
 }

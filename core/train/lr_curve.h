@@ -48,9 +48,10 @@ struct LrSuggestions {
   // falls steadily rather than at the edge of divergence.
   std::optional<size_t> minimum;
   std::optional<double> steepest_lr, minimum_tenth_lr;
-  // The primary suggestion: minimum/10 when there is one, else steepest descent.
+  // The primary suggestion: steepest descent when there is one, else minimum/10 (the loss fell
+  // before its minimum but with no interior point to measure a slope at).
   std::optional<double> suggested;
-  std::string rule;  // kMinimumRule or kSteepestRule; empty without a suggestion
+  std::string rule;  // kSteepestRule or kMinimumRule; empty without a suggestion
 };
 
 // Needs points in rising lr order. Fewer than 3 points past skip_start give no suggestion.

@@ -232,14 +232,15 @@ class TestCli : public QObject {
     const auto j = nlohmann::json::parse(r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1));
     QVERIFY(j["points"].size() >= 10 && j["points"].size() <= 40);
     QCOMPARE(j["points"][0]["lr"].get<double>(), 1e-7);
-    QCOMPARE(j["rule"].get<std::string>(), std::string("minimum/10"));
-    QCOMPARE(j["suggested"].get<double>(), j["minimum_tenth"].get<double>());
-    QCOMPARE(j["suggested"].get<double>(), j["minimum"].get<double>() / 10);
+    QCOMPARE(j["rule"].get<std::string>(), std::string("steepest"));
+    QCOMPARE(j["suggested"].get<double>(), j["steepest"].get<double>());
+    QCOMPARE(j["minimum_tenth"].get<double>(), j["minimum"].get<double>() / 10);
+    QVERIFY(j["steepest"].get<double>() < j["minimum"].get<double>());
 
     r = run_cli({"lr-find", project_, "--steps", "40", "--limit", "512", "--start", "1e-5"});
     QVERIFY2(r.code == 0, r.all().c_str());
-    for (const char* text : {"lr-find: ", "<- minimum", "steepest descent: ", "minimum/10: ",
-                             "suggested lr: ", "(minimum/10)"})
+    for (const char* text : {"lr-find: ", "<- minimum",
+                             "steepest descent: ", "minimum/10: ", "suggested lr: ", "(steepest)"})
       QVERIFY2(r.out.find(text) != std::string::npos, (std::string(text) + "\n" + r.out).c_str());
 
     r = run_cli({"lr-find", project_, "--start", "1", "--end", "0.1"});

@@ -136,7 +136,7 @@ class TestLrFinderDialog : public QObject {
     QVERIFY(!dialog->running());
     QVERIFY2(dialog->findChild<QLabel*>("lrStatus")->text().contains("must be larger"),
              qPrintable(dialog->findChild<QLabel*>("lrStatus")->text()));
-    dialog->reject();
+    dialog->close();
   }
 };
 

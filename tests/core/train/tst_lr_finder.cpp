@@ -93,8 +93,16 @@ class TestLrFinder : public QObject {
              qPrintable(QString::number(*s.steepest_lr)));
     QVERIFY2(std::abs(std::log10(*s.minimum_tenth_lr) + 2.0) <= 0.051,
              qPrintable(QString::number(*s.minimum_tenth_lr)));
-    QCOMPARE(*s.suggested, *s.minimum_tenth_lr);
-    QCOMPARE(s.rule, std::string(train::kMinimumRule));
+    QCOMPARE(*s.suggested, *s.steepest_lr);
+    QCOMPARE(s.rule, std::string(train::kSteepestRule));
+    // No falling slope past the skipped start, yet a minimum after it: minimum/10 stands in.
+    std::vector<LrPoint> odd;
+    for (double v : {0.0, 0.1, 1.0, 0.5, 2.0}) odd.push_back({std::pow(10.0, odd.size()), v, v});
+    const train::LrSuggestions f = train::suggest_lr(odd, 2);
+    QVERIFY(!f.steepest_lr);
+    QCOMPARE(*f.minimum, size_t(3));
+    QCOMPARE(f.rule, std::string(train::kMinimumRule));
+    QCOMPARE(*f.suggested, 100.0);
   }
 
   void steepestIgnoresTheStartAndTheTail() {
