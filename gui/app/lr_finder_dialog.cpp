@@ -11,6 +11,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "plots/lr_find_plot.h"
 #include "training/lr_find_runner.h"
 
@@ -58,7 +60,7 @@ LrFinderDialog::LrFinderDialog(io::Project project, std::shared_ptr<const nn::St
   range->addWidget(new QLabel(tr("over")));
   range->addWidget(steps_);
   range->addWidget(new QLabel(tr("batches")));
-  form->addRow(tr("&Learning rate:"), range);
+  form->addRow(tr("Learning rate:"), range);
 
   progress_ = new QProgressBar;
   progress_->setObjectName("lrProgress");
@@ -166,6 +168,9 @@ void LrFinderDialog::set_running(bool on) {
 
 void LrFinderDialog::on_finished(const train::LrFindResult& r) {
   plot_->set_result(r);
+  // Done, also when it ended early: the status line says after how many batches.
+  progress_->setRange(0, std::max<int>(1, int(r.points.size())));
+  progress_->setValue(progress_->maximum());
   const train::LrSuggestions& s = r.suggestions;
   if (s.suggested) suggested_ = QString::number(*s.suggested, 'g', 2).toDouble();
   rules_->setText(tr("Steepest descent: <b>%1</b> &nbsp; Minimum/10: <b>%2</b> &nbsp; "
