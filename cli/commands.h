@@ -21,5 +21,6 @@ void add_export_command(CLI::App& app, int& result);
 void add_cluster_command(CLI::App& app, int& result);
 void add_blocks_command(CLI::App& app, int& result);
 void add_sweep_command(CLI::App& app, int& result);
+void add_lrfind_command(CLI::App& app, int& result);
 
 }  // namespace nw::cli

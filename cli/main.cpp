@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   add_export_command(app, result);
   add_cluster_command(app, result);
   add_blocks_command(app, result);
+  add_lrfind_command(app, result);
   add_manual_flags(app, NW_VERSION);  // last: the man page and completion list every command
   // Under a launcher with several ranks, train and eval split the data over the ranks and devices
   // reports each one; every other command would only repeat itself K times (and write the same

@@ -149,6 +149,7 @@ std::unique_ptr<Session> open_session(io::Project project, const SessionOptions&
   topt.stop_after_batches = options.stop_after;
   topt.tags = {options.settings, options.sweep};
   topt.health_every = options.health_every;
+  topt.metrics_read_every = options.metrics_read_every;
   const bool writer = !options.comm || options.comm->rank() == 0;  // rank 0 writes the run
   if (!topt.out_dir.empty() && writer) std::filesystem::create_directories(topt.out_dir);
   s->trainer = std::make_unique<Trainer>(s->net, s->data, config, topt);

@@ -206,6 +206,10 @@ class MainWindow : public QMainWindow {
   void run_in_background(const QString& label, std::function<void()> work,
                          std::function<void(const QString& error)> done);
   void edit_training_settings();
+  // Train > Find Learning Rate... (main_window_lr_find.cpp): the finder's dialog over a copy of
+  // the last run's weights or fresh ones; "Use" sets training.optimizer.lr as one undo step.
+  void find_learning_rate();
+  void set_learning_rate(double lr);
   void log_epoch(const train::EpochStats& e);  // "Epoch 3: train loss ..." in the messages
   void show_run_message(train::MessageLevel level, const QString& text);
 

@@ -226,6 +226,11 @@ void MainWindow::make_train_menu() {
   connect(a, &QAction::triggered, this, &MainWindow::show_run_on_cluster);
   menu->addAction(a);
   menu->addAction(experiments_->sweep_action());
+  a = make_action("findLearningRate", tr("Find &Learning Rate..."));
+  a->setStatusTip(
+      tr("Train a copy of the network briefly while the learning rate rises, and suggest one"));
+  connect(a, &QAction::triggered, this, &MainWindow::find_learning_rate);
+  menu->addAction(a);
   a = make_action("trainingSettings", tr("S&ettings..."));
   connect(a, &QAction::triggered, this, &MainWindow::edit_training_settings);
   menu->addAction(a);

@@ -190,6 +190,7 @@ void MainWindow::update_training_actions() {
   action("train")->setEnabled(idle);
   action("resumeFromCheckpoint")->setEnabled(idle);
   action("evaluateCheckpoint")->setEnabled(idle);
+  action("findLearningRate")->setEnabled(idle);
   action("pause")->setEnabled(running);
   action("resume")->setEnabled(paused);
   action("stop")->setEnabled(running || paused || cs == TrainingState::Running ||

@@ -138,6 +138,11 @@ void TrainingController::export_checkpoint(const QString& path) {
   post([w, path] { w->export_checkpoint(path); });
 }
 
+std::shared_ptr<const nn::StateDict> TrainingController::last_weights() {
+  if (state_ != TrainingState::Idle) return nullptr;
+  return worker_->copy_weights();
+}
+
 void TrainingController::post(std::function<void()> task) {
   worker_->post(std::move(task));
   // During a run the worker takes the task at the next batch; when idle, this call runs it.

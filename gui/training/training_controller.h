@@ -17,8 +17,10 @@
 #include <QVector>
 
 #include <functional>
+#include <memory>
 
 #include "io/project.h"
+#include "nn/module.h"
 #include "training/batch_buffer.h"
 #include "training/training_types.h"
 
@@ -59,6 +61,11 @@ class TrainingController : public QObject {
   // The run's state now as a checkpoint, written atomically: checkpointWritten(path), or an
   // error message.
   void export_checkpoint(const QString& path);
+
+  // A copy of the weights of the network the worker trained (or evaluated) last, for a sweep
+  // that must leave them alone (Train > Find Learning Rate); null before any run, and while a
+  // run is going.
+  std::shared_ptr<const nn::StateDict> last_weights();
 
   // How often batch points are delivered during a run, in milliseconds.
   void set_frame_interval(int ms);

@@ -53,6 +53,14 @@ void TrainingWorker::clear_tasks() {
   tasks_.clear();
 }
 
+std::shared_ptr<const nn::StateDict> TrainingWorker::copy_weights() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!session_) return nullptr;
+  auto copy = std::make_shared<nn::StateDict>();
+  for (const auto& [name, t] : session_->net->state_dict()) copy->emplace_back(name, t.clone());
+  return copy;
+}
+
 void TrainingWorker::run_tasks() {
   for (;;) {
     std::function<void()> task;

@@ -41,6 +41,9 @@ class TrainingWorker : public QObject {
   // paused), else when run_tasks() is next called there.
   void post(std::function<void()> task);
   void clear_tasks();
+  // A deep copy of the last run's (or evaluated checkpoint's) weights; null when there is none.
+  // Only between runs: a running trainer would change them under the copy.
+  std::shared_ptr<const nn::StateDict> copy_weights();
 
   // ---- on the training thread
   void run(const io::Project& project, const TrainingOptions& options);

@@ -224,6 +224,34 @@ class TestCli : public QObject {
     QVERIFY(r.out.find("loads") != std::string::npos);
   }
 
+  // lr-find: the curve as JSON with both rules and the suggestion, the table, and options that
+  // cannot make a sweep refused as usage errors naming the fix.
+  void lrFindSuggestsARate() {
+    CliRun r = run_cli({"lr-find", project_, "--steps", "40", "--limit", "512", "--json"});
+    QVERIFY2(r.code == 0, r.all().c_str());
+    const auto j = nlohmann::json::parse(r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1));
+    QVERIFY(j["points"].size() >= 10 && j["points"].size() <= 40);
+    QCOMPARE(j["points"][0]["lr"].get<double>(), 1e-7);
+    QCOMPARE(j["rule"].get<std::string>(), std::string("steepest"));
+    QCOMPARE(j["suggested"].get<double>(), j["steepest"].get<double>());
+    QCOMPARE(j["minimum_tenth"].get<double>(), j["minimum"].get<double>() / 10);
+    QVERIFY(j["steepest"].get<double>() < j["minimum"].get<double>());
+
+    r = run_cli({"lr-find", project_, "--steps", "40", "--limit", "512", "--start", "1e-5"});
+    QVERIFY2(r.code == 0, r.all().c_str());
+    for (const char* text : {"lr-find: ", "<- minimum",
+                             "steepest descent: ", "minimum/10: ", "suggested lr: ", "(steepest)"})
+      QVERIFY2(r.out.find(text) != std::string::npos, (std::string(text) + "\n" + r.out).c_str());
+
+    r = run_cli({"lr-find", project_, "--start", "1", "--end", "0.1"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.find("end_lr (0.1) must be larger than start_lr (1)") != std::string::npos,
+             r.err.c_str());
+    r = run_cli({"lr-find", project_, "--steps", "5"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.find("steps (5) must be at least 10") != std::string::npos, r.err.c_str());
+  }
+
   void divergingRunExitsThree() {
     const CliRun r = run_cli({"train", src_path("tests/cli/projects/diverges.nwproj"), "--out",
                               dir("nan"), "--epochs", "1"});

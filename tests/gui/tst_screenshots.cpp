@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/lr_finder_dialog.h"
 #include "app/main_window.h"
 #include "app/recovery_file.h"
 #include "app/screenshot.h"
@@ -29,6 +30,7 @@
 #include "experiments/runs_model.h"
 #include "experiments/sweep_job.h"
 #include "io/project.h"
+#include "plots/lr_find_plot.h"
 #include "train/sweep_spec.h"
 #include "training/health_history.h"
 #include "training/layer_health_panel.h"
@@ -215,6 +217,25 @@ class TestScreenshots : public QObject {
     QCOMPARE(window.layer_health()->table()->rowCount(), 3);
     QVERIFY(window.editor()->scene()->node_item("fc2")->sparkline().size() >= 20);
 
+  // Issue 21: Train > Find Learning Rate... on the bundled MLP (the first 12800 samples of
+  // Fashion-MNIST), the sweep done, both rules marked. The picture is
+  // docs/screenshots/lr-finder.png (NW_UPDATE_DOCS=1, as above).
+  void lr_finder_dialog() {
+    WindowHooks hooks = quiet_hooks();
+    hooks.sample_limit = 12800;
+    MainWindow window(std::move(hooks));
+    QString why;
+    QVERIFY2(window.open_project(NW_SOURCE_DIR "/projects/fashion-mnist-mlp.nwproj", &why),
+             qPrintable(why));
+    window.action("findLearningRate")->trigger();
+    auto* dialog = window.findChild<LrFinderDialog*>();
+    QVERIFY(dialog);
+    QSignalSpy ended(dialog, &LrFinderDialog::sweepEnded);
+    QVERIFY(ended.wait(120000));
+    QVERIFY(dialog->suggested());
+    QVERIFY(dialog->plot()->steepest_mark() > 0 && dialog->plot()->minimum_mark() > 0);
+    dialog->resize(900, 640);
+    dialog->findChild<LrFindPlot*>("lrPlot")->replot();  // the queued replot, drawn now
     const QString dir = qEnvironmentVariableIntValue("NW_UPDATE_DOCS") == 1
                             ? QStringLiteral(NW_SOURCE_DIR "/docs/screenshots")
                             : QDir::currentPath() + QStringLiteral("/screenshots");
@@ -222,6 +243,10 @@ class TestScreenshots : public QObject {
     const QString png = dir + "/layer-health.png";
     QCOMPARE(take_screenshot(window, {png, QSize(1600, 1000), 0}), 0);
     QCOMPARE(QImage(png).size(), QSize(1600, 1000) * window.devicePixelRatio());
+    const QString png = dir + "/lr-finder.png";
+    QVERIFY(dialog->grab().save(png));
+    QCOMPARE(QImage(png).size(), QSize(900, 640) * dialog->devicePixelRatio());
+    dialog->close();
   }
 };
 
