@@ -45,10 +45,12 @@ LrSuggestions suggest_lr(const std::vector<LrPoint>& points, int64_t skip_start)
   }
   if (s.steepest) s.steepest_lr = points[*s.steepest].lr;
 
-  if (s.steepest_lr) {
+  const double start = points[skip].smoothed;
+  const bool fell = start > 0 && (start - points[m].smoothed) >= kMeaningfulDrop * start;
+  if (s.steepest_lr && fell) {
     s.suggested = s.steepest_lr;
     s.rule = kSteepestRule;
-  } else if (m > skip) {  // no descent to measure, but the loss did fall to its minimum
+  } else if (m > skip) {  // a flat curve, or no interior point to measure a slope at
     s.suggested = s.minimum_tenth_lr;
     s.rule = kMinimumRule;
   }

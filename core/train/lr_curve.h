@@ -48,11 +48,15 @@ struct LrSuggestions {
   // falls steadily rather than at the edge of divergence.
   std::optional<size_t> minimum;
   std::optional<double> steepest_lr, minimum_tenth_lr;
-  // The primary suggestion: steepest descent when there is one, else minimum/10 (the loss fell
-  // before its minimum but with no interior point to measure a slope at).
+  // The primary suggestion: steepest descent when the smoothed loss fell by at least
+  // kMeaningfulDrop of its starting value before its minimum, else minimum/10. On a flat curve
+  // (weights already trained) the steepest slope is noise: a copy of a briefly trained MLP's
+  // weights got 4.8e-7 from it.
   std::optional<double> suggested;
   std::string rule;  // kSteepestRule or kMinimumRule; empty without a suggestion
 };
+
+inline constexpr double kMeaningfulDrop = 0.05;
 
 // Needs points in rising lr order. Fewer than 3 points past skip_start give no suggestion.
 LrSuggestions suggest_lr(const std::vector<LrPoint>& points, int64_t skip_start);

@@ -49,7 +49,8 @@ HelpListing parse_help(const std::string& help) {
 
 // The roff text of the page between ".SS <command>" and the next section.
 std::string command_section(const std::string& page, const QString& command) {
-  const std::string head = ".SS " + command.toStdString() + "\n";
+  // roff escapes a hyphen in a name: lr\-find.
+  const std::string head = ".SS " + QString(command).replace("-", "\\-").toStdString() + "\n";
   const size_t start = page.find(head);
   if (start == std::string::npos) return {};
   const size_t end = page.find("\n.S", start + head.size());
@@ -111,7 +112,7 @@ class TestCliManual : public QObject {
     for (const QString& o : top_.options)
       QVERIFY2(options.find("\\fB" + roff_name(o) + "\\fR") != std::string::npos, qPrintable(o));
     for (const QString& c : top_.commands) {
-      QVERIFY2(page_.find(".B netwright\\-cli " + c.toStdString() + "\n") != std::string::npos,
+      QVERIFY2(page_.find(".B netwright\\-cli " + roff_name(c) + "\n") != std::string::npos,
                qPrintable(c));
       const std::string section = command_section(page_, c);
       QVERIFY2(!section.empty(), qPrintable("no section for " + c));

@@ -89,7 +89,10 @@ class TestLrFinderDialog : public QObject {
     QVERIFY(ended.wait(120000));
     QVERIFY2(dialog->suggested(), qPrintable(dialog->findChild<QLabel*>("lrStatus")->text()));
     const double lr = *dialog->suggested();
-    QVERIFY(lr > 1e-6 && lr < 1.0);
+    // Inside the swept range. Where in it depends on how many batches the stopped run trained
+    // (a busy machine stops it later), so no tighter bound holds here; tst_lr_finder checks
+    // the suggestion itself against a grid of real runs.
+    QVERIFY2(lr >= 1e-7 && lr <= 10.0, qPrintable(QString::number(lr)));
     // Both rules are marked on the plot and named below it.
     QVERIFY(dialog->plot()->steepest_mark() > 0);
     QVERIFY(dialog->plot()->minimum_mark() > 0);
