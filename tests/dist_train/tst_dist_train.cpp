@@ -70,6 +70,9 @@ void add_batchnorm(QJsonObject& project, bool smooth) {
 // "fashion-mnist-cnn-batchnorm" is the CNN with BatchNorm and training.sync_batchnorm, and
 // "fashion-mnist-cnn-batchnorm-smooth" the same with Tanh for ReLU and average for max pooling.
 void write_project(QString name, const QString& dest, int batch, int epochs) {
+  // "-sgd": SGD in place of the project's Adam, for the reason given below.
+  const bool sgd = name.endsWith("-sgd");
+  if (sgd) name.chop(QString("-sgd").size());
   const bool smooth = name.endsWith("-smooth");
   if (smooth) name.chop(QString("-smooth").size());
   const bool batchnorm = name.endsWith("-batchnorm");
@@ -79,8 +82,8 @@ void write_project(QString name, const QString& dest, int batch, int epochs) {
   QJsonObject project = QJsonDocument::fromJson(in.readAll()).object();
   if (batchnorm) add_batchnorm(project, smooth);
   QJsonObject training = project["training"].toObject();
-  if (batchnorm) {
-    training["sync_batchnorm"] = true;
+  if (batchnorm) training["sync_batchnorm"] = true;
+  if (batchnorm || sgd) {
     // SGD: conv1's bias, followed by BatchNorm, has a gradient of zero but for rounding, and
     // Adam's first steps (m / sqrt(v), about sign(g) x lr) would turn that rounding into steps
     // of the full learning rate in one run and not the other.
@@ -146,12 +149,17 @@ void compare_models(const QString& got_file, const QString& want_file) {
   qInfo("largest relative difference: %.2g (%s)", worst, worst_name.c_str());
 }
 
+// The batch, epoch and evaluation lines; layer health lines are left out, since rank 0 samples
+// them on its own shard (train/layer_health.h), so they differ from one process's by design.
 QList<QJsonObject> metrics_lines(const QString& file) {
   QFile f(file);
   if (!f.open(QIODevice::ReadOnly)) return {};
   QList<QJsonObject> lines;
-  for (const QByteArray& line : f.readAll().split('\n'))
-    if (!line.trimmed().isEmpty()) lines.push_back(QJsonDocument::fromJson(line).object());
+  for (const QByteArray& line : f.readAll().split('\n')) {
+    if (line.trimmed().isEmpty()) continue;
+    const QJsonObject object = QJsonDocument::fromJson(line).object();
+    if (object["event"].toString() != "health") lines.push_back(object);
+  }
   return lines;
 }
 
@@ -285,8 +293,11 @@ class TestDistTrain : public QObject {
     QFETCH(int, then);
     const QString tag = QString("resume-%1-%2").arg(first).arg(then);
     const QString p16 = path(tag + "-16.nwproj"), p8 = path(tag + "-8.nwproj");
-    write_project("fashion-mnist-mlp", p16, 16, 2);
-    write_project("fashion-mnist-mlp", p8, 8, 2);
+    // SGD: with Adam, two ranks' rounding of near-zero gradients became full-lr steps (fc1.weight
+    // 0.12 apart after the resume, the losses 1.3e-4 apart) on a machine where one process and
+    // two ranks summed differently; with SGD they agree to 4e-7, and the resume is what is tested.
+    write_project("fashion-mnist-mlp-sgd", p16, 16, 2);
+    write_project("fashion-mnist-mlp-sgd", p8, 8, 2);
     const auto project_for = [&](int ranks) { return ranks == 1 ? p16 : p8; };
 
     const QString whole = path(tag + "-whole"), a = path(tag + "-a"), b = path(tag + "-b");
