@@ -52,7 +52,7 @@ struct SessionOptions {
   dist::Communicator* comm = nullptr;
   int64_t stop_after = 0;  // > 0: stop after this many batches of this run (TrainerOptions)
   int64_t health_every = kHealthEvery;  // layer health every N batches; 0: off (TrainerOptions)
-  int64_t metrics_read_every = 0;  // TrainerOptions'; 0 picks by device
+  int64_t metrics_read_every = 0;       // TrainerOptions'; 0 picks by device
 };
 
 using SessionMessage = std::function<void(MessageLevel, const std::string&)>;

@@ -30,8 +30,8 @@
 #include "graph/compile.h"
 #include "io/checkpoint.h"
 #include "io/config.h"
-#include "train/run_record.h"
 #include "train/health_sample.h"
+#include "train/run_record.h"
 
 namespace nw::dist {
 class Communicator;
